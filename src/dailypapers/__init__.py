@@ -1,0 +1,3 @@
+"""dailypapers: a self-hostable daily arXiv papers service."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Pure helpers with no Django in them: arXiv formats and client, text, ranking, signing."""

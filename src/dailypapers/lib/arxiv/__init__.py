@@ -1,0 +1,1 @@
+"""arXiv identifiers, record formats and the polite HTTP client."""

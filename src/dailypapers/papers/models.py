@@ -1,0 +1,133 @@
+"""The paper store: papers, their authors and categories, and harvest checkpoints."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from dailypapers.lib.arxiv.ids import abs_url, pdf_url
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=300)
+    # Lower-case, accent-free, whitespace-collapsed: "C. Balázs" and "C. Bal\'azs" are one author.
+    key = models.CharField(max_length=300, unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Paper(models.Model):
+    arxiv_id = models.CharField(max_length=40, unique=True)
+    version = models.PositiveSmallIntegerField(null=True, blank=True)
+    title = models.TextField()
+    abstract = models.TextField(blank=True)
+    authors_display = models.TextField(blank=True)  # "A, B, C" for list pages without a join
+    author_count = models.PositiveIntegerField(default=0)
+    primary_category = models.CharField(max_length=40, blank=True)
+    categories = models.CharField(max_length=400, blank=True)  # space-separated, primary first
+    comments = models.TextField(blank=True)
+    journal_ref = models.TextField(blank=True)
+    doi = models.CharField(max_length=200, blank=True)
+    report_no = models.TextField(blank=True)
+    license = models.CharField(max_length=200, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    announced_on = models.DateField(null=True, blank=True)
+    code_links = models.JSONField(default=list, blank=True)
+    # Digest of the stored content: re-importing identical input changes nothing.
+    content_hash = models.CharField(max_length=32)
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    authors = models.ManyToManyField(Author, through="PaperAuthor", related_name="papers")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["announced_on", "arxiv_id"], name="paper_day_idx"),
+            models.Index(fields=["primary_category", "announced_on"], name="paper_primary_cat_idx"),
+            models.Index(fields=["submitted_at"], name="paper_submitted_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.arxiv_id}: {self.title[:60]}"
+
+    @property
+    def category_list(self) -> list[str]:
+        return self.categories.split()
+
+    @property
+    def versioned_id(self) -> str:
+        return f"{self.arxiv_id}v{self.version}" if self.version else self.arxiv_id
+
+    @property
+    def abs_url(self) -> str:
+        return abs_url(self.arxiv_id)
+
+    @property
+    def pdf_url(self) -> str:
+        return pdf_url(self.arxiv_id)
+
+
+class PaperAuthor(models.Model):
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="authorships")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "position"], name="paperauthor_unique_position"),
+        ]
+        indexes = [models.Index(fields=["author", "paper"], name="paperauthor_author_idx")]
+
+
+class PaperCategory(models.Model):
+    """One row per (paper, category), cross-lists included, so category pages use an index."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="category_rows")
+    category = models.CharField(max_length=40)
+    announced_on = models.DateField(null=True, blank=True)  # copied from the paper for the index
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["paper", "category"], name="papercategory_unique"),
+        ]
+        indexes = [models.Index(fields=["category", "announced_on"], name="papercategory_day_idx")]
+
+
+class HarvestState(models.Model):
+    """Where an incremental harvest stands, so a killed one resumes and the next one continues.
+
+    ``key`` names the harvest, e.g. "oai:cs:arXiv". While a harvest runs, ``resumption_token``
+    holds the token of the next page to fetch; it is cleared when the list is complete, and
+    ``harvested_until`` moves to the ``until`` date of that harvest.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    window_from = models.DateField(null=True, blank=True)
+    window_until = models.DateField(null=True, blank=True)
+    resumption_token = models.TextField(blank=True)
+    pages_done = models.PositiveIntegerField(default=0)
+    harvested_until = models.DateField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class IngestRun(models.Model):
+    """One finished ingest, for the status page and for operators."""
+
+    source = models.CharField(max_length=40)
+    detail = models.CharField(max_length=400, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    new = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-finished_at"]
