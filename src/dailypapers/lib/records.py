@@ -2,8 +2,8 @@
 
 Each parser (Kaggle JSON lines, API Atom, OAI-PMH, RSS) turns its input into
 ``PaperRecord`` values; ``dailypapers.papers.ingest`` validates and stores them.
-Text fields hold what the source gave (TeX included); display clean-up happens
-once, in the pipeline.
+Text fields hold what the source gave (TeX, hard line wraps included), stripped of
+surrounding whitespace; display clean-up happens once, in the pipeline.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ class PaperRecord:
     title: str = ""
     abstract: str = ""
     authors: list[str] = field(default_factory=list)  # display names, in order
+    # When a source gives the authors as one string ("A, B and C"), it goes here instead
+    # and the pipeline splits it; parsers only parse formats, text clean-up is done once.
+    authors_raw: str = ""
     categories: list[str] = field(default_factory=list)  # primary first
     version: int | None = None  # latest version the source knows, None if it does not say
     comments: str = ""
