@@ -57,7 +57,7 @@ SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _https else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _https)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -75,9 +75,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "dailypapers.accounts",
     "dailypapers.papers",
     "dailypapers.feed",
 ]
+AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -177,6 +179,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -212,6 +215,7 @@ ARXIV_RSS_URL = env_str("ARXIV_RSS_URL", "https://rss.arxiv.org/rss")
 ARXIV_REQUEST_INTERVAL = env_float("ARXIV_REQUEST_INTERVAL", 3.0)
 ARXIV_TIMEOUT = env_float("ARXIV_TIMEOUT", 30.0)
 ARXIV_RETRIES = env_int("ARXIV_RETRIES", 4)
+ARXIV_BACKOFF = env_float("ARXIV_BACKOFF", 2.0)  # seconds before the first retry, doubling
 # arXiv announces new papers at 20:00 US Eastern, Sunday to Thursday; ingest a little later.
 INGEST_AT_UTC = env_str("INGEST_AT_UTC", "01:30")
 INGEST_ON_START = env_bool("INGEST_ON_START", True)

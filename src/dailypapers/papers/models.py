@@ -21,8 +21,9 @@ class Paper(models.Model):
     version = models.PositiveSmallIntegerField(null=True, blank=True)
     title = models.TextField()
     abstract = models.TextField(blank=True)
-    authors_display = models.TextField(blank=True)  # "A, B, C" for list pages without a join
-    author_count = models.PositiveIntegerField(default=0)
+    # Display names in order, kept on the paper so list pages need no join; the
+    # PaperAuthor rows below serve author pages.
+    author_names = models.JSONField(default=list, blank=True)
     primary_category = models.CharField(max_length=40, blank=True)
     categories = models.CharField(max_length=400, blank=True)  # space-separated, primary first
     comments = models.TextField(blank=True)
@@ -33,6 +34,9 @@ class Paper(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(null=True, blank=True)
     announced_on = models.DateField(null=True, blank=True)
+    # True when the day was estimated from the submission time because no listing said;
+    # a real listing day always replaces an estimate.
+    announced_on_estimated = models.BooleanField(default=False)
     code_links = models.JSONField(default=list, blank=True)
     # Digest of the stored content: re-importing identical input changes nothing.
     content_hash = models.CharField(max_length=32)
@@ -131,3 +135,14 @@ class IngestRun(models.Model):
 
     class Meta:
         ordering = ["-finished_at"]
+
+
+class ScheduledJob(models.Model):
+    """When a recurring job runs next; schedulers claim a run with a conditional UPDATE."""
+
+    name = models.CharField(max_length=100, unique=True)
+    next_run_at = models.DateTimeField()
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

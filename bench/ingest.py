@@ -1,0 +1,698 @@
+"""Benchmark the bulk JSON-lines import against a bare ``executemany`` floor.
+
+    python bench/ingest.py [--db sqlite|postgres|both] [--limit N] [--sizes 10000,30000,90929]
+                           [--file PATH] [--markdown] [--profile]
+
+For each database (SQLite, PostgreSQL) this measures, each run in its own child process
+on its own freshly migrated database (so settings are per database and peak RSS is per run):
+
+* ours: ``import_jsonl(path, listing_events=...)``, the call ``dailypapers ingest jsonl``
+  makes, end to end: load the listing-events file, read and parse the gzip JSON lines,
+  normalise, dedupe, upsert in batches (one transaction per batch), write the IngestRun.
+  Once per size in ``--sizes`` (peak RSS per size shows whether memory stays flat).
+* bare: the write-cost floor at the largest size. The rows our pipeline stores (papers,
+  authors, paper-author links, paper-category rows) are computed in memory *before* the
+  clock starts, with the pipeline's own parser, normaliser and row mapping, ids assigned
+  client-side; then only the inserts are timed: raw DB-API ``cursor.executemany`` into the
+  same tables, one transaction per batch of INGEST_BATCH_SIZE (1000) papers. No reads, no
+  parsing, no normalising, no ORM. The same child also times the parse and
+  parse + normalise stages on their own, to show where the end-to-end time goes.
+
+Rates are input records per second (the same record count on both sides), and the ratio
+is ours / bare. Targets (issue): >= 5,000 records/s into SQLite, ratio >= 40 %, memory flat.
+
+PostgreSQL: scratch databases ``dailypapers_bench`` (and ``_tmpl``) are created and dropped
+through ``--pg-admin-url`` (default postgres://postgres@127.0.0.1:5432/postgres). The peak
+RSS is that of the Python process only (the server's memory is not counted).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from itertools import islice
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_FILE = REPO.parent / "shared" / "data" / "arxiv-metadata.jsonl.gz"
+DEFAULT_PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_DB = "dailypapers_bench"
+PG_TEMPLATE = "dailypapers_bench_tmpl"
+DEFAULT_SIZES = (10_000, 30_000)  # plus the whole file (or --limit)
+SQLITE_TARGET_RATE = 5_000
+RATIO_TARGET = 0.40
+FLAT_FACTOR = 1.25  # peak RSS at the largest size may be at most this times the smallest
+
+
+# --------------------------------------------------------------------------------------
+# Child side: runs with DJANGO_SETTINGS_MODULE and DATABASE_URL set by the parent.
+# --------------------------------------------------------------------------------------
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def _django() -> None:
+    sys.path.insert(0, str(REPO / "src"))
+    import django
+
+    django.setup()
+
+
+def child_migrate(args: argparse.Namespace) -> dict:
+    _django()
+    from django.core.management import call_command
+    from django.db import connection
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    return {"seconds": time.perf_counter() - started}
+
+
+def _table_counts() -> dict[str, int]:
+    from dailypapers.papers.models import Author, Paper, PaperAuthor, PaperCategory
+
+    return {
+        "papers": Paper.objects.count(),
+        "authors": Author.objects.count(),
+        "paper_authors": PaperAuthor.objects.count(),
+        "paper_categories": PaperCategory.objects.count(),
+    }
+
+
+def child_ours(args: argparse.Namespace) -> dict:
+    _django()
+    from django.db import connection
+
+    from dailypapers.papers.ingest.jsonl import default_listing_events, import_jsonl
+
+    path = Path(args.file)
+    events = default_listing_events(path)
+    connection.ensure_connection()
+    rss_before = _peak_rss_mib()
+    started = time.perf_counter()
+    if args.profile_out:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        report = profiler.runcall(import_jsonl, path, limit=args.limit, listing_events=events)
+        profiler.dump_stats(args.profile_out)
+    else:
+        report = import_jsonl(path, limit=args.limit, listing_events=events)
+    seconds = time.perf_counter() - started
+    rss_after = _peak_rss_mib()
+    return {
+        "records": report.processed,
+        "new": report.new,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "skipped": report.skipped,
+        "seconds": seconds,
+        "rate": report.processed / seconds,
+        "peak_rss_mib": rss_after,
+        "rss_before_mib": rss_before,
+        "listing_events": str(events) if events else "",
+        "counts": _table_counts(),
+    }
+
+
+def child_bare(args: argparse.Namespace) -> dict:
+    _django()
+    from django.conf import settings
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from dailypapers.lib.arxiv.listing_events import load_listing_days
+    from dailypapers.lib.authors import author_key
+    from dailypapers.lib.records import SkippedInput
+    from dailypapers.papers.ingest.jsonl import _records, default_listing_events
+    from dailypapers.papers.ingest.normalize import InvalidRecord, content_hash, normalize
+
+    # The pipeline's own row mapping, so the floor writes exactly the rows ours writes.
+    from dailypapers.papers.ingest.upsert import _apply, _dedupe
+    from dailypapers.papers.models import Author, Paper, PaperAuthor, PaperCategory
+
+    path = Path(args.file)
+    events = default_listing_events(path)
+    connection.ensure_connection()
+    stages: dict[str, float] = {}
+
+    # Stage timings, for the breakdown (not part of the floor).
+    t = time.perf_counter()
+    days = load_listing_days(events) if events else {}
+    stages["listing_events"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    records = 0
+    for _where, _item in islice(_records(path, days), args.limit):
+        records += 1
+    stages["parse"] = time.perf_counter() - t
+
+    max_chars = settings.INGEST_MAX_FIELD_CHARS
+    cleans = []
+    t = time.perf_counter()
+    for _where, item in islice(_records(path, days), args.limit):
+        if isinstance(item, SkippedInput):
+            continue
+        try:
+            cleans.append(normalize(item, max_field_chars=max_chars))
+        except InvalidRecord:
+            continue
+    stages["parse_normalize"] = time.perf_counter() - t
+
+    # Precompute the rows (untimed): one row per distinct paper, ids assigned here.
+    t = time.perf_counter()
+    now = timezone.now()
+    by_id = _dedupe(cleans)
+    paper_fields = Paper._meta.concrete_fields
+    author_fields = Author._meta.concrete_fields
+    day_field = PaperCategory._meta.get_field("announced_on")
+    author_ids: dict[str, int] = {}
+    batches = []
+    batch_size = settings.INGEST_BATCH_SIZE
+    cleans_in_order = list(by_id.values())
+    for start in range(0, len(cleans_in_order), batch_size):
+        paper_rows, author_rows, link_rows, category_rows = [], [], [], []
+        for number, clean in enumerate(cleans_in_order[start : start + batch_size], start + 1):
+            paper = Paper(id=number, arxiv_id=clean.arxiv_id)
+            _apply(paper, clean, content_hash(clean))
+            paper.first_seen_at = paper.changed_at = now
+            paper_rows.append(
+                tuple(
+                    f.get_db_prep_save(getattr(paper, f.attname), connection) for f in paper_fields
+                )
+            )
+            keys: list[str] = []
+            for name in clean.author_names:
+                key = author_key(name)
+                if key and key not in keys:
+                    keys.append(key)
+                    if key not in author_ids:
+                        author_ids[key] = len(author_ids) + 1
+                        author = Author(id=author_ids[key], key=key, name=name)
+                        author_rows.append(
+                            tuple(
+                                f.get_db_prep_save(getattr(author, f.attname), connection)
+                                for f in author_fields
+                            )
+                        )
+            link_rows.extend(
+                (number, author_ids[key], position) for position, key in enumerate(keys)
+            )
+            day = day_field.get_db_prep_save(clean.announced_on, connection)
+            category_rows.extend((number, category, day) for category in clean.categories)
+        batches.append((paper_rows, author_rows, link_rows, category_rows))
+    stages["prepare_rows"] = time.perf_counter() - t
+    del cleans, by_id, cleans_in_order
+
+    mark = "?" if connection.vendor == "sqlite" else "%s"
+    quote = connection.ops.quote_name
+    statements = [
+        (Paper, [f.column for f in paper_fields]),
+        (Author, [f.column for f in author_fields]),
+        (PaperAuthor, ["paper_id", "author_id", "position"]),
+        (PaperCategory, ["paper_id", "category", "announced_on"]),
+    ]
+
+    def insert_sql(model, columns: list[str], rows: int = 1) -> str:
+        values = f"({', '.join([mark] * len(columns))})"
+        return (
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "
+            f"VALUES {', '.join([values] * rows)}"
+        )
+
+    def write(style: str) -> dict:
+        """Insert every batch, one transaction per batch; only this is timed."""
+        raw = connection.connection.cursor()
+        single = [insert_sql(model, columns) for model, columns in statements]
+        multi: dict[tuple[int, int], str] = {}
+        clock = time.perf_counter
+        tables = dict.fromkeys(
+            ("papers", "authors", "paper_authors", "paper_categories", "commit"), 0.0
+        )
+        names = list(tables)
+        started = clock()
+        for batch in batches:
+            with transaction.atomic():
+                for index, rows in enumerate(batch):
+                    t0 = clock()
+                    if not rows:
+                        continue
+                    if style == "executemany":
+                        raw.executemany(single[index], rows)
+                    else:  # one multi-row INSERT per chunk, as bulk_create does
+                        model, columns = statements[index]
+                        step = max(1, min(1000, 30_000 // len(columns)))
+                        for at in range(0, len(rows), step):
+                            chunk = rows[at : at + step]
+                            key = (index, len(chunk))
+                            if key not in multi:
+                                multi[key] = insert_sql(model, columns, len(chunk))
+                            raw.execute(multi[key], [value for row in chunk for value in row])
+                    tables[names[index]] += clock() - t0
+                t0 = clock()
+            tables["commit"] += clock() - t0
+        seconds = clock() - started
+        raw.close()
+        return {
+            "style": style,
+            "records": records,
+            "seconds": seconds,
+            "rate": records / seconds,
+            "tables": tables,
+            "counts": _table_counts(),
+        }
+
+    styles = ["executemany"] if connection.vendor == "sqlite" else ["executemany", "values"]
+    runs = []
+    for style in styles:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                if runs:  # start the next style from empty tables (fresh heap and indexes)
+                    names = ", ".join(quote(model._meta.db_table) for model, _ in statements)
+                    cursor.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+                cursor.execute("CHECKPOINT")
+        runs.append(write(style))
+    return {
+        "records": records,
+        "batches": len(batches),
+        "stages": stages,
+        "styles": runs,
+        "peak_rss_mib": _peak_rss_mib(),
+    }
+
+
+CHILDREN = {"migrate": child_migrate, "ours": child_ours, "bare": child_bare}
+
+
+def run_child(args: argparse.Namespace) -> None:
+    result = CHILDREN[args.child](args)
+    Path(args.result).write_text(json.dumps(result))
+
+
+# --------------------------------------------------------------------------------------
+# Parent side: databases, children, machine information, tables.
+# --------------------------------------------------------------------------------------
+
+
+class Sqlite:
+    name = "sqlite"
+
+    def __init__(self, workdir: Path) -> None:
+        self.dir = workdir / "sqlite"
+        self.template = self.dir / "template" / "db.sqlite3"
+        self.current = self.dir / "run"
+
+    def template_env(self) -> dict[str, str]:
+        self.template.parent.mkdir(parents=True, exist_ok=True)
+        return {"DATA_DIR": str(self.template.parent), "DATABASE_URL": f"sqlite:///{self.template}"}
+
+    def fresh(self) -> dict[str, str]:
+        shutil.rmtree(self.current, ignore_errors=True)
+        self.current.mkdir(parents=True)
+        db = self.current / "db.sqlite3"
+        shutil.copyfile(self.template, db)
+        return {"DATA_DIR": str(self.current), "DATABASE_URL": f"sqlite:///{db}"}
+
+    def version(self) -> str:
+        import sqlite3
+
+        return sqlite3.sqlite_version
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Postgres:
+    name = "postgres"
+
+    def __init__(self, workdir: Path, admin_url: str) -> None:
+        self.dir = workdir / "postgres"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.admin_url = admin_url
+        self.base = admin_url.rsplit("/", 1)[0]
+
+    def _admin(self, *statements: str) -> None:
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            for statement in statements:
+                conn.execute(statement)
+
+    def template_env(self) -> dict[str, str]:
+        self._admin(
+            f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)",
+            f"DROP DATABASE IF EXISTS {PG_TEMPLATE} WITH (FORCE)",
+            f"CREATE DATABASE {PG_TEMPLATE}",
+        )
+        return {"DATA_DIR": str(self.dir), "DATABASE_URL": f"{self.base}/{PG_TEMPLATE}"}
+
+    def fresh(self) -> dict[str, str]:
+        self._admin(
+            f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)",
+            f"CREATE DATABASE {PG_DB} TEMPLATE {PG_TEMPLATE}",
+            "CHECKPOINT",
+        )
+        return {"DATA_DIR": str(self.dir), "DATABASE_URL": f"{self.base}/{PG_DB}"}
+
+    def version(self) -> str:
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            return conn.execute("SHOW server_version").fetchone()[0]
+
+    def cleanup(self) -> None:
+        try:
+            self._admin(
+                f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)",
+                f"DROP DATABASE IF EXISTS {PG_TEMPLATE} WITH (FORCE)",
+            )
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def spawn(kind: str, env: dict[str, str], args: argparse.Namespace, **extra) -> dict:
+    result = Path(tempfile.mkstemp(prefix=f"bench-{kind}-", suffix=".json")[1])
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        kind,
+        "--result",
+        str(result),
+        "--file",
+        str(args.file),
+    ]
+    for key, value in extra.items():
+        if value is not None:
+            command += [f"--{key.replace('_', '-')}", str(value)]
+    child_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "dailypapers.settings",
+        "SECRET_KEY": "bench-ingest-not-secret",
+        "DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(REPO / "src"), os.environ.get("PYTHONPATH")])
+        ),
+        **env,
+    }
+    try:
+        subprocess.run(command, env=child_env, check=True, cwd=REPO)
+        return json.loads(result.read_text())
+    finally:
+        result.unlink(missing_ok=True)
+
+
+def machine_info(databases: list) -> dict[str, str]:
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo.splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown",
+    )
+    mhz = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo.splitlines()
+            if line.startswith("cpu MHz")
+        ),
+        "",
+    )
+    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
+    mem_kib = next(
+        (int(line.split()[1]) for line in meminfo.splitlines() if line.startswith("MemTotal")), 0
+    )
+    import django
+
+    info = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": f"{model}" + (f" @ {float(mhz):.0f} MHz" if mhz else ""),
+        "cores": f"{os.cpu_count()} logical ({len(os.sched_getaffinity(0))} usable)",
+        "ram": f"{mem_kib / 1024 / 1024:.1f} GiB",
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "django": django.get_version(),
+    }
+    for db in databases:
+        info[db.name] = db.version()
+    try:
+        import psycopg
+
+        info["psycopg"] = psycopg.__version__
+    except ImportError:
+        pass
+    return info
+
+
+def count_records(path: Path) -> int:
+    with open(path, "rb") as probe:
+        opener = gzip.open if probe.read(2) == b"\x1f\x8b" else open
+    with opener(path, "rb") as handle:
+        return sum(1 for line in handle if line.strip())
+
+
+def fmt_int(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+STYLE_LABELS = {
+    "executemany": "bare executemany",
+    "values": "bare multi-row INSERT",
+}
+
+
+def verdicts(db: str, runs: list[dict], bare: dict | None) -> list[tuple[str, str, bool]]:
+    out = []
+    largest = runs[-1]
+    if db == "sqlite":
+        out.append(
+            (
+                f"SQLite >= {SQLITE_TARGET_RATE:,} records/s",
+                f"{fmt_int(largest['rate'])} records/s",
+                largest["rate"] >= SQLITE_TARGET_RATE,
+            )
+        )
+    if bare:
+        floor = bare["styles"][0]  # executemany: the issue's definition of the baseline
+        ratio = largest["rate"] / floor["rate"]
+        out.append(
+            (
+                f"ours >= {RATIO_TARGET:.0%} of bare executemany",
+                f"{ratio:.1%}",
+                ratio >= RATIO_TARGET,
+            )
+        )
+    if len(runs) > 1:
+        small = runs[0]
+        growth = largest["peak_rss_mib"] / small["peak_rss_mib"]
+        out.append(
+            (
+                f"memory flat (input x{largest['records'] / small['records']:.1f}, "
+                f"peak RSS <= x{FLAT_FACTOR})",
+                f"x{growth:.2f} ({small['peak_rss_mib']:.0f} -> {largest['peak_rss_mib']:.0f} MiB)",
+                growth <= FLAT_FACTOR,
+            )
+        )
+    return out
+
+
+def rows_for(runs: list[dict], bare: dict | None) -> list[list[str]]:
+    """[run, records, seconds, records/s, ours/bare, peak RSS, RSS before import]."""
+    rows = []
+    largest = runs[-1]
+    for run in runs:
+        ratios = ""
+        if bare and run is largest:
+            ratios = " / ".join(f"{run['rate'] / style['rate']:.1%}" for style in bare["styles"])
+        rows.append(
+            [
+                "ours (import_jsonl)",
+                f"{run['records']:,}",
+                f"{run['seconds']:.2f}",
+                fmt_int(run["rate"]),
+                ratios,
+                f"{run['peak_rss_mib']:.0f}",
+                f"{run['rss_before_mib']:.0f}",
+            ]
+        )
+    for style in bare["styles"] if bare else []:
+        rows.append(
+            [
+                f"{STYLE_LABELS[style['style']]} (writes only)",
+                f"{style['records']:,}",
+                f"{style['seconds']:.2f}",
+                fmt_int(style["rate"]),
+                "",
+                "",
+                "",
+            ]
+        )
+    return rows
+
+
+def notes_for(db: str, runs: list[dict], bare: dict | None) -> list[str]:
+    notes = []
+    if bare:
+        stages, n = bare["stages"], bare["records"]
+        notes.append(
+            f"stages timed alone ({n:,} records): load listing events "
+            f"{stages['listing_events']:.2f} s; parse {stages['parse']:.2f} s "
+            f"({n / stages['parse']:,.0f}/s); parse + normalise {stages['parse_normalize']:.2f} s "
+            f"({n / stages['parse_normalize']:,.0f}/s)"
+        )
+        for style in bare["styles"]:
+            split = ", ".join(f"{k} {v:.2f} s" for k, v in style["tables"].items())
+            notes.append(f"{STYLE_LABELS[style['style']]} by table: {split}")
+        ours_counts = runs[-1]["counts"]
+        for style in bare["styles"]:
+            if style["counts"] != ours_counts:
+                notes.append(
+                    f"WARNING: rows differ: ours {ours_counts}, "
+                    f"{STYLE_LABELS[style['style']]} {style['counts']}"
+                )
+        rows = ", ".join(f"{v:,} {k}" for k, v in ours_counts.items())
+        notes.append(f"rows written (same on every side): {rows}")
+    for label, value, met in verdicts(db, runs, bare):
+        notes.append(f"target {label}: {value}: {'met' if met else 'NOT MET'}")
+    return notes
+
+
+HEADERS = ["run", "records", "seconds", "records/s", "ours/bare", "peak RSS MiB", "RSS pre-import"]
+
+
+def print_results(info: dict, results: dict, markdown: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=None if sys.stdout.isatty() else 120)
+    machine = Table(title="machine", show_header=False)
+    for key, value in info.items():
+        machine.add_row(key, value)
+    console.print(machine)
+    for db, (runs, bare) in results.items():
+        table = Table(title=f"ingest into {db}")
+        for header in HEADERS:
+            table.add_column(header, justify="left" if header == "run" else "right")
+        for row in rows_for(runs, bare):
+            table.add_row(*row)
+        console.print(table)
+        for note in notes_for(db, runs, bare):
+            console.print(f"  {note}", markup=False, highlight=False)
+
+    if markdown:
+        lines = ["", "| | |", "| --- | --- |"]
+        lines += [f"| {key} | {value} |" for key, value in info.items()]
+        for db, (runs, bare) in results.items():
+            lines += ["", f"{db}:", "", "| " + " | ".join(HEADERS) + " |"]
+            lines.append("| --- |" + " ---: |" * (len(HEADERS) - 1))
+            lines += ["| " + " | ".join(row) + " |" for row in rows_for(runs, bare)]
+            lines += [""] + [f"- {note}" for note in notes_for(db, runs, bare)]
+        print("\n".join(lines))
+
+
+def print_profile(path: Path, db: str) -> None:
+    import pstats
+
+    print(f"\n== cProfile of import_jsonl into {db} (top by own time, then cumulative)")
+    stats = pstats.Stats(str(path))
+    stats.sort_stats("tottime").print_stats(25)
+    stats.sort_stats("cumulative").print_stats(40)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--limit", type=int, help="largest size (default: the whole file)")
+    parser.add_argument("--sizes", help="comma-separated record counts (default: 10000,30000,all)")
+    parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
+    parser.add_argument("--pg-admin-url", default=DEFAULT_PG_ADMIN)
+    parser.add_argument("--no-bare", action="store_true", help="skip the bare executemany floor")
+    parser.add_argument("--markdown", action="store_true", help="also print markdown tables")
+    parser.add_argument(
+        "--profile", action="store_true", help="also run the largest import under cProfile"
+    )
+    # Internal: child processes.
+    parser.add_argument("--child", choices=tuple(CHILDREN), help=argparse.SUPPRESS)
+    parser.add_argument("--result", help=argparse.SUPPRESS)
+    parser.add_argument("--profile-out", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        run_child(args)
+        return
+
+    path = args.file.resolve()
+    if not path.is_file():
+        sys.exit(f"no such file: {path} (see --file)")
+    args.file = path
+    total = args.limit or count_records(path)
+    if args.sizes:
+        sizes = sorted({min(int(s.replace("_", "")), total) for s in args.sizes.split(",")})
+    else:
+        sizes = sorted({*(s for s in DEFAULT_SIZES if s < total), total})
+    names = ("sqlite", "postgres") if args.db == "both" else (args.db,)
+
+    workdir = Path(tempfile.mkdtemp(prefix="dailypapers-bench-"))
+    databases = [
+        Sqlite(workdir) if n == "sqlite" else Postgres(workdir, args.pg_admin_url) for n in names
+    ]
+    results: dict[str, tuple[list[dict], dict | None]] = {}
+    say = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    try:
+        info = machine_info(databases)
+        info["input"] = (
+            f"{path.name} ({total:,} records), sizes {', '.join(f'{s:,}' for s in sizes)}"
+        )
+        for db in databases:
+            say(f"[{db.name}] migrating a template database")
+            migrated = spawn("migrate", db.template_env(), args)
+            say(f"[{db.name}] migrated in {migrated['seconds']:.1f} s")
+            runs = []
+            for size in sizes:
+                run = spawn("ours", db.fresh(), args, limit=size)
+                say(
+                    f"[{db.name}] ours, {run['records']:,} records: {run['seconds']:.2f} s, "
+                    f"{run['rate']:,.0f}/s, peak RSS {run['peak_rss_mib']:.0f} MiB"
+                )
+                runs.append(run)
+            bare = None
+            if not args.no_bare:
+                bare = spawn("bare", db.fresh(), args, limit=sizes[-1])
+                for style in bare["styles"]:
+                    say(
+                        f"[{db.name}] {STYLE_LABELS[style['style']]}: {style['seconds']:.2f} s, "
+                        f"{style['rate']:,.0f}/s"
+                    )
+            results[db.name] = (runs, bare)
+            if args.profile:
+                prof = workdir / f"{db.name}.prof"
+                spawn("ours", db.fresh(), args, limit=sizes[-1], profile_out=prof)
+                print_profile(prof, db.name)
+        print_results(info, results, args.markdown)
+    finally:
+        for db in databases:
+            db.cleanup()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""Shared test fixtures: where the shared data lives, and a scripted arXiv on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dailypapers.lib.tests.fake_arxiv import FakeArxiv
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SHARED_DATA = (REPO_ROOT / ".." / "shared" / "data").resolve()
+
+
+@pytest.fixture(autouse=True)
+def plain_static_files(settings) -> None:
+    """Tests render pages without running collectstatic first."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not (SHARED_DATA / "arxiv-metadata.jsonl.gz").exists():
+        pytest.skip(f"../shared/data is absent ({SHARED_DATA}): the integration leg needs it")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def fake_arxiv(settings) -> Iterator[FakeArxiv]:
+    """A local arXiv: API, OAI-PMH and RSS endpoints point at it, with no politeness delay."""
+    with FakeArxiv() as server:
+        settings.ARXIV_API_URL = f"{server.url}/api/query"
+        settings.ARXIV_OAI_URL = f"{server.url}/oai"
+        settings.ARXIV_RSS_URL = f"{server.url}/rss"
+        settings.ARXIV_REQUEST_INTERVAL = 0.0
+        settings.ARXIV_RETRIES = 2
+        settings.ARXIV_BACKOFF = 0.05
+        settings.ARXIV_TIMEOUT = 5.0
+        yield server

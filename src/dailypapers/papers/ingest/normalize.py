@@ -1,0 +1,156 @@
+"""Stage 1 of every ingest: turn a parsed ``PaperRecord`` into a clean, validated paper.
+
+Cleaning (TeX to readable text, unwrapped lines, split author strings, code links) and
+validation (ids, sizes, category names) happen here once, whatever the source, so the
+upsert stage only ever sees values it can store as they are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from dailypapers.lib.arxiv.ids import InvalidArxivId, split_id
+from dailypapers.lib.arxiv.schedule import estimate_announcement_day
+from dailypapers.lib.authors import author_key, split_authors
+from dailypapers.lib.codelinks import extract_code_links
+from dailypapers.lib.records import PaperRecord
+from dailypapers.lib.tex import clean_abstract, clean_text, clean_title
+
+CATEGORY = re.compile(r"^[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?$")
+MAX_AUTHORS = 10_000  # large collaborations list a few thousand
+MAX_NAME_CHARS = 300
+MAX_CATEGORIES = 30
+SHORT_FIELD_CHARS = 200  # doi, license, category names
+# A replacement announcement lists an old paper again; the paper's day stays its first listing.
+REPLACEMENTS = frozenset({"replace", "replace-cross"})
+
+
+class InvalidRecord(ValueError):
+    """The record cannot be stored; the message says why."""
+
+
+@dataclass(slots=True)
+class CleanPaper:
+    arxiv_id: str
+    version: int | None
+    title: str
+    abstract: str
+    author_names: list[str]
+    categories: list[str]
+    comments: str
+    journal_ref: str
+    doi: str
+    report_no: str
+    license: str
+    submitted_at: datetime | None
+    updated_at: datetime | None
+    announced_on: date | None
+    announce_type: str = ""
+    code_links: list[str] = field(default_factory=list)
+    announced_on_estimated: bool = False
+
+    @property
+    def primary_category(self) -> str:
+        return self.categories[0] if self.categories else ""
+
+    @property
+    def author_keys(self) -> list[str]:
+        return [author_key(name) for name in self.author_names]
+
+
+def _check_length(name: str, value: str, limit: int) -> None:
+    if len(value) > limit:
+        raise InvalidRecord(f"field {name} is {len(value):,} characters (limit {limit:,})")
+
+
+def normalize(record: PaperRecord, *, max_field_chars: int) -> CleanPaper:
+    """Clean and validate one record; raises InvalidRecord with the reason."""
+    try:
+        arxiv_id, id_version = split_id(record.arxiv_id)
+    except InvalidArxivId as exc:
+        raise InvalidRecord(str(exc)) from None
+    version = record.version if record.version is not None else id_version
+    if version is not None and not 0 < version < 10_000:
+        raise InvalidRecord(f"version {version} is out of range")
+
+    # Sizes are checked on the raw text first so that absurd input costs no cleaning.
+    for name in ("title", "abstract", "authors_raw", "comments", "journal_ref", "report_no"):
+        _check_length(name, getattr(record, name) or "", max_field_chars)
+    for name in ("doi", "license"):
+        _check_length(name, getattr(record, name) or "", SHORT_FIELD_CHARS)
+
+    title = clean_title(record.title or "")
+    if not title:
+        raise InvalidRecord("the title is empty")
+
+    names = record.authors or (split_authors(record.authors_raw) if record.authors_raw else [])
+    author_names = [clean_text(name) for name in names]
+    author_names = [name for name in author_names if name]
+    if len(author_names) > MAX_AUTHORS:
+        raise InvalidRecord(f"{len(author_names):,} authors (limit {MAX_AUTHORS:,})")
+    for name in author_names:
+        _check_length("author name", name, MAX_NAME_CHARS)
+
+    categories: list[str] = []
+    for category in record.categories:
+        category = category.strip()
+        if not category or category in categories:
+            continue
+        if len(category) > 40 or not CATEGORY.match(category):
+            raise InvalidRecord(f"not an arXiv category: {category[:50]!r}")
+        categories.append(category)
+    if len(categories) > MAX_CATEGORIES:
+        raise InvalidRecord(f"{len(categories)} categories (limit {MAX_CATEGORIES})")
+
+    abstract = clean_abstract(record.abstract or "")
+    comments = clean_text(record.comments or "")
+    announced_on, estimated = record.announced_on, False
+    if record.announce_type in REPLACEMENTS:
+        announced_on = None
+    elif announced_on is None and record.submitted_at is not None:
+        announced_on, estimated = estimate_announcement_day(record.submitted_at), True
+    return CleanPaper(
+        arxiv_id=arxiv_id,
+        version=version,
+        title=title,
+        abstract=abstract,
+        author_names=author_names,
+        categories=categories,
+        comments=comments,
+        journal_ref=clean_text(record.journal_ref or ""),
+        doi=(record.doi or "").strip(),
+        report_no=clean_text(record.report_no or ""),
+        license=(record.license or "").strip(),
+        submitted_at=record.submitted_at,
+        updated_at=record.updated_at,
+        announced_on=announced_on,
+        announced_on_estimated=estimated,
+        announce_type=record.announce_type,
+        code_links=extract_code_links(record.abstract or "", record.comments or ""),
+    )
+
+
+def content_hash(paper: CleanPaper) -> str:
+    """A digest of everything stored for a paper, so unchanged input is recognised cheaply."""
+    parts = [
+        paper.arxiv_id,
+        str(paper.version or ""),
+        paper.title,
+        paper.abstract,
+        "\x1e".join(paper.author_names),
+        " ".join(paper.categories),
+        paper.comments,
+        paper.journal_ref,
+        paper.doi,
+        paper.report_no,
+        paper.license,
+        paper.submitted_at.isoformat() if paper.submitted_at else "",
+        paper.updated_at.isoformat() if paper.updated_at else "",
+        paper.announced_on.isoformat() if paper.announced_on else "",
+        "~" if paper.announced_on_estimated else "",
+        "\x1e".join(paper.code_links),
+    ]
+    return hashlib.md5("\x1f".join(parts).encode(), usedforsecurity=False).hexdigest()

@@ -1,0 +1,229 @@
+"""Stage 3: write a batch of clean papers through the models, in one transaction.
+
+A batch is all or nothing, so a paper is never half-written (paper row without its
+authors, say). New papers go in with ``bulk_create``; changed ones with ``bulk_update``;
+author and category rows of a paper are rewritten only when they changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+
+from dailypapers.lib.authors import author_key
+from dailypapers.papers.ingest.merge import is_stale, merge
+from dailypapers.papers.ingest.normalize import CleanPaper, content_hash
+from dailypapers.papers.models import Author, Paper, PaperAuthor, PaperCategory
+
+# SQLite allows 32,766 parameters per statement in current builds; older ones 999.
+IN_CHUNK = 500
+PAPER_FIELDS = (
+    "version",
+    "title",
+    "abstract",
+    "author_names",
+    "primary_category",
+    "categories",
+    "comments",
+    "journal_ref",
+    "doi",
+    "report_no",
+    "license",
+    "submitted_at",
+    "updated_at",
+    "announced_on",
+    "announced_on_estimated",
+    "code_links",
+    "content_hash",
+)
+
+
+@dataclass(slots=True)
+class BatchResult:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    changed_paper_ids: list[int] = field(default_factory=list)  # new or updated, for follow-up tasks
+
+
+def _chunks(items: Sequence, size: int = IN_CHUNK) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def stored_as_clean(paper: Paper) -> CleanPaper:
+    categories = paper.categories.split()
+    return CleanPaper(
+        arxiv_id=paper.arxiv_id,
+        version=paper.version,
+        title=paper.title,
+        abstract=paper.abstract,
+        author_names=list(paper.author_names),
+        categories=categories,
+        comments=paper.comments,
+        journal_ref=paper.journal_ref,
+        doi=paper.doi,
+        report_no=paper.report_no,
+        license=paper.license,
+        submitted_at=paper.submitted_at,
+        updated_at=paper.updated_at,
+        announced_on=paper.announced_on,
+        announced_on_estimated=paper.announced_on_estimated,
+        code_links=list(paper.code_links),
+    )
+
+
+def _apply(paper: Paper, clean: CleanPaper, digest: str) -> None:
+    paper.version = clean.version
+    paper.title = clean.title
+    paper.abstract = clean.abstract
+    paper.author_names = clean.author_names
+    paper.primary_category = clean.primary_category
+    paper.categories = " ".join(clean.categories)
+    paper.comments = clean.comments
+    paper.journal_ref = clean.journal_ref
+    paper.doi = clean.doi
+    paper.report_no = clean.report_no
+    paper.license = clean.license
+    paper.submitted_at = clean.submitted_at
+    paper.updated_at = clean.updated_at
+    paper.announced_on = clean.announced_on
+    paper.announced_on_estimated = clean.announced_on_estimated
+    paper.code_links = clean.code_links
+    paper.content_hash = digest
+
+
+def _dedupe(batch: Iterable[CleanPaper]) -> dict[str, CleanPaper]:
+    """One entry per id: several records of one paper in a batch merge in input order."""
+    by_id: dict[str, CleanPaper] = {}
+    for clean in batch:
+        earlier = by_id.get(clean.arxiv_id)
+        if earlier is None:
+            by_id[clean.arxiv_id] = clean
+        elif is_stale(earlier, clean):
+            continue
+        else:
+            # Keep the incoming record's announce type: the merge treats it as incoming.
+            merged = merge(earlier, clean)
+            merged.announce_type = clean.announce_type
+            by_id[clean.arxiv_id] = merged
+    return by_id
+
+
+def _author_ids(names_by_key: dict[str, str]) -> dict[str, int]:
+    """Ids for these author keys, creating the missing authors (safe against a concurrent run)."""
+    keys = list(names_by_key)
+    ids: dict[str, int] = {}
+    for chunk in _chunks(keys):
+        ids.update(Author.objects.filter(key__in=chunk).values_list("key", "id"))
+    missing = [key for key in keys if key not in ids]
+    if missing:
+        Author.objects.bulk_create(
+            [Author(key=key, name=names_by_key[key]) for key in missing],
+            batch_size=IN_CHUNK,
+            ignore_conflicts=True,
+        )
+        for chunk in _chunks(missing):
+            ids.update(Author.objects.filter(key__in=chunk).values_list("key", "id"))
+    return ids
+
+
+def _write_links(papers: list[Paper], cleans: dict[int, CleanPaper]) -> None:
+    names_by_key: dict[str, str] = {}
+    keys_by_paper: dict[int, list[str]] = {}
+    for paper in papers:
+        keys = []
+        for name in cleans[paper.pk].author_names:
+            key = author_key(name)
+            if key and key not in keys:  # one author listed twice keeps the first place
+                keys.append(key)
+                names_by_key.setdefault(key, name)
+        keys_by_paper[paper.pk] = keys
+    author_ids = _author_ids(names_by_key)
+    PaperAuthor.objects.bulk_create(
+        [
+            PaperAuthor(paper_id=paper_id, author_id=author_ids[key], position=position)
+            for paper_id, keys in keys_by_paper.items()
+            for position, key in enumerate(keys)
+        ],
+        batch_size=2000,
+    )
+    PaperCategory.objects.bulk_create(
+        [
+            PaperCategory(paper_id=paper.pk, category=category, announced_on=paper.announced_on)
+            for paper in papers
+            for category in cleans[paper.pk].categories
+        ],
+        batch_size=2000,
+    )
+
+
+def _upsert_once(by_id: dict[str, CleanPaper]) -> BatchResult:
+    result = BatchResult()
+    with transaction.atomic():
+        existing: dict[str, Paper] = {}
+        for chunk in _chunks(list(by_id)):
+            existing.update((p.arxiv_id, p) for p in Paper.objects.filter(arxiv_id__in=chunk))
+
+        created: list[Paper] = []
+        created_clean: list[CleanPaper] = []
+        relinked: list[Paper] = []
+        updated: list[Paper] = []
+        cleans: dict[int, CleanPaper] = {}
+        for arxiv_id, incoming in by_id.items():
+            paper = existing.get(arxiv_id)
+            if paper is None:
+                paper = Paper(arxiv_id=arxiv_id)
+                _apply(paper, incoming, content_hash(incoming))
+                created.append(paper)
+                created_clean.append(incoming)
+                continue
+            stored = stored_as_clean(paper)
+            merged = merge(stored, incoming)
+            digest = content_hash(merged)
+            if digest == paper.content_hash:
+                result.unchanged += 1
+                continue
+            links_changed = (
+                merged.author_names != stored.author_names
+                or merged.categories != stored.categories
+                or merged.announced_on != stored.announced_on
+            )
+            _apply(paper, merged, digest)
+            updated.append(paper)
+            if links_changed:
+                relinked.append(paper)
+                cleans[paper.pk] = merged
+
+        Paper.objects.bulk_create(created, batch_size=IN_CHUNK)
+        for paper, clean in zip(created, created_clean, strict=True):
+            cleans[paper.pk] = clean
+        if updated:
+            Paper.objects.bulk_update(updated, PAPER_FIELDS, batch_size=200)
+        if relinked:
+            relinked_ids = [paper.pk for paper in relinked]
+            for chunk in _chunks(relinked_ids):
+                PaperAuthor.objects.filter(paper_id__in=chunk).delete()
+                PaperCategory.objects.filter(paper_id__in=chunk).delete()
+        _write_links(created + relinked, cleans)
+
+    result.new = len(created)
+    result.updated = len(updated)
+    result.changed_paper_ids = [paper.pk for paper in created + updated]
+    return result
+
+
+def upsert_batch(batch: Iterable[CleanPaper], *, attempts: int = 3) -> BatchResult:
+    """Store a batch; a concurrent ingest inserting the same new paper makes us re-read and retry."""
+    by_id = _dedupe(batch)
+    if not by_id:
+        return BatchResult()
+    for attempt in range(attempts):
+        try:
+            return _upsert_once(by_id)
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")

@@ -1,0 +1,100 @@
+"""Recurring jobs, listed in one place, and the claim that lets several schedulers coexist.
+
+The scheduler command only decides *when*; each job enqueues a task and the workers do
+the work. A run is claimed by moving ``next_run_at`` forward with a conditional UPDATE
+that only one scheduler can win, so two schedulers never enqueue the same run twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+
+from django.conf import settings
+
+from dailypapers.lib.arxiv.schedule import next_ingest_time
+from dailypapers.papers.models import ScheduledJob
+
+# OAI-PMH sets are archives; physics archives sit under "physics:".
+PHYSICS_ARCHIVES = {
+    "astro-ph", "cond-mat", "gr-qc", "hep-ex", "hep-lat", "hep-ph", "hep-th", "math-ph",
+    "nlin", "nucl-ex", "nucl-th", "physics", "quant-ph",
+}  # fmt: skip
+
+
+def oai_sets(categories: list[str]) -> list[str]:
+    sets: list[str] = []
+    for category in categories:
+        archive = category.split(".")[0]
+        spec = f"physics:{archive}" if archive in PHYSICS_ARCHIVES else archive
+        if spec not in sets:
+            sets.append(spec)
+    return sets
+
+
+def parse_hhmm(text: str) -> time:
+    try:
+        hours, minutes = text.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise ValueError(f"INGEST_AT_UTC must be HH:MM, got {text!r}") from None
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    next_after: Callable[[datetime], datetime]
+    enqueue: Callable[[], object]
+
+
+def _daily_at_ingest_time(now: datetime) -> datetime:
+    return next_ingest_time(now, parse_hhmm(settings.INGEST_AT_UTC))
+
+
+def _enqueue_listings() -> object:
+    from dailypapers.papers.tasks import ingest_listings
+
+    return ingest_listings.enqueue(list(settings.ARXIV_CATEGORIES))
+
+
+def _enqueue_harvests() -> object:
+    from dailypapers.papers.tasks import harvest_set
+
+    return [harvest_set.enqueue(spec) for spec in oai_sets(list(settings.ARXIV_CATEGORIES))]
+
+
+def jobs() -> list[Job]:
+    return [
+        Job("ingest-rss-listings", _daily_at_ingest_time, _enqueue_listings),
+        Job("harvest-oai", _daily_at_ingest_time, _enqueue_harvests),
+    ]
+
+
+def claim(job: Job, now: datetime) -> bool:
+    """True when this scheduler won the run of ``job`` that is due at ``now``."""
+    row, created = ScheduledJob.objects.get_or_create(
+        name=job.name, defaults={"next_run_at": job.next_after(now)}
+    )
+    if created or row.next_run_at > now:
+        return False
+    won = ScheduledJob.objects.filter(pk=row.pk, next_run_at=row.next_run_at).update(
+        next_run_at=job.next_after(now), last_run_at=now
+    )
+    return won == 1
+
+
+def run_due(now: datetime | None = None) -> list[str]:
+    """Enqueue every due job this scheduler wins; returns their names."""
+    now = now or datetime.now(UTC)
+    started = []
+    for job in jobs():
+        if claim(job, now):
+            job.enqueue()
+            started.append(job.name)
+    return started
+
+
+def next_wakeup(now: datetime) -> datetime:
+    times = list(ScheduledJob.objects.values_list("next_run_at", flat=True))
+    return min(times) if times else now
