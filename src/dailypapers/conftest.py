@@ -14,8 +14,9 @@ SHARED_DATA = (REPO_ROOT / ".." / "shared" / "data").resolve()
 
 
 @pytest.fixture(autouse=True)
-def plain_static_files(settings) -> None:
-    """Tests render pages without running collectstatic first."""
+def fast_test_settings(settings) -> None:
+    """Tests render pages without running collectstatic, and hash passwords cheaply."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "dailypapers.feed",
 ]
 AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "feed:home"
+LOGOUT_REDIRECT_URL = "feed:home"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -90,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "dailypapers.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "dailypapers.urls"
@@ -218,7 +222,7 @@ ARXIV_RETRIES = env_int("ARXIV_RETRIES", 4)
 ARXIV_BACKOFF = env_float("ARXIV_BACKOFF", 2.0)  # seconds before the first retry, doubling
 # arXiv announces new papers at 20:00 US Eastern, Sunday to Thursday; ingest a little later.
 INGEST_AT_UTC = env_str("INGEST_AT_UTC", "01:30")
-INGEST_ON_START = env_bool("INGEST_ON_START", True)
+TRENDING_REFRESH_MINUTES = env_int("TRENDING_REFRESH_MINUTES", 10)
 
 # Ingest limits: refuse absurd input with a message instead of storing it.
 INGEST_MAX_FIELD_CHARS = env_int("INGEST_MAX_FIELD_CHARS", 20000)

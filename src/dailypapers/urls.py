@@ -3,5 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("dailypapers.accounts.urls")),
+    path("", include("dailypapers.feed.urls_community")),
     path("", include("dailypapers.feed.urls")),
 ]

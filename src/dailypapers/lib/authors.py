@@ -18,7 +18,10 @@ __all__ = ["author_key", "authors_from_parsed", "split_authors"]
 
 MAX_KEY_LENGTH = 300
 
-_SEPARATOR = re.compile(r"[,;\n]|\s+(?:and|&)\s+")
+# arXiv wraps long author lists with "\n" plus an indent, even inside a name ("N.\n  Gehrels"),
+# so only a newline without an indent separates. An " and " must start where its whitespace
+# run starts: matching from inside a long run of spaces would take quadratic time.
+_SEPARATOR = re.compile(r"[,;]|\n(?![ \t])|(?<!\s)\s++(?:and|&)\s++")
 # A name suffix that the comma before it cut off from its name ("John Smith, Jr.").
 _SUFFIX = re.compile(r"(?i:jr|sr)\.?|II|III|IV")
 _ET_AL = re.compile(r"(?:^|\s)(?:et\.?\s*al\.?|and\s+others)$|^others$", re.IGNORECASE)
@@ -36,7 +39,8 @@ _FOLD = str.maketrans(
 def split_authors(raw: str) -> list[str]:
     """Split an arXiv author string into display names, in order.
 
-    Separators are commas, semicolons, newlines, " and " and " & ". Parenthesised text
+    Separators are commas, semicolons, " and ", " & " and newlines that are not followed by
+    an indent (an indented line continues a wrapped line, names included). Parenthesised text
     (affiliation markers such as "(1, 2)" and blocks such as "((1) MIT, (2) CERN)") is
     removed, "et al." is dropped, and a suffix that stands alone between commas ("Jr.",
     "III") is put back on the name before it.

@@ -108,7 +108,8 @@ _TOKEN = re.compile(
     r"|\$(?=[^$\d])(?P<plain>[^$\\^_{}]{1,80}+)(?<=\S)\$"
     r"|\$(?=\s)(?P<spaced>[^$\\^_{}]{1,80}+)(?<=\s)\$"
     r"|\$(?=\d)(?P<number>[^$\\^_{}]{1,80}+)(?<=\S)\$(?!\d)"
-    r"|\\\((?P<paren>[\s\S]*?)\\\)|\\\[(?P<bracket>[\s\S]*?)\\\]"
+    # A span stops at the next opener, so a long run of unclosed "\(" costs linear time.
+    r"|\\\((?P<paren>(?:[^\\]|\\[^()])*+)\\\)|\\\[(?P<bracket>(?:[^\\]|\\[^\[\]])*+)\\\]"
     rf"|\\(?P<structural>(?:[dtc]?frac|binom)(?![A-Za-z]){_ARG}{_ARG}"
     rf"|sqrt(?:\s*\[[^\]]*\])?(?![A-Za-z]){_ARG}"
     rf"|(?:mathbbm?|{'|'.join(_MATH_ACCENTS)})(?![A-Za-z]){_ARG})"

@@ -38,6 +38,12 @@ class Paper(models.Model):
     # a real listing day always replaces an estimate.
     announced_on_estimated = models.BooleanField(default=False)
     code_links = models.JSONField(default=list, blank=True)
+    has_code = models.BooleanField(default=False)  # code_links is not empty; a feed filter
+    # Community counters, kept exact by the feed app (F() increments beside unique votes)
+    # and recounted by the periodic trending job; the score is explained on the About page.
+    upvote_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+    trending_score = models.FloatField(default=0.0)
     # Digest of the stored content: re-importing identical input changes nothing.
     content_hash = models.CharField(max_length=32)
     first_seen_at = models.DateTimeField(auto_now_add=True)
@@ -50,6 +56,8 @@ class Paper(models.Model):
             models.Index(fields=["announced_on", "arxiv_id"], name="paper_day_idx"),
             models.Index(fields=["primary_category", "announced_on"], name="paper_primary_cat_idx"),
             models.Index(fields=["submitted_at"], name="paper_submitted_idx"),
+            models.Index(fields=["-trending_score"], name="paper_trending_idx"),
+            models.Index(fields=["announced_on", "-upvote_count"], name="paper_day_votes_idx"),
         ]
 
     def __str__(self) -> str:

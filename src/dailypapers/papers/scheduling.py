@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 
@@ -64,10 +64,21 @@ def _enqueue_harvests() -> object:
     return [harvest_set.enqueue(spec) for spec in oai_sets(list(settings.ARXIV_CATEGORIES))]
 
 
+def _every_few_minutes(now: datetime) -> datetime:
+    return now + timedelta(minutes=settings.TRENDING_REFRESH_MINUTES)
+
+
+def _enqueue_trending() -> object:
+    from dailypapers.feed.tasks import refresh_trending
+
+    return refresh_trending.enqueue()
+
+
 def jobs() -> list[Job]:
     return [
         Job("ingest-rss-listings", _daily_at_ingest_time, _enqueue_listings),
         Job("harvest-oai", _daily_at_ingest_time, _enqueue_harvests),
+        Job("refresh-trending", _every_few_minutes, _enqueue_trending),
     ]
 
 

@@ -47,8 +47,21 @@ def test_and_inside_a_name_does_not_split_it():
     ]
 
 
-def test_newlines_separate_authors_and_wrapped_names_are_rejoined():
-    assert split_authors("A. One,\n  B. Two\nC. Three") == ["A. One", "B. Two", "C. Three"]
+def test_a_newline_without_indent_separates_authors():
+    assert split_authors("A. One\nB. Two\nC. Three") == ["A. One", "B. Two", "C. Three"]
+
+
+def test_an_indented_line_continues_a_hard_wrapped_name():
+    assert split_authors("A. One, Bea\n  Two, C.\n  Three and\n  D. Four") == [
+        "A. One",
+        "Bea Two",
+        "C. Three",
+        "D. Four",
+    ]
+
+
+def test_long_runs_of_spaces_are_split_in_linear_time():
+    assert split_authors("A" + " " * 50_000 + "and B") == ["A", "B"]
 
 
 def test_tex_accents_in_names_are_decoded():

@@ -57,7 +57,10 @@ def import_api(
             if size <= 0:
                 break
             params = build_query_params(
-                search_query=query, id_list=list(ids) if ids else None, start=start, max_results=size
+                search_query=query,
+                id_list=list(ids) if ids else None,
+                start=start,
+                max_results=size,
             )
             page = _fetch_page(client, params)
             ingest(page.records + page.skipped, report, on_progress=on_progress)

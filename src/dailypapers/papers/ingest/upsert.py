@@ -36,6 +36,7 @@ PAPER_FIELDS = (
     "announced_on",
     "announced_on_estimated",
     "code_links",
+    "has_code",
     "content_hash",
 )
 
@@ -92,6 +93,7 @@ def _apply(paper: Paper, clean: CleanPaper, digest: str) -> None:
     paper.announced_on = clean.announced_on
     paper.announced_on_estimated = clean.announced_on_estimated
     paper.code_links = clean.code_links
+    paper.has_code = bool(clean.code_links)
     paper.content_hash = digest
 
 

@@ -84,8 +84,14 @@ def test_a_two_page_harvest_stores_every_record_and_completes_the_window(fake_ar
     assert state.last_success_at is not None
 
     paper = Paper.objects.get(arxiv_id="2604.11111")
-    assert paper.title == "Caching Results That Were Never Computed: A Study of Speculative Memoisation"
-    assert paper.author_names == ["Adaeze M. Okafor Jr", "Lotte van der Berg", "The Phantom Collaboration"]
+    assert paper.title == (
+        "Caching Results That Were Never Computed: A Study of Speculative Memoisation"
+    )
+    assert paper.author_names == [
+        "Adaeze M. Okafor Jr",
+        "Lotte van der Berg",
+        "The Phantom Collaboration",
+    ]
     assert paper.categories == "cs.PL cs.SE"
     assert (paper.doi, paper.report_no) == ("10.5555/memo.2026.3", "IMG-TR-2026-07")
     # The arXiv format carries dates only, and no version.

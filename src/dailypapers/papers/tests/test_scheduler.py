@@ -52,7 +52,7 @@ def test_due_jobs_enqueue_ingest_tasks_on_the_task_queue(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     scheduling.run_due(NOW)
     started = scheduling.run_due(NOW + timedelta(days=1))
-    assert started == ["ingest-rss-listings", "harvest-oai"]
+    assert started == ["ingest-rss-listings", "harvest-oai", "refresh-trending"]
     queued = sorted(
         (r.task_path.rsplit(".", 1)[-1], str(r.args_kwargs["args"]))
         for r in DBTaskResult.objects.all()
@@ -61,7 +61,15 @@ def test_due_jobs_enqueue_ingest_tasks_on_the_task_queue(settings):
         ("harvest_set", "['cs']"),
         ("harvest_set", "['physics:astro-ph']"),
         ("ingest_listings", "[['cs.AI', 'astro-ph.GA']]"),
+        ("refresh_trending", "[]"),
     ]
+
+
+def test_trending_is_refreshed_every_few_minutes(settings):
+    settings.TRENDING_REFRESH_MINUTES = 10
+    scheduling.run_due(NOW)
+    assert scheduling.run_due(NOW + timedelta(minutes=5)) == []
+    assert scheduling.run_due(NOW + timedelta(minutes=11)) == ["refresh-trending"]
 
 
 def test_oai_sets_are_derived_from_categories():
@@ -75,7 +83,7 @@ def test_oai_sets_are_derived_from_categories():
 
 def test_scheduler_command_without_loop_runs_once_and_returns(capsys):
     call_command("scheduler")
-    assert ScheduledJob.objects.count() == 2
+    assert ScheduledJob.objects.count() == 3
 
 
 def test_a_bad_ingest_time_is_reported_clearly(settings):

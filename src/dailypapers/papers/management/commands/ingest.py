@@ -104,7 +104,9 @@ class Command(BaseCommand):
             # Through the command's own stream: rich would hard-wrap a long path at 80 columns.
             self.stderr.write(f"announcement days from {events}")
         with progress_bar(console, f"importing {path.name}", options["limit"], show) as tick:
-            return import_jsonl(path, limit=options["limit"], listing_events=events, on_progress=tick)
+            return import_jsonl(
+                path, limit=options["limit"], listing_events=events, on_progress=tick
+            )
 
     def _api(self, console: Console, show: bool, options: dict[str, Any]) -> IngestReport:
         ids = None

@@ -1,0 +1,129 @@
+"""The community around papers: submissions, upvotes, comments, collections and curation.
+
+Uniqueness lives in the database: one vote per user and paper, one submission per paper,
+one flag per user and comment, one entry per paper in a collection.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from dailypapers.papers.models import Paper
+
+
+class Submission(models.Model):
+    """A paper put on the daily feed by a member ("submitted by")."""
+
+    paper = models.OneToOneField(Paper, on_delete=models.CASCADE, related_name="submission")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="submissions"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    feed_day = models.DateField(db_index=True)  # the day whose feed it joined
+
+    class Meta:
+        indexes = [models.Index(fields=["submitted_by", "submitted_at"], name="submission_user_idx")]
+
+
+class Vote(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="votes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "paper"], name="vote_one_per_user")]
+        indexes = [models.Index(fields=["paper", "created_at"], name="vote_paper_idx")]
+
+
+class Comment(models.Model):
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="discussion")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+    )
+    # Replies go one level deep: a reply's parent is always a top-level comment.
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    body = models.TextField()  # the Markdown the author wrote
+    body_html = models.TextField()  # rendered and sanitised once, at save
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    is_deleted = models.BooleanField(default=False)  # by its author; replies stay readable
+    is_hidden = models.BooleanField(default=False)  # by a curator
+    flag_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["paper", "created_at"], name="comment_paper_idx")]
+
+    @property
+    def is_visible(self) -> bool:
+        return not (self.is_deleted or self.is_hidden)
+
+
+class CommentFlag(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="commentflag_one_per_user")
+        ]
+
+
+class Collection(models.Model):
+    """A named reading list; public ones are visible to everyone."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collections"
+    )
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100)
+    description = models.TextField(blank=True)
+    is_public = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    papers = models.ManyToManyField(Paper, through="CollectionItem", related_name="collections")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "slug"], name="collection_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CollectionItem(models.Model):
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="items")
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-added_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "paper"], name="collectionitem_unique"),
+        ]
+
+
+class Curation(models.Model):
+    """A curator's decision about a paper on one day's feed."""
+
+    FEATURED = "featured"
+    HIDDEN = "hidden"
+    STATES = [(FEATURED, "Featured"), (HIDDEN, "Hidden")]
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="curations")
+    day = models.DateField()
+    state = models.CharField(max_length=10, choices=STATES)
+    curator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["paper", "day"], name="curation_unique")]
+        indexes = [models.Index(fields=["day", "state"], name="curation_day_idx")]
