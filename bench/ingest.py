@@ -449,6 +449,7 @@ def machine_info(databases: list) -> dict[str, str]:
         "cores": f"{os.cpu_count()} logical ({len(os.sched_getaffinity(0))} usable)",
         "ram": f"{mem_kib / 1024 / 1024:.1f} GiB",
         "os": f"{platform.system()} {platform.release()}",
+        "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
         "python": platform.python_version(),
         "django": django.get_version(),
     }

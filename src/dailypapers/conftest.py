@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from dailypapers.lib.tests.fake_arxiv import FakeArxiv
+
+if TYPE_CHECKING:  # the sink's module needs aiosmtpd, a test-only dependency
+    from dailypapers.testing.smtp import SmtpSink
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_DATA = (REPO_ROOT / ".." / "shared" / "data").resolve()
@@ -42,3 +46,21 @@ def fake_arxiv(settings) -> Iterator[FakeArxiv]:
         settings.ARXIV_BACKOFF = 0.05
         settings.ARXIV_TIMEOUT = 5.0
         yield server
+
+
+@pytest.fixture
+def smtp_sink(settings) -> Iterator[SmtpSink]:
+    """A real SMTP server on loopback; Django's SMTP backend is pointed at it."""
+    # Imported here so that test runs without aiosmtpd still collect every other test.
+    from dailypapers.testing.smtp import SmtpSink
+
+    with SmtpSink() as sink:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = sink.port
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_TIMEOUT = 5
+        yield sink

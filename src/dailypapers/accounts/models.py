@@ -21,6 +21,10 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        # Addresses are stored lower-case; people type them in any case.
+        return self.get(email__iexact=username or "")
+
     def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
         fields.setdefault("is_staff", False)
         fields.setdefault("is_superuser", False)
@@ -59,7 +63,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def public_name(self) -> str:
-        return self.display_name or self.email.split("@", 1)[0]
+        # Never fall back to the address: it would show part of it to everyone.
+        return self.display_name or f"member {self.pk}"
 
     @property
     def email_verified(self) -> bool:

@@ -6,15 +6,44 @@
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 
 def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The address attempts are counted against.
+
+    Behind a reverse proxy (BEHIND_PROXY, which sets SECURE_PROXY_SSL_HEADER) every request
+    comes from the proxy, so the last X-Forwarded-For hop, the one the proxy appended, is
+    the client; earlier hops are whatever the client chose to send. IPv6 clients are counted
+    per /64, since one host can hand itself any address in its /64.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last_hop = forwarded.rsplit(",", 1)[-1].strip()
+        if last_hop:
+            address = last_hop
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address or "unknown"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def key_part(value: str) -> str:
+    """A short, cache-safe stand-in for free text (an email address) inside a limit key."""
+    return hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
 
 
 def hit(key: str, limit: int, window_seconds: int) -> bool:
@@ -22,12 +51,12 @@ def hit(key: str, limit: int, window_seconds: int) -> bool:
     window = int(time.time() // window_seconds)
     cache_key = f"ratelimit:{key}:{window}"
     if cache.add(cache_key, 1, timeout=window_seconds + 5):
-        return True
+        return limit >= 1
     try:
         count = cache.incr(cache_key)
     except ValueError:  # expired between add and incr
         cache.add(cache_key, 1, timeout=window_seconds + 5)
-        return True
+        return limit >= 1
     return count <= limit
 
 
@@ -35,11 +64,18 @@ def retry_after(window_seconds: int) -> int:
     return window_seconds - int(time.time()) % window_seconds
 
 
+def _in_words(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = round(seconds / 60)
+    return f"about {minutes} minutes"
+
+
 def too_many_requests(request: HttpRequest, window_seconds: int, what: str) -> HttpResponse:
+    """429 page; ``what`` completes "You have … too often", e.g. "tried to log in"."""
     wait = retry_after(window_seconds)
-    body = render_to_string(
-        "accounts/too_many_requests.html", {"what": what, "wait_seconds": wait}, request=request
-    )
+    context = {"what": what, "wait_seconds": wait, "wait_text": _in_words(wait)}
+    body = render_to_string("accounts/too_many_requests.html", context, request=request)
     response = HttpResponse(body, status=429)
     response["Retry-After"] = str(wait)
     return response

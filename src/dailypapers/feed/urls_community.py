@@ -1,2 +1,26 @@
+"""Community URLs, included at the site root before feed.urls (namespace "community")."""
+
+from django.urls import path, re_path
+
+from dailypapers.feed.community import collections, comments, curation, submit, votes
+from dailypapers.feed.community.common import ARXIV_ID_PATTERN
+
+PAPER = rf"^papers/{ARXIV_ID_PATTERN}"
+
 app_name = "community"
-urlpatterns: list = []
+urlpatterns = [
+    re_path(rf"{PAPER}/vote/$", votes.vote, name="vote"),
+    re_path(rf"{PAPER}/comments/$", comments.comment_create, name="comment_create"),
+    re_path(rf"{PAPER}/curate/$", curation.curate_view, name="curate"),
+    path("comments/<int:pk>/edit/", comments.comment_edit, name="comment_edit"),
+    path("comments/<int:pk>/delete/", comments.comment_delete, name="comment_delete"),
+    path("comments/<int:pk>/flag/", comments.comment_flag, name="comment_flag"),
+    path("comments/<int:pk>/hide/", comments.comment_hide, name="comment_hide"),
+    path("collections/", collections.collections, name="collections"),
+    path("collections/add/", collections.collection_add, name="collection_add"),
+    path("collections/remove/", collections.collection_remove, name="collection_remove"),
+    path("collections/<int:pk>/edit/", collections.collection_edit, name="collection_edit"),
+    path("collections/<int:pk>/delete/", collections.collection_delete, name="collection_delete"),
+    path("u/<int:user_id>/collections/<slug:slug>/", collections.collection, name="collection"),
+    path("submit/", submit.submit, name="submit"),
+]

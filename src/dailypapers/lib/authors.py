@@ -25,8 +25,9 @@ _SEPARATOR = re.compile(r"[,;]|\n(?![ \t])|(?<!\s)\s++(?:and|&)\s++")
 # A name suffix that the comma before it cut off from its name ("John Smith, Jr.").
 _SUFFIX = re.compile(r"(?i:jr|sr)\.?|II|III|IV")
 _ET_AL = re.compile(r"(?:^|\s)(?:et\.?\s*al\.?|and\s+others)$|^others$", re.IGNORECASE)
-# Footnote marks and stray punctuation left at either end once markers are gone.
-_EDGE = " ,;:^_*†‡§¶#'\"¹²³⁴⁵⁶⁷⁸⁹⁰⁺⁽⁾"
+# Footnote marks and stray punctuation left at either end once markers are gone; not the
+# apostrophe: "'t Hooft" starts with one.
+_EDGE = ' ,;:^_*†‡§¶#"“”¹²³⁴⁵⁶⁷⁸⁹⁰⁺⁽⁾'
 _PARENS = re.compile(r"[()]")
 _HYPHEN = re.compile(r"\s*-\s*")
 # Letters that NFKD leaves whole but readers treat as a plain letter with a mark.
@@ -51,10 +52,14 @@ def split_authors(raw: str) -> list[str]:
     text = _drop_parenthesised(tex_to_text(raw))
     names: list[str] = []
     for item in _SEPARATOR.split(text):
-        name = _ET_AL.sub("", " ".join(item.split())).strip(_EDGE)
-        if not any(ch.isalnum() for ch in name):
+        name = " ".join(item.split())
+        # The cheap tests in front of each regex matter: big collaborations list thousands.
+        if name[-6:].lower().endswith(("al", "al.", "others")):
+            name = _ET_AL.sub("", name)
+        name = name.strip(_EDGE)
+        if not name or not (name[0].isalnum() or any(ch.isalnum() for ch in name)):
             continue
-        if names and _SUFFIX.fullmatch(name):
+        if names and len(name) <= 4 and _SUFFIX.fullmatch(name):
             names[-1] = f"{names[-1]} {name}"
         else:
             names.append(name)
@@ -93,11 +98,17 @@ def author_key(name: str) -> str:
     if not isinstance(name, str):
         return ""
     text = tex_to_text(name)
-    if not text.isascii():
-        decomposed = unicodedata.normalize("NFKD", text)
+    if text.isascii():
+        text = text.lower()
+    else:
+        # Case is folded before decomposing, as some letters fold to a letter and a mark
+        # ("İ" to "i̇"), and after, as compatibility forms decompose to capitals ("𝐀" to "A").
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
         text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    text = text.casefold().translate(_FOLD).replace(".", " ")
-    key = _HYPHEN.sub("-", " ".join(text.split()))
+        text = text.casefold().translate(_FOLD)
+    key = " ".join(text.replace(".", " ").split())
+    if "-" in key:
+        key = _HYPHEN.sub("-", key)
     return key[:MAX_KEY_LENGTH].rstrip()
 
 

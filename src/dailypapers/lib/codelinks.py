@@ -57,9 +57,9 @@ def extract_code_links(*texts: str) -> list[str]:
     Links to user or organisation pages, or to the sites' own pages, are skipped. Repeats
     are recognised whatever their case; the first spelling is kept.
     """
-    found: list[tuple[int, str]] = []
+    found: list[str] = []
     seen: set[str] = set()
-    for n, text in enumerate(texts):
+    for text in texts:
         if not isinstance(text, str):
             continue
         lowered = text.lower()
@@ -76,8 +76,8 @@ def extract_code_links(*texts: str) -> list[str]:
         for _, url in sorted(links):
             if url.lower() not in seen:
                 seen.add(url.lower())
-                found.append((n, url))
-    return [url for _, url in found]
+                found.append(url)
+    return found
 
 
 def _find(text: str, lowered: str, host: str) -> list[tuple[int, str]]:

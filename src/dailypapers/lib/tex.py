@@ -87,6 +87,7 @@ _SUP = dict(zip("0123456789+-−=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW*
                 strict=True))  # fmt: skip
 _SUB = dict(zip("0123456789+-−=()aehijklmnoprstuvxβγρφχ",
                 "₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ", strict=True))  # fmt: skip
+_SUP_TABLE, _SUB_TABLE = str.maketrans(_SUP), str.maketrans(_SUB)
 # Double-struck letters; seven capitals had code points before the mathematical alphabets.
 _DOUBLE = {chr(65 + k): chr(0x1D538 + k) for k in range(26)} | dict(
     zip("CHNPQRZ1", "ℂℍℕℙℚℝℤ𝟙", strict=True)
@@ -113,7 +114,9 @@ _TOKEN = re.compile(
     rf"|\\(?P<structural>(?:[dtc]?frac|binom)(?![A-Za-z]){_ARG}{_ARG}"
     rf"|sqrt(?:\s*\[[^\]]*\])?(?![A-Za-z]){_ARG}"
     rf"|(?:mathbbm?|{'|'.join(_MATH_ACCENTS)})(?![A-Za-z]){_ARG})"
-    r"|\\(?P<accent>(?:[\'\"`^~=.]\s*|[uvHckrbd](?:\s+(?=[\\A-Za-z])|(?=\{)))"
+    # Some sources escape backslashes twice (Fr\\'ed\\'eric for Fr\'ed\'eric); a line break
+    # is never meant before an accent, so up to three backslashes count as one there.
+    r"|\\\\{0,2}(?P<accent>(?:[\'\"`^~=.]\s*|[uvHckrbd](?:\s+(?=[\\A-Za-z])|(?=\{)))"
     r"(?:\{\s*(?:\\[ij](?![A-Za-z])|[A-Za-z])?\s*\}|\\[ij](?![A-Za-z])|[A-Za-z]))"
     r"|\\(?P<word>[A-Za-z]+)(?P<blanks>[ \t]*)"
     r"|\\(?P<symbol>[\s\S]?)"
@@ -245,7 +248,9 @@ def _replace(m: re.Match[str]) -> str:
     if kind == "symbol":
         char = m.group(kind)
         return _SYMBOLS.get(char, char)
-    if kind in ("structural", "accent", "sup"):
+    if kind == "accent":
+        return _render_math("\\" + m.group(kind))
+    if kind in ("structural", "sup"):
         return _render_math(m.group())
     return _render_math(m.group(kind))  # one of the math spans
 
@@ -268,14 +273,15 @@ def _control_word(m: re.Match[str]) -> str:
 
 
 def _render_math(source: str) -> str:
-    if "\\" in source or "{" in source or "}" in source or "^" in source or "_" in source:
-        return _render_math_tex(source)
-    return source.replace("~", " ")  # "$n$", "$k=3$": nothing to render
+    if not ("\\" in source or "{" in source or "}" in source or "^" in source or "_" in source):
+        return source.replace("~", " ")  # "$n$", "$k=3$": nothing to render
+    # Short spans such as "$\alpha$" or "$O(n^2)$" recur across thousands of abstracts; long
+    # ones rarely do, and would only fill the cache.
+    return _render_cached(source) if len(source) <= 200 else _MathReader(source).sequence(0)
 
 
-# Spans such as "$\\alpha$" or "$O(n^2)$" recur across thousands of abstracts.
 @functools.lru_cache(maxsize=16384)
-def _render_math_tex(source: str) -> str:
+def _render_cached(source: str) -> str:
     return _MathReader(source).sequence(0)
 
 
@@ -314,8 +320,8 @@ class _MathReader:
                 out.append(word)
             else:
                 # A space that only ends a command goes when none comes before it, so that
-                # "a\\cdot b" reads "a·b" while "x \\in S" keeps "x ∈ S".
-                spaced = next((p[-1].isspace() for p in reversed(out) if p), True)
+                # "a\cdot b" reads "a·b" while "x \in S" keeps "x ∈ S".
+                spaced = not out or out[-1][-1:].isspace()
                 out.append(self.command(tok[1:], depth))
                 if not spaced and self._text_starts(" "):
                     self._eat(1)
@@ -338,14 +344,15 @@ class _MathReader:
             self.pos += 1
             if tok == "{":
                 return self.sequence(depth + 1) if depth < _MAX_DEPTH else ""
-            if tok[1:] in _DROP and depth < _MAX_DEPTH:  # "_\\text{max}": the text is the argument
+            if tok[1:] in _DROP and depth < _MAX_DEPTH:  # "_\text{max}": the text is the argument
                 return self.argument(depth + 1)
             return tok if tok in "^_" else self.command(tok[1:], depth)
         return ""
 
     def command(self, name: str, depth: int) -> str:
-        if depth >= _MAX_DEPTH:
-            return _WORDS.get(name, name)
+        symbol = _WORDS.get(name)
+        if symbol is not None or depth >= _MAX_DEPTH:  # symbols first: by far the most common
+            return symbol if symbol is not None else name
         deeper = depth + 1
         accent = _MATH_ACCENTS.get(name) or _ACCENTS.get(name)
         if accent is not None:
@@ -369,23 +376,23 @@ class _MathReader:
         if name in ("left", "right") and self._text_starts("."):
             self._eat(1)  # "\left." and "\right." are invisible delimiters
         if name in _DROP:
-            if self._text_starts(" "):  # keep "\\rm km" from leaving a double space
+            if self._text_starts(" "):  # keep "\rm km" from leaving a double space
                 self._eat(len(self.tokens[self.pos]) - len(self.tokens[self.pos].lstrip(" ")))
             return ""
         if name in _SPACE_WORDS:
             return " "
         if len(name) == 1 and not name.isalpha():
             return _SYMBOLS.get(name, name)
-        if name == "unicode":  # MathJax's \\unicode{x2014}: a code point in hex or decimal
+        if name == "unicode":  # MathJax's \unicode{x2014}: a code point in hex or decimal
             code = self.argument(deeper).strip().lower()
             try:
                 char = chr(int(code[1:], 16) if code.startswith("x") else int(code))
             except (ValueError, OverflowError):
                 return code
             return char if char.isprintable() else code  # no NUL, controls or lone surrogates
-        if name not in _WORDS and self._text_starts("{"):
+        if self._text_starts("{"):
             return name + " "  # unknown: keep the name apart from its argument
-        return _WORDS.get(name, name)
+        return name
 
     def _optional(self) -> str:
         """Consume a "[...]" optional argument written in one text token, as in \\sqrt[3]."""
@@ -412,10 +419,10 @@ class _MathReader:
 
 def _script(arg: str, kind: str) -> str:
     """Unicode super/subscript when every character has one, else ^x or ^(...)."""
-    compact = "".join(arg.split())
+    compact = arg.replace(" ", "")
     table = _SUP if kind == "^" else _SUB
-    if compact and all(c in table for c in compact):
-        return "".join(table[c] for c in compact)
+    if compact and table.keys() >= set(compact):
+        return compact.translate(_SUP_TABLE if kind == "^" else _SUB_TABLE)
     if len(compact) <= 1:
         return kind + compact
     return f"{kind}({arg.strip()})"

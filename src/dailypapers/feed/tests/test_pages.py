@@ -5,11 +5,20 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 
 from dailypapers.lib.records import PaperRecord
 from dailypapers.papers.ingest.pipeline import IngestReport, ingest
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Signed-out pages are cached by path; one test's page must not answer the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def store(arxiv_id: str, day: date | None, **fields) -> None:

@@ -125,6 +125,10 @@ def test_footnote_marks_on_names_are_removed():
     ]
 
 
+def test_a_leading_apostrophe_in_a_name_is_kept():
+    assert split_authors("A. One and 't Hooft") == ["A. One", "'t Hooft"]
+
+
 def test_semicolons_and_ampersands_separate_authors():
     assert split_authors("A. One; B. Two & C. Three") == ["A. One", "B. Two", "C. Three"]
 

@@ -62,6 +62,12 @@ def test_accented_names_in_braces_lose_their_braces():
     assert tex_to_text(r"Fran\c{c}ois") == "François"
 
 
+def test_accents_behind_doubly_escaped_backslashes_still_apply():
+    assert (
+        tex_to_text(r"Fr\\'ed\\'eric Sch\\\"urmann Fran\\c{c}ois") == "Frédéric Schürmann François"
+    )
+
+
 def test_an_accent_with_an_empty_group_is_the_literal_mark():
     assert tex_to_text(r"a\~{}b and x\^{}y") == "a~b and x^y"
 

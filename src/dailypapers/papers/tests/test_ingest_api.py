@@ -237,3 +237,10 @@ def test_import_api_takes_a_list_of_ids_without_the_command(fake_arxiv):
     assert (report.new, report.error) == (2, "")
     changed = Paper.objects.filter(pk__in=report.changed_paper_ids)
     assert sorted(changed.values_list("arxiv_id", flat=True)) == ["2503.01234", "astro-ph/0512345"]
+
+
+@pytest.mark.parametrize("option", ["--max-results", "--page-size"])
+def test_a_count_below_one_is_a_command_error_before_any_request(fake_arxiv, option):
+    with pytest.raises(CommandError, match="must be 1 or more"):
+        run_api("--query", "ti:invented", option, "0")
+    assert fake_arxiv.requests == []

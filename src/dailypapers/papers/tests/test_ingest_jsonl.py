@@ -281,3 +281,22 @@ def test_a_file_that_is_not_a_listing_events_file_is_a_command_error(tmp_path):
         run_jsonl(shutil.copy(SAMPLE, tmp_path / "sample.jsonl"), "--listing-events", wrong)
 
     assert Paper.objects.count() == 0
+
+
+@pytest.mark.parametrize("limit", ["-1", "0", "ten"])
+def test_a_limit_that_is_not_a_positive_number_is_a_command_error(tmp_path, limit):
+    with pytest.raises(CommandError, match="--limit"):
+        run_jsonl(shutil.copy(SAMPLE, tmp_path / "sample.jsonl"), "--limit", limit)
+    assert Paper.objects.count() == 0
+
+
+def test_only_the_first_ten_reasons_are_listed_and_the_rest_are_counted(tmp_path):
+    data = tmp_path / "broken.jsonl"
+    data.write_text("".join(f"not json {n}\n" for n in range(12)) + kaggle_line("2601.00001"))
+
+    counts, _, err = run_jsonl(data)
+
+    assert (counts["new"], counts["skipped"]) == (1, 12)
+    listed = [line for line in err.splitlines() if line.strip().startswith("skipped line")]
+    assert [line.split(":")[0].split()[-1] for line in listed] == [str(n) for n in range(1, 11)]
+    assert err.splitlines()[-1].strip() == "… and 2 more skipped"

@@ -304,3 +304,10 @@ def test_every_oai_request_names_the_contact_in_its_user_agent(fake_arxiv, setti
     for request in fake_arxiv.requests:
         assert request.headers["user-agent"].startswith("dailypapers/")
         assert "mailto:harvest-tests@example.org" in request.headers["user-agent"]
+
+
+def test_max_pages_below_one_is_a_command_error_before_any_request(fake_arxiv):
+    with pytest.raises(CommandError, match="must be 1 or more"):
+        run_oai(*WINDOW, "--max-pages", "0")
+    assert fake_arxiv.requests == []
+    assert not HarvestState.objects.exists()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from argparse import ArgumentParser
+from argparse import ArgumentParser, ArgumentTypeError
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -36,6 +36,16 @@ def _date(text: str) -> date:
         raise CommandError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
 @contextlib.contextmanager
 def progress_bar(
     console: Console, label: str, total: int | None, enabled: bool
@@ -63,7 +73,7 @@ class Command(BaseCommand):
 
         jsonl = sources.add_parser("jsonl", help="Kaggle-schema JSON lines, plain or gzip")
         jsonl.add_argument("path", type=Path)
-        jsonl.add_argument("--limit", type=int, help="stop after this many records")
+        jsonl.add_argument("--limit", type=_positive, help="stop after this many records")
         jsonl.add_argument(
             "--listing-events",
             type=Path,
@@ -74,15 +84,19 @@ class Command(BaseCommand):
         which = api.add_mutually_exclusive_group(required=True)
         which.add_argument("--query", help='an arXiv search query, e.g. "cat:cs.LG AND ti:graph"')
         which.add_argument("--ids", help="comma- or space-separated arXiv ids")
-        api.add_argument("--max-results", type=int, help="stop after this many papers")
-        api.add_argument("--page-size", type=int, default=200, help="papers per call (≤ 2000)")
+        api.add_argument("--max-results", type=_positive, help="stop after this many papers")
+        api.add_argument(
+            "--page-size", type=_positive, default=200, help="papers per call (≤ 2000)"
+        )
 
         oai = sources.add_parser("oai", help="OAI-PMH ListRecords, incremental and resumable")
         oai.add_argument("--set", dest="set_spec", help="an OAI set, e.g. cs or physics:hep-th")
         oai.add_argument("--from", dest="from_date", type=_date, help="YYYY-MM-DD")
         oai.add_argument("--until", dest="until_date", type=_date, help="YYYY-MM-DD")
         oai.add_argument("--format", dest="metadata_prefix", choices=FORMATS, default="arXiv")
-        oai.add_argument("--max-pages", type=int, help="stop after this many pages (resumable)")
+        oai.add_argument(
+            "--max-pages", type=_positive, help="stop after this many pages (resumable)"
+        )
 
         rss = sources.add_parser("rss", help="today's RSS listing of some categories")
         rss.add_argument("categories", help="e.g. cs.AI+cs.LG")

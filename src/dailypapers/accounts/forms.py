@@ -1,0 +1,134 @@
+"""Account forms. Email addresses are compared and stored lower-case."""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from typing import Any
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from dailypapers.accounts import emails
+from dailypapers.accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+DISPLAY_NAME_MAX = 60
+# Bidirectional overrides and isolates let a name render as something other than it is.
+_BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def normalize_email(value: str) -> str:
+    return value.strip().lower()
+
+
+def clean_display_name(value: str) -> str:
+    name = " ".join(value.split())  # one space between words; no stray tabs or newlines
+    if not name:
+        raise ValidationError("Enter a display name.", code="required")
+    if len(name) > DISPLAY_NAME_MAX:
+        raise ValidationError(
+            f"Use at most {DISPLAY_NAME_MAX} characters (this has {len(name)}).",
+            code="max_length",
+        )
+    if any(unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS for ch in name):
+        raise ValidationError("Use printable characters only.", code="invalid")
+    return name
+
+
+class DisplayNameField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Display name")
+        kwargs.setdefault(
+            "help_text", f"Shown with your votes and comments; 1 to {DISPLAY_NAME_MAX} characters."
+        )
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "nickname"}))
+        super().__init__(max_length=DISPLAY_NAME_MAX, **kwargs)
+
+    def clean(self, value: Any) -> str:
+        return clean_display_name(super().clean(value) or "")
+
+
+class SignupForm(auth_forms.SetPasswordMixin, forms.Form):
+    """Sign-up. It never says whether an address is taken: the view handles that quietly."""
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    display_name = DisplayNameField()
+    password1, password2 = auth_forms.SetPasswordMixin.create_password_fields(
+        label1="Password", label2="Password again"
+    )
+
+    def clean_email(self) -> str:
+        return normalize_email(self.cleaned_data["email"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.validate_passwords()
+        # Validators such as "too similar to your email" need the would-be user.
+        candidate = User(
+            email=cleaned.get("email", ""), display_name=cleaned.get("display_name", "")
+        )
+        self.validate_password_for_user(candidate)
+        return cleaned
+
+
+class EmailAuthenticationForm(auth_forms.AuthenticationForm):
+    """Django's log-in form, asking for an email address in the ``username`` field."""
+
+    username = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": "That email address and password don’t match an account.",
+    }
+
+    def clean_username(self) -> str:
+        return normalize_email(self.cleaned_data["username"])
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, sending our email with a link built from SITE_URL."""
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        path = reverse(
+            "accounts:password_reset_confirm",
+            kwargs={"uidb64": context["uid"], "token": context["token"]},
+        )
+        try:
+            emails.send_password_reset(context["user"], emails.absolute_url(path))
+        except Exception:
+            # As Django's own form does: the page must not tell a failure (which only
+            # happens for real accounts) from success.
+            logger.exception("could not send a password reset email to user %s", context["user"].pk)
+
+
+class DisplayNameForm(forms.ModelForm):
+    display_name = DisplayNameField()
+
+    class Meta:
+        model = User
+        fields = ["display_name"]

@@ -1,0 +1,234 @@
+"""Email verification: the emailed link confirms the address, once, for a limited time."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.http import HttpResponse
+
+from dailypapers.accounts import tokens
+from dailypapers.accounts.decorators import verified_required
+from dailypapers.accounts.models import User
+from dailypapers.testing import link_in
+
+pytestmark = pytest.mark.django_db
+
+DAY = 24 * 60 * 60
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits() -> None:
+    cache.clear()
+
+
+@pytest.fixture
+def ada() -> User:
+    return User.objects.create_user("ada@example.org", "correct horse battery", display_name="Ada")
+
+
+def emailed_verify_path(client, smtp_sink) -> str:
+    data = {
+        "email": "new@example.org",
+        "display_name": "New",
+        "password1": "correct horse battery",
+        "password2": "correct horse battery",
+    }
+    client.post("/accounts/signup/", data)
+    (message,) = smtp_sink.wait_for(1)
+    return urlsplit(link_in(message, "/accounts/verify/")).path
+
+
+def test_following_the_emailed_link_confirms_the_address(client, smtp_sink):
+    path = emailed_verify_path(client, smtp_sink)
+    client.logout()  # the link works in any browser, logged in or not
+
+    response = client.get(path)
+
+    assert response.status_code == 200
+    assert "Email address confirmed" in response.text
+    assert User.objects.get(email="new@example.org").email_verified
+
+
+def test_following_the_link_again_keeps_the_first_confirmation_time(client, smtp_sink):
+    path = emailed_verify_path(client, smtp_sink)
+    client.get(path)
+    first = User.objects.get(email="new@example.org").email_verified_at
+
+    again = client.get(path)
+
+    assert again.status_code == 200
+    assert User.objects.get(email="new@example.org").email_verified_at == first
+
+
+def test_an_expired_link_says_so_and_offers_a_new_one(client, ada, settings):
+    settings.EMAIL_VERIFICATION_DAYS = 3
+    token = tokens.make_verification_token(ada, issued_at=time.time() - 3 * DAY - 60)
+    client.force_login(ada)
+
+    response = client.get(f"/accounts/verify/{token}/")
+
+    assert response.status_code == 410
+    assert "expired" in response.text
+    assert 'action="/accounts/resend-verification/"' in response.text
+    ada.refresh_from_db()
+    assert not ada.email_verified
+
+
+def test_a_link_still_inside_its_validity_works(client, ada, settings):
+    settings.EMAIL_VERIFICATION_DAYS = 3
+    token = tokens.make_verification_token(ada, issued_at=time.time() - 3 * DAY + 60)
+
+    assert client.get(f"/accounts/verify/{token}/").status_code == 200
+    ada.refresh_from_db()
+    assert ada.email_verified
+
+
+def test_an_expired_link_tells_a_logged_out_person_to_log_in_for_a_new_one(client, ada):
+    token = tokens.make_verification_token(ada, issued_at=time.time() - 30 * DAY)
+
+    response = client.get(f"/accounts/verify/{token}/")
+
+    assert response.status_code == 410
+    assert "/accounts/login/?next=/accounts/settings/" in response.text
+
+
+def test_a_tampered_link_is_refused(client, ada):
+    token = tokens.make_verification_token(ada)
+    forged = token[:-1] + ("A" if token[-1] != "A" else "B")
+
+    response = client.get(f"/accounts/verify/{forged}/")
+
+    assert response.status_code == 400
+    assert "not valid" in response.text
+    ada.refresh_from_db()
+    assert not ada.email_verified
+
+
+def test_a_link_made_for_an_earlier_address_no_longer_works(client, ada):
+    token = tokens.make_verification_token(ada)
+    ada.email = "ada@elsewhere.example"
+    ada.save()
+
+    assert client.get(f"/accounts/verify/{token}/").status_code == 400
+    ada.refresh_from_db()
+    assert not ada.email_verified
+
+
+def test_asking_for_a_new_link_emails_one_that_works(client, ada, smtp_sink):
+    client.force_login(ada)
+
+    response = client.post("/accounts/resend-verification/")
+
+    assert response["Location"] == "/accounts/settings/?sent=1"
+    assert "on its way" in client.get(response["Location"]).text
+    (message,) = smtp_sink.wait_for(1)
+    assert client.get(urlsplit(link_in(message, "/accounts/verify/")).path).status_code == 200
+    ada.refresh_from_db()
+    assert ada.email_verified
+
+
+def test_asking_for_a_new_link_needs_a_post(client, ada, smtp_sink):
+    client.force_login(ada)
+
+    assert client.get("/accounts/resend-verification/").status_code == 405
+    assert smtp_sink.messages == []
+
+
+def test_asking_for_a_new_link_logged_out_leads_to_the_login_page(client):
+    response = client.post("/accounts/resend-verification/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/accounts/settings/"
+
+
+def test_a_verified_person_asking_for_a_new_link_gets_no_email(client, ada, smtp_sink):
+    User.objects.filter(pk=ada.pk).update(email_verified_at="2025-01-01T00:00:00Z")
+    client.force_login(ada)
+
+    response = client.post("/accounts/resend-verification/")
+
+    assert response["Location"] == "/accounts/settings/"
+    assert smtp_sink.messages == []
+
+
+@verified_required
+def members_only(request) -> HttpResponse:
+    return HttpResponse("welcome")
+
+
+def test_verified_required_asks_an_unverified_person_to_confirm_first(rf, ada):
+    request = rf.get("/vote/")
+    request.user = ada
+
+    response = members_only(request)
+
+    assert response.status_code == 403
+    assert "Confirm your email address first" in response.content.decode()
+    assert 'action="/accounts/resend-verification/"' in response.content.decode()
+
+
+def test_verified_required_lets_a_verified_person_through(rf, ada):
+    User.objects.filter(pk=ada.pk).update(email_verified_at="2025-01-01T00:00:00Z")
+    ada.refresh_from_db()
+    request = rf.get("/vote/")
+    request.user = ada
+
+    assert members_only(request).content == b"welcome"
+
+
+def test_verified_required_sends_a_logged_out_visitor_to_log_in(rf):
+    request = rf.get("/vote/")
+    request.user = AnonymousUser()
+
+    response = members_only(request)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/vote/"
+
+
+def test_after_logging_in_a_post_action_returns_to_the_page_its_form_was_on(rf):
+    request = rf.post("/vote/", {"next": "/papers/2501.00001/"})
+    request.user = AnonymousUser()
+
+    response = members_only(request)
+
+    assert response["Location"] == "/accounts/login/?next=/papers/2501.00001/"
+
+
+def test_a_foreign_referrer_is_not_a_place_to_return_to(rf):
+    request = rf.post("/vote/", HTTP_REFERER="https://evil.example/")
+    request.user = AnonymousUser()
+
+    response = members_only(request)
+
+    assert response["Location"] == "/accounts/login/?next=/"
+
+
+def test_htmx_requests_are_sent_to_log_in_by_hx_redirect_not_a_302(rf):
+    request = rf.post(
+        "/vote/",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/papers/2501.00001/",
+    )
+    request.user = AnonymousUser()
+
+    response = members_only(request)
+
+    assert response.status_code == 401
+    assert response["HX-Redirect"] == (
+        "/accounts/login/?next=http%3A//testserver/papers/2501.00001/"
+    )
+
+
+def test_htmx_requests_from_an_unverified_person_go_to_the_settings_page(rf, ada):
+    request = rf.post("/vote/", HTTP_HX_REQUEST="true")
+    request.user = ada
+
+    response = members_only(request)
+
+    assert response.status_code == 403
+    assert response["HX-Redirect"] == "/accounts/settings/"

@@ -1,0 +1,67 @@
+"""Small helpers the community views share."""
+
+from __future__ import annotations
+
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from dailypapers.feed.trending import refresh_papers
+from dailypapers.lib.arxiv.ids import InvalidArxivId, normalize_id
+from dailypapers.papers.models import Paper
+
+# Old-style ids contain a slash (hep-th/9901001), as in feed.urls.
+ARXIV_ID_PATTERN = r"(?P<arxiv_id>[\w.\-]+(?:/\d{7})?(?:v\d+)?)"
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    # htmx sends "HX-Request: true"; boosted and plain requests are answered with full pages.
+    return request.headers.get("HX-Request") == "true"
+
+
+def paper_or_404(arxiv_id: str) -> Paper:
+    try:
+        bare_id = normalize_id(arxiv_id)
+    except InvalidArxivId:
+        raise Http404("Not an arXiv id") from None
+    return get_object_or_404(Paper, arxiv_id=bare_id)
+
+
+def paper_url(paper: Paper) -> str:
+    return reverse("feed:paper", args=[paper.arxiv_id])
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """The ``next`` the form carried when it points back into this site, else ``fallback``.
+
+    Checked against our own host so a crafted form cannot bounce people to another site.
+    """
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return fallback
+
+
+def redirect_back(request: HttpRequest, fallback: str, anchor: str = "") -> HttpResponse:
+    target = safe_next(request, fallback)
+    if anchor and "#" not in target:
+        target = f"{target}#{anchor}"
+    return HttpResponseRedirect(target)
+
+
+def bump(paper_id: int, counter: str, delta: int) -> None:
+    """Move a Paper counter by ``delta`` in SQL, then recount it and the trending score.
+
+    Called inside the transaction that changed the votes or comments: the UPDATE takes the
+    paper's row lock, so concurrent changes to one paper queue up behind it and the
+    recount in ``refresh_papers`` always sees every committed change (no lost update from
+    two recounts finishing in the wrong order). Greatest() keeps a drifted counter from
+    going below zero, which PostgreSQL's check on a PositiveIntegerField would refuse.
+    """
+    Paper.objects.filter(pk=paper_id).update(**{counter: Greatest(F(counter) + delta, 0)})
+    refresh_papers([paper_id])

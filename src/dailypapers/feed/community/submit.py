@@ -1,0 +1,134 @@
+"""Submissions: a member puts an arXiv paper on today's feed ("submitted by").
+
+A paper we don't have yet is fetched from the arXiv API first; when arXiv can't be
+reached or answers an error, nothing is stored and the form says so. One submission per
+paper (a one-to-one in the database): a second one points to the first instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from dailypapers.accounts.decorators import verified_required
+from dailypapers.accounts.models import User
+from dailypapers.feed.community.common import paper_url
+from dailypapers.feed.forms import SubmitForm, today_utc
+from dailypapers.feed.models import Submission
+from dailypapers.feed.trending import refresh_papers
+from dailypapers.lib.records import SourceError
+from dailypapers.papers.ingest.api import import_api
+from dailypapers.papers.models import Paper
+
+log = logging.getLogger(__name__)
+
+
+class SubmitError(Exception):
+    """A submission that cannot go ahead; the message is shown to the member as is."""
+
+    def __init__(self, message: str, *, status: int = 400, existing: Submission | None = None):
+        super().__init__(message)
+        self.status = status
+        self.existing = existing
+
+
+@dataclass
+class Outcome:
+    submission: Submission
+    fetched: bool  # the paper came from arXiv just now
+
+
+def submissions_left(user: User) -> int:
+    # A rolling 24 hours rather than the calendar day, so the limit can't be doubled
+    # by submitting just before and just after midnight.
+    since = timezone.now() - timedelta(hours=24)
+    used = Submission.objects.filter(submitted_by=user, submitted_at__gte=since).count()
+    return max(settings.SUBMISSIONS_PER_DAY - used, 0)
+
+
+def _check_limit(user: User) -> None:
+    if submissions_left(user) <= 0:
+        raise SubmitError(
+            f"You can submit {settings.SUBMISSIONS_PER_DAY} papers in 24 hours, and you have. "
+            "Please come back tomorrow.",
+            status=429,
+        )
+
+
+def _existing(arxiv_id: str) -> Submission | None:
+    return (
+        Submission.objects.select_related("paper", "submitted_by")
+        .filter(paper__arxiv_id=arxiv_id)
+        .first()
+    )
+
+
+def _fetch(arxiv_id: str) -> Paper:
+    try:
+        import_api(ids=[arxiv_id])
+    except SourceError as exc:
+        log.warning("submission of %s: arXiv fetch failed: %s", arxiv_id, exc)
+        raise SubmitError(
+            f"We could not fetch {arxiv_id} from arXiv just now ({exc}). Nothing was saved; "
+            "please try again in a few minutes.",
+            status=502,
+        ) from None
+    paper = Paper.objects.filter(arxiv_id=arxiv_id).first()
+    if paper is None:
+        raise SubmitError(
+            f"arXiv has no paper {arxiv_id}. Check the id, or paste the link from arxiv.org.",
+            status=404,
+        )
+    return paper
+
+
+def submit_paper(user: User, arxiv_id: str) -> Outcome:
+    """Put ``arxiv_id`` (a bare id) on today's feed in ``user``'s name, or raise SubmitError."""
+    existing = _existing(arxiv_id)
+    if existing is not None:
+        raise SubmitError("Someone already submitted this paper.", status=409, existing=existing)
+    _check_limit(user)  # before fetching: a member at the limit costs arXiv no request
+    paper = Paper.objects.filter(arxiv_id=arxiv_id).first()
+    fetched = paper is None
+    if paper is None:
+        paper = _fetch(arxiv_id)
+    try:
+        with transaction.atomic():
+            # Lock the member's row so two quick submissions can't both pass the count.
+            User.objects.select_for_update().filter(pk=user.pk).first()
+            _check_limit(user)
+            submission = Submission.objects.create(
+                paper=paper, submitted_by=user, feed_day=today_utc()
+            )
+    except IntegrityError:  # someone submitted it while we were fetching
+        raise SubmitError(
+            "Someone already submitted this paper.", status=409, existing=_existing(arxiv_id)
+        ) from None
+    refresh_papers([paper.pk])  # a submission lifts the trending score
+    return Outcome(submission, fetched)
+
+
+@verified_required
+def submit(request: HttpRequest) -> HttpResponse:
+    form = SubmitForm(request.POST or None)
+    context = {"form": form, "left": submissions_left(request.user), "existing": None}
+    if request.method != "POST":
+        return render(request, "feed/community/submit.html", context)
+    if not form.is_valid():
+        return render(request, "feed/community/submit.html", context, status=400)
+    try:
+        outcome = submit_paper(request.user, form.cleaned_data["arxiv_id"])
+    except SubmitError as error:
+        context.update(error=str(error), existing=error.existing)
+        return render(request, "feed/community/submit.html", context, status=error.status)
+    paper = outcome.submission.paper
+    messages.success(request, f"Thank you: “{paper.title}” is on today's feed.")
+    return redirect(paper_url(paper))

@@ -1,0 +1,222 @@
+"""The database questions the reading pages ask, each answered in one or two queries.
+
+List pages never query per item: they read the denormalised columns on Paper (author_names,
+upvote_count, comment_count, trending_score) and join the submitter in the same query.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+
+from dailypapers.feed.models import Curation, Submission, Vote
+from dailypapers.papers.models import Paper, PaperAuthor, PaperCategory
+
+SORTS = ("upvotes", "trending", "newest")
+# Last key of every order is the id, so pages never shuffle between requests.
+_ORDERS = {
+    "upvotes": ("-upvote_count", "-trending_score", "arxiv_id"),
+    "trending": ("-trending_score", "-upvote_count", "arxiv_id"),
+    "newest": (F("announced_on").desc(nulls_last=True), "-arxiv_id"),
+}
+# What a list item shows; the abstract is needed for its first lines.
+LIST_COLUMNS = (
+    "arxiv_id", "title", "abstract", "author_names", "primary_category", "categories",
+    "code_links", "has_code", "announced_on", "upvote_count", "comment_count", "trending_score",
+    "submission__feed_day", "submission__submitted_at",
+    "submission__submitted_by__display_name", "submission__submitted_by__email",
+    "submission__submitted_by__is_active",
+)  # fmt: skip
+# arXiv category names: "cs.LG", "hep-th", "physics.acc-ph", "q-bio.NC".
+CATEGORY_RE = re.compile(r"^[a-z][a-z\-]*(?:\.[A-Za-z][A-Za-z\-]*)?$")
+# Big collaborations list thousands of authors; the first few are the ones readers follow,
+# and a join over all of them would make one paper page cost seconds.
+RELATED_AUTHORS_LIMIT = 10
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFilters:
+    sort: str = "upvotes"
+    category: str = ""  # "" means every category
+    has_code: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.category or self.has_code)
+
+
+def is_category(text: str) -> bool:
+    return len(text) <= 40 and bool(CATEGORY_RE.match(text))
+
+
+def list_columns(papers: QuerySet[Paper]) -> QuerySet[Paper]:
+    """Load what a list item shows, the submitter included, in the list's own query."""
+    return papers.select_related("submission__submitted_by").only(*LIST_COLUMNS)
+
+
+def apply_filters(papers: QuerySet[Paper], filters: FeedFilters) -> QuerySet[Paper]:
+    if filters.category:
+        # PaperCategory holds cross-lists too; its (paper, category) unique index answers
+        # this per row, which stays cheap because a feed's day range is small.
+        papers = papers.filter(
+            Exists(PaperCategory.objects.filter(paper=OuterRef("pk"), category=filters.category))
+        )
+    if filters.has_code:
+        papers = papers.filter(has_code=True)
+    return papers
+
+
+def feed_papers(start: date, end: date, filters: FeedFilters) -> QuerySet[Paper]:
+    """The feed of the days start..end: announced then, or submitted onto those days.
+
+    Papers a curator hid on one of these days are left out; featured ones come first and
+    carry ``featured=True``.
+    """
+    days = (start, end)
+    submitted = Submission.objects.filter(feed_day__range=days).values("paper_id")
+    hidden = Curation.objects.filter(day__range=days, state=Curation.HIDDEN).values("paper_id")
+    featured = Curation.objects.filter(
+        paper=OuterRef("pk"), day__range=days, state=Curation.FEATURED
+    )
+    papers = (
+        Paper.objects.filter(Q(announced_on__range=days) | Q(pk__in=submitted))
+        .exclude(pk__in=hidden)
+        .annotate(featured=Exists(featured))
+    )
+    papers = apply_filters(papers, filters)
+    return list_columns(papers).order_by("-featured", *_ORDERS[filters.sort])
+
+
+def trending_papers(filters: FeedFilters) -> QuerySet[Paper]:
+    """Papers rising now, across days; a paper a curator hid anywhere stays out."""
+    hidden = Curation.objects.filter(paper=OuterRef("pk"), state=Curation.HIDDEN)
+    papers = Paper.objects.filter(trending_score__gt=0).exclude(Exists(hidden))
+    papers = apply_filters(papers, filters)
+    return list_columns(papers).order_by(*_ORDERS["trending"])
+
+
+def _first_day(papers_filter: Q, submissions_filter: Q, newest: bool) -> tuple[Subquery, ...]:
+    paper_order = "-announced_on" if newest else "announced_on"
+    submission_order = "-feed_day" if newest else "feed_day"
+    return (
+        Subquery(
+            Paper.objects.filter(papers_filter, announced_on__isnull=False)
+            .order_by(paper_order)
+            .values("announced_on")[:1]
+        ),
+        Subquery(
+            Submission.objects.filter(submissions_filter)
+            .order_by(submission_order)
+            .values("feed_day")[:1]
+        ),
+    )
+
+
+def _pick(values: Iterable[date | None], newest: bool) -> date | None:
+    found = [value for value in values if value is not None]
+    if not found:
+        return None
+    return max(found) if newest else min(found)
+
+
+def _one_row(**subqueries: Subquery) -> dict[str, date | None]:
+    # Several "ORDER BY … LIMIT 1" lookups in one round trip, each using its index. Any
+    # paper row serves as the FROM clause; with no papers there are no days to find.
+    row = Paper.objects.order_by().values(**subqueries).first()
+    return row or dict.fromkeys(subqueries)
+
+
+def latest_feed_day() -> date | None:
+    """The newest day with something on its feed: an announcement or a submission."""
+    paper_day, submission_day = _first_day(Q(), Q(), newest=True)
+    row = _one_row(a=paper_day, b=submission_day)
+    return _pick(row.values(), newest=True)
+
+
+def neighbour_days(start: date, end: date) -> tuple[date | None, date | None]:
+    """The nearest non-empty feed days before ``start`` and after ``end``."""
+    before = _first_day(Q(announced_on__lt=start), Q(feed_day__lt=start), newest=True)
+    after = _first_day(Q(announced_on__gt=end), Q(feed_day__gt=end), newest=False)
+    row = _one_row(b1=before[0], b2=before[1], a1=after[0], a2=after[1])
+    return (
+        _pick((row["b1"], row["b2"]), newest=True),
+        _pick((row["a1"], row["a2"]), newest=False),
+    )
+
+
+def feed_is_empty(start: date, end: date) -> bool:
+    """True when nothing at all is on these days, filters aside (for the empty message)."""
+    submitted = Submission.objects.filter(feed_day__range=(start, end)).values("paper_id")
+    return not Paper.objects.filter(
+        Q(announced_on__range=(start, end)) | Q(pk__in=submitted)
+    ).exists()
+
+
+def voted_ids(user: object, papers: Iterable[Paper]) -> set[int]:
+    """Which of these papers the viewer upvoted: one query, none for signed-out visitors."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    ids = [paper.pk for paper in papers]
+    if not ids:
+        return set()
+    return set(Vote.objects.filter(user=user, paper_id__in=ids).values_list("paper_id", flat=True))
+
+
+def mark_voted(user: object, papers: list[Paper]) -> list[Paper]:
+    """Set ``paper.voted`` on each paper, for the vote button partial."""
+    voted = voted_ids(user, papers)
+    for paper in papers:
+        paper.voted = paper.pk in voted
+    return papers
+
+
+def author_papers(author_id: int) -> QuerySet[Paper]:
+    papers = Paper.objects.filter(authorships__author_id=author_id)
+    return list_columns(papers).order_by(F("announced_on").desc(nulls_last=True), "-arxiv_id")
+
+
+def category_papers(category: str) -> QuerySet[Paper]:
+    """Papers listed in a category, cross-lists included, newest day first.
+
+    Filtering and ordering on the same PaperCategory join lets the (category, announced_on)
+    index serve both.
+    """
+    papers = Paper.objects.filter(category_rows__category=category).annotate(
+        listed_on=F("category_rows__announced_on")
+    )
+    return list_columns(papers).order_by(F("listed_on").desc(nulls_last=True), "-arxiv_id")
+
+
+def related_papers(paper: Paper, limit: int = 5) -> list[Paper]:
+    """Papers sharing authors with this one, then recent papers of its primary category.
+
+    A stand-in until search offers similarity; the paper page only needs this signature.
+    """
+    author_ids = list(
+        PaperAuthor.objects.filter(paper=paper)
+        .order_by("position")
+        .values_list("author_id", flat=True)[:RELATED_AUTHORS_LIMIT]
+    )
+    found: list[Paper] = []
+    if author_ids:
+        found = list(
+            list_columns(
+                Paper.objects.filter(authorships__author_id__in=author_ids)
+                .exclude(pk=paper.pk)
+                .annotate(shared=Count("authorships"))
+            ).order_by("-shared", F("announced_on").desc(nulls_last=True), "-arxiv_id")[:limit]
+        )
+    if len(found) < limit and paper.primary_category:
+        seen = [paper.pk, *(item.pk for item in found)]
+        found += list(
+            list_columns(
+                Paper.objects.filter(
+                    primary_category=paper.primary_category, announced_on__isnull=False
+                ).exclude(pk__in=seen)
+            ).order_by("-announced_on", "-arxiv_id")[: limit - len(found)]
+        )
+    return found

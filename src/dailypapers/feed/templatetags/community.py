@@ -1,0 +1,58 @@
+"""Template tags that make the community partials self-sufficient.
+
+Pages include ``feed/includes/comments.html`` and friends with nothing but ``paper`` in
+the context; these inclusion tags fetch what the partials need. Inclusion tags get a fresh
+context, so the request, the user and the CSRF token are handed over explicitly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.shortcuts import resolve_url
+from django.urls import NoReverseMatch
+from django.utils.http import urlencode
+
+from dailypapers.feed.community.collections import picker_context
+from dailypapers.feed.community.comments import section_context
+from dailypapers.feed.community.curation import curation_context
+from dailypapers.papers.models import Paper
+
+register = template.Library()
+
+FALLBACK_LOGIN_URL = "/accounts/login/"
+
+
+def _carry(context: template.Context, values: dict[str, Any]) -> dict[str, Any]:
+    values["csrf_token"] = context.get("csrf_token")
+    return values
+
+
+@register.simple_tag(takes_context=True)
+def login_url(context: template.Context) -> str:
+    """The sign-in page, coming back here afterwards."""
+    try:
+        base = resolve_url(settings.LOGIN_URL)
+    except NoReverseMatch:  # the accounts pages are not wired up (yet)
+        base = FALLBACK_LOGIN_URL
+    request = context.get("request")
+    if request is None:
+        return base
+    return f"{base}?{urlencode({'next': request.get_full_path()})}"
+
+
+@register.inclusion_tag("feed/community/comment_section.html", takes_context=True)
+def comment_section(context: template.Context, paper: Paper) -> dict[str, Any]:
+    return _carry(context, section_context(context["request"], paper))
+
+
+@register.inclusion_tag("feed/community/collection_picker.html", takes_context=True)
+def collection_picker(context: template.Context, paper: Paper) -> dict[str, Any]:
+    return _carry(context, picker_context(context["request"], paper))
+
+
+@register.inclusion_tag("feed/community/curation_box.html", takes_context=True)
+def curation_box(context: template.Context, paper: Paper) -> dict[str, Any]:
+    return _carry(context, curation_context(context["request"], paper))

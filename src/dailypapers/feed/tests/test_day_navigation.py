@@ -1,0 +1,132 @@
+"""Moving through the feed: days skipping empty ones, ISO weeks, months, and bad addresses."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+
+from dailypapers.accounts.models import User
+from dailypapers.feed.models import Submission
+from dailypapers.feed.tests.test_pages import store
+from dailypapers.papers.models import Paper
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def submit(arxiv_id: str, feed_day: date) -> None:
+    member = User.objects.create_user(f"{arxiv_id}@example.org", "pw-12345-long")
+    paper = Paper.objects.get(arxiv_id=arxiv_id)
+    Submission.objects.create(paper=paper, submitted_by=member, feed_day=feed_day)
+
+
+def test_previous_and_next_day_skip_days_without_papers(client):
+    store("2501.00001", date(2025, 1, 3))  # Friday
+    store("2501.00002", date(2025, 1, 6))  # Monday: the weekend in between is empty
+    store("2501.00003", date(2025, 1, 9))
+    body = client.get("/day/2025-1-6/").content.decode()
+    assert 'rel="prev" href="/day/2025-1-3/"' in body
+    assert 'rel="next" href="/day/2025-1-9/"' in body
+
+
+def test_a_day_with_only_a_member_submission_is_reachable_and_lists_it(client):
+    store("2412.00001", date(2024, 12, 2))
+    store("2501.00002", date(2025, 1, 6))
+    submit("2412.00001", date(2025, 1, 4))  # a Saturday: no arXiv announcement
+    body = client.get("/day/2025-1-6/").content.decode()
+    assert 'rel="prev" href="/day/2025-1-4/"' in body
+    saturday = client.get("/day/2025-1-4/").content.decode()
+    assert "Paper 2412.00001" in saturday and "Paper 2501.00002" not in saturday
+
+
+def test_home_is_the_newest_day_with_a_submission_or_an_announcement(client):
+    store("2501.00001", date(2025, 1, 6))
+    store("2412.00009", date(2024, 12, 2))
+    submit("2412.00009", date(2025, 1, 7))
+    body = client.get("/").content.decode()
+    assert "Papers of Tuesday, 7 January 2025" in body
+    assert "Paper 2412.00009" in body
+    assert 'rel="prev" href="/day/2025-1-6/"' in body and 'rel="next"' not in body
+
+
+def test_a_day_links_its_iso_week_and_its_month(client):
+    store("2501.00001", date(2025, 1, 6))
+    body = client.get("/day/2025-1-6/").content.decode()
+    assert 'href="/week/2025-W02/"' in body
+    assert 'href="/month/2025-01/"' in body
+
+
+def test_week_page_lists_monday_to_sunday_and_links_the_nearest_weeks_with_papers(client):
+    store("2602.00001", date(2026, 2, 20))  # week 8
+    store("2602.00002", date(2026, 2, 23))  # Monday of week 9
+    store("2603.00003", date(2026, 3, 1))  # Sunday of week 9
+    store("2603.00004", date(2026, 3, 12))  # week 11; week 10 is empty
+    response = client.get("/week/2026-W09/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Papers of week 9, 2026" in body
+    assert "Paper 2602.00002" in body and "Paper 2603.00003" in body
+    assert "Paper 2602.00001" not in body and "Paper 2603.00004" not in body
+    assert 'rel="prev" href="/week/2026-W08/"' in body
+    assert 'rel="next" href="/week/2026-W11/"' in body
+
+
+def test_month_page_lists_the_calendar_month_and_skips_empty_months(client):
+    store("2511.00001", date(2025, 11, 28))
+    store("2601.00002", date(2026, 1, 1))
+    store("2601.00003", date(2026, 1, 31))
+    store("2603.00004", date(2026, 3, 2))
+    body = client.get("/month/2026-01/").content.decode()
+    assert "Papers of January 2026" in body
+    assert "Paper 2601.00002" in body and "Paper 2601.00003" in body
+    assert "Paper 2511.00001" not in body and "Paper 2603.00004" not in body
+    assert 'rel="prev" href="/month/2025-11/"' in body
+    assert 'rel="next" href="/month/2026-03/"' in body
+
+
+def test_an_empty_week_says_so_and_still_offers_navigation(client):
+    store("2601.00001", date(2026, 1, 5))
+    body = client.get("/week/2026-W05/").content.decode()
+    assert "No papers were announced in this week" in body
+    assert 'rel="prev" href="/week/2026-W02/"' in body
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/week/2025-W53/",  # 2025 has 52 ISO weeks
+        "/week/2026-W00/",
+        "/week/2026-W54/",
+        "/week/2026-W9/",  # weeks take two digits
+        "/week/0000-W01/",
+        "/month/2026-13/",
+        "/month/2026-00/",
+        "/month/2026-1/",
+        "/month/0000-01/",
+        "/day/2025-13-1/",
+        "/day/2025-2-29/",
+        "/day/0-1-1/",
+        "/day/99999-1-1/",
+    ],
+)
+def test_impossible_weeks_months_and_days_are_not_found(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_a_53rd_week_exists_in_years_that_have_one(client):
+    assert client.get("/week/2026-W53/").status_code == 200
+
+
+def test_moving_between_days_keeps_the_chosen_sort_and_filters(client):
+    store("2501.00001", date(2025, 1, 6))
+    store("2501.00002", date(2025, 1, 7), categories=["cs.LG"])
+    body = client.get("/day/2025-1-7/?sort=newest&category=cs.LG&code=1").content.decode()
+    assert 'rel="prev" href="/day/2025-1-6/?sort=newest&amp;category=cs.LG&amp;code=1"' in body

@@ -1,0 +1,49 @@
+"""The About page: what the site is and how trending is computed.
+
+The constants come from lib/ranking.py itself, so the page can never disagree with the code.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from dailypapers.feed import trending
+from dailypapers.lib import ranking
+
+# A worked example for readers: numbers a person can check with a calculator.
+EXAMPLE_UPVOTES, EXAMPLE_COMMENTS, EXAMPLE_AGE_HOURS = 10, 4, 6
+
+
+def _example() -> dict[str, float]:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    activity = ranking.Activity(
+        upvotes=EXAMPLE_UPVOTES,
+        comments=EXAMPLE_COMMENTS,
+        submitted=True,
+        entered_feed_at=now - timedelta(hours=EXAMPLE_AGE_HOURS),
+    )
+    return {
+        "upvotes": EXAMPLE_UPVOTES,
+        "comments": EXAMPLE_COMMENTS,
+        "age_hours": EXAMPLE_AGE_HOURS,
+        "points": ranking.points(activity),
+        "score": ranking.trending_score(activity, now),
+    }
+
+
+def about(request: HttpRequest) -> HttpResponse:
+    context = {
+        "comment_weight": ranking.COMMENT_WEIGHT,
+        "submission_bonus": ranking.SUBMISSION_BONUS,
+        "stars_weight": ranking.STARS_WEIGHT,
+        "age_offset_hours": ranking.AGE_OFFSET_HOURS,
+        "gravity": ranking.GRAVITY,
+        "window_days": trending.WINDOW_DAYS,
+        "example": _example(),
+        "cache_seconds": settings.ANONYMOUS_PAGE_CACHE_SECONDS,
+    }
+    return render(request, "feed/about.html", context)

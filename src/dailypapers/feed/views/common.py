@@ -1,0 +1,51 @@
+"""Helpers the reading views share: query parameters and pagination."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from dailypapers.feed.queries import SORTS, FeedFilters, is_category, mark_voted
+from dailypapers.papers.models import Paper
+
+PAGE_SIZE = 50
+DEFAULT_SORT = "upvotes"  # like Hugging Face: most upvoted first, trending breaks ties
+
+
+def read_filters(request: HttpRequest) -> FeedFilters:
+    """Sort and filters from the query string; anything unknown falls back to the default."""
+    sort = request.GET.get("sort", "")
+    category = request.GET.get("category", "").strip()
+    return FeedFilters(
+        sort=sort if sort in SORTS else DEFAULT_SORT,
+        category=category if is_category(category) else "",
+        has_code=request.GET.get("code") == "1",
+    )
+
+
+def filter_query(filters: FeedFilters) -> str:
+    """The query string that carries these filters to another day ("" for the defaults)."""
+    params: dict[str, str] = {}
+    if filters.sort != DEFAULT_SORT:
+        params["sort"] = filters.sort
+    if filters.category:
+        params["category"] = filters.category
+    if filters.has_code:
+        params["code"] = "1"
+    return "?" + urlencode(params) if params else ""
+
+
+def paper_page(
+    request: HttpRequest,
+    papers: QuerySet[Paper],
+    *,
+    param: str = "page",
+    per_page: int = PAGE_SIZE,
+) -> Page:
+    """One page of papers, each marked ``voted`` for the viewer with a single query."""
+    page = Paginator(papers, per_page).get_page(request.GET.get(param))
+    page.object_list = mark_voted(request.user, list(page.object_list))
+    return page

@@ -1,0 +1,54 @@
+"""Pages about who and what: an author, a category, a member's profile."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from dailypapers.feed.queries import author_papers, category_papers, is_category, list_columns
+from dailypapers.feed.views.common import paper_page
+from dailypapers.papers.models import Author, Paper
+
+PROFILE_PAGE_SIZE = 20
+
+
+def author(request: HttpRequest, author_id: int) -> HttpResponse:
+    person = get_object_or_404(Author, pk=author_id)
+    page = paper_page(request, author_papers(person.pk))
+    return render(request, "feed/author.html", {"author": person, "page": page})
+
+
+def category(request: HttpRequest, category: str) -> HttpResponse:
+    if not is_category(category):
+        raise Http404("Not an arXiv category")
+    page = paper_page(request, category_papers(category))
+    if page.paginator.count == 0:
+        raise Http404("No papers in this category")
+    return render(request, "feed/category.html", {"category": category, "page": page})
+
+
+def profile(request: HttpRequest, user_id: int) -> HttpResponse:
+    member = get_object_or_404(get_user_model(), pk=user_id, is_active=True)
+    submitted = list_columns(Paper.objects.filter(submission__submitted_by=member)).order_by(
+        "-submission__submitted_at", "-pk"
+    )
+    upvoted = list_columns(Paper.objects.filter(votes__user=member)).order_by(
+        "-votes__created_at", "-pk"
+    )
+    collections = (
+        member.collections.filter(is_public=True)
+        .annotate(paper_count=Count("items"))
+        .order_by("name")
+    )
+    context = {
+        "member": member,
+        "submitted": paper_page(
+            request, submitted, param="submitted_page", per_page=PROFILE_PAGE_SIZE
+        ),
+        "upvoted": paper_page(request, upvoted, param="upvoted_page", per_page=PROFILE_PAGE_SIZE),
+        "collections": collections,
+        "is_own_profile": request.user.is_authenticated and request.user.pk == member.pk,
+    }
+    return render(request, "feed/profile.html", context)
