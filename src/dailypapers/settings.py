@@ -134,7 +134,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets the web server read while the worker and ingest write; IMMEDIATE
         # transactions take the write lock up front, so writers queue instead of failing.
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; "
+            "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
@@ -237,6 +238,8 @@ INGEST_MAX_FIELD_CHARS = env_int("INGEST_MAX_FIELD_CHARS", 20000)
 INGEST_MAX_LINE_BYTES = env_int("INGEST_MAX_LINE_BYTES", 1_000_000)
 INGEST_MAX_RESPONSE_BYTES = env_int("INGEST_MAX_RESPONSE_BYTES", 50_000_000)
 INGEST_BATCH_SIZE = env_int("INGEST_BATCH_SIZE", 1000)
+# Parse and clean bulk files in a second process while the first writes (on 2+ cores).
+INGEST_PARALLEL = env_bool("INGEST_PARALLEL", True)
 
 LOGGING = {
     "version": 1,

@@ -33,9 +33,11 @@ _SPECIAL_RE = re.compile("|".join(re.escape(char) for char in _LATEX_SPECIALS))
 
 # Words a key should not start with, so "The Attention Trap" keys as "…attention", the habit
 # of Google Scholar and most reference managers.
-_SKIPPED_TITLE_WORDS = frozenset("a an the on of in for to towards toward".split())
+_SKIPPED_TITLE_WORDS = frozenset(
+    {"a", "an", "the", "on", "of", "in", "for", "to", "toward", "towards"}
+)
 # Name suffixes that are not a last name: "Martin Luther King Jr." keys as "king".
-_NAME_SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
+_NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 
 def escape_latex(text: str) -> str:

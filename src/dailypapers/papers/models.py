@@ -81,8 +81,14 @@ class Paper(models.Model):
 
 
 class PaperAuthor(models.Model):
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="authorships")
-    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="authorships")
+    # Both lookups are served by the composite indexes below; single-column FK indexes
+    # would only slow the bulk import down.
+    paper = models.ForeignKey(
+        Paper, on_delete=models.CASCADE, related_name="authorships", db_index=False
+    )
+    author = models.ForeignKey(
+        Author, on_delete=models.CASCADE, related_name="authorships", db_index=False
+    )
     position = models.PositiveSmallIntegerField()
 
     class Meta:
@@ -96,7 +102,9 @@ class PaperAuthor(models.Model):
 class PaperCategory(models.Model):
     """One row per (paper, category), cross-lists included, so category pages use an index."""
 
-    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="category_rows")
+    paper = models.ForeignKey(
+        Paper, on_delete=models.CASCADE, related_name="category_rows", db_index=False
+    )
     category = models.CharField(max_length=40)
     announced_on = models.DateField(null=True, blank=True)  # copied from the paper for the index
 

@@ -115,6 +115,8 @@ def test_an_empty_week_says_so_and_still_offers_navigation(client):
         "/day/2025-2-29/",
         "/day/0-1-1/",
         "/day/99999-1-1/",
+        "/day/99999999999999999999999-1-1/",
+        "/day/2025-99999999999999999999999-1/",
     ],
 )
 def test_impossible_weeks_months_and_days_are_not_found(client, url):
@@ -122,7 +124,13 @@ def test_impossible_weeks_months_and_days_are_not_found(client, url):
 
 
 def test_a_53rd_week_exists_in_years_that_have_one(client):
-    assert client.get("/week/2026-W53/").status_code == 200
+    assert client.get("/week/2020-W53/").status_code == 200
+
+
+def test_days_weeks_and_months_that_have_not_come_yet_are_not_found(client):
+    later = date.today().year + 2
+    for url in (f"/day/{later}-1-5/", f"/week/{later}-W02/", f"/month/{later}-01/"):
+        assert client.get(url).status_code == 404, url
 
 
 def test_moving_between_days_keeps_the_chosen_sort_and_filters(client):

@@ -155,3 +155,15 @@ def test_long_days_are_paginated_and_pages_keep_the_filters(client):
     assert 'href="?sort=newest&amp;page=2">Next page' in first
     second = client.get(DAY_URL + "?sort=newest&page=2").content.decode()
     assert listed(second) == ["2501.00002", "2501.00001"]
+
+
+def test_long_lists_sort_ids_first_yet_keep_the_same_order_and_badges(client, monkeypatch):
+    monkeypatch.setattr("dailypapers.feed.views.common.NARROW_SORT_ABOVE", 1)
+    paper_with("2501.00001", upvote_count=5, trending_score=0.1)
+    paper_with("2501.00002", upvote_count=5, trending_score=0.9)
+    paper_with("2501.00003", upvote_count=9, trending_score=0.2)
+    featured = Paper.objects.get(arxiv_id="2501.00001")
+    Curation.objects.create(paper=featured, day=DAY, state=Curation.FEATURED)
+    body = client.get(DAY_URL).content.decode()
+    assert listed(body) == ["2501.00001", "2501.00003", "2501.00002"]
+    assert body.count('<span class="badge">Featured</span>') == 1

@@ -99,10 +99,10 @@ def test_a_profile_links_public_collections_only(client, member):
     assert "Secret list" not in body
 
 
-def test_a_profile_without_a_display_name_uses_the_email_local_part(client):
+def test_a_profile_without_a_display_name_shows_the_public_name_and_never_the_email(client):
     quiet = User.objects.create_user("quiet.reader@example.org", "pw-12345-long")
     body = client.get(f"/u/{quiet.pk}/").content.decode()
-    assert "<h1>quiet.reader</h1>" in body and "example.org" not in body
+    assert f"<h1>{quiet.public_name}</h1>" in body and "example.org" not in body
 
 
 def test_unknown_and_deactivated_members_have_no_profile(client, member):
@@ -110,3 +110,15 @@ def test_unknown_and_deactivated_members_have_no_profile(client, member):
     member.save()
     assert client.get(f"/u/{member.pk}/").status_code == 404
     assert client.get("/u/999/").status_code == 404
+
+
+def test_a_profile_pages_through_many_submissions_newest_first(client, member):
+    for number in range(1, 23):
+        store(f"2501.{number:05d}", date(2025, 1, 6))
+        paper = Paper.objects.get(arxiv_id=f"2501.{number:05d}")
+        Submission.objects.create(paper=paper, submitted_by=member, feed_day=date(2025, 1, 6))
+    first = client.get(f"/u/{member.pk}/").content.decode()
+    assert listed(first)[0] == "2501.00022" and len(listed(first)) == 20
+    assert 'href="?submitted_page=2">Older submissions' in first
+    second = client.get(f"/u/{member.pk}/?submitted_page=2").content.decode()
+    assert listed(second) == ["2501.00002", "2501.00001"]

@@ -63,6 +63,4 @@ def test_trending_can_be_narrowed_to_a_category_and_to_papers_with_code(client):
         "2501.00002",
         "2501.00003",
     ]
-    assert listed(client.get("/trending/?category=cs.LG&code=1").content.decode()) == [
-        "2501.00003"
-    ]
+    assert listed(client.get("/trending/?category=cs.LG&code=1").content.decode()) == ["2501.00003"]

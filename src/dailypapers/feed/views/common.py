@@ -12,6 +12,7 @@ from dailypapers.feed.queries import SORTS, FeedFilters, is_category, mark_voted
 from dailypapers.papers.models import Paper
 
 PAGE_SIZE = 50
+NARROW_SORT_ABOVE = 500  # list length from which paging sorts ids first (see paper_page)
 DEFAULT_SORT = "upvotes"  # like Hugging Face: most upvoted first, trending breaks ties
 
 
@@ -46,6 +47,15 @@ def paper_page(
     per_page: int = PAGE_SIZE,
 ) -> Page:
     """One page of papers, each marked ``voted`` for the viewer with a single query."""
-    page = Paginator(papers, per_page).get_page(request.GET.get(param))
-    page.object_list = mark_voted(request.user, list(page.object_list))
+    paginator = Paginator(papers, per_page)
+    page = paginator.get_page(request.GET.get(param))
+    if paginator.count > NARROW_SORT_ABOVE:
+        # Sorting a month of papers drags every selected column (abstracts too) through the
+        # sort; sort the ids alone, then load only this page's rows.
+        ids = list(papers.values_list("pk", flat=True)[page.start_index() - 1 : page.end_index()])
+        rows = {paper.pk: paper for paper in papers.filter(pk__in=ids)}
+        page.object_list = [rows[pk] for pk in ids if pk in rows]
+    else:
+        page.object_list = list(page.object_list)
+    mark_voted(request.user, page.object_list)
     return page

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from dailypapers.feed.cache import cache_for_anonymous
@@ -106,7 +107,13 @@ def _month_period(first: date) -> Period:
     )
 
 
-def _feed(request: HttpRequest, period: Period, *, is_home: bool = False) -> HttpResponse:
+def _not_in_the_future(start: date) -> None:
+    """Days after tomorrow (UTC) cannot have a feed yet; 404 keeps crawlers from paging on."""
+    if start > timezone.now().date() + timedelta(days=1):
+        raise Http404("That day has not come yet")
+
+
+def _feed(request: HttpRequest, period: Period) -> HttpResponse:
     filters = read_filters(request)
     page = paper_page(request, feed_papers(period.start, period.end, filters))
     # Only an empty result needs the second question: empty days, or filters too narrow?
@@ -119,7 +126,6 @@ def _feed(request: HttpRequest, period: Period, *, is_home: bool = False) -> Htt
         "filters": filters,
         "carry": filter_query(filters),
         "nothing_at_all": nothing_at_all,
-        "is_home": is_home,
         "category_choices": settings.ARXIV_CATEGORIES,
     }
     return render(request, "feed/day.html", context)
@@ -130,15 +136,16 @@ def latest_day(request: HttpRequest) -> HttpResponse:
     latest = latest_feed_day()
     if latest is None:
         return render(request, "feed/empty_site.html")
-    return _feed(request, _day_period(latest), is_home=True)
+    return _feed(request, _day_period(latest))
 
 
 @cache_for_anonymous
 def day(request: HttpRequest, year: int, month: int, day_of_month: int) -> HttpResponse:
     try:
         wanted = date(year, month, day_of_month)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a year too long for C
         raise Http404("No such date") from None
+    _not_in_the_future(wanted)
     return _feed(request, _day_period(wanted))
 
 
@@ -146,8 +153,9 @@ def day(request: HttpRequest, year: int, month: int, day_of_month: int) -> HttpR
 def week(request: HttpRequest, year: str, week: str) -> HttpResponse:
     try:
         monday = date.fromisocalendar(int(year), int(week), 1)
-    except ValueError:  # week 0, week 53 of a 52-week year, year 0
+    except (ValueError, OverflowError):  # week 0, week 53 of a 52-week year, year 0
         raise Http404("No such week") from None
+    _not_in_the_future(monday)
     return _feed(request, _week_period(monday))
 
 
@@ -157,6 +165,7 @@ def month(request: HttpRequest, year: str, month: str) -> HttpResponse:
         first = date(int(year), int(month), 1)
     except ValueError:
         raise Http404("No such month") from None
+    _not_in_the_future(first)
     return _feed(request, _month_period(first))
 
 

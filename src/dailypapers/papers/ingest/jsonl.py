@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import date
 from itertools import islice
@@ -12,6 +13,7 @@ from django.conf import settings
 from dailypapers.lib.arxiv.kaggle import iter_jsonl
 from dailypapers.lib.arxiv.listing_events import load_listing_days
 from dailypapers.lib.records import PaperRecord, SkippedInput, SourceError
+from dailypapers.papers.ingest.parallel import normalized_in_child
 from dailypapers.papers.ingest.pipeline import IngestReport, Progress, ingest
 
 # A listing-events file with this name beside the metadata file is used automatically.
@@ -24,9 +26,10 @@ def default_listing_events(path: Path) -> Path | None:
 
 
 def _records(
-    path: Path, days: dict[str, date]
+    path: Path, days: dict[str, date], max_line_bytes: int, limit: int | None
 ) -> Iterator[tuple[str, PaperRecord | SkippedInput]]:
-    for line_no, item in iter_jsonl(path, max_line_bytes=settings.INGEST_MAX_LINE_BYTES):
+    items = iter_jsonl(path, max_line_bytes=max_line_bytes)
+    for line_no, item in islice(items, limit) if limit is not None else items:
         if isinstance(item, PaperRecord) and item.arxiv_id in days:
             item.announced_on = days[item.arxiv_id]
         yield f"line {line_no}", item
@@ -38,6 +41,7 @@ def import_jsonl(
     limit: int | None = None,
     listing_events: str | Path | None = None,
     on_progress: Progress | None = None,
+    parallel: bool | None = None,
 ) -> IngestReport:
     """Import a metadata file; raises SourceError when the file itself is unusable."""
     path = Path(path)
@@ -45,9 +49,16 @@ def import_jsonl(
         raise SourceError(f"{path}: no such file")
     days = load_listing_days(listing_events) if listing_events else {}
     report = IngestReport(source="jsonl", detail=str(path))
-    items = _records(path, days)
-    if limit is not None:
-        items = islice(items, limit)
+    max_line = settings.INGEST_MAX_LINE_BYTES
+    if parallel is None:
+        parallel = (os.cpu_count() or 1) > 1 and settings.INGEST_PARALLEL
+    if parallel:
+        items = normalized_in_child(
+            lambda: _records(path, days, max_line, limit),
+            max_chars=settings.INGEST_MAX_FIELD_CHARS,
+        )
+    else:
+        items = _records(path, days, max_line, limit)
     try:
         ingest(items, report, on_progress=on_progress, keep_changed_ids=False)
     except SourceError as exc:

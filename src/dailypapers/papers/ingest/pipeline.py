@@ -75,7 +75,7 @@ class IngestReport:
         return self
 
 
-Item = PaperRecord | SkippedInput | tuple[str, PaperRecord | SkippedInput]
+Item = PaperRecord | CleanPaper | SkippedInput | tuple[str, PaperRecord | SkippedInput]
 Progress = Callable[[int], None]
 
 
@@ -118,6 +118,11 @@ def ingest(
             report.skip(item.where, item.reason)
             if on_progress:
                 on_progress(1)
+            continue
+        if isinstance(item, CleanPaper):  # already normalised (see parallel.py)
+            batch.append(item)
+            if len(batch) >= batch_size:
+                flush()
             continue
         try:
             batch.append(normalize(item, max_field_chars=max_chars))

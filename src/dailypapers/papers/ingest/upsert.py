@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from dailypapers.lib.authors import author_key
 from dailypapers.papers.ingest.merge import is_stale, merge
@@ -114,22 +115,58 @@ def _dedupe(batch: Iterable[CleanPaper]) -> dict[str, CleanPaper]:
     return by_id
 
 
+# The link tables get hundreds of thousands of rows in a bulk import; building a model
+# instance per row costs more than the database write, so these inserts go through the
+# models' tables with plain executemany. ON CONFLICT works on SQLite ≥ 3.24 and PostgreSQL.
 def _author_ids(names_by_key: dict[str, str]) -> dict[str, int]:
     """Ids for these author keys, creating the missing authors (safe against a concurrent run)."""
+    table = Author._meta.db_table
     keys = list(names_by_key)
-    ids: dict[str, int] = {}
-    for chunk in _chunks(keys):
-        ids.update(Author.objects.filter(key__in=chunk).values_list("key", "id"))
-    missing = [key for key in keys if key not in ids]
-    if missing:
-        Author.objects.bulk_create(
-            [Author(key=key, name=names_by_key[key]) for key in missing],
-            batch_size=IN_CHUNK,
-            ignore_conflicts=True,
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (name, key) VALUES (%s, %s) ON CONFLICT (key) DO NOTHING",
+            [(names_by_key[key], key) for key in keys],
         )
-        for chunk in _chunks(missing):
-            ids.update(Author.objects.filter(key__in=chunk).values_list("key", "id"))
+    return _ids_by(table, "key", keys)
+
+
+def _ids_by(table: str, column: str, values: list[str]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for chunk in _chunks(values):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT {column}, id FROM {table} WHERE {column} IN ({marks})", chunk)
+            ids.update(cursor.fetchall())
     return ids
+
+
+def _insert_papers(papers: list[Paper]) -> None:
+    """Insert new papers and set their primary keys (the bulk import's hottest write)."""
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    columns = ("arxiv_id", *PAPER_FIELDS, "upvote_count", "comment_count", "trending_score",
+               "first_seen_at", "changed_at")  # fmt: skip
+    datetimes = {"submitted_at", "updated_at"}
+    rows = []
+    for paper in papers:
+        row: list[object] = [paper.arxiv_id]
+        for name in PAPER_FIELDS:
+            value = getattr(paper, name)
+            if name in datetimes:
+                value = ops.adapt_datetimefield_value(value)
+            elif name == "announced_on":
+                value = ops.adapt_datefield_value(value)
+            elif name in ("author_names", "code_links"):
+                value = ops.adapt_json_value(value, None)
+            row.append(value)
+        rows.append((*row, 0, 0, 0.0, now, now))
+    table = Paper._meta.db_table
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+    ids = _ids_by(table, "arxiv_id", [paper.arxiv_id for paper in papers])
+    for paper in papers:
+        paper.pk = ids[paper.arxiv_id]
 
 
 def _write_links(papers: list[Paper], cleans: dict[int, CleanPaper]) -> None:
@@ -143,23 +180,27 @@ def _write_links(papers: list[Paper], cleans: dict[int, CleanPaper]) -> None:
                 keys.append(key)
                 names_by_key.setdefault(key, name)
         keys_by_paper[paper.pk] = keys
-    author_ids = _author_ids(names_by_key)
-    PaperAuthor.objects.bulk_create(
-        [
-            PaperAuthor(paper_id=paper_id, author_id=author_ids[key], position=position)
-            for paper_id, keys in keys_by_paper.items()
-            for position, key in enumerate(keys)
-        ],
-        batch_size=2000,
-    )
-    PaperCategory.objects.bulk_create(
-        [
-            PaperCategory(paper_id=paper.pk, category=category, announced_on=paper.announced_on)
-            for paper in papers
-            for category in cleans[paper.pk].categories
-        ],
-        batch_size=2000,
-    )
+    author_ids = _author_ids(names_by_key) if names_by_key else {}
+    adapt_date = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {PaperAuthor._meta.db_table} (paper_id, author_id, position) "
+            "VALUES (%s, %s, %s)",
+            [
+                (paper_id, author_ids[key], position)
+                for paper_id, keys in keys_by_paper.items()
+                for position, key in enumerate(keys)
+            ],
+        )
+        cursor.executemany(
+            f"INSERT INTO {PaperCategory._meta.db_table} (paper_id, category, announced_on) "
+            "VALUES (%s, %s, %s)",
+            [
+                (paper.pk, category, adapt_date(paper.announced_on))
+                for paper in papers
+                for category in cleans[paper.pk].categories
+            ],
+        )
 
 
 def _upsert_once(by_id: dict[str, CleanPaper]) -> BatchResult:
@@ -199,7 +240,8 @@ def _upsert_once(by_id: dict[str, CleanPaper]) -> BatchResult:
                 relinked.append(paper)
                 cleans[paper.pk] = merged
 
-        Paper.objects.bulk_create(created, batch_size=IN_CHUNK)
+        if created:
+            _insert_papers(created)
         for paper, clean in zip(created, created_clean, strict=True):
             cleans[paper.pk] = clean
         if updated:

@@ -65,10 +65,7 @@ def first_listing_days(events: Path) -> dict[str, date]:
     return days
 
 
-def test_the_shared_metadata_file_imports_completely_and_matches_the_file(shared_data, tmp_path, settings, monkeypatch):
-    settings.INGEST_MAX_FIELD_CHARS = 100_000  # TEMP experiment
-    from dailypapers.papers.ingest import normalize
-    monkeypatch.setattr(normalize, "MAX_NAME_CHARS", 1000)
+def test_the_shared_metadata_file_imports_completely_and_matches_the_file(shared_data, tmp_path):
     data = shared_data / "arxiv-metadata.jsonl.gz"
     events = shared_data / "arxiv-listing-events.tsv.gz"
     facts = facts_from_file(data)
