@@ -64,3 +64,20 @@ def smtp_sink(settings) -> Iterator[SmtpSink]:
         settings.EMAIL_HOST_PASSWORD = ""
         settings.EMAIL_TIMEOUT = 5
         yield sink
+
+
+@pytest.fixture
+def browser_page(live_server, request):
+    """A chromium page (Playwright) and a screenshot helper, against the live test server."""
+    import os
+
+    from dailypapers.testing.browser import Screenshots, chromium_missing_reason, chromium_page
+
+    reason = chromium_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
+    # are still synchronous, so Django's guard against async misuse does not apply.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with chromium_page() as page:
+        yield page, Screenshots(page, request.node.name)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -96,11 +97,13 @@ class Thread:
     replies: list[Comment] = field(default_factory=list)
 
 
-def _shows_body(comment: Comment, viewer: User) -> bool:
-    return not comment.is_deleted and (not comment.is_hidden or viewer.is_curator)
+def _shows_body(comment: Comment, viewer: User | AnonymousUser) -> bool:
+    # AnonymousUser has no is_curator.
+    curator = getattr(viewer, "is_curator", False)
+    return not comment.is_deleted and (not comment.is_hidden or curator)
 
 
-def threads_for(paper: Paper, viewer: User) -> list[Thread]:
+def threads_for(paper: Paper, viewer: User | AnonymousUser) -> list[Thread]:
     """The discussion as the viewer may see it.
 
     Deleted and hidden comments become placeholders while replies hang below them, and

@@ -122,3 +122,10 @@ def test_a_profile_pages_through_many_submissions_newest_first(client, member):
     assert 'href="?submitted_page=2">Older submissions' in first
     second = client.get(f"/u/{member.pk}/?submitted_page=2").content.decode()
     assert listed(second) == ["2501.00002", "2501.00001"]
+
+
+@pytest.mark.parametrize(
+    "url", ["/authors/99999999999999999999999/", "/u/99999999999999999999999/"]
+)
+def test_an_absurdly_large_id_is_not_found_rather_than_an_error(client, url):
+    assert client.get(url).status_code == 404
