@@ -27,6 +27,16 @@ def fast_test_settings(settings) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Signed-out pages are cached by path: no test may see another test's pages."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def shared_data() -> Path:
     if not (SHARED_DATA / "arxiv-metadata.jsonl.gz").exists():
