@@ -16,7 +16,13 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from dailypapers.accounts.models import User
-from dailypapers.feed.community.common import is_htmx, paper_or_404, paper_url, redirect_back
+from dailypapers.feed.community.common import (
+    is_htmx,
+    paper_or_404,
+    paper_url,
+    redirect_back,
+    safe_next,
+)
 from dailypapers.feed.forms import CollectionForm
 from dailypapers.feed.models import Collection, CollectionItem
 from dailypapers.papers.models import Paper
@@ -76,17 +82,16 @@ def collection_url(collection: Collection) -> str:
     return reverse("community:collection", args=[collection.owner_id, collection.slug])
 
 
-def picker_context(request: HttpRequest, paper: Paper, message: str = "") -> dict:
+def picker_context(
+    request: HttpRequest, paper: Paper, message: str = "", next_url: str = ""
+) -> dict:
     """What collection_picker.html needs: my lists, split by whether they hold the paper."""
     mine: list[Collection] = []
     holding: set[int] = set()
     if request.user.is_authenticated:
         mine = list(Collection.objects.filter(owner=request.user).order_by("name"))
-        holding = set(
-            CollectionItem.objects.filter(
-                collection__owner=request.user, paper=paper
-            ).values_list("collection_id", flat=True)
-        )
+        items = CollectionItem.objects.filter(collection__owner=request.user, paper=paper)
+        holding = set(items.values_list("collection_id", flat=True))
     return {
         "paper": paper,
         "user": request.user,
@@ -94,6 +99,8 @@ def picker_context(request: HttpRequest, paper: Paper, message: str = "") -> dic
         "in_collections": [c for c in mine if c.pk in holding],
         "other_collections": [c for c in mine if c.pk not in holding],
         "picker_message": message,
+        # Where the forms' no-JS fallback returns to: the page showing the picker.
+        "picker_next": next_url or request.get_full_path(),
     }
 
 
@@ -161,7 +168,8 @@ def collection_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _picked(request: HttpRequest, paper: Paper, message: str) -> HttpResponse:
     if is_htmx(request):
-        context = picker_context(request, paper, message)
+        # Answering htmx, this request's own path is the POST URL: carry the page's on.
+        context = picker_context(request, paper, message, safe_next(request, paper_url(paper)))
         return render(request, "feed/community/collection_picker.html", context)
     messages.success(request, message)
     return redirect_back(request, paper_url(paper))

@@ -12,7 +12,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from dailypapers.accounts.models import User
-from dailypapers.feed.community.common import is_htmx, paper_or_404, paper_url, redirect_back
+from dailypapers.feed.community.common import (
+    is_htmx,
+    paper_or_404,
+    paper_url,
+    redirect_back,
+    safe_next,
+)
 from dailypapers.feed.forms import CurationForm, today_utc
 from dailypapers.feed.models import Curation
 from dailypapers.papers.models import Paper
@@ -34,7 +40,9 @@ def curate(
     return curation
 
 
-def curation_context(request: HttpRequest, paper: Paper, message: str = "") -> dict:
+def curation_context(
+    request: HttpRequest, paper: Paper, message: str = "", next_url: str = ""
+) -> dict:
     recent = list(
         Curation.objects.filter(paper=paper).select_related("curator").order_by("-day")[:RECENT]
     )
@@ -45,6 +53,7 @@ def curation_context(request: HttpRequest, paper: Paper, message: str = "") -> d
         "curations": recent,
         "today": today_utc(),
         "curation_message": message,
+        "curation_next": next_url or request.get_full_path(),  # the no-JS way back
     }
 
 
@@ -68,7 +77,7 @@ def curate_view(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     }[state]
     message = f"{done} on {day:%d %b %Y}."
     if is_htmx(request):
-        context = curation_context(request, paper, message)
+        context = curation_context(request, paper, message, safe_next(request, paper_url(paper)))
         return render(request, "feed/community/curation_box.html", context)
     messages.success(request, message)
     return redirect_back(request, paper_url(paper))

@@ -154,11 +154,11 @@ def test_saving_a_paper_without_javascript_goes_back_and_never_duplicates():
 def test_saving_to_a_new_collection_named_in_the_picker_creates_it():
     owner = make_user()
     make_paper()
-    response = signed_in(owner).post(
-        "/collections/add/", {"paper": "2501.00001", "new_name": "Fresh list"}, **HTMX
-    )
+    form = {"paper": "2501.00001", "new_name": "Fresh list", "next": "/day/2025-1-6/"}
+    response = signed_in(owner).post("/collections/add/", form, **HTMX)
     html = response.content.decode()
     assert response.status_code == 200
+    assert 'name="next" value="/day/2025-1-6/"' in html  # the no-JS way back still leads home
     assert "Saved to “Fresh list”." in html and "In your collections" in html
     found = Collection.objects.get(owner=owner)
     assert (found.name, found.slug, found.is_public) == ("Fresh list", "fresh-list", False)
@@ -175,7 +175,7 @@ def test_removing_a_paper_with_htmx_answers_the_refreshed_picker():
     )
     html = response.content.decode()
     assert response.status_code == 200 and "Removed from “Reading”." in html
-    assert '<option value="%d">Reading</option>' % found.pk in html
+    assert f'<option value="{found.pk}">Reading</option>' in html
     assert CollectionItem.objects.count() == 0
 
 
@@ -196,7 +196,8 @@ def test_bad_picker_input_is_refused():
     make_paper()
     browser = signed_in(owner)
     assert browser.post("/collections/add/", {"paper": "2501.00001"}).status_code == 400
-    assert browser.post("/collections/add/", {"paper": "nonsense", "new_name": "x"}).status_code == 404
+    unknown = browser.post("/collections/add/", {"paper": "nonsense", "new_name": "x"})
+    assert unknown.status_code == 404
     assert browser.get("/collections/add/").status_code == 405
     assert Collection.objects.count() == 0
 

@@ -214,9 +214,8 @@ def test_a_member_flags_a_comment_once_and_the_author_cannot_flag_their_own():
 
 def test_flagging_needs_a_confirmed_email_and_a_csrf_token():
     comment = post_comment(make_user(), make_paper(), "Hm")
-    assert signed_in(make_user("new@example.org", verified=False)).post(
-        f"/comments/{comment.pk}/flag/"
-    ).status_code == 403
+    unverified = signed_in(make_user("new@example.org", verified=False))
+    assert unverified.post(f"/comments/{comment.pk}/flag/").status_code == 403
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(make_user("bo@example.org"))
     assert strict.post(f"/comments/{comment.pk}/flag/").status_code == 403
@@ -283,3 +282,5 @@ def test_visitors_see_the_discussion_and_a_log_in_link_instead_of_the_form():
     assert 'name="body"' not in html
     member_view = section(paper, make_user("bo@example.org"))
     assert 'name="body"' in member_view and 'name="csrfmiddlewaretoken"' in member_view
+    unconfirmed = section(paper, make_user("new@example.org", verified=False))
+    assert "Confirm your email address" in unconfirmed and 'name="body"' not in unconfirmed

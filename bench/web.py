@@ -1,0 +1,574 @@
+"""Benchmark the reading pages under gunicorn with wrk, beside a static file of the same run.
+
+    .venv/bin/python bench/web.py [--data-dir DIR] [--duration 10] [--connections 32]
+                                  [--workers 2] [--threads 4] [--rounds 1] [--no-write]
+
+What it does, in order:
+
+1. Checks that ``wrk`` is installed (Debian/Ubuntu: ``apt-get install -y wrk``; macOS:
+   ``brew install wrk``; or build it from https://github.com/wg/wrk).
+2. Uses ``--data-dir`` (created if missing) or a fresh scratch folder as DATA_DIR, runs
+   ``dailypapers migrate``, imports the shared arXiv metadata with ``dailypapers ingest
+   jsonl`` (the listing events beside it are picked up automatically) unless the database
+   already holds at least that many papers, and runs ``dailypapers collectstatic``.
+3. The shared data has no votes, and its newest day is months old, so no paper has a
+   trending score and /trending/ would be an empty page. Unless ``--trending-papers 0``,
+   the bench gives that many random papers (fixed seed) a score and upvotes in the scratch
+   database, so /trending/ lists a full page like a live site does.
+4. Starts the production server, ``python -m gunicorn dailypapers.wsgi`` on 127.0.0.1 with
+   ``--workers N --threads T`` (gthread worker: keep-alive, like behind a proxy), DEBUG
+   unset, access log off.
+5. Per target: one request to check it answers 200, a short wrk warm-up, then wrk for
+   ``--duration`` seconds (``--connections`` connections, ``--wrk-threads`` threads,
+   ``--latency``). Targets: a static file (the hashed site.css from the manifest, served by
+   WhiteNoise in the same server), / (home), the busiest announcement day, paper pages
+   (a wrk Lua script rotates through ``--paper-ids`` random ids so no single row or page is
+   hot) and /trending/. All requests are anonymous.
+6. Prints a table (req/s, p50, p99, errors, ratio to the static file's req/s) and, unless
+   ``--no-write``, writes bench/results/web.md. Hand-written notes below the
+   ``<!-- notes -->`` line of that file are kept.
+
+gunicorn is always stopped at the end (try/finally). With ``--rounds R`` every target is
+measured R times in interleaved order and the median round (by req/s) is reported, which
+steadies numbers on a shared, noisy machine.
+
+Targets (issue): home >= 1,000 req/s, paper page >= 300 req/s, p99 < 100 ms on every page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_FILE = REPO.parent / "shared" / "data" / "arxiv-metadata.jsonl.gz"
+RESULTS = REPO / "bench" / "results" / "web.md"
+NOTES_MARKER = "<!-- notes -->"
+HOME_TARGET = 1_000.0
+PAPER_TARGET = 300.0
+P99_TARGET_MS = 100.0
+BENCH_LINE = re.compile(r"^BENCH (\{.*\})$", re.M)
+
+
+# --------------------------------------------------------------------------------------
+# Child side: facts about the database, and the synthetic trending scores.
+# --------------------------------------------------------------------------------------
+
+
+def _django() -> None:
+    sys.path.insert(0, str(REPO / "src"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dailypapers.settings")
+    import django
+
+    django.setup()
+
+
+def child_info(args: argparse.Namespace) -> None:
+    _django()
+    import sqlite3
+
+    from django.conf import settings
+    from django.db import connection
+    from django.db.models import Count
+
+    from dailypapers.papers.models import Paper
+
+    busiest = (
+        Paper.objects.filter(announced_on__isnull=False)
+        .values("announced_on")
+        .annotate(n=Count("id"))
+        .order_by("-n", "-announced_on")
+        .first()
+    )
+    ids = list(Paper.objects.order_by().values_list("arxiv_id", flat=True))
+    random.Random(args.seed).shuffle(ids)
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    static_path = "/static/feed/favicon.svg"
+    if manifest.exists():
+        paths = json.loads(manifest.read_text())["paths"]
+        static_path = settings.STATIC_URL + paths.get("feed/site.css", "feed/site.css")
+    with connection.cursor() as cursor:
+        cursor.execute("select sqlite_version()" if connection.vendor == "sqlite" else "select 1")
+        db_version = cursor.fetchone()[0]
+    print(
+        json.dumps(
+            {
+                "papers": len(ids),
+                "trending": Paper.objects.filter(trending_score__gt=0).count(),
+                "busiest_day": busiest["announced_on"].isoformat() if busiest else None,
+                "busiest_day_papers": busiest["n"] if busiest else 0,
+                "paper_ids": ids[: args.paper_ids],
+                "static_path": static_path,
+                "db_vendor": connection.vendor,
+                "db_version": str(db_version),
+                "python_sqlite": sqlite3.sqlite_version,
+            }
+        )
+    )
+
+
+def child_seed_trending(args: argparse.Namespace) -> None:
+    _django()
+    from django.db import transaction
+
+    from dailypapers.papers.models import Paper
+
+    pks = list(Paper.objects.order_by().values_list("pk", flat=True))
+    rng = random.Random(args.seed)
+    chosen = rng.sample(pks, min(args.trending_papers, len(pks)))
+    with transaction.atomic():
+        for pk in chosen:
+            votes = rng.randint(1, 60)
+            Paper.objects.filter(pk=pk).update(
+                trending_score=round(votes * rng.random(), 4) + 0.0001, upvote_count=votes
+            )
+    print(json.dumps({"seeded": len(chosen)}))
+
+
+# --------------------------------------------------------------------------------------
+# Parent side.
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    name: str
+    path: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+    requests: int
+    errors: dict[str, int]
+    ratio: float = 0.0
+    rounds: list[float] = field(default_factory=list)
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+
+def manage(env: dict[str, str], *command: str, quiet: bool = False) -> None:
+    started = time.perf_counter()
+    print(f"$ dailypapers {' '.join(command)}", flush=True)
+    subprocess.run(
+        [sys.executable, "-m", "dailypapers", *command],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL if quiet else None,
+    )
+    print(f"  ({time.perf_counter() - started:.1f} s)", flush=True)
+
+
+def child(env: dict[str, str], kind: str, args: argparse.Namespace) -> dict:
+    argv = [sys.executable, __file__, f"--child={kind}", f"--seed={args.seed}"]
+    argv += [f"--paper-ids={args.paper_ids}", f"--trending-papers={args.trending_papers}"]
+    out = subprocess.run(argv, env=env, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(base: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(base + "/about/", timeout=5):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not answer within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
+
+
+def check_ok(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            body = response.read()
+            return response.status, f"{len(body):,} bytes, cache: {response.headers.get('X-Page-Cache', '-')}"
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.reason
+
+
+# A done() hook prints exact percentiles and error counts as one JSON line; request() is
+# added for targets that rotate through several paths.
+LUA_DONE = r"""
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, "max_us": %d, '
+    .. '"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    latency.max, e.connect, e.read, e.write, e.status, e.timeout))
+end
+"""
+
+LUA_ROTATE = r"""
+local paths = {%s}
+local counter = 0
+local thread_number = 0
+setup = function(thread)
+  thread:set("offset", thread_number * 7919)
+  thread_number = thread_number + 1
+end
+request = function()
+  counter = counter + 1
+  local path = paths[((offset or 0) + counter) %% #paths + 1]
+  return wrk.format("GET", path)
+end
+"""
+
+
+def lua_script(workdir: Path, name: str, paths: list[str] | None) -> Path:
+    script = workdir / f"{name}.lua"
+    text = LUA_DONE
+    if paths:
+        quoted = ",".join(json.dumps(p) for p in paths)
+        text = LUA_ROTATE % quoted + text
+    script.write_text(text)
+    return script
+
+
+def run_wrk(
+    args: argparse.Namespace, url: str, script: Path, duration: float, show: bool
+) -> dict:
+    command = [
+        args.wrk, f"-t{args.wrk_threads}", f"-c{args.connections}", f"-d{round(duration)}s",
+        "--latency", "--timeout", "10s", "-s", str(script), url,
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"wrk failed ({done.returncode}): {' '.join(command)}\n{done.stderr}")
+    out = done.stdout
+    if show:
+        print("\n".join("    " + line for line in out.splitlines() if not line.startswith("BENCH")))
+    found = BENCH_LINE.search(out)
+    if not found:
+        raise SystemExit(f"could not read wrk's output:\n{out}")
+    data = json.loads(found.group(1))
+    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
+    data["command"] = " ".join(command)
+    return data
+
+
+def machine_facts(info: dict) -> dict[str, str]:
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    except OSError:
+        pass
+    import django
+    import gunicorn
+
+    wrk_version = subprocess.run([shutil.which("wrk") or "wrk", "-v"], capture_output=True, text=True)
+    return {
+        "CPU": f"{cpu}, {os.cpu_count()} cores",
+        "RAM": ram,
+        "OS": f"{platform.system()} {platform.release()}",
+        "Python": platform.python_version(),
+        "Django": django.__version__,
+        "gunicorn": gunicorn.__version__,
+        "Database": f"{info['db_vendor']} {info['db_version']}",
+        "wrk": (wrk_version.stdout or wrk_version.stderr).split("[")[0].strip() or "wrk",
+        "Date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def median_result(name: str, path: str, runs: list[dict]) -> Result:
+    ordered = sorted(runs, key=lambda run: run["rps"])
+    chosen = ordered[(len(ordered) - 1) // 2]
+    errors = {k: chosen[k] for k in ("connect", "read", "write", "status", "timeout") if chosen[k]}
+    return Result(
+        name=name,
+        path=path,
+        rps=chosen["rps"],
+        p50_ms=chosen["p50_us"] / 1000,
+        p99_ms=chosen["p99_us"] / 1000,
+        max_ms=chosen["max_us"] / 1000,
+        requests=chosen["requests"],
+        errors=errors,
+        rounds=[run["rps"] for run in runs],
+    )
+
+
+def verdicts(results: list[Result]) -> list[tuple[str, bool, str]]:
+    by_name = {result.name: result for result in results}
+    out = []
+    if "home" in by_name:
+        home = by_name["home"]
+        out.append(("home >= 1,000 req/s", home.rps >= HOME_TARGET, f"{home.rps:,.0f} req/s"))
+    if "paper" in by_name:
+        paper = by_name["paper"]
+        out.append(("paper >= 300 req/s", paper.rps >= PAPER_TARGET, f"{paper.rps:,.0f} req/s"))
+    for result in results:
+        if result.name == "static":
+            continue
+        ok = result.p99_ms < P99_TARGET_MS and result.error_count == 0
+        detail = f"p99 {result.p99_ms:.1f} ms" + (f", errors {result.errors}" if result.errors else "")
+        out.append((f"{result.name} p99 < 100 ms, no errors", ok, detail))
+    return out
+
+
+def table(results: list[Result]) -> str:
+    lines = [
+        "| target | path | req/s | vs static | p50 ms | p99 ms | max ms | requests | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        errors = ", ".join(f"{k} {v}" for k, v in r.errors.items()) or "0"
+        lines.append(
+            f"| {r.name} | `{r.path}` | {r.rps:,.0f} | {r.ratio:.0%} | {r.p50_ms:.1f} | "
+            f"{r.p99_ms:.1f} | {r.max_ms:.1f} | {r.requests:,} | {errors} |"
+        )
+    return "\n".join(lines)
+
+
+def write_markdown(
+    args: argparse.Namespace,
+    results: list[Result],
+    facts: dict[str, str],
+    info: dict,
+    gunicorn_cmd: list[str],
+    wrk_cmd: str,
+) -> None:
+    notes = ""
+    if RESULTS.exists():
+        old = RESULTS.read_text()
+        if NOTES_MARKER in old:
+            notes = old.split(NOTES_MARKER, 1)[1].lstrip("\n")
+    shown_cmd = " ".join(sys.argv[1:])
+    rounds = ""
+    if args.rounds > 1:
+        rounds = (
+            f"\nMedian of {args.rounds} interleaved rounds (by req/s); every round's req/s: "
+            + "; ".join(f"{r.name} " + ", ".join(f"{x:,.0f}" for x in r.rounds) for r in results)
+            + ".\n"
+        )
+    text = f"""# Web benchmark: reading pages under gunicorn
+
+Written by `bench/web.py`; the part above the notes line is regenerated on every run.
+
+## Command
+
+    .venv/bin/python bench/web.py {shown_cmd}
+
+wrk per target ({args.duration:g} s after a {args.warmup:g} s warm-up), for example:
+
+    {wrk_cmd}
+
+## Machine
+
+{chr(10).join(f"- {k}: {v}" for k, v in facts.items())}
+
+## Data and server
+
+- {info["papers"]:,} papers (the shared arXiv metadata, imported with `dailypapers ingest jsonl`).
+- Day page: {info["busiest_day"]}, the busiest announcement day ({info["busiest_day_papers"]} papers).
+- Paper pages: {len(info["paper_ids"]):,} random ids (seed {args.seed}), one after another per connection.
+- Trending: {info["trending"]:,} papers with a score (synthetic, see the module docstring).
+- Server: `{" ".join(gunicorn_cmd[1:])}`
+  ({args.workers} worker processes x {args.threads} threads, gthread worker, keep-alive;
+  2 cores shared with wrk's {args.wrk_threads} threads). DEBUG unset, SQLite in WAL mode,
+  local-memory cache (per worker), anonymous page cache {info.get("cache_seconds", 60)} s.
+- Load: {args.connections} connections, all anonymous, from 127.0.0.1.
+
+## Results
+
+"vs static" is the target's req/s over the static file's, measured in the same run by the
+same server: the machine is shared and noisy, so the ratio is steadier than the absolute number.
+{rounds}
+{table(results)}
+
+## Targets
+
+{chr(10).join(f"- [{'x' if ok else ' '}] {label}: {detail}" for label, ok, detail in verdicts(results))}
+
+{NOTES_MARKER}
+
+{notes}"""
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(text.rstrip() + "\n")
+    print(f"wrote {RESULTS.relative_to(REPO)}")
+
+
+def prepare(args: argparse.Namespace, env: dict[str, str]) -> dict:
+    manage(env, "migrate", "--noinput", "-v0")
+    info = child(env, "info", args)
+    if info["papers"] < args.expect_papers:
+        if not args.file.exists():
+            raise SystemExit(f"{args.file} is missing; pass --file")
+        manage(env, "ingest", "jsonl", str(args.file))
+    else:
+        print(f"database already holds {info['papers']:,} papers; import skipped")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    info = child(env, "info", args)
+    if args.trending_papers and info["trending"] == 0:
+        print(f"giving {args.trending_papers} random papers a trending score (none has one)")
+        child(env, "seed-trending", args)
+        info = child(env, "info", args)
+    return info
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", type=Path, help="DATA_DIR to use (kept); default: scratch")
+    parser.add_argument("--file", type=Path, default=DEFAULT_FILE, help="JSON-lines to import")
+    parser.add_argument("--expect-papers", type=int, default=90_929, help="skip import from here")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per target")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per target")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    parser.add_argument("--rounds", type=int, default=1, help="median of this many rounds")
+    parser.add_argument("--paper-ids", type=int, default=5000, help="paper pages to rotate over")
+    parser.add_argument("--trending-papers", type=int, default=1000)
+    parser.add_argument("--only", default="", help="comma-separated targets to run")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-write", action="store_true", help="do not write bench/results/web.md")
+    parser.add_argument("--keep", action="store_true", help="keep a scratch DATA_DIR")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child == "info":
+        return child_info(args)
+    if args.child == "seed-trending":
+        return child_seed_trending(args)
+
+    args.wrk = shutil.which("wrk")
+    if not args.wrk:
+        raise SystemExit(
+            "wrk is not installed. Install it with `apt-get install -y wrk` (Debian/Ubuntu), "
+            "`brew install wrk` (macOS), or build it from https://github.com/wg/wrk."
+        )
+
+    scratch = None
+    if args.data_dir:
+        data_dir = args.data_dir.resolve()
+        data_dir.mkdir(parents=True, exist_ok=True)
+    else:
+        scratch = data_dir = Path(tempfile.mkdtemp(prefix="dailypapers-webbench-"))
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL", "REDIS_URL")}
+    env.update(
+        DATA_DIR=str(data_dir),
+        DJANGO_SETTINGS_MODULE="dailypapers.settings",
+        PYTHONPATH=str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", ""),
+        LOG_LEVEL="WARNING",
+    )
+    print(f"DATA_DIR={data_dir}")
+    started = time.perf_counter()
+    try:
+        info = prepare(args, env)
+        info["cache_seconds"] = int(env.get("ANONYMOUS_PAGE_CACHE_SECONDS", "60"))
+        run_server(args, env, data_dir, info)
+    finally:
+        if scratch is not None and not args.keep:
+            shutil.rmtree(scratch, ignore_errors=True)
+    print(f"total {time.perf_counter() - started:.0f} s")
+
+
+def run_server(args: argparse.Namespace, env: dict[str, str], data_dir: Path, info: dict) -> None:
+    port = args.port or free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = data_dir / "gunicorn.log"
+    gunicorn_cmd = [
+        sys.executable, "-m", "gunicorn", "dailypapers.wsgi",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
+        "--threads", str(args.threads), "--worker-class", "gthread",
+        "--log-level", "warning", "--error-logfile", str(log),
+    ]  # fmt: skip
+    day = datetime.fromisoformat(info["busiest_day"]).date()
+    paper_paths = [f"/papers/{arxiv_id}/" for arxiv_id in info["paper_ids"]]
+    targets = [
+        ("static", info["static_path"], None),
+        ("home", "/", None),
+        ("day", f"/day/{day.year}-{day.month}-{day.day}/", None),
+        ("paper", paper_paths[0], paper_paths),
+        ("trending", "/trending/", None),
+    ]
+    if args.only:
+        wanted = set(args.only.split(","))
+        targets = [t for t in targets if t[0] in wanted or t[0] == "static"]
+    workdir = Path(tempfile.mkdtemp(prefix="webbench-lua-"))
+    print("$ " + " ".join(gunicorn_cmd))
+    server = subprocess.Popen(gunicorn_cmd, env=env, cwd=data_dir, start_new_session=True)
+    runs: dict[str, list[dict]] = {name: [] for name, _, _ in targets}
+    wrk_cmd = ""
+    try:
+        wait_until_up(base, server, log)
+        scripts = {name: lua_script(workdir, name, paths) for name, _, paths in targets}
+        for name, path, _ in targets:
+            status, detail = check_ok(base + path)
+            print(f"GET {path} -> {status} ({detail})")
+            if status != 200:
+                raise SystemExit(f"{name}: {path} answered {status}; fix that before measuring")
+        for name, path, _ in targets:  # warm every worker's caches and SQLite's page cache
+            run_wrk(args, base + path, scripts[name], args.warmup, show=False)
+        for round_number in range(args.rounds):
+            order = targets if round_number % 2 == 0 else targets[::-1]
+            for name, path, _ in order:
+                print(f"round {round_number + 1}: {name} {path}", flush=True)
+                run = run_wrk(args, base + path, scripts[name], args.duration, show=True)
+                runs[name].append(run)
+                wrk_cmd = wrk_cmd or run["command"]
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+        shutil.rmtree(workdir, ignore_errors=True)
+        print("gunicorn stopped")
+    shown = {"paper": "/papers/<id>/ (rotating)"}
+    results = [median_result(name, shown.get(name, path), runs[name]) for name, path, _ in targets]
+    static = results[0].rps or 1.0
+    for result in results:
+        result.ratio = result.rps / static
+    print()
+    print(table(results))
+    print()
+    for label, ok, detail in verdicts(results):
+        print(f"{'met   ' if ok else 'MISSED'} {label}: {detail}")
+    if not args.no_write:
+        facts = machine_facts(info)
+        write_markdown(args, results, facts, info, gunicorn_cmd, wrk_cmd)
+
+
+if __name__ == "__main__":
+    main()

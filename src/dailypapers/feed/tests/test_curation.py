@@ -1,0 +1,113 @@
+"""Curation: curators feature or hide a paper on a day, and only curators can."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory
+from django.utils import timezone
+
+from dailypapers.accounts.models import User
+from dailypapers.feed.models import Curation
+from dailypapers.papers.models import Paper
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+URL = "/papers/2501.00001/curate/"
+
+
+def make_user(email: str = "cur@example.org", *, curator: bool = True) -> User:
+    return User.objects.create_user(
+        email, "a-long-password-1", email_verified_at=timezone.now(), is_curator=curator
+    )
+
+
+def make_paper(arxiv_id: str = "2501.00001") -> Paper:
+    return Paper.objects.create(arxiv_id=arxiv_id, title=f"Paper {arxiv_id}", content_hash="x")
+
+
+def signed_in(user: User) -> Client:
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
+def box(paper: Paper, user) -> str:
+    request = RequestFactory().get(f"/papers/{paper.arxiv_id}/")
+    request.user = user
+    return render_to_string("feed/includes/curation_form.html", {"paper": paper}, request=request)
+
+
+def test_a_curator_features_a_paper_today_and_goes_back_to_the_page():
+    paper = make_paper()
+    curator = make_user()
+    response = signed_in(curator).post(URL, {"state": "featured", "next": "/day/2025-1-6/"})
+    assert response.status_code == 302 and response["Location"] == "/day/2025-1-6/"
+    decision = Curation.objects.get()
+    assert (decision.paper, decision.state, decision.curator) == (paper, "featured", curator)
+    assert decision.day == datetime.now(UTC).date()
+
+
+def test_a_new_decision_for_the_same_day_replaces_the_old_one_and_clear_removes_it():
+    make_paper()
+    browser = signed_in(make_user())
+    browser.post(URL, {"state": "featured", "day": "2025-01-06", "note": "great"})
+    browser.post(URL, {"state": "hidden", "day": "2025-01-06"})
+    browser.post(URL, {"state": "featured", "day": "2025-01-07"})
+    assert list(Curation.objects.order_by("day").values_list("day", "state")) == [
+        (date(2025, 1, 6), "hidden"),
+        (date(2025, 1, 7), "featured"),
+    ]
+    browser.post(URL, {"state": "clear", "day": "2025-01-06"})
+    assert list(Curation.objects.values_list("day", flat=True)) == [date(2025, 1, 7)]
+
+
+def test_with_htmx_the_curator_gets_the_refreshed_box():
+    make_paper()
+    response = signed_in(make_user()).post(URL, {"state": "hidden", "day": "2025-01-06"}, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Hidden on 06 Jan 2025." in html and "6 Jan 2025: Hidden" in html
+    assert "<html" not in html
+
+
+def test_members_who_are_not_curators_cannot_curate():
+    make_paper()
+    response = signed_in(make_user("bo@example.org", curator=False)).post(
+        URL, {"state": "featured"}
+    )
+    assert response.status_code == 403
+    anonymous = Client().post(URL, {"state": "featured"})
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
+    assert Curation.objects.count() == 0
+
+
+def test_bad_curation_input_is_refused():
+    make_paper()
+    browser = signed_in(make_user())
+    assert browser.post(URL, {"state": "promoted"}).status_code == 400
+    assert browser.post(URL, {"state": "featured", "day": "yesterday"}).status_code == 400
+    assert browser.post("/papers/2501.99999/curate/", {"state": "featured"}).status_code == 404
+    assert browser.get(URL).status_code == 405
+    assert Curation.objects.count() == 0
+
+
+def test_curating_needs_the_csrf_token():
+    make_paper()
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(make_user())
+    assert strict.post(URL, {"state": "featured"}).status_code == 403
+    assert Curation.objects.count() == 0
+
+
+def test_the_curation_form_is_shown_to_curators_only():
+    paper = make_paper()
+    Curation.objects.create(paper=paper, day=date(2025, 1, 6), state="featured")
+    html = box(paper, make_user())
+    assert f'action="{URL}"' in html and 'value="featured"' in html and 'value="clear"' in html
+    assert "6 Jan 2025: Featured" in html
+    assert box(paper, make_user("bo@example.org", curator=False)).strip() == ""
+    assert box(paper, AnonymousUser()).strip() == ""
