@@ -77,10 +77,8 @@ def smtp_sink(settings) -> Iterator[SmtpSink]:
 
 
 @pytest.fixture
-def browser_page(live_server, request):
+def browser_page(live_server, request, monkeypatch):
     """A chromium page (Playwright) and a screenshot helper, against the live test server."""
-    import os
-
     from dailypapers.testing.browser import Screenshots, chromium_missing_reason, chromium_page
 
     reason = chromium_missing_reason()
@@ -88,6 +86,6 @@ def browser_page(live_server, request):
         pytest.skip(reason)
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
     # are still synchronous, so Django's guard against async misuse does not apply.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with chromium_page() as page:
         yield page, Screenshots(page, request.node.name)

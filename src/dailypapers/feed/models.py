@@ -24,17 +24,27 @@ class Submission(models.Model):
     feed_day = models.DateField(db_index=True)  # the day whose feed it joined
 
     class Meta:
-        indexes = [models.Index(fields=["submitted_by", "submitted_at"], name="submission_user_idx")]
+        indexes = [
+            models.Index(fields=["submitted_by", "submitted_at"], name="submission_user_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paper_id} on {self.feed_day}"
 
 
 class Vote(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes"
+    )
     paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="votes")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "paper"], name="vote_one_per_user")]
         indexes = [models.Index(fields=["paper", "created_at"], name="vote_paper_idx")]
+
+    def __str__(self) -> str:
+        return f"vote by {self.user_id} for {self.paper_id}"
 
 
 class Comment(models.Model):
@@ -58,6 +68,9 @@ class Comment(models.Model):
         ordering = ["created_at"]
         indexes = [models.Index(fields=["paper", "created_at"], name="comment_paper_idx")]
 
+    def __str__(self) -> str:
+        return f"comment {self.pk} on {self.paper_id}"
+
     @property
     def is_visible(self) -> bool:
         return not (self.is_deleted or self.is_hidden)
@@ -73,6 +86,9 @@ class CommentFlag(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["comment", "user"], name="commentflag_one_per_user")
         ]
+
+    def __str__(self) -> str:
+        return f"flag by {self.user_id} on comment {self.comment_id}"
 
 
 class Collection(models.Model):
@@ -109,6 +125,9 @@ class CollectionItem(models.Model):
             models.UniqueConstraint(fields=["collection", "paper"], name="collectionitem_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.paper_id} in {self.collection_id}"
+
 
 class Curation(models.Model):
     """A curator's decision about a paper on one day's feed."""
@@ -127,3 +146,6 @@ class Curation(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["paper", "day"], name="curation_unique")]
         indexes = [models.Index(fields=["day", "state"], name="curation_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.paper_id} {self.state} on {self.day}"

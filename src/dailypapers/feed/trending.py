@@ -67,7 +67,9 @@ def refresh_recent(now: datetime | None = None) -> int:
     """Recompute every paper that has a score or activity; old ones fall to 0."""
     now = now or datetime.now(UTC)
     ids = Paper.objects.filter(
-        Q(trending_score__gt=0) | Q(upvote_count__gt=0) | Q(comment_count__gt=0)
+        Q(trending_score__gt=0)
+        | Q(upvote_count__gt=0)
+        | Q(comment_count__gt=0)
         | Q(submission__isnull=False)
     ).values_list("pk", flat=True)
     total = 0

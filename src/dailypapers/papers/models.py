@@ -94,9 +94,14 @@ class PaperAuthor(models.Model):
     class Meta:
         ordering = ["position"]
         constraints = [
-            models.UniqueConstraint(fields=["paper", "position"], name="paperauthor_unique_position"),
+            models.UniqueConstraint(
+                fields=["paper", "position"], name="paperauthor_unique_position"
+            ),
         ]
         indexes = [models.Index(fields=["author", "paper"], name="paperauthor_author_idx")]
+
+    def __str__(self) -> str:
+        return f"author {self.author_id} #{self.position} of {self.paper_id}"
 
 
 class PaperCategory(models.Model):
@@ -113,6 +118,9 @@ class PaperCategory(models.Model):
             models.UniqueConstraint(fields=["paper", "category"], name="papercategory_unique"),
         ]
         indexes = [models.Index(fields=["category", "announced_on"], name="papercategory_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.paper_id} in {self.category}"
 
 
 class HarvestState(models.Model):
@@ -151,6 +159,9 @@ class IngestRun(models.Model):
 
     class Meta:
         ordering = ["-finished_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source} at {self.finished_at:%Y-%m-%d %H:%M}"
 
 
 class ScheduledJob(models.Model):

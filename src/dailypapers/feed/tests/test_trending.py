@@ -16,7 +16,9 @@ NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
 def paper(arxiv_id: str, day: date) -> Paper:
-    return Paper.objects.create(arxiv_id=arxiv_id, title=arxiv_id, announced_on=day, content_hash="x")
+    return Paper.objects.create(
+        arxiv_id=arxiv_id, title=arxiv_id, announced_on=day, content_hash="x"
+    )
 
 
 def users(n: int) -> list[User]:

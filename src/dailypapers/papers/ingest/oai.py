@@ -50,8 +50,8 @@ def harvest_oai(
     )
     if not resuming:
         today = datetime.now(UTC).date()
-        state.window_from = from_date or state.harvested_until or (
-            today - timedelta(days=FIRST_HARVEST_DAYS)
+        state.window_from = (
+            from_date or state.harvested_until or (today - timedelta(days=FIRST_HARVEST_DAYS))
         )
         state.window_until = until_date or today
         state.resumption_token = ""

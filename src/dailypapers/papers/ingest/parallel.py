@@ -47,7 +47,9 @@ def _produce(produce: Producer, max_chars: int, out: Any) -> None:
         out.put((_ERROR, f"{type(exc).__name__}: {exc}"))
 
 
-def normalized_in_child(produce: Producer, *, max_chars: int) -> Iterator[CleanPaper | SkippedInput]:
+def normalized_in_child(
+    produce: Producer, *, max_chars: int
+) -> Iterator[CleanPaper | SkippedInput]:
     """Yield what ``produce`` gives, normalised in a forked child process."""
     context = multiprocessing.get_context("fork")
     out = context.Queue(maxsize=QUEUE_DEPTH)

@@ -47,7 +47,9 @@ class BatchResult:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
-    changed_paper_ids: list[int] = field(default_factory=list)  # new or updated, for follow-up tasks
+    changed_paper_ids: list[int] = field(
+        default_factory=list
+    )  # new or updated, for follow-up tasks
 
 
 def _chunks(items: Sequence, size: int = IN_CHUNK) -> Iterable[Sequence]:
@@ -260,7 +262,7 @@ def _upsert_once(by_id: dict[str, CleanPaper]) -> BatchResult:
 
 
 def upsert_batch(batch: Iterable[CleanPaper], *, attempts: int = 3) -> BatchResult:
-    """Store a batch; a concurrent ingest inserting the same new paper makes us re-read and retry."""
+    """Store a batch; a concurrent ingest of the same new paper makes us re-read and retry."""
     by_id = _dedupe(batch)
     if not by_id:
         return BatchResult()

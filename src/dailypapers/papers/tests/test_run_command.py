@@ -47,7 +47,9 @@ def test_run_serves_pages_offline_and_stops_every_process_on_ctrl_c(tmp_path: Pa
             lines.append(line)
             if "is running at" in line:
                 break
-        assert any("offline: arXiv is unreachable, serving the 0 papers stored" in ln for ln in lines)
+        assert any(
+            "offline: arXiv is unreachable, serving the 0 papers stored" in ln for ln in lines
+        )
         body = ""
         for _ in range(50):
             try:

@@ -1,4 +1,7 @@
-"""Settings come from the environment: production passes `check --deploy`, bad values stop the start."""
+"""Settings come from the environment.
+
+Production passes `check --deploy`; bad values stop the start with a clear message.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,15 @@ def dailypapers(args: list[str], tmp_path: Path, **env: str) -> subprocess.Compl
     clean = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "TASK_BACKEND", "SECRET_KEY", "DEBUG"}
+        if key
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "TASK_BACKEND",
+            "SECRET_KEY",
+            "DEBUG",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     clean.update({"DATA_DIR": str(tmp_path), **env})
     return subprocess.run(
