@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from argparse import ArgumentParser, ArgumentTypeError
+from argparse import SUPPRESS, ArgumentParser, ArgumentTypeError
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -69,9 +69,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        # Also accepted after the source name, where people tend to type it.
+        common = ArgumentParser(add_help=False)
+        common.add_argument("--no-progress", action="store_true", default=SUPPRESS)
         sources = parser.add_subparsers(dest="source", required=True, metavar="SOURCE")
 
-        jsonl = sources.add_parser("jsonl", help="Kaggle-schema JSON lines, plain or gzip")
+        jsonl = sources.add_parser(
+            "jsonl", parents=[common], help="Kaggle-schema JSON lines, plain or gzip"
+        )
         jsonl.add_argument("path", type=Path)
         jsonl.add_argument("--limit", type=_positive, help="stop after this many records")
         jsonl.add_argument(
@@ -80,7 +85,9 @@ class Command(BaseCommand):
             help="TSV of listing days per id (default: arxiv-listing-events.tsv.gz beside PATH)",
         )
 
-        api = sources.add_parser("api", help="the arXiv API: a search query or ids")
+        api = sources.add_parser(
+            "api", parents=[common], help="the arXiv API: a search query or ids"
+        )
         which = api.add_mutually_exclusive_group(required=True)
         which.add_argument("--query", help='an arXiv search query, e.g. "cat:cs.LG AND ti:graph"')
         which.add_argument("--ids", help="comma- or space-separated arXiv ids")
@@ -89,7 +96,9 @@ class Command(BaseCommand):
             "--page-size", type=_positive, default=200, help="papers per call (≤ 2000)"
         )
 
-        oai = sources.add_parser("oai", help="OAI-PMH ListRecords, incremental and resumable")
+        oai = sources.add_parser(
+            "oai", parents=[common], help="OAI-PMH ListRecords, incremental and resumable"
+        )
         oai.add_argument("--set", dest="set_spec", help="an OAI set, e.g. cs or physics:hep-th")
         oai.add_argument("--from", dest="from_date", type=_date, help="YYYY-MM-DD")
         oai.add_argument("--until", dest="until_date", type=_date, help="YYYY-MM-DD")
@@ -98,7 +107,9 @@ class Command(BaseCommand):
             "--max-pages", type=_positive, help="stop after this many pages (resumable)"
         )
 
-        rss = sources.add_parser("rss", help="today's RSS listing of some categories")
+        rss = sources.add_parser(
+            "rss", parents=[common], help="today's RSS listing of some categories"
+        )
         rss.add_argument("categories", help="e.g. cs.AI+cs.LG")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -1,0 +1,454 @@
+"""Journeys through the site in a real browser, asserting what a person sees.
+
+Each test drives Debian's chromium (through Playwright) against the live test server,
+with real mail (an SMTP sink on loopback) and a scripted arXiv where a journey needs them.
+Every step leaves a screenshot under test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from dailypapers.accounts.models import User
+from dailypapers.feed.models import Collection, Comment, Submission, Vote
+from dailypapers.lib.records import PaperRecord
+from dailypapers.papers.ingest.pipeline import IngestReport, ingest
+from dailypapers.papers.models import Paper
+from dailypapers.testing import link_in
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+API_FIXTURES = Path(__file__).parents[2] / "lib" / "tests" / "fixtures" / "arxiv-api"
+PASSWORD = "correct horse battery staple"
+
+MONDAY, TUESDAY, WEDNESDAY = date(2025, 1, 6), date(2025, 1, 7), date(2025, 1, 8)
+ATTENTION = "Attention Is Mostly What You Need"
+GRAPHS = "Graph Networks for Tiny Weather Stations"
+SPARSE = "Sparse Experts Without the Router Tax"
+SOCKS = "Socks with a Single Drawer"  # the end of the title the fake arXiv answers with
+
+
+def seed_papers() -> None:
+    """Three days of feed; the latest (Wednesday) is what the home page shows."""
+    records = [
+        PaperRecord(
+            arxiv_id="2501.00010",
+            title="Benchmarks of Monday",
+            abstract="An older paper, one day before.",
+            authors=["Grace Hopper"],
+            categories=["cs.AI"],
+            announced_on=MONDAY,
+        ),
+        PaperRecord(
+            arxiv_id="2501.00020",
+            title=GRAPHS,
+            abstract="Message passing on a Raspberry Pi. " * 12,
+            authors=["Alan Turing", "Katherine Johnson"],
+            categories=["cs.LG", "physics.ao-ph"],
+            announced_on=TUESDAY,
+        ),
+        PaperRecord(
+            arxiv_id="2501.00030",
+            title=ATTENTION,
+            abstract=(
+                "We revisit attention with a very long unbroken token "
+                "https://example.org/" + "a" * 90 + " and the usual words around it. " * 8
+            ),
+            authors=[
+                "Ada Lovelace",
+                "Émilie du Châtelet",
+                "Srinivasa Ramanujan",
+                "Hypatia of Alexandria",
+                "Mary Somerville",
+            ],
+            categories=["cs.LG", "cs.CL", "stat.ML"],
+            announced_on=WEDNESDAY,
+            comments="12 pages, 4 figures",
+        ),
+        PaperRecord(
+            arxiv_id="2501.00040",
+            title=SPARSE,
+            abstract="Routing tokens costs less than it seems.",
+            authors=["Claude Shannon"],
+            categories=["cs.LG"],
+            announced_on=WEDNESDAY,
+        ),
+    ]
+    ingest(records, IngestReport(source="test"))
+
+
+def member(email: str = "grace@example.org", name: str = "Grace Hopper") -> User:
+    """A member whose address is already confirmed."""
+    return User.objects.create_user(
+        email, PASSWORD, display_name=name, email_verified_at=timezone.now()
+    )
+
+
+def log_in(page, live_server, email: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("navigation", name="Account").get_by_role("button", name="Log out").wait_for()
+
+
+def paper_item(page, title: str):
+    return page.locator("li.paper", has=page.get_by_role("link", name=title, exact=True))
+
+
+def only_entry(arxiv_id: str) -> str:
+    """The id-list fixture cut down to the one entry asked for, as arXiv would answer."""
+    feed = (API_FIXTURES / "current_2026_id_list.atom.xml").read_text()
+    entries = re.findall(r"\s*<entry>.*?</entry>", feed, flags=re.S)
+    for entry in entries:
+        if f"/abs/{arxiv_id}v" not in entry:
+            feed = feed.replace(entry, "")
+    return feed.replace("<opensearch:totalResults>2<", "<opensearch:totalResults>1<")
+
+
+def test_a_reader_pages_between_days_and_opens_a_paper_with_its_links_and_bibtex(
+    browser_page, live_server
+):
+    from playwright.sync_api import expect
+
+    page, shots = browser_page
+    seed_papers()
+
+    page.goto(live_server.url + "/")
+    expect(page.locator("h1")).to_have_text("Papers of Wednesday, 8 January 2025")
+    expect(page.get_by_role("link", name=ATTENTION)).to_be_visible()
+    expect(page.get_by_role("link", name=GRAPHS)).to_have_count(0)
+    expect(page.locator(".count")).to_have_text("2 papers")
+    shots.take("home-latest-day")
+
+    page.get_by_role("link", name="Previous day: Tue 7 Jan 2025").click()
+    expect(page).to_have_url(re.compile(r"/day/2025-0?1-0?7/$"))
+    expect(page.locator("h1")).to_have_text("Papers of Tuesday, 7 January 2025")
+    expect(page.get_by_role("link", name=GRAPHS)).to_be_visible()
+    expect(page.get_by_role("link", name=ATTENTION)).to_have_count(0)
+    shots.take("previous-day")
+
+    page.get_by_role("link", name="Previous day: Mon 6 Jan 2025").click()
+    expect(page.locator("h1")).to_have_text("Papers of Monday, 6 January 2025")
+    expect(page.get_by_role("link", name="Benchmarks of Monday")).to_be_visible()
+    expect(page.locator("a[rel=prev]")).to_have_count(0)  # nothing older to go to
+
+    page.get_by_role("link", name="Next day: Tue 7 Jan 2025").click()
+    page.get_by_role("link", name="Next day: Wed 8 Jan 2025").click()
+    expect(page).to_have_url(re.compile(r"/day/2025-0?1-0?8/$"))
+    expect(page.get_by_role("link", name=ATTENTION)).to_be_visible()
+    expect(page.locator("a[rel=next]")).to_have_count(0)  # the latest day
+
+    page.get_by_role("link", name=ATTENTION).click()
+    expect(page).to_have_url(f"{live_server.url}/papers/2501.00030/")
+    expect(page.locator("h1")).to_have_text(ATTENTION)
+    authors = page.locator(".paper-page header .authors")
+    expect(authors).to_contain_text("Ada Lovelace, Émilie du Châtelet, Srinivasa Ramanujan")
+    expect(authors.get_by_role("link", name="Mary Somerville")).to_be_visible()
+    abstract_link = page.locator(".paper-page .actions").get_by_role("link", name="arXiv abstract page")
+    expect(abstract_link).to_have_attribute("href", "https://arxiv.org/abs/2501.00030")
+    pdf_link = page.locator(".paper-page .actions").get_by_role("link", name="PDF", exact=True)
+    expect(pdf_link).to_have_attribute("href", re.compile(r"^https://arxiv\.org/pdf/2501\.00030"))
+    bibtex = page.locator("pre.bibtex")
+    expect(bibtex).to_be_visible()
+    expect(bibtex).to_contain_text("eprint")
+    expect(bibtex).to_contain_text("2501.00030")
+    expect(bibtex).to_contain_text(ATTENTION)
+    bibtex.scroll_into_view_if_needed()
+    shots.take("paper-page")
+
+
+def test_a_new_member_signs_up_confirms_by_email_then_votes_comments_and_collects(
+    browser_page, live_server, smtp_sink, settings
+):
+    from playwright.sync_api import expect
+
+    page, shots = browser_page
+    settings.SITE_URL = live_server.url  # the links in emails point at this server
+    seed_papers()
+
+    # Sign up through the form.
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Sign up").click()
+    expect(page.locator("h1")).to_have_text("Sign up")
+    page.get_by_label("Email address").fill("ada@example.org")
+    page.get_by_label("Display name").fill("Ada L.")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    shots.take("signup-form")
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.locator("h1")).to_have_text("Check your inbox")
+    shots.take("check-your-inbox")
+
+    # The confirmation email arrives; its link works in the browser.
+    (message,) = smtp_sink.wait_for(1)
+    assert message["To"] == "ada@example.org"
+    verify_link = link_in(message, "/accounts/verify/")
+    assert verify_link.startswith(live_server.url)
+    page.goto(verify_link)
+    expect(page.locator("h1")).to_have_text("Email address confirmed")
+    shots.take("email-confirmed")
+    account_nav = page.get_by_role("navigation", name="Account")
+    if account_nav.get_by_role("link", name="Log in").count():  # signing up may not log in
+        log_in(page, live_server, "ada@example.org")
+    expect(account_nav.get_by_role("link", name="Ada L.")).to_be_visible()
+
+    # An upvote on the home page changes the count in place: no reload, no navigation.
+    page.goto(live_server.url + "/")
+    page.wait_for_function("() => window.htmx !== undefined")
+    item = paper_item(page, ATTENTION)
+    button = item.get_by_role("button", name=re.compile(r"Upvote"))
+    expect(button).to_have_attribute("aria-pressed", "false")
+    expect(item.locator(".vote-count")).to_have_text("0")
+    shots.take("home-before-upvote")
+    navigations: list[str] = []
+    page.on(
+        "framenavigated",
+        lambda frame: navigations.append(frame.url) if frame == page.main_frame else None,
+    )
+    page.evaluate("() => { window.__marker = 1; }")
+    button.click()
+    expect(item.locator(".vote-count")).to_have_text("1")
+    expect(item.get_by_role("button", name=re.compile(r"Upvoted"))).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    assert page.evaluate("() => window.__marker") == 1, "the page was reloaded"
+    assert navigations == []
+    assert page.url == live_server.url + "/"
+    assert Vote.objects.filter(user__email="ada@example.org", paper__arxiv_id="2501.00030").exists()
+    # Focus stays usable on the swapped-in button: one more press takes the vote back.
+    shots.take("home-after-upvote")
+
+    # A comment on the paper page; its Markdown shows as formatting.
+    item.get_by_role("link", name=ATTENTION).click()
+    expect(page.locator("h1")).to_have_text(ATTENTION)
+    expect(page.locator(".paper-page .actions .vote-count")).to_have_text("1")
+    comments = page.locator("#comments")
+    expect(comments.get_by_text("No comments yet.")).to_be_visible()
+    comments.get_by_label("Add a comment").fill("This is **really** neat, and `O(n)` too.")
+    comments.get_by_role("button", name="Post comment").click()
+    body = page.locator("#comments .comment-body")
+    expect(body.locator("strong")).to_have_text("really")
+    expect(body.locator("code")).to_have_text("O(n)")
+    expect(body).not_to_contain_text("**")
+    expect(page.locator("#comments .comment-meta")).to_contain_text("Ada L.")
+    expect(page.locator("#comments-heading")).to_have_text("Discussion (1)")
+    assert Comment.objects.get().body == "This is **really** neat, and `O(n)` too."
+    page.locator("#comments").scroll_into_view_if_needed()
+    shots.take("comment-posted")
+
+    # Save the paper to a new collection through the picker.
+    picker = page.locator(".collection-picker")
+    picker.get_by_label("Save to a new collection named").fill("Reading list")
+    picker.get_by_role("button", name="Save").click()
+    saved = page.locator(".collection-picker .in-collections")
+    expect(saved.get_by_role("link", name="Reading list")).to_be_visible()
+    picker.scroll_into_view_if_needed()
+    shots.take("saved-to-collection")
+    assert navigations == [], "commenting and saving happened in place"
+
+    saved.get_by_role("link", name="Reading list").click()
+    expect(page.locator("h1")).to_have_text("Reading list")
+    expect(page.get_by_role("link", name=ATTENTION)).to_be_visible()
+    expect(page.locator("main .meta").first).to_contain_text("1 paper")
+    assert Collection.objects.get().items.get().paper.arxiv_id == "2501.00030"
+    shots.take("collection-page")
+
+
+def test_without_javascript_an_upvote_posts_a_form_and_comes_back_with_the_new_count(
+    browser_page, live_server
+):
+    from playwright.sync_api import expect
+
+    page, shots = browser_page
+    seed_papers()
+    member()
+    context = page.context.browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
+    try:
+        plain = context.new_page()
+        plain.set_default_timeout(10_000)
+        shots.page = plain
+        log_in(plain, live_server, "grace@example.org")
+        plain.goto(live_server.url + "/")
+        item = paper_item(plain, SPARSE)
+        expect(item.locator(".vote-count")).to_have_text("0")
+        with plain.expect_response(
+            lambda r: r.request.method == "POST" and r.url.endswith("/papers/2501.00040/vote/")
+        ) as posted:
+            item.get_by_role("button", name=re.compile(r"Upvote")).click()
+        assert posted.value.status == 302
+        plain.wait_for_load_state()
+        expect(plain).to_have_url(live_server.url + "/")
+        item = paper_item(plain, SPARSE)
+        expect(item.locator(".vote-count")).to_have_text("1")
+        expect(item.get_by_role("button", name=re.compile(r"Upvoted"))).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        expect(paper_item(plain, ATTENTION).locator(".vote-count")).to_have_text("0")
+        shots.take("upvoted-without-javascript")
+
+        # The same button takes the vote back.
+        item.get_by_role("button", name=re.compile(r"Upvoted")).click()
+        expect(paper_item(plain, SPARSE).locator(".vote-count")).to_have_text("0")
+        assert not Vote.objects.exists()
+    finally:
+        context.close()
+
+
+def test_a_member_submits_a_paper_arxiv_is_asked_for_and_it_joins_todays_feed(
+    browser_page, live_server, fake_arxiv
+):
+    from playwright.sync_api import expect
+
+    page, shots = browser_page
+    seed_papers()
+    member(name="Grace Hopper")
+    fake_arxiv.add("/api/query", only_entry("2503.01234"))
+    assert not Paper.objects.filter(arxiv_id="2503.01234").exists()
+
+    log_in(page, live_server, "grace@example.org")
+    page.get_by_role("navigation", name="Site").get_by_role("link", name="Submit").click()
+    expect(page.locator("h1")).to_have_text("Submit a paper")
+    page.get_by_label("arXiv id or URL").fill("https://arxiv.org/abs/2503.01234v2")
+    shots.take("submit-form")
+    page.get_by_role("button", name="Submit").click()
+
+    expect(page).to_have_url(f"{live_server.url}/papers/2503.01234/")
+    expect(page.locator("h1")).to_contain_text(SOCKS)
+    expect(page.locator(".messages")).to_contain_text("is on today's feed")
+    expect(page.locator("p.submitted")).to_contain_text("by Grace Hopper")
+    [request] = fake_arxiv.requests_to("/api/query")
+    assert request.query["id_list"] == "2503.01234"
+    shots.take("submitted-paper-page")
+
+    page.get_by_role("navigation", name="Site").get_by_role("link", name="Latest").click()
+    today = datetime.now(UTC).date()
+    expect(page.locator("h1")).to_have_text(f"Papers of {format_date(today, 'l, j F Y')}")
+    item = page.locator("li.paper", has_text=SOCKS)
+    expect(item.locator(".submitted")).to_have_text("submitted by Grace Hopper")
+    expect(item.locator(".submitted").get_by_role("link", name="Grace Hopper")).to_be_visible()
+    assert Submission.objects.get().feed_day == today
+    shots.take("todays-feed-with-submission")
+
+
+FOCUSED = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  return {
+    tag: el.tagName, text: el.textContent.trim(), cls: el.closest('[class]')?.className || '',
+    outline: style.outlineStyle, width: parseFloat(style.outlineWidth) || 0,
+    color: style.outlineColor, visible: el.matches(':focus-visible'),
+  };
+}"""
+
+
+def test_keyboard_users_tab_to_the_first_paper_and_its_vote_button_and_see_where_they_are(
+    browser_page, live_server
+):
+    from playwright.sync_api import expect
+
+    page, shots = browser_page
+    seed_papers()
+    member()
+    log_in(page, live_server, "grace@example.org")
+    page.goto(live_server.url + "/")
+    first_title = page.locator("ol.papers li.paper .title a").first
+    expect(first_title).to_have_text(ATTENTION)
+
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()  # the skip link shows itself when focused
+
+    def tab_until(target, limit: int = 60) -> int:
+        for presses in range(1, limit + 1):
+            page.keyboard.press("Tab")
+            if target.evaluate("el => el === document.activeElement"):
+                return presses
+        raise AssertionError(f"{limit} presses of Tab never reached {target}")
+
+    tab_until(first_title)
+    focus = page.evaluate(FOCUSED)
+    assert focus["text"] == ATTENTION and focus["visible"]
+    assert focus["outline"] != "none" and focus["width"] >= 2, focus
+    shots.take("focus-on-first-paper")
+
+    vote = paper_item(page, ATTENTION).get_by_role("button", name=re.compile("Upvote"))
+    presses = tab_until(vote, limit=10)
+    assert presses <= 3, "the vote button comes right after the paper's own links"
+    focus = page.evaluate(FOCUSED)
+    assert focus["tag"] == "BUTTON" and focus["visible"]
+    assert focus["outline"] != "none" and focus["width"] >= 2, focus
+    shots.take("focus-on-vote-button")
+
+    # Enter on the focused button votes, and focus stays on the (new) button.
+    page.wait_for_function("() => window.htmx !== undefined")
+    page.keyboard.press("Enter")
+    expect(paper_item(page, ATTENTION).locator(".vote-count")).to_have_text("1")
+
+
+# A paper card's text, and community controls, must stay readable in both colour schemes.
+CONTRAST = """(selectors) => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0.99)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const out = [];
+  for (const sel of selectors) {
+    for (const el of document.querySelectorAll(sel)) {
+      const a = lum(rgb(getComputedStyle(el).color)), b = lum(background(el));
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      out.push({sel, ratio: Math.round(ratio * 100) / 100});
+    }
+  }
+  return out;
+}"""
+CHECKED = [
+    "li.paper .title a",
+    "li.paper .authors",
+    "li.paper .meta",
+    "form.vote button",
+    ".comments-link",
+    ".cat",
+    ".filters label",
+    "header.site a",
+]
+
+
+def test_on_a_phone_the_home_page_fits_the_screen_in_light_and_dark_schemes(
+    browser_page, live_server
+):
+    page, shots = browser_page
+    seed_papers()
+    member()
+    page.set_viewport_size({"width": 375, "height": 740})
+    log_in(page, live_server, "grace@example.org")
+    backgrounds = {}
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for path, name in (("/", "home"), ("/papers/2501.00030/", "paper")):
+            page.goto(live_server.url + path)
+            width = page.evaluate("() => document.scrollingElement.scrollWidth")
+            assert width <= 375, f"{path} scrolls sideways in {scheme} mode ({width}px wide)"
+            ratios = page.evaluate(CONTRAST, CHECKED)
+            weak = [r for r in ratios if r["ratio"] < 4.5]
+            assert ratios and not weak, f"low contrast in {scheme} mode on {path}: {weak}"
+            shots.take(f"{name}-375px-{scheme}")
+        backgrounds[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert backgrounds["light"] != backgrounds["dark"], "the dark scheme was applied"
