@@ -99,6 +99,12 @@ def child_info(args: argparse.Namespace) -> None:
     )
     ids = list(Paper.objects.order_by().values_list("arxiv_id", flat=True))
     random.Random(args.seed).shuffle(ids)
+    hot = []
+    if busiest:
+        from dailypapers.feed.queries import FeedFilters, feed_papers
+
+        day = busiest["announced_on"]
+        hot = list(feed_papers(day, day, FeedFilters()).values_list("arxiv_id", flat=True)[:50])
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     static_path = "/static/feed/favicon.svg"
     if manifest.exists():
@@ -115,6 +121,9 @@ def child_info(args: argparse.Namespace) -> None:
                 "busiest_day": busiest["announced_on"].isoformat() if busiest else None,
                 "busiest_day_papers": busiest["n"] if busiest else 0,
                 "paper_ids": ids[: args.paper_ids],
+                # Warm-up reads other papers, so the measured run renders every page afresh.
+                "warmup_ids": ids[args.paper_ids : args.paper_ids + 500],
+                "hot_ids": hot,
                 "static_path": static_path,
                 "db_vendor": connection.vendor,
                 "db_version": str(db_version),
@@ -330,9 +339,11 @@ def verdicts(results: list[Result]) -> list[tuple[str, bool, str]]:
     if "home" in by_name:
         home = by_name["home"]
         out.append(("home >= 1,000 req/s", home.rps >= HOME_TARGET, f"{home.rps:,.0f} req/s"))
-    if "paper" in by_name:
-        paper = by_name["paper"]
-        out.append(("paper >= 300 req/s", paper.rps >= PAPER_TARGET, f"{paper.rps:,.0f} req/s"))
+    for name in ("paper", "paper-hot"):
+        if name in by_name:
+            paper = by_name[name]
+            ok = paper.rps >= PAPER_TARGET
+            out.append((f"{name} >= 300 req/s", ok, f"{paper.rps:,.0f} req/s"))
     for result in results:
         if result.name == "static":
             continue
@@ -397,7 +408,11 @@ wrk per target ({args.duration:g} s after a {args.warmup:g} s warm-up), for exam
 
 - {info["papers"]:,} papers (the shared arXiv metadata, imported with `dailypapers ingest jsonl`).
 - Day page: {info["busiest_day"]}, the busiest announcement day ({info["busiest_day_papers"]} papers).
-- Paper pages: {len(info["paper_ids"]):,} random ids (seed {args.seed}), one after another per connection.
+- paper: {len(info["paper_ids"]):,} random ids (seed {args.seed}), taken in turn (each wrk
+  thread from its own offset), so nearly every request is a page no one asked for before in
+  the run: the cold path. The warm-up reads 500 other papers.
+- paper-hot: the {len(info["hot_ids"])} papers listed on that day page, in turn: readers
+  clicking through from the feed.
 - Trending: {info["trending"]:,} papers with a score (synthetic, see the module docstring).
 - Server: `{" ".join(gunicorn_cmd[1:])}`
   ({args.workers} worker processes x {args.threads} threads, gthread worker, keep-alive;
@@ -513,13 +528,16 @@ def run_server(args: argparse.Namespace, env: dict[str, str], data_dir: Path, in
     ]  # fmt: skip
     day = datetime.fromisoformat(info["busiest_day"]).date()
     paper_paths = [f"/papers/{arxiv_id}/" for arxiv_id in info["paper_ids"]]
+    hot_paths = [f"/papers/{arxiv_id}/" for arxiv_id in info["hot_ids"]]
     targets = [
         ("static", info["static_path"], None),
         ("home", "/", None),
         ("day", f"/day/{day.year}-{day.month}-{day.day}/", None),
         ("paper", paper_paths[0], paper_paths),
+        ("paper-hot", hot_paths[0], hot_paths),
         ("trending", "/trending/", None),
     ]
+    warmup_paths = {"paper": [f"/papers/{arxiv_id}/" for arxiv_id in info["warmup_ids"]]}
     if args.only:
         wanted = set(args.only.split(","))
         targets = [t for t in targets if t[0] in wanted or t[0] == "static"]
@@ -531,13 +549,18 @@ def run_server(args: argparse.Namespace, env: dict[str, str], data_dir: Path, in
     try:
         wait_until_up(base, server, log)
         scripts = {name: lua_script(workdir, name, paths) for name, _, paths in targets}
+        warm_scripts = {
+            name: lua_script(workdir, f"{name}-warmup", paths)
+            for name, paths in warmup_paths.items()
+        }
         for name, path, _ in targets:
             status, detail = check_ok(base + path)
             print(f"GET {path} -> {status} ({detail})")
             if status != 200:
                 raise SystemExit(f"{name}: {path} answered {status}; fix that before measuring")
         for name, path, _ in targets:  # warm every worker's caches and SQLite's page cache
-            run_wrk(args, base + path, scripts[name], args.warmup, show=False)
+            script = warm_scripts.get(name, scripts[name])
+            run_wrk(args, base + path, script, args.warmup, show=False)
         for round_number in range(args.rounds):
             order = targets if round_number % 2 == 0 else targets[::-1]
             for name, path, _ in order:
@@ -555,7 +578,10 @@ def run_server(args: argparse.Namespace, env: dict[str, str], data_dir: Path, in
                 server.wait()
         shutil.rmtree(workdir, ignore_errors=True)
         print("gunicorn stopped")
-    shown = {"paper": "/papers/<id>/ (rotating)"}
+    shown = {
+        "paper": f"/papers/<id>/, {len(paper_paths):,} ids",
+        "paper-hot": f"/papers/<id>/, {len(hot_paths)} ids of the day page",
+    }
     results = [median_result(name, shown.get(name, path), runs[name]) for name, path, _ in targets]
     static = results[0].rps or 1.0
     for result in results:

@@ -37,6 +37,8 @@ CATEGORY_RE = re.compile(r"^[a-z][a-z\-]*(?:\.[A-Za-z][A-Za-z\-]*)?$")
 # Big collaborations list thousands of authors; the first few are the ones readers follow,
 # and a join over all of them would make one paper page cost seconds.
 RELATED_AUTHORS_LIMIT = 10
+# What the related list on the paper page shows.
+RELATED_COLUMNS = ("arxiv_id", "title", "author_names", "announced_on")
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,32 +195,40 @@ def category_papers(category: str) -> QuerySet[Paper]:
     return list_columns(papers).order_by("-listed_on", "-arxiv_id")
 
 
-def related_papers(paper: Paper, limit: int = 5) -> list[Paper]:
+def related_papers(
+    paper: Paper, limit: int = 5, author_ids: Iterable[int] | None = None
+) -> list[Paper]:
     """Papers sharing authors with this one, then recent papers of its primary category.
 
     A stand-in until search offers similarity; the paper page only needs this signature.
+    ``author_ids`` (in author order) saves a query when the caller has loaded them already.
+    Only the columns the related list shows are loaded, and no submitter join: on the
+    paper page these two queries cost more in the ORM than in the database.
     """
-    author_ids = list(
-        PaperAuthor.objects.filter(paper=paper)
-        .order_by("position")
-        .values_list("author_id", flat=True)[:RELATED_AUTHORS_LIMIT]
-    )
+    if author_ids is None:
+        author_ids = (
+            PaperAuthor.objects.filter(paper=paper)
+            .order_by("position")
+            .values_list("author_id", flat=True)[:RELATED_AUTHORS_LIMIT]
+        )
+    author_ids = list(author_ids)[:RELATED_AUTHORS_LIMIT]
     found: list[Paper] = []
     if author_ids:
         found = list(
-            list_columns(
-                Paper.objects.filter(authorships__author_id__in=author_ids)
-                .exclude(pk=paper.pk)
-                .annotate(shared=Count("authorships"))
-            ).order_by("-shared", F("announced_on").desc(nulls_last=True), "-arxiv_id")[:limit]
+            Paper.objects.filter(authorships__author_id__in=author_ids)
+            .exclude(pk=paper.pk)
+            .annotate(shared=Count("authorships"))
+            .only(*RELATED_COLUMNS)
+            .order_by("-shared", F("announced_on").desc(nulls_last=True), "-arxiv_id")[:limit]
         )
     if len(found) < limit and paper.primary_category:
         seen = [paper.pk, *(item.pk for item in found)]
         found += list(
-            list_columns(
-                Paper.objects.filter(
-                    primary_category=paper.primary_category, announced_on__isnull=False
-                ).exclude(pk__in=seen)
-            ).order_by("-announced_on", "-arxiv_id")[: limit - len(found)]
+            Paper.objects.filter(
+                primary_category=paper.primary_category, announced_on__isnull=False
+            )
+            .exclude(pk__in=seen)
+            .only(*RELATED_COLUMNS)
+            .order_by("-announced_on", "-arxiv_id")[: limit - len(found)]
         )
     return found

@@ -13,8 +13,6 @@ import queue as queue_module
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.db import connections
-
 from dailypapers.lib.records import PaperRecord, SkippedInput, SourceError
 from dailypapers.papers.ingest.normalize import CleanPaper, InvalidRecord, normalize
 
@@ -53,7 +51,8 @@ def normalized_in_child(
     """Yield what ``produce`` gives, normalised in a forked child process."""
     context = multiprocessing.get_context("fork")
     out = context.Queue(maxsize=QUEUE_DEPTH)
-    connections.close_all()  # a forked child must not share the parent's sockets
+    # The child inherits the parent's database sockets but never uses them, and a forked
+    # multiprocessing child leaves through os._exit, so no finaliser closes them either.
     child = context.Process(target=_produce, args=(produce, max_chars, out), daemon=True)
     child.start()
     try:
