@@ -46,7 +46,6 @@ import re
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -73,7 +72,6 @@ BENCH_LINE = re.compile(r"^BENCH (\{.*\})$", re.M)
 
 
 def _django() -> None:
-    sys.path.insert(0, str(REPO / "src"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dailypapers.settings")
     import django
 
@@ -216,7 +214,8 @@ def check_ok(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=60) as response:
             body = response.read()
-            return response.status, f"{len(body):,} bytes, cache: {response.headers.get('X-Page-Cache', '-')}"
+            cached = response.headers.get("X-Page-Cache", "-")
+            return response.status, f"{len(body):,} bytes, cache: {cached}"
     except urllib.error.HTTPError as exc:
         return exc.code, exc.reason
 
@@ -260,9 +259,7 @@ def lua_script(workdir: Path, name: str, paths: list[str] | None) -> Path:
     return script
 
 
-def run_wrk(
-    args: argparse.Namespace, url: str, script: Path, duration: float, show: bool
-) -> dict:
+def run_wrk(args: argparse.Namespace, url: str, script: Path, duration: float, show: bool) -> dict:
     command = [
         args.wrk, f"-t{args.wrk_threads}", f"-c{args.connections}", f"-d{round(duration)}s",
         "--latency", "--timeout", "10s", "-s", str(script), url,
@@ -302,7 +299,8 @@ def machine_facts(info: dict) -> dict[str, str]:
     import django
     import gunicorn
 
-    wrk_version = subprocess.run([shutil.which("wrk") or "wrk", "-v"], capture_output=True, text=True)
+    wrk = shutil.which("wrk") or "wrk"
+    wrk_version = subprocess.run([wrk, "-v"], capture_output=True, text=True)
     return {
         "CPU": f"{cpu}, {os.cpu_count()} cores",
         "RAM": ram,
@@ -313,6 +311,7 @@ def machine_facts(info: dict) -> dict[str, str]:
         "Database": f"{info['db_vendor']} {info['db_version']}",
         "wrk": (wrk_version.stdout or wrk_version.stderr).split("[")[0].strip() or "wrk",
         "Date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "Load average (1 min) before / after the run": info.get("load", "unknown"),
     }
 
 
@@ -348,7 +347,9 @@ def verdicts(results: list[Result]) -> list[tuple[str, bool, str]]:
         if result.name == "static":
             continue
         ok = result.p99_ms < P99_TARGET_MS and result.error_count == 0
-        detail = f"p99 {result.p99_ms:.1f} ms" + (f", errors {result.errors}" if result.errors else "")
+        detail = f"p99 {result.p99_ms:.1f} ms"
+        if result.errors:
+            detail += f", errors {result.errors}"
         out.append((f"{result.name} p99 < 100 ms, no errors", ok, detail))
     return out
 
@@ -381,6 +382,7 @@ def write_markdown(
         if NOTES_MARKER in old:
             notes = old.split(NOTES_MARKER, 1)[1].lstrip("\n")
     shown_cmd = " ".join(sys.argv[1:])
+    checks = verdicts(results)
     rounds = ""
     if args.rounds > 1:
         rounds = (
@@ -407,7 +409,7 @@ wrk per target ({args.duration:g} s after a {args.warmup:g} s warm-up), for exam
 ## Data and server
 
 - {info["papers"]:,} papers (the shared arXiv metadata, imported with `dailypapers ingest jsonl`).
-- Day page: {info["busiest_day"]}, the busiest announcement day ({info["busiest_day_papers"]} papers).
+- day: {info["busiest_day"]}, the busiest announcement day ({info["busiest_day_papers"]} papers).
 - paper: {len(info["paper_ids"]):,} random ids (seed {args.seed}), taken in turn (each wrk
   thread from its own offset), so nearly every request is a page no one asked for before in
   the run: the cold path. The warm-up reads 500 other papers.
@@ -419,6 +421,7 @@ wrk per target ({args.duration:g} s after a {args.warmup:g} s warm-up), for exam
   2 cores shared with wrk's {args.wrk_threads} threads). DEBUG unset, SQLite in WAL mode,
   local-memory cache (per worker), anonymous page cache {info.get("cache_seconds", 60)} s.
 - Load: {args.connections} connections, all anonymous, from 127.0.0.1.
+- Code served: `{args.src}`.
 
 ## Results
 
@@ -429,7 +432,7 @@ same server: the machine is shared and noisy, so the ratio is steadier than the 
 
 ## Targets
 
-{chr(10).join(f"- [{'x' if ok else ' '}] {label}: {detail}" for label, ok, detail in verdicts(results))}
+{chr(10).join(f"- [{'x' if ok else ' '}] {label}: {detail}" for label, ok, detail in checks)}
 
 {NOTES_MARKER}
 
@@ -476,6 +479,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-write", action="store_true", help="do not write bench/results/web.md")
     parser.add_argument("--keep", action="store_true", help="keep a scratch DATA_DIR")
+    parser.add_argument(
+        "--src", type=Path, default=REPO / "src", help="source tree to serve (before/after runs)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -501,7 +507,7 @@ def main(argv: list[str] | None = None) -> None:
     env.update(
         DATA_DIR=str(data_dir),
         DJANGO_SETTINGS_MODULE="dailypapers.settings",
-        PYTHONPATH=str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", ""),
+        PYTHONPATH=str(args.src.resolve()) + os.pathsep + env.get("PYTHONPATH", ""),
         LOG_LEVEL="WARNING",
     )
     print(f"DATA_DIR={data_dir}")
@@ -542,6 +548,7 @@ def run_server(args: argparse.Namespace, env: dict[str, str], data_dir: Path, in
         wanted = set(args.only.split(","))
         targets = [t for t in targets if t[0] in wanted or t[0] == "static"]
     workdir = Path(tempfile.mkdtemp(prefix="webbench-lua-"))
+    load_before = os.getloadavg()[0]
     print("$ " + " ".join(gunicorn_cmd))
     server = subprocess.Popen(gunicorn_cmd, env=env, cwd=data_dir, start_new_session=True)
     runs: dict[str, list[dict]] = {name: [] for name, _, _ in targets}
@@ -578,6 +585,7 @@ def run_server(args: argparse.Namespace, env: dict[str, str], data_dir: Path, in
                 server.wait()
         shutil.rmtree(workdir, ignore_errors=True)
         print("gunicorn stopped")
+    info["load"] = f"{load_before:.1f} / {os.getloadavg()[0]:.1f} (other work shares these cores)"
     shown = {
         "paper": f"/papers/<id>/, {len(paper_paths):,} ids",
         "paper-hot": f"/papers/<id>/, {len(hot_paths)} ids of the day page",

@@ -151,7 +151,9 @@ def test_a_reader_pages_between_days_and_opens_a_paper_with_its_links_and_bibtex
     authors = page.locator(".paper-page header .authors")
     expect(authors).to_contain_text("Ada Lovelace, Émilie du Châtelet, Srinivasa Ramanujan")
     expect(authors.get_by_role("link", name="Mary Somerville")).to_be_visible()
-    abstract_link = page.locator(".paper-page .actions").get_by_role("link", name="arXiv abstract page")
+    abstract_link = page.locator(".paper-page .actions").get_by_role(
+        "link", name="arXiv abstract page"
+    )
     expect(abstract_link).to_have_attribute("href", "https://arxiv.org/abs/2501.00030")
     pdf_link = page.locator(".paper-page .actions").get_by_role("link", name="PDF", exact=True)
     expect(pdf_link).to_have_attribute("href", re.compile(r"^https://arxiv\.org/pdf/2501\.00030"))
@@ -222,13 +224,15 @@ def test_a_new_member_signs_up_confirms_by_email_then_votes_comments_and_collect
     assert navigations == []
     assert page.url == live_server.url + "/"
     assert Vote.objects.filter(user__email="ada@example.org", paper__arxiv_id="2501.00030").exists()
-    # Focus stays usable on the swapped-in button: one more press takes the vote back.
+    page.mouse.move(0, 0)  # the screenshot shows the voted state, not the hover state
     shots.take("home-after-upvote")
 
     # A comment on the paper page; its Markdown shows as formatting.
     item.get_by_role("link", name=ATTENTION).click()
     expect(page.locator("h1")).to_have_text(ATTENTION)
     expect(page.locator(".paper-page .actions .vote-count")).to_have_text("1")
+    page.wait_for_function("() => window.htmx !== undefined")
+    navigations.clear()
     comments = page.locator("#comments")
     expect(comments.get_by_text("No comments yet.")).to_be_visible()
     comments.get_by_label("Add a comment").fill("This is **really** neat, and `O(n)` too.")
@@ -238,7 +242,9 @@ def test_a_new_member_signs_up_confirms_by_email_then_votes_comments_and_collect
     expect(body.locator("code")).to_have_text("O(n)")
     expect(body).not_to_contain_text("**")
     expect(page.locator("#comments .comment-meta")).to_contain_text("Ada L.")
+    expect(page.locator("#comments .comment-meta time")).to_have_text("now")
     expect(page.locator("#comments-heading")).to_have_text("Discussion (1)")
+    expect(page.locator(".paper-page .actions .comments-link")).to_have_text("1 comment")
     assert Comment.objects.get().body == "This is **really** neat, and `O(n)` too."
     page.locator("#comments").scroll_into_view_if_needed()
     shots.take("comment-posted")
@@ -453,4 +459,3 @@ def test_on_a_phone_the_home_page_fits_the_screen_in_light_and_dark_schemes(
             assert ratios and not weak, f"low contrast in {scheme} mode on {path}: {weak}"
         backgrounds[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert backgrounds["light"] != backgrounds["dark"], "the dark scheme was applied"
-

@@ -1,0 +1,132 @@
+"""Search papers: one entry point whatever the database, answering with ids in order.
+
+``search()`` parses the query (lib/query.py), turns filters into a ``Filters`` and asks the
+keyword backend of the database in use: FTS5 on SQLite, a tsvector on PostgreSQL. A semantic
+backend will plug in here later with the same ``KeywordBackend`` interface. Callers load the
+papers themselves (see views.py), so a page decides which columns it needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils.safestring import SafeString
+
+from dailypapers.lib.query import Query, QueryError, canonical_category, parse
+from dailypapers.search.backends import Filters, KeywordBackend
+from dailypapers.search.backends.postgres_fts import PostgresBackend
+from dailypapers.search.backends.sqlite_fts import SqliteBackend
+
+SORTS = ("relevance", "newest", "trending")
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+# Deep pages cost a sort of every match and nobody reads them; the count stays exact.
+MAX_RESULTS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    total: int = 0  # every match, not only this page
+    papers: list[int] = field(default_factory=list)  # paper ids of this page, in order
+    snippets: dict[int, SafeString] = field(default_factory=dict)  # id -> escaped HTML
+    error: str = ""  # for the person who searched; nothing was searched when set
+    notes: tuple[str, ...] = ()  # things worth knowing about how the query was read
+    query: Query | None = None
+    sort: str = "relevance"  # the order used ("relevance" needs words to rank by)
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    searched: bool = False  # False when there was nothing to search for, or an error
+    total_capped: bool = False  # more than COUNT_LIMIT matched; total is COUNT_LIMIT
+
+
+def backend_for(connection: BaseDatabaseWrapper) -> KeywordBackend | None:
+    if connection.vendor == "sqlite":
+        return SqliteBackend(connection)
+    if connection.vendor == "postgresql":
+        return PostgresBackend(connection)
+    return None
+
+
+def _filters(
+    query: Query,
+    category: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    has_code: bool | None,
+) -> Filters:
+    categories = list(query.categories)
+    if category:
+        canonical = canonical_category(category)
+        if canonical is None:
+            raise QueryError(f"“{category}” is not an arXiv category; choose one like cs.LG.")
+        if canonical not in categories:
+            categories.append(canonical)
+    if date_from and date_to and date_from > date_to:
+        raise QueryError("The “from” date is after the “to” date.")
+    return Filters(
+        categories=tuple(categories),
+        excluded_categories=query.excluded_categories,
+        date_from=date_from,
+        date_to=date_to,
+        has_code=has_code,
+    )
+
+
+def search(
+    query: str,
+    *,
+    category: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    has_code: bool | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = DEFAULT_PER_PAGE,
+    using: str = DEFAULT_DB_ALIAS,
+) -> SearchResults:
+    """Search papers. Problems with the query come back in ``error``; nothing raises for them.
+
+    A query that asks for nothing (blank, or only notes such as a lone "OR") gives no results
+    and no error. With no words to rank by, "relevance" falls back to "newest".
+    """
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {SORTS}, not {sort!r}")
+    per_page = min(max(per_page, 1), MAX_PER_PAGE)
+    page = max(page, 1)
+    try:
+        parsed = parse(query)
+        filters = _filters(parsed, category, date_from, date_to, has_code)
+    except QueryError as error:
+        return SearchResults(error=str(error), sort=sort, page=page, per_page=per_page)
+    if not parsed.has_text and sort == "relevance":
+        sort = "newest"
+    base = SearchResults(query=parsed, notes=parsed.notes, sort=sort, page=page,
+                         per_page=per_page)  # fmt: skip
+    if parsed.is_empty and not filters.categories:
+        return base
+    offset = (page - 1) * per_page
+    if offset >= MAX_RESULTS:
+        return replace(base, error=f"Results stop at {MAX_RESULTS:,}: narrow the search down.")
+    backend = backend_for(connections[using])
+    if backend is None:
+        return replace(base, error="Search is not available on this database.")
+    limit = min(per_page, MAX_RESULTS - offset)
+    found = backend.search(parsed, filters, sort, limit, offset, snippets=parsed.has_words)
+    notes = parsed.notes
+    if found.ranked_window:
+        notes += (
+            f"So many papers match that {sort} orders only the newest {found.ranked_window:,} "
+            "of them: add words or filters to narrow the search down.",
+        )
+    return replace(
+        base,
+        total=found.total,
+        total_capped=found.total_capped,
+        papers=found.ids,
+        snippets=found.snippets,
+        notes=notes,
+        searched=True,
+    )

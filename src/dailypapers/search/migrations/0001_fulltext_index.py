@@ -1,0 +1,37 @@
+"""The keyword index: FTS5 and triggers on SQLite, a generated tsvector and GIN on PostgreSQL.
+
+Both live beside papers_paper rather than in a model, so only the database vendor in use
+gets its own; the SQL is in the backend modules, which repair() on SQLite shares.
+"""
+
+from django.db import migrations
+
+
+def forwards(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        from dailypapers.search.backends import sqlite_fts
+
+        sqlite_fts.install(schema_editor.connection)
+    elif vendor == "postgresql":
+        from dailypapers.search.backends import postgres_fts
+
+        postgres_fts.install(schema_editor.connection)
+
+
+def backwards(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        from dailypapers.search.backends import sqlite_fts
+
+        sqlite_fts.uninstall(schema_editor.connection)
+    elif vendor == "postgresql":
+        from dailypapers.search.backends import postgres_fts
+
+        postgres_fts.uninstall(schema_editor.connection)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("papers", "0001_initial")]
+
+    operations = [migrations.RunPython(forwards, backwards, elidable=False)]

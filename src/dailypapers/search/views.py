@@ -1,0 +1,129 @@
+"""The search page: a plain GET form, results with highlighted passages, and pages of them.
+
+Every input gives a page: values that cannot be read are reported next to the form, and
+nothing the person typed reaches the database except through lib/query.py's structure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+
+from dailypapers.feed.queries import list_columns, mark_voted
+from dailypapers.papers.models import Paper
+from dailypapers.search import engine
+
+PER_PAGE = engine.DEFAULT_PER_PAGE
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MAX_PAGE_DIGITS = 6  # page=99999999999999999999 is page 1, not an overflow
+
+
+@dataclass
+class SearchForm:
+    """What the query string asked for, as typed (to show again) and as understood."""
+
+    q: str = ""
+    category: str = ""
+    date_from_text: str = ""
+    date_to_text: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    has_code: bool = False
+    sort: str = "relevance"
+    page: int = 1
+    errors: list[str] = field(default_factory=list)
+
+
+def _date(text: str, label: str, errors: list[str]) -> date | None:
+    if not text:
+        return None
+    try:
+        if not _DATE_RE.fullmatch(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        errors.append(f"The “{label}” date must be a day written like 2025-01-31.")
+        return None
+
+
+def read_form(params: QueryDict) -> SearchForm:
+    # Control characters in the echoed values would be shown back as they are; drop them.
+    def text(name: str) -> str:
+        value = params.get(name, "")
+        return "".join(char for char in value if char.isprintable() or char == " ").strip()
+
+    form = SearchForm(q=params.get("q", ""), category=text("category")[:100])
+    form.date_from_text = text("from")[:20]
+    form.date_to_text = text("to")[:20]
+    form.date_from = _date(form.date_from_text, "from", form.errors)
+    form.date_to = _date(form.date_to_text, "to", form.errors)
+    form.has_code = params.get("code") == "1"
+    sort = params.get("sort", "")
+    form.sort = sort if sort in engine.SORTS else "relevance"
+    page = params.get("page", "")
+    if page.isascii() and page.isdigit() and len(page) <= MAX_PAGE_DIGITS:
+        form.page = max(int(page), 1)
+    return form
+
+
+def _run(form: SearchForm, page: int) -> engine.SearchResults:
+    return engine.search(
+        form.q,
+        category=form.category or None,
+        date_from=form.date_from,
+        date_to=form.date_to,
+        has_code=True if form.has_code else None,
+        sort=form.sort,
+        page=page,
+        per_page=PER_PAGE,
+    )
+
+
+def _papers(request: HttpRequest, results: engine.SearchResults) -> list[Paper]:
+    """This page's papers in the order found, each with its snippet and vote state."""
+    rows = {paper.pk: paper for paper in list_columns(Paper.objects.filter(pk__in=results.papers))}
+    papers = [rows[pk] for pk in results.papers if pk in rows]  # a paper deleted meanwhile
+    for paper in papers:
+        paper.snippet = results.snippets.get(paper.pk, "")
+    return mark_voted(request.user, papers)
+
+
+def _page(results: engine.SearchResults, papers: list[Paper]) -> Page:
+    # Paginator over a range: it only needs the count, and the papers are already loaded.
+    shown = min(results.total, engine.MAX_RESULTS)
+    page = Paginator(range(shown), results.per_page).page(results.page)
+    page.object_list = papers
+    return page
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    form = read_form(request.GET)
+    results = engine.SearchResults()
+    page = None
+    if not form.errors:
+        results = _run(form, min(form.page, engine.MAX_RESULTS // PER_PAGE))
+        last = max(1, -(-min(results.total, engine.MAX_RESULTS) // PER_PAGE))
+        if results.searched and form.page > last:  # an old link past the end: show the end
+            results = _run(form, last)
+        if results.searched and results.total:
+            page = _page(results, _papers(request, results))
+    context = {
+        "form": form,
+        "results": results,
+        "page": page,
+        "errors": [*form.errors, *([results.error] if results.error else [])],
+        "capped": results.total > engine.MAX_RESULTS,
+        "max_results": engine.MAX_RESULTS,
+        "sorts": engine.SORTS,
+        "category_choices": settings.ARXIV_CATEGORIES,
+    }
+    response = render(request, "search/search.html", context)
+    # Result pages are endless combinations of parameters: no use to a search engine.
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
