@@ -5,7 +5,14 @@ from dailypapers.feed import views
 app_name = "feed"
 urlpatterns = [
     path("", views.latest_day, name="home"),
-    path("day/<int:year>-<int:month>-<int:day_of_month>/", views.day, name="day"),
+    re_path(
+        r"^day/(?P<year>\d{4})-(?P<month>\d{2})-(?P<day_of_month>\d{2})/$", views.day, name="day"
+    ),
+    # Unpadded dates (2025-1-7) redirect to the one address each day has.
+    re_path(
+        r"^day/(?P<year>\d{1,30})-(?P<month>\d{1,30})-(?P<day_of_month>\d{1,30})/$",
+        views.day_unpadded,
+    ),
     # ISO weeks and months take fixed widths, so each page has one address.
     re_path(r"^week/(?P<year>\d{4})-W(?P<week>\d{2})/$", views.week, name="week"),
     re_path(r"^month/(?P<year>\d{4})-(?P<month>\d{2})/$", views.month, name="month"),

@@ -142,9 +142,9 @@ def test_saving_a_paper_without_javascript_goes_back_and_never_duplicates():
     paper = make_paper()
     found = create_collection(owner, "Reading")
     browser = signed_in(owner)
-    form = {"paper": "2501.00001", "collection": found.pk, "next": "/day/2025-1-6/"}
+    form = {"paper": "2501.00001", "collection": found.pk, "next": "/day/2025-01-06/"}
     response = browser.post("/collections/add/", form)
-    assert response.status_code == 302 and response["Location"] == "/day/2025-1-6/"
+    assert response.status_code == 302 and response["Location"] == "/day/2025-01-06/"
     browser.post("/collections/add/", form)
     assert list(CollectionItem.objects.values_list("collection_id", "paper_id")) == [
         (found.pk, paper.pk)
@@ -154,11 +154,11 @@ def test_saving_a_paper_without_javascript_goes_back_and_never_duplicates():
 def test_saving_to_a_new_collection_named_in_the_picker_creates_it():
     owner = make_user()
     make_paper()
-    form = {"paper": "2501.00001", "new_name": "Fresh list", "next": "/day/2025-1-6/"}
+    form = {"paper": "2501.00001", "new_name": "Fresh list", "next": "/day/2025-01-06/"}
     response = signed_in(owner).post("/collections/add/", form, **HTMX)
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'name="next" value="/day/2025-1-6/"' in html  # the no-JS way back still leads home
+    assert 'name="next" value="/day/2025-01-06/"' in html  # the no-JS way back still leads home
     assert "Saved to “Fresh list”." in html and "In your collections" in html
     found = Collection.objects.get(owner=owner)
     assert (found.name, found.slug, found.is_public) == ("Fresh list", "fresh-list", False)

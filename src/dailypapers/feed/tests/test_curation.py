@@ -44,8 +44,8 @@ def box(paper: Paper, user) -> str:
 def test_a_curator_features_a_paper_today_and_goes_back_to_the_page():
     paper = make_paper()
     curator = make_user()
-    response = signed_in(curator).post(URL, {"state": "featured", "next": "/day/2025-1-6/"})
-    assert response.status_code == 302 and response["Location"] == "/day/2025-1-6/"
+    response = signed_in(curator).post(URL, {"state": "featured", "next": "/day/2025-01-06/"})
+    assert response.status_code == 302 and response["Location"] == "/day/2025-01-06/"
     decision = Curation.objects.get()
     assert (decision.paper, decision.state, decision.curator) == (paper, "featured", curator)
     assert decision.day == datetime.now(UTC).date()

@@ -32,18 +32,18 @@ def test_previous_and_next_day_skip_days_without_papers(client):
     store("2501.00001", date(2025, 1, 3))  # Friday
     store("2501.00002", date(2025, 1, 6))  # Monday: the weekend in between is empty
     store("2501.00003", date(2025, 1, 9))
-    body = client.get("/day/2025-1-6/").content.decode()
-    assert 'rel="prev" href="/day/2025-1-3/"' in body
-    assert 'rel="next" href="/day/2025-1-9/"' in body
+    body = client.get("/day/2025-01-06/").content.decode()
+    assert 'rel="prev" href="/day/2025-01-03/"' in body
+    assert 'rel="next" href="/day/2025-01-09/"' in body
 
 
 def test_a_day_with_only_a_member_submission_is_reachable_and_lists_it(client):
     store("2412.00001", date(2024, 12, 2))
     store("2501.00002", date(2025, 1, 6))
     submit("2412.00001", date(2025, 1, 4))  # a Saturday: no arXiv announcement
-    body = client.get("/day/2025-1-6/").content.decode()
-    assert 'rel="prev" href="/day/2025-1-4/"' in body
-    saturday = client.get("/day/2025-1-4/").content.decode()
+    body = client.get("/day/2025-01-06/").content.decode()
+    assert 'rel="prev" href="/day/2025-01-04/"' in body
+    saturday = client.get("/day/2025-01-04/").content.decode()
     assert "Paper 2412.00001" in saturday and "Paper 2501.00002" not in saturday
 
 
@@ -54,12 +54,12 @@ def test_home_is_the_newest_day_with_a_submission_or_an_announcement(client):
     body = client.get("/").content.decode()
     assert "Papers of Tuesday, 7 January 2025" in body
     assert "Paper 2412.00009" in body
-    assert 'rel="prev" href="/day/2025-1-6/"' in body and 'rel="next"' not in body
+    assert 'rel="prev" href="/day/2025-01-06/"' in body and 'rel="next"' not in body
 
 
 def test_a_day_links_its_iso_week_and_its_month(client):
     store("2501.00001", date(2025, 1, 6))
-    body = client.get("/day/2025-1-6/").content.decode()
+    body = client.get("/day/2025-01-06/").content.decode()
     assert 'href="/week/2025-W02/"' in body
     assert 'href="/month/2025-01/"' in body
 
@@ -129,12 +129,19 @@ def test_a_53rd_week_exists_in_years_that_have_one(client):
 
 def test_days_weeks_and_months_that_have_not_come_yet_are_not_found(client):
     later = date.today().year + 2
-    for url in (f"/day/{later}-1-5/", f"/week/{later}-W02/", f"/month/{later}-01/"):
+    for url in (f"/day/{later}-01-05/", f"/week/{later}-W02/", f"/month/{later}-01/"):
         assert client.get(url).status_code == 404, url
 
 
 def test_moving_between_days_keeps_the_chosen_sort_and_filters(client):
     store("2501.00001", date(2025, 1, 6))
     store("2501.00002", date(2025, 1, 7), categories=["cs.LG"])
-    body = client.get("/day/2025-1-7/?sort=newest&category=cs.LG&code=1").content.decode()
-    assert 'rel="prev" href="/day/2025-1-6/?sort=newest&amp;category=cs.LG&amp;code=1"' in body
+    body = client.get("/day/2025-01-07/?sort=newest&category=cs.LG&code=1").content.decode()
+    assert 'rel="prev" href="/day/2025-01-06/?sort=newest&amp;category=cs.LG&amp;code=1"' in body
+
+
+def test_an_unpadded_day_address_redirects_to_the_one_address_of_that_day(client):
+    response = client.get("/day/2025-1-6/?sort=newest")
+    assert response.status_code == 301
+    assert response["Location"] == "/day/2025-01-06/?sort=newest"
+    assert client.get("/day/2025-2-30/").status_code == 404

@@ -15,7 +15,7 @@ from dailypapers.papers.models import Paper
 
 pytestmark = pytest.mark.django_db
 DAY = date(2025, 1, 8)
-DAY_URL = "/day/2025-1-8/"
+DAY_URL = "/day/2025-01-08/"
 
 
 @pytest.fixture(autouse=True)

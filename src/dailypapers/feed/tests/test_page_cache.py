@@ -38,7 +38,7 @@ def retitle(paper: Paper, title: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["/", "/day/2025-1-6/", "/week/2025-W02/", "/month/2025-01/", "/trending/"]
+    "url", ["/", "/day/2025-01-06/", "/week/2025-W02/", "/month/2025-01/", "/trending/"]
 )
 def test_a_second_signed_out_request_is_served_from_the_cache(client, paper, url):
     assert "Before" in client.get(url).content.decode()

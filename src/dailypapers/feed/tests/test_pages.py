@@ -46,21 +46,21 @@ def test_home_shows_the_latest_announcement_day_with_a_link_to_the_previous_day(
     assert response.status_code == 200
     assert "Papers of Wednesday, 8 January 2025" in body
     assert "Paper 2501.00002" in body and "Paper 2501.00001" not in body
-    assert 'href="/day/2025-1-6/"' in body
+    assert 'href="/day/2025-01-06/"' in body
 
 
 def test_day_page_lists_that_day_and_links_both_neighbours(client):
     for arxiv_id, day in [("2501.00001", 6), ("2501.00002", 7), ("2501.00003", 9)]:
         store(arxiv_id, date(2025, 1, day))
-    body = client.get("/day/2025-1-7/").content.decode()
+    body = client.get("/day/2025-01-07/").content.decode()
     assert "Paper 2501.00002" in body
-    assert 'rel="prev" href="/day/2025-1-6/"' in body
-    assert 'rel="next" href="/day/2025-1-9/"' in body
+    assert 'rel="prev" href="/day/2025-01-06/"' in body
+    assert 'rel="next" href="/day/2025-01-09/"' in body
 
 
 def test_an_empty_day_says_so_and_still_offers_navigation(client):
     store("2501.00001", date(2025, 1, 6))
-    body = client.get("/day/2025-1-7/").content.decode()
+    body = client.get("/day/2025-01-07/").content.decode()
     assert "No papers were announced on this day" in body
     assert 'rel="prev"' in body
 
@@ -101,7 +101,7 @@ def test_unknown_paper_gives_a_helpful_404(client):
 
 
 def test_impossible_date_gives_404(client):
-    assert client.get("/day/2025-2-30/").status_code == 404
+    assert client.get("/day/2025-02-30/").status_code == 404
 
 
 def test_every_page_has_the_site_navigation_and_signed_out_visitors_can_log_in(client):

@@ -40,7 +40,7 @@ def test_the_paper_page_links_authors_categories_and_the_announcement_day(client
     ada = Author.objects.get(name="Ada Lovelace")
     assert f'<a href="/authors/{ada.pk}/">Ada Lovelace</a>' in body
     assert 'href="/categories/cs.DS/"' in body and 'href="/categories/cs.LG/"' in body
-    assert 'href="/day/2025-1-6/">6 January 2025</a>' in body
+    assert 'href="/day/2025-01-06/">6 January 2025</a>' in body
 
 
 def test_the_paper_page_shows_every_stored_field(client, full_paper):
@@ -72,7 +72,7 @@ def test_the_paper_page_names_the_member_who_submitted_it(client, full_paper):
     member = User.objects.create_user("ada@example.org", "pw-12345-long", display_name="Ada L")
     Submission.objects.create(paper=full_paper, submitted_by=member, feed_day=date(2025, 1, 9))
     body = client.get("/papers/2501.00001/").content.decode()
-    assert 'Submitted to the feed of <a href="/day/2025-1-9/">9 January 2025</a>' in body
+    assert 'Submitted to the feed of <a href="/day/2025-01-09/">9 January 2025</a>' in body
     assert f'by <a href="/u/{member.pk}/">Ada L</a>' in body
 
 

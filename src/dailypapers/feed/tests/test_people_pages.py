@@ -59,7 +59,7 @@ def test_a_category_page_includes_cross_lists_grouped_by_day_newest_first(client
     tuesday = body.index("Tuesday, 7 January 2025")
     monday = body.index("Monday, 6 January 2025")
     assert tuesday < body.index("/papers/2501.00002/") < monday < body.index("/papers/2501.00001/")
-    assert 'href="/day/2025-1-7/?category=cs.LG"' in body
+    assert 'href="/day/2025-01-07/?category=cs.LG"' in body
 
 
 def test_an_unknown_or_malformed_category_is_not_found(client):

@@ -69,7 +69,7 @@ def count(paper: Paper) -> int:
 
 
 def button(paper: Paper, user, voted: bool) -> str:
-    request = RequestFactory().get("/day/2025-1-6/?page=2")
+    request = RequestFactory().get("/day/2025-01-06/?page=2")
     request.user = user
     context = {"paper": paper, "voted": voted}
     return render_to_string("feed/includes/vote_button.html", context, request=request)
@@ -79,7 +79,7 @@ def test_anonymous_visitors_see_the_count_and_a_log_in_to_upvote_link():
     paper = make_paper()
     html = button(paper, AnonymousUser(), voted=False)
     assert "log in to upvote" in html
-    assert "/accounts/login/?next=%2Fday%2F2025-1-6%2F%3Fpage%3D2" in html
+    assert "/accounts/login/?next=%2Fday%2F2025-01-06%2F%3Fpage%3D2" in html
     assert "<form" not in html
 
 
@@ -90,7 +90,7 @@ def test_members_see_a_form_that_adds_and_one_that_takes_the_vote_back():
     assert 'action="/papers/2501.00001/vote/"' in fresh
     assert 'hx-post="/papers/2501.00001/vote/"' in fresh
     assert 'name="action" value="add"' in fresh and 'aria-pressed="false"' in fresh
-    assert 'name="next" value="/day/2025-1-6/?page=2"' in fresh
+    assert 'name="next" value="/day/2025-01-06/?page=2"' in fresh
     done = button(paper, member, voted=True)
     assert 'name="action" value="remove"' in done and "Upvoted" in done
 
@@ -99,10 +99,10 @@ def test_an_upvote_without_javascript_redirects_back_to_the_page_it_came_from(cl
     paper = make_paper()
     client.force_login(make_user())
     response = client.post(
-        "/papers/2501.00001/vote/", {"action": "add", "next": "/day/2025-1-6/?page=2"}
+        "/papers/2501.00001/vote/", {"action": "add", "next": "/day/2025-01-06/?page=2"}
     )
     assert response.status_code == 302
-    assert response["Location"] == "/day/2025-1-6/?page=2"
+    assert response["Location"] == "/day/2025-01-06/?page=2"
     assert count(paper) == 1
 
 

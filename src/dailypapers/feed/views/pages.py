@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -46,7 +46,8 @@ class Period:
 
 
 def day_url(day: date) -> str:
-    return reverse("feed:day", args=[day.year, day.month, day.day])
+    year, month, day_of_month = day.isoformat().split("-")
+    return reverse("feed:day", kwargs={"year": year, "month": month, "day_of_month": day_of_month})
 
 
 def week_url(day: date) -> str:
@@ -139,12 +140,22 @@ def latest_day(request: HttpRequest) -> HttpResponse:
     return _feed(request, _day_period(latest))
 
 
-@cache_for_anonymous
-def day(request: HttpRequest, year: int, month: int, day_of_month: int) -> HttpResponse:
+def _valid_date(year: str, month: str, day_of_month: str) -> date:
     try:
-        wanted = date(year, month, day_of_month)
+        return date(int(year), int(month), int(day_of_month))
     except (ValueError, OverflowError):  # OverflowError: a year too long for C
         raise Http404("No such date") from None
+
+
+def day_unpadded(request: HttpRequest, year: str, month: str, day_of_month: str) -> HttpResponse:
+    target = day_url(_valid_date(year, month, day_of_month))
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+
+
+@cache_for_anonymous
+def day(request: HttpRequest, year: str, month: str, day_of_month: str) -> HttpResponse:
+    wanted = _valid_date(year, month, day_of_month)
     _not_in_the_future(wanted)
     return _feed(request, _day_period(wanted))
 
