@@ -10,8 +10,8 @@ cookie set, no CSRF token used (a cached token would be handed to strangers), no
 change and no flash message shown.
 
 Pages that must show a change to one object at once (the paper page) pass a ``version``, a
-digest of the rows they show (``row_version``): a changed row is a new key, so only what the
-page derives from other rows (its related papers, say) may be up to the lifetime old.
+digest of the rows they show: a changed row is a new key, so only what the page derives from
+other rows (its related papers, say) may be up to the lifetime old.
 
 Shortly before a stored page expires, the first request to see it renders it afresh while
 the others keep getting the stored copy, which is still within its lifetime: without that,
@@ -29,7 +29,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
 KEY_PREFIX = "feed:anon-page:"
@@ -45,24 +44,6 @@ def page_key(request: HttpRequest, version: str = "") -> str:
     # The full path includes the query string: ?sort=newest&page=2 is its own page.
     text = request.get_full_path() + ("\n" + version if version else "")
     return KEY_PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def row_version(*rows: Model | None) -> str:
-    """A digest of the loaded column values of these rows (None for a missing one).
-
-    Reads only what is already loaded, so deferred columns cost no query; a row updated
-    with ``QuerySet.update()`` (which skips ``auto_now``) still gets a new digest.
-    """
-    values = []
-    for row in rows:
-        if row is None:
-            values.append(None)
-            continue
-        loaded = row.__dict__
-        values.append(
-            (row._meta.label, [loaded.get(field.attname) for field in row._meta.concrete_fields])
-        )
-    return hashlib.sha256(repr(values).encode("utf-8")).hexdigest()
 
 
 def _seconds() -> int:
@@ -122,11 +103,22 @@ def _time_to_refresh(key: str, snapshot: dict[str, Any]) -> bool:
 
 
 def cached_page(
-    request: HttpRequest, render: Callable[[], HttpResponse], *, version: str = ""
+    request: HttpRequest,
+    render: Callable[[], HttpResponse],
+    *,
+    version: str | Callable[[], str | None] = "",
 ) -> HttpResponse:
-    """The stored page for a signed-out visitor, else ``render()``, stored when shareable."""
+    """The stored page for a signed-out visitor, else ``render()``, stored when shareable.
+
+    ``version`` may be a function, called only when the cache applies; when it returns None
+    (the object is gone) the page is rendered, not cached.
+    """
     if not _request_may_use_cache(request):
         return render()
+    if callable(version):
+        version = version()
+        if version is None:
+            return render()
     key = page_key(request, version)
     stored = cache.get(key)
     if stored is not None and not _time_to_refresh(key, stored):

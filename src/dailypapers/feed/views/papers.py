@@ -5,8 +5,13 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from dailypapers.feed.cache import cached_page, row_version
-from dailypapers.feed.queries import related_papers, voted_ids
+from dailypapers.feed.cache import cached_page
+from dailypapers.feed.queries import (
+    paper_page_version,
+    paper_with_submitter,
+    related_papers,
+    voted_ids,
+)
 from dailypapers.lib.arxiv.ids import InvalidArxivId, normalize_id
 from dailypapers.lib.bibtex import paper_bibtex
 from dailypapers.papers.models import Author, Paper
@@ -34,8 +39,8 @@ def bibtex_for(paper: Paper) -> str:
 def paper(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     """The paper page; signed-out visitors may get it from the page cache.
 
-    The cached copy is keyed on the paper's row, its submission and the submitter as loaded
-    here (``row_version``), so a change to any of them (a new title, a vote or a comment
+    The cached copy is keyed on every column of the paper, its submission and the submitter
+    (``paper_page_version``), so a change to any of them (a new title, a vote or a comment
     changing the counts) shows at once; the related papers and the text of existing
     comments may be up to ANONYMOUS_PAGE_CACHE_SECONDS old, like the feed pages.
     """
@@ -43,16 +48,16 @@ def paper(request: HttpRequest, arxiv_id: str) -> HttpResponse:
         bare_id = normalize_id(arxiv_id)
     except InvalidArxivId:
         raise Http404("Not an arXiv id") from None
-    found = get_object_or_404(
-        Paper.objects.select_related("submission__submitted_by"), arxiv_id=bare_id
+    return cached_page(
+        request,
+        lambda: _paper_page(request, bare_id),
+        version=lambda: paper_page_version(bare_id),
     )
+
+
+def _paper_page(request: HttpRequest, bare_id: str) -> HttpResponse:
+    found = get_object_or_404(paper_with_submitter(), arxiv_id=bare_id)
     submission = getattr(found, "submission", None)
-    submitter = submission.submitted_by if submission is not None else None
-    version = row_version(found, submission, submitter)
-    return cached_page(request, lambda: _paper_page(request, found, submission), version=version)
-
-
-def _paper_page(request: HttpRequest, found: Paper, submission: object) -> HttpResponse:
     found.voted = bool(voted_ids(request.user, [found]))
     # Only the two columns the page shows: one light query instead of two full rows per link.
     authors = list(

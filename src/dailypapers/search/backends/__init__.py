@@ -6,6 +6,7 @@ semantic backend can plug in beside these with the same interface.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
@@ -54,6 +55,9 @@ class KeywordBackend(Protocol):
         ...
 
 
+_MARKS = re.compile(f"([{MARK_START}{MARK_END}])")
+
+
 def marked_to_html(text: str) -> SafeString:
     """Escape a database snippet, then turn its marks into balanced <mark> elements.
 
@@ -62,19 +66,17 @@ def marked_to_html(text: str) -> SafeString:
     """
     html: list[str] = []
     open_mark = False
-    position = 0
-    for index, char in enumerate(text):
-        if char not in (MARK_START, MARK_END):
-            continue
-        html.append(escape(text[position:index]))
-        position = index + 1
-        if char == MARK_START and not open_mark:
-            html.append("<mark>")
-            open_mark = True
-        elif char == MARK_END and open_mark:
-            html.append("</mark>")
-            open_mark = False
-    html.append(escape(text[position:]))
+    for part in _MARKS.split(text):
+        if part == MARK_START:
+            if not open_mark:
+                html.append("<mark>")
+                open_mark = True
+        elif part == MARK_END:
+            if open_mark:
+                html.append("</mark>")
+                open_mark = False
+        elif part:
+            html.append(escape(part))
     if open_mark:
         html.append("</mark>")
     return mark_safe("".join(html))  # every piece of text above was escaped
