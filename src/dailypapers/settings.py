@@ -75,9 +75,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "dailypapers.accounts",
     "dailypapers.papers",
     "dailypapers.feed",
+    "dailypapers.api",
 ]
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -1,0 +1,194 @@
+"""Hugging Face-compatible reads: the paths, parameters and JSON of huggingface.co's papers API.
+
+Pointing the ``huggingface_hub`` client at this server (``HfApi(endpoint=SITE_URL)``) makes
+``list_daily_papers``, ``paper_info`` and ``list_papers`` read our feed. The shapes follow
+what that client parses (huggingface_hub.hf_api.PaperInfo): a daily list item wraps the
+paper in "paper" and carries the daily-feed facts beside it; a single paper is the bare
+paper object. How our data maps onto the Hub's fields:
+
+- ``paper.publishedAt``: arXiv's version-1 time; ``submittedOnDailyAt`` and the daily item's
+  ``publishedAt``: when the paper joined our feed (submission, else announcement, 00:00 UTC).
+- ``submittedBy`` / ``submittedOnDailyBy``: the member who submitted it; their id is the
+  Hub's "user" (we have no usernames), their public name the "fullname". Announced papers
+  nobody submitted have none.
+- ``discussionId``: the paper's own id here; its comments are its discussion.
+- ``sort=publishedAt`` is our "newest" order, ``trending`` our trending order, and
+  ``upvotes`` (ours, not the Hub's) the site's default order.
+- With no date, week or month, the list is the latest day with papers, not a list across
+  days as on the Hub: a feed here is always a period.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from dailypapers.api.errors import ApiError, bad_parameter
+from dailypapers.api.queries import api_columns, find_paper, listed_at
+from dailypapers.api.schemas import ErrorOut, HfDailyPaper, HfPaper
+from dailypapers.feed.queries import FeedFilters, feed_papers, latest_feed_day
+from dailypapers.papers.models import Paper
+
+router = Router(tags=["Hugging Face-compatible"])
+
+DEFAULT_LIMIT = 50  # the Hub's defaults and ceiling
+MAX_LIMIT = 100
+SEARCH_LIMIT = 50
+HF_SORTS = {"publishedAt": "newest", "trending": "trending", "upvotes": "upvotes"}
+WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut}
+
+
+def hub_time(moment: datetime | None) -> str | None:
+    """The Hub's timestamp format, the only one huggingface_hub parses."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _member(paper: Paper) -> dict[str, str] | None:
+    submission = getattr(paper, "submission", None)
+    member = submission.submitted_by if submission is not None else None
+    if member is None:
+        return None
+    return {"user": str(member.pk), "fullname": member.public_name, "type": "user"}
+
+
+def _github(paper: Paper) -> str | None:
+    return next((link for link in paper.code_links if link.startswith("https://github.com/")), None)
+
+
+def hub_paper(paper: Paper) -> dict[str, Any]:
+    """The Hub's paper object (GET /api/papers/{id}, and "paper" in list items)."""
+    return {
+        "id": paper.arxiv_id,
+        "authors": [{"name": name, "hidden": False} for name in paper.author_names],
+        "publishedAt": hub_time(paper.submitted_at),
+        "submittedOnDailyAt": hub_time(listed_at(paper)),
+        "submittedOnDailyBy": _member(paper),
+        "title": paper.title,
+        "summary": paper.abstract,
+        "upvotes": paper.upvote_count,
+        "numComments": paper.comment_count,
+        "discussionId": str(paper.pk),
+        "githubRepo": _github(paper),
+    }
+
+
+def hub_daily_item(paper: Paper) -> dict[str, Any]:
+    """One item of GET /api/daily_papers and /api/papers/search."""
+    return {
+        "paper": hub_paper(paper),
+        "publishedAt": hub_time(listed_at(paper)),
+        "title": paper.title,
+        "numComments": paper.comment_count,
+        "submittedBy": _member(paper),
+        "isAuthorParticipating": False,
+    }
+
+
+def _period(day: str | None, week: str | None, month: str | None) -> tuple[date, date] | None:
+    """The days a request asks for; None when it names none (then: the latest day)."""
+    given = [name for name, value in (("date", day), ("week", week), ("month", month)) if value]
+    if len(given) > 1:
+        raise bad_parameter(f"Give one of date, week and month, not {' and '.join(given)}.")
+    try:
+        if day:
+            start = date.fromisoformat(day)
+            return start, start
+        if week:
+            found = WEEK_RE.match(week)
+            if not found:
+                raise ValueError
+            monday = date.fromisocalendar(int(found[1]), int(found[2]), 1)
+            return monday, date.fromordinal(monday.toordinal() + 6)
+        if month:
+            found = MONTH_RE.match(month)
+            if not found:
+                raise ValueError
+            year, number = int(found[1]), int(found[2])
+            last = calendar.monthrange(year, number)[1]  # raises for month 13
+            return date(year, number, 1), date(year, number, last)
+    except (ValueError, calendar.IllegalMonthError):
+        raise bad_parameter(
+            "Dates are YYYY-MM-DD, weeks YYYY-Www (2025-W09), months YYYY-MM."
+        ) from None
+    return None
+
+
+def _by_submitter(papers: QuerySet[Paper], submitter: str) -> QuerySet[Paper]:
+    # The Hub names submitters by username; ours is the member id we publish as "user".
+    if not submitter.isdigit():
+        return papers.none()
+    return papers.filter(submission__submitted_by_id=int(submitter))
+
+
+@router.get("/daily_papers", response={200: list[HfDailyPaper], 400: ErrorOut})
+def daily_papers(
+    request: HttpRequest,
+    day: str | None = Query(None, alias="date", description="YYYY-MM-DD"),
+    week: str | None = Query(None, description="YYYY-Www, e.g. 2025-W09"),
+    month: str | None = Query(None, description="YYYY-MM"),
+    submitter: str | None = Query(None, description="The submitter's member id"),
+    sort: str = Query("publishedAt", description="publishedAt, trending (or upvotes)"),
+    p: int = Query(0, ge=0, description="Page, from 0"),
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+) -> list[dict[str, Any]]:
+    """The daily feed of a day, an ISO week or a month, as huggingface.co answers it."""
+    if sort not in HF_SORTS:
+        raise bad_parameter("sort: use publishedAt or trending.")
+    period = _period(day, week, month)
+    if period is None:
+        latest = latest_feed_day()
+        if latest is None:
+            return []
+        period = (latest, latest)
+    papers = feed_papers(*period, FeedFilters(sort=HF_SORTS[sort]))
+    if submitter:
+        papers = _by_submitter(papers, submitter)
+    start = p * limit
+    return [hub_daily_item(paper) for paper in api_columns(papers)[start : start + limit]]
+
+
+def search_papers(text: str, limit: int) -> list[Paper]:
+    """The papers a Hub-style search finds, best first.
+
+    A stand-in: title or abstract containing the text, newest first. The search engine
+    (dailypapers.search) replaces the body of this function; callers need only this
+    signature, and the rows must carry the columns of ``api_columns``.
+    """
+    text = text.strip()
+    if not text:
+        return []
+    papers = Paper.objects.filter(Q(title__icontains=text) | Q(abstract__icontains=text))
+    ordered = papers.select_related("submission__submitted_by").order_by(
+        "-announced_on", "-arxiv_id"
+    )
+    return list(api_columns(ordered)[: min(limit, SEARCH_LIMIT)])
+
+
+# Registered before /papers/{id}: the id pattern takes slashes and would swallow "search".
+@router.get("/papers/search", response={200: list[HfDailyPaper], 400: ErrorOut})
+def papers_search(
+    request: HttpRequest,
+    q: str = Query("", description="Words to look for"),
+    limit: int = Query(SEARCH_LIMIT, ge=1, le=MAX_LIMIT, description=f"At most {SEARCH_LIMIT}"),
+) -> list[dict[str, Any]]:
+    """Papers matching a query, in the daily list's item shape, like huggingface.co."""
+    return [hub_daily_item(paper) for paper in search_papers(q, limit)]
+
+
+@router.get("/papers/{path:arxiv_id}", response={200: HfPaper, **ERRORS})
+def paper_info(request: HttpRequest, arxiv_id: str) -> dict[str, Any]:
+    """One paper, as huggingface.co answers GET /api/papers/{arxiv_id}."""
+    found = find_paper(arxiv_id)
+    if found is None:
+        raise ApiError(404, "paper_not_found", f"No paper {arxiv_id[:60]} is stored here.")
+    return hub_paper(found)

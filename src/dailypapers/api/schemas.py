@@ -1,0 +1,214 @@
+"""The JSON shapes of the API: our own /api/v1, and the Hugging Face-compatible routes.
+
+v1 items are read straight from Paper rows through resolvers, so an endpoint returns rows
+and these classes decide what a client sees. The Hugging Face shapes use that site's
+camelCase names on purpose: the huggingface_hub client parses exactly these keys.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.urls import reverse
+from ninja import Field, Schema
+
+from dailypapers.accounts.models import User
+from dailypapers.papers.models import Author, Paper
+
+
+def absolute(context: dict[str, Any] | None, path: str) -> str:
+    request = (context or {}).get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+# -- errors --------------------------------------------------------------------------------
+
+
+class ErrorDetail(Schema):
+    code: str = Field(description="Stable and machine-readable, e.g. not_found, invalid_cursor")
+    message: str = Field(description="For people; the wording may change")
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+# -- v1 ------------------------------------------------------------------------------------
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+
+    @staticmethod
+    def resolve_name(obj: User) -> str:
+        return obj.public_name
+
+
+class SubmissionOut(Schema):
+    feed_day: date = Field(description="The day whose feed the member put the paper on")
+    submitted_at: datetime
+    submitted_by: MemberOut | None = Field(description="null once the account is deleted")
+
+
+class PaperOut(Schema):
+    arxiv_id: str
+    title: str
+    abstract: str
+    authors: list[str] = Field(description="Display names in paper order")
+    categories: list[str] = Field(description="arXiv categories, primary first")
+    primary_category: str
+    announced_on: date | None = Field(description="The arXiv listing day")
+    submitted_at: datetime | None = Field(description="When arXiv received version 1")
+    updated_at: datetime | None = Field(description="When arXiv received the latest version")
+    version: int | None
+    upvotes: int
+    comments: int
+    trending_score: float
+    has_code: bool
+    code_links: list[str]
+    featured: bool = Field(description="A curator featured it on this day (day lists only)")
+    url: str = Field(description="The paper's page here")
+    arxiv_url: str
+    pdf_url: str
+    submission: SubmissionOut | None
+
+    @staticmethod
+    def resolve_authors(obj: Paper) -> list[str]:
+        return list(obj.author_names)
+
+    @staticmethod
+    def resolve_categories(obj: Paper) -> list[str]:
+        return obj.category_list
+
+    @staticmethod
+    def resolve_upvotes(obj: Paper) -> int:
+        return obj.upvote_count
+
+    @staticmethod
+    def resolve_comments(obj: Paper) -> int:
+        return obj.comment_count
+
+    @staticmethod
+    def resolve_featured(obj: Paper) -> bool:
+        return bool(getattr(obj, "featured", False))
+
+    @staticmethod
+    def resolve_url(obj: Paper, context: dict[str, Any] | None) -> str:
+        return absolute(context, reverse("feed:paper", args=[obj.arxiv_id]))
+
+    @staticmethod
+    def resolve_arxiv_url(obj: Paper) -> str:
+        return obj.abs_url
+
+    @staticmethod
+    def resolve_submission(obj: Paper) -> Any:
+        return getattr(obj, "submission", None)
+
+
+class AuthorOut(Schema):
+    id: int
+    name: str
+    url: str = Field(description="The author's page here")
+
+    @staticmethod
+    def resolve_url(obj: Author, context: dict[str, Any] | None) -> str:
+        return absolute(context, reverse("feed:author", args=[obj.pk]))
+
+
+class PaperDetailOut(PaperOut):
+    author_profiles: list[AuthorOut] = Field(description="The authors with their pages here")
+    arxiv_comments: str = Field(description="The authors' comments field on arXiv")
+    journal_ref: str
+    doi: str
+    report_no: str
+    license: str
+    bibtex: str
+    bibtex_url: str
+
+    @staticmethod
+    def resolve_author_profiles(obj: Paper) -> list[Author]:
+        return getattr(obj, "author_profiles", [])
+
+    @staticmethod
+    def resolve_arxiv_comments(obj: Paper) -> str:
+        return obj.comments
+
+    @staticmethod
+    def resolve_bibtex_url(obj: Paper, context: dict[str, Any] | None) -> str:
+        return absolute(context, reverse("exports:paper_bibtex", args=[obj.arxiv_id]))
+
+
+class PaperPageOut(Schema):
+    items: list[PaperOut]
+    next_cursor: str | None = Field(description="?cursor= of the next page; null at the end")
+
+
+class DayOut(PaperPageOut):
+    day: date
+    sort: str
+    category: str | None
+    has_code: bool
+
+
+class TrendingOut(PaperPageOut):
+    category: str | None
+    has_code: bool
+
+
+class AuthorPageOut(PaperPageOut):
+    author: AuthorOut
+
+
+class CollectionOut(Schema):
+    name: str
+    slug: str
+    description: str
+    created_at: datetime
+    owner: MemberOut
+    url: str
+    bibtex_url: str
+
+
+class CollectionPageOut(PaperPageOut):
+    collection: CollectionOut
+
+
+# -- Hugging Face-compatible ---------------------------------------------------------------
+# Times are strings in the Hub's own format ("2025-01-08T09:30:00.000000Z"), which is the one
+# format huggingface_hub's parse_datetime accepts; six digits keep stored times exact.
+
+
+class HfUser(Schema):
+    user: str = Field(description="The member's id here (the Hub's username)")
+    fullname: str
+    type: str = "user"
+
+
+class HfAuthor(Schema):
+    name: str
+    hidden: bool = False
+
+
+class HfPaper(Schema):
+    id: str = Field(description="arXiv id")
+    authors: list[HfAuthor]
+    publishedAt: str | None = Field(description="When arXiv received version 1")
+    submittedOnDailyAt: str | None = Field(description="When the paper joined the daily feed")
+    submittedOnDailyBy: HfUser | None
+    title: str
+    summary: str
+    upvotes: int
+    numComments: int
+    discussionId: str
+    githubRepo: str | None = None
+
+
+class HfDailyPaper(Schema):
+    paper: HfPaper
+    publishedAt: str | None = Field(description="When the paper joined the daily feed")
+    title: str
+    numComments: int
+    submittedBy: HfUser | None
+    isAuthorParticipating: bool = False

@@ -1,0 +1,46 @@
+"""URLs of the open interfaces, included at the site root.
+
+- api/…  the NinjaAPI (namespace "api"); docs at /api/docs, an index at /api/, and a JSON 404
+  for any other api/ address
+- feeds/<daily|trending>/<rss|atom>, feeds/categories/<cat>/…, feeds/authors/<id>/…,
+  feeds/collections/<user_id>/<slug>/… (namespace "feeds")
+- papers/<arxiv id>/bibtex, collections/<user_id>/<slug>/bibtex (namespace "exports")
+"""
+
+from django.urls import include, path, re_path
+
+from dailypapers.api import exports, feeds
+from dailypapers.api.api import api_index, api_urls
+from dailypapers.api.errors import api_not_found
+from dailypapers.feed.community.common import ARXIV_ID_PATTERN
+
+FORMAT = r"(?P<fmt>rss|atom)"
+
+feed_patterns = [
+    re_path(rf"^daily/{FORMAT}$", feeds.daily, name="daily"),
+    re_path(rf"^trending/{FORMAT}$", feeds.trending, name="trending"),
+    re_path(rf"^categories/(?P<category>[\w.\-]+)/{FORMAT}$", feeds.category, name="category"),
+    re_path(rf"^authors/(?P<author_id>\d+)/{FORMAT}$", feeds.author, name="author"),
+    re_path(
+        rf"^collections/(?P<user_id>\d+)/(?P<slug>[-\w]+)/{FORMAT}$",
+        feeds.collection,
+        name="collection",
+    ),
+]
+
+export_patterns = [
+    re_path(rf"^papers/{ARXIV_ID_PATTERN}/bibtex$", exports.paper_bibtex, name="paper_bibtex"),
+    path(
+        "collections/<int:user_id>/<slug:slug>/bibtex",
+        exports.collection_bibtex,
+        name="collection_bibtex",
+    ),
+]
+
+urlpatterns = [
+    path("api/", api_index, name="api_index"),
+    path("api/", api_urls()),
+    re_path(r"^api/", api_not_found),
+    path("feeds/", include((feed_patterns, "feeds"))),
+    path("", include((export_patterns, "exports"))),
+]
