@@ -9,11 +9,14 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import re
 from datetime import date
 from pathlib import Path
 
 from dailypapers.lib.arxiv.ids import InvalidArxivId, normalize_id
 from dailypapers.lib.records import SourceError
+
+_BARE_NEW_STYLE = re.compile(r"\d{4}\.\d{4,5}")
 
 
 def _open_text(path: Path) -> io.TextIOBase:
@@ -38,9 +41,11 @@ def load_listing_days(path: str | Path) -> dict[str, date]:
             for row in reader:
                 if len(row) <= id_column:
                     continue
+                raw_id = row[id_column]
                 try:
                     day = date.fromisoformat(row[0])
-                    arxiv_id = normalize_id(row[id_column])
+                    # Listing files hold bare new-style ids; only others need the parser.
+                    arxiv_id = raw_id if _BARE_NEW_STYLE.fullmatch(raw_id) else normalize_id(raw_id)
                 except (ValueError, InvalidArxivId):
                     continue
                 known = days.get(arxiv_id)

@@ -26,8 +26,10 @@ def default_listing_events(path: Path) -> Path | None:
 
 
 def _records(
-    path: Path, days: dict[str, date], max_line_bytes: int, limit: int | None
+    path: Path, listing_events: str | Path | None, max_line_bytes: int, limit: int | None
 ) -> Iterator[tuple[str, PaperRecord | SkippedInput]]:
+    # Loaded here, so that on a parallel import the parsing process pays for it.
+    days: dict[str, date] = load_listing_days(listing_events) if listing_events else {}
     items = iter_jsonl(path, max_line_bytes=max_line_bytes)
     for line_no, item in islice(items, limit) if limit is not None else items:
         if isinstance(item, PaperRecord) and item.arxiv_id in days:
@@ -47,18 +49,19 @@ def import_jsonl(
     path = Path(path)
     if not path.is_file():
         raise SourceError(f"{path}: no such file")
-    days = load_listing_days(listing_events) if listing_events else {}
+    if listing_events and not Path(listing_events).is_file():
+        raise SourceError(f"{listing_events}: no such file")
     report = IngestReport(source="jsonl", detail=str(path))
     max_line = settings.INGEST_MAX_LINE_BYTES
     if parallel is None:
         parallel = (os.cpu_count() or 1) > 1 and settings.INGEST_PARALLEL
     if parallel:
         items = normalized_in_child(
-            lambda: _records(path, days, max_line, limit),
+            lambda: _records(path, listing_events, max_line, limit),
             max_chars=settings.INGEST_MAX_FIELD_CHARS,
         )
     else:
-        items = _records(path, days, max_line, limit)
+        items = _records(path, listing_events, max_line, limit)
     try:
         ingest(items, report, on_progress=on_progress, keep_changed_ids=False)
     except SourceError as exc:

@@ -67,13 +67,16 @@ def merge(stored: CleanPaper, incoming: CleanPaper) -> CleanPaper:
     def pick(old: T, new: T) -> T:
         return (new or old) if authoritative else (old or new)
 
+    author_names = pick(stored.author_names, incoming.author_names)
+
     announced_on, estimated = _announcement(stored, incoming)
     return replace(
         stored,
         version=_latest(stored.version, incoming.version),
         title=pick(stored.title, incoming.title),
         abstract=pick(stored.abstract, incoming.abstract),
-        author_names=pick(stored.author_names, incoming.author_names),
+        author_names=author_names,
+        author_keys=incoming.author_keys if author_names is incoming.author_names else [],
         categories=pick(stored.categories, incoming.categories),
         comments=pick(stored.comments, incoming.comments),
         journal_ref=pick(stored.journal_ref, incoming.journal_ref),
@@ -86,4 +89,5 @@ def merge(stored: CleanPaper, incoming: CleanPaper) -> CleanPaper:
         announced_on_estimated=estimated,
         announce_type="",
         code_links=pick(stored.code_links, incoming.code_links),
+        digest="",  # the merged content differs from both inputs
     )

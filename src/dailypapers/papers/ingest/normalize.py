@@ -52,14 +52,20 @@ class CleanPaper:
     announce_type: str = ""
     code_links: list[str] = field(default_factory=list)
     announced_on_estimated: bool = False
+    # Filled by normalize, which runs in the parsing process on bulk imports, so that the
+    # writing process does not spend its time on them. Empty means "not computed".
+    author_keys: list[str] = field(default_factory=list)
+    digest: str = ""
 
     @property
     def primary_category(self) -> str:
         return self.categories[0] if self.categories else ""
 
-    @property
-    def author_keys(self) -> list[str]:
-        return [author_key(name) for name in self.author_names]
+    def keys(self) -> list[str]:
+        """The author keys, in the order of ``author_names``."""
+        if len(self.author_keys) != len(self.author_names):
+            self.author_keys = [author_key(name) for name in self.author_names]
+        return self.author_keys
 
 
 def _check_length(name: str, value: str, limit: int) -> None:
@@ -124,7 +130,7 @@ def normalize(record: PaperRecord, *, max_field_chars: int) -> CleanPaper:
         announced_on = None
     elif announced_on is None and record.submitted_at is not None:
         announced_on, estimated = estimate_announcement_day(record.submitted_at), True
-    return CleanPaper(
+    clean = CleanPaper(
         arxiv_id=arxiv_id,
         version=version,
         title=title,
@@ -143,6 +149,9 @@ def normalize(record: PaperRecord, *, max_field_chars: int) -> CleanPaper:
         announce_type=record.announce_type,
         code_links=extract_code_links(record.abstract or "", record.comments or ""),
     )
+    clean.author_keys = [author_key(name) for name in author_names]
+    clean.digest = content_hash(clean)
+    return clean
 
 
 def content_hash(paper: CleanPaper) -> str:
