@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "dailypapers.accounts",
     "dailypapers.papers",
     "dailypapers.feed",
+    "dailypapers.search",
     "dailypapers.api",
 ]
 AUTH_USER_MODEL = "accounts.User"

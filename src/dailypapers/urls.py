@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("dailypapers.accounts.urls")),
+    path("search/", include("dailypapers.search.urls")),
     path("", include("dailypapers.api.urls")),
     path("", include("dailypapers.feed.urls_community")),
     path("", include("dailypapers.feed.urls")),

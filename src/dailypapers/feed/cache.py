@@ -13,10 +13,13 @@ Pages that must show a change to one object at once (the paper page) pass a ``ve
 digest of the rows they show: a changed row is a new key, so only what the page derives from
 other rows (its related papers, say) may be up to the lifetime old.
 
-Shortly before a stored page expires, the first request to see it renders it afresh while
-the others keep getting the stored copy, which is still within its lifetime: without that,
-every thread asking at the moment of expiry rendered the same page at once (feed pages take
-~75 ms to render on two cores), and those requests made the slowest percentile.
+One request renders a page at a time (feed pages take ~75 ms of CPU on the 2-core
+reference machine; see bench/web.py). Shortly before a stored page expires, the first
+request to see it renders it afresh while the others keep getting the stored copy, which is
+still within its lifetime; and when no copy is stored, the requests that arrive while one is
+rendering wait for it rather than render the same page beside it. Without that, every
+thread asking when a page expired or after a restart rendered it at once, sharing the CPU,
+and those requests made the slowest percentile.
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ KEY_PREFIX = "feed:anon-page:"
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "X-Robots-Tag")
 # Re-render a page this long before it expires (at most a tenth of the lifetime).
 REFRESH_AHEAD_SECONDS = 5.0
+# The longest a request waits for another one rendering the same page, and how often it looks.
+RENDER_WAIT_SECONDS = 5.0
+_POLL_SECONDS = 0.005
 
 View = Callable[..., HttpResponse]
 
@@ -94,12 +100,26 @@ def _replay(snapshot: dict[str, Any]) -> HttpResponse:
     return response
 
 
-def _time_to_refresh(key: str, snapshot: dict[str, Any]) -> bool:
-    """True for the one request that should render a page about to expire."""
-    if time.time() < snapshot.get("refresh_at", float("inf")):
-        return False
-    # add() succeeds for one caller only; the marker lapses on its own should that render fail.
-    return cache.add(key + ":refresh", 1, REFRESH_AHEAD_SECONDS)
+def _claim_render(key: str) -> bool:
+    """True for the one request that may render this page now (add() succeeds once).
+
+    The marker lapses on its own should that request die; a request that claimed it deletes
+    it when done.
+    """
+    return cache.add(key + ":render", 1, RENDER_WAIT_SECONDS)
+
+
+def _await_render(key: str) -> dict[str, Any] | None:
+    """Wait while another request renders this page: its copy, or None to render it here."""
+    deadline = time.monotonic() + RENDER_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(_POLL_SECONDS)
+        stored = cache.get(key)
+        if stored is not None:
+            return stored
+        if cache.get(key + ":render") is None:  # it ended without storing a page
+            return None
+    return None
 
 
 def cached_page(
@@ -121,13 +141,27 @@ def cached_page(
             return render()
     key = page_key(request, version)
     stored = cache.get(key)
-    if stored is not None and not _time_to_refresh(key, stored):
-        return _replay(stored)
-    response = render()
-    if _response_is_shareable(request, response):
-        seconds = _seconds()
-        cache.set(key, _snapshot(response, seconds), seconds)
-        response["X-Page-Cache"] = "miss"
+    if stored is not None:
+        # Still within its lifetime: replay it, unless it is time to refresh and this
+        # request is the one to do it.
+        if time.time() < stored.get("refresh_at", float("inf")) or not _claim_render(key):
+            return _replay(stored)
+        claimed = True
+    else:
+        claimed = _claim_render(key)
+        if not claimed:
+            stored = _await_render(key)
+            if stored is not None:
+                return _replay(stored)
+    try:
+        response = render()
+        if _response_is_shareable(request, response):
+            seconds = _seconds()
+            cache.set(key, _snapshot(response, seconds), seconds)
+            response["X-Page-Cache"] = "miss"
+    finally:
+        if claimed:
+            cache.delete(key + ":render")
     return response
 
 

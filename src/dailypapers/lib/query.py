@@ -286,7 +286,7 @@ def parse(text: str) -> Query:
     """
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(
-            f"This search is {len(text):,} characters long; keep it under {MAX_QUERY_CHARS}."
+            f"This search is {len(text):,} characters long; the limit is {MAX_QUERY_CHARS}."
         )
     cleaned = _clean(text)
     builder = _Builder()

@@ -23,13 +23,13 @@ from dailypapers.search.backends.sqlite_fts import SqliteBackend
 SORTS = ("relevance", "newest", "trending")
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
-# Deep pages cost a sort of every match and nobody reads them; the count stays exact.
+# Deep pages cost a sort of every match and nobody reads them.
 MAX_RESULTS = 1000
 
 
 @dataclass(frozen=True, slots=True)
 class SearchResults:
-    total: int = 0  # every match, not only this page
+    total: int = 0  # every match, not only this page (counting stops at COUNT_LIMIT)
     papers: list[int] = field(default_factory=list)  # paper ids of this page, in order
     snippets: dict[int, SafeString] = field(default_factory=dict)  # id -> escaped HTML
     error: str = ""  # for the person who searched; nothing was searched when set

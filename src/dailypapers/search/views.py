@@ -107,9 +107,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
     results = engine.SearchResults()
     page = None
     if not form.errors:
-        results = _run(form, min(form.page, engine.MAX_RESULTS // PER_PAGE))
+        asked = min(form.page, engine.MAX_RESULTS // PER_PAGE)
+        results = _run(form, asked)
         last = max(1, -(-min(results.total, engine.MAX_RESULTS) // PER_PAGE))
-        if results.searched and form.page > last:  # an old link past the end: show the end
+        if results.searched and asked > last:  # an old link past the end: show the end
             results = _run(form, last)
         if results.searched and results.total:
             page = _page(results, _papers(request, results))
@@ -120,7 +121,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "errors": [*form.errors, *([results.error] if results.error else [])],
         "capped": results.total > engine.MAX_RESULTS,
         "max_results": engine.MAX_RESULTS,
-        "sorts": engine.SORTS,
         "category_choices": settings.ARXIV_CATEGORIES,
     }
     response = render(request, "search/search.html", context)

@@ -26,7 +26,7 @@ ELLIPSIS = "…"
 COUNT_LIMIT = 10_000
 # Ranking costs a few microseconds a match; with more matches than this, relevance and
 # trending order the newest RANK_WINDOW of them (the results say so).
-RANK_WINDOW = 2_000
+RANK_WINDOW = 1_000
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ import threading
 from datetime import date
 
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 from django.utils.safestring import SafeString
 
 from dailypapers.lib.query import Phrase, Query
@@ -244,8 +245,10 @@ class SqliteBackend:
                     "LIMIT 1 OFFSET %s",
                     [*params, RANK_WINDOW - 1],
                 )
-                where, params = self._where(query, filters, floor=cursor.fetchone()[0])
-                windowed = True
+                cutoff = cursor.fetchone()
+                if cutoff is not None:  # None only if papers were deleted meanwhile
+                    where, params = self._where(query, filters, floor=cutoff[0])
+                    windowed = True
             if sort == "newest":
                 sql = f"SELECT rowid, {ids} FROM {FTS_TABLE} WHERE {where} ORDER BY rowid DESC"
             elif sort == "relevance":
@@ -270,7 +273,9 @@ class SqliteBackend:
             ranked_window=RANK_WINDOW if windowed else 0,
         )
 
-    def _snippets(self, cursor, query: Query, rows: list[tuple[int, int]]) -> dict[int, str]:
+    def _snippets(
+        self, cursor: CursorWrapper, query: Query, rows: list[tuple[int, int]]
+    ) -> dict[int, SafeString]:
         phrases = _phrases(query)
         if not phrases or not rows:
             return {}
