@@ -1,7 +1,7 @@
 """Benchmark the reading pages under gunicorn with wrk, beside a static file of the same run.
 
     .venv/bin/python bench/web.py [--data-dir DIR] [--duration 10] [--connections 32]
-                                  [--workers 2] [--threads 4] [--rounds 1] [--no-write]
+                                  [--workers 2] [--threads 4] [--rounds 3] [--no-write]
 
 What it does, in order:
 
@@ -18,19 +18,25 @@ What it does, in order:
 4. Starts the production server, ``python -m gunicorn dailypapers.wsgi`` on 127.0.0.1 with
    ``--workers N --threads T`` (gthread worker: keep-alive, like behind a proxy), DEBUG
    unset, access log off.
-5. Per target: one request to check it answers 200, a short wrk warm-up, then wrk for
-   ``--duration`` seconds (``--connections`` connections, ``--wrk-threads`` threads,
-   ``--latency``). Targets: a static file (the hashed site.css from the manifest, served by
-   WhiteNoise in the same server), / (home), the busiest announcement day, paper pages
-   (a wrk Lua script rotates through ``--paper-ids`` random ids so no single row or page is
-   hot) and /trending/. All requests are anonymous.
-6. Prints a table (req/s, p50, p99, errors, ratio to the static file's req/s) and, unless
+5. Per target: one request to check it answers 200. Then, per round and page target: a
+   ``--warmup`` s wrk warm-up (steady traffic keeps caches warm), ``--static-duration`` s on
+   the static file (the hashed site.css from the manifest, served by WhiteNoise in the same
+   server) and ``--duration`` s on the page, each with ``--connections`` connections,
+   ``--wrk-threads`` threads and ``--latency``. Pages: / (home), the busiest announcement
+   day, paper pages and /trending/, all anonymous. Paper pages are measured twice, each
+   with a wrk Lua script that takes the paths in turn: "paper" over ``--paper-ids`` random
+   ids (nearly every request a page not asked for before in the run: the cold path; its
+   warm-up reads other papers) and "paper-hot" over the 50 papers listed on that day page.
+6. Prints a table (req/s, p50, p99, errors, and the ratio of each page's req/s to the
+   static run just before it: the pair shares the machine's load of the moment) and, unless
    ``--no-write``, writes bench/results/web.md. Hand-written notes below the
    ``<!-- notes -->`` line of that file are kept.
 
-gunicorn is always stopped at the end (try/finally). With ``--rounds R`` every target is
-measured R times in interleaved order and the median round (by req/s) is reported, which
-steadies numbers on a shared, noisy machine.
+gunicorn is always stopped at the end (try/finally). Rounds run the pages in alternating
+order; the round with the median req/s is reported, and the ratio is the median of the
+rounds' ratios. ``--src`` serves another source tree (a before/after comparison) and
+``--wsgi`` another WSGI module (experiments); both default to this checkout's own.
+With the defaults one run takes about 4.5 minutes plus the first import (~70 s).
 
 Targets (issue): home >= 1,000 req/s, paper page >= 300 req/s, p99 < 100 ms on every page.
 """
@@ -38,6 +44,7 @@ Targets (issue): home >= 1,000 req/s, paper page >= 300 req/s, p99 < 100 ms on e
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import platform
@@ -98,11 +105,16 @@ def child_info(args: argparse.Namespace) -> None:
     ids = list(Paper.objects.order_by().values_list("arxiv_id", flat=True))
     random.Random(args.seed).shuffle(ids)
     hot = []
+    day_path = None
     if busiest:
+        from django.urls import reverse
+
         from dailypapers.feed.queries import FeedFilters, feed_papers
 
         day = busiest["announced_on"]
         hot = list(feed_papers(day, day, FeedFilters()).values_list("arxiv_id", flat=True)[:50])
+        # The page's own address, as the site links it (other spellings redirect).
+        day_path = reverse("feed:day", args=day.isoformat().split("-"))
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     static_path = "/static/feed/favicon.svg"
     if manifest.exists():
@@ -118,6 +130,7 @@ def child_info(args: argparse.Namespace) -> None:
                 "trending": Paper.objects.filter(trending_score__gt=0).count(),
                 "busiest_day": busiest["announced_on"].isoformat() if busiest else None,
                 "busiest_day_papers": busiest["n"] if busiest else 0,
+                "day_path": day_path,
                 "paper_ids": ids[: args.paper_ids],
                 # Warm-up reads other papers, so the measured run renders every page afresh.
                 "warmup_ids": ids[args.paper_ids : args.paper_ids + 500],
@@ -164,7 +177,9 @@ class Result:
     max_ms: float
     requests: int
     errors: dict[str, int]
-    ratio: float = 0.0
+    ratio: float = 0.0  # median over rounds of req/s / the paired static run's req/s
+    static_rps: float = 0.0  # the paired static runs (median)
+    static_p99_ms: float = 0.0
     rounds: list[float] = field(default_factory=list)
 
     @property
@@ -210,14 +225,20 @@ def wait_until_up(base: str, proc: subprocess.Popen, log: Path, timeout: float =
     raise SystemExit(f"gunicorn did not answer within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
 
 
-def check_ok(url: str) -> tuple[int, str]:
+def check_ok(base: str, path: str) -> tuple[int, str]:
+    """One GET, redirects not followed: a target must answer 200 itself."""
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=60)
     try:
-        with urllib.request.urlopen(url, timeout=60) as response:
-            body = response.read()
-            cached = response.headers.get("X-Page-Cache", "-")
-            return response.status, f"{len(body):,} bytes, cache: {cached}"
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.reason
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read()
+        cached = response.getheader("X-Page-Cache", "-")
+        location = response.getheader("Location")
+        detail = f"{len(body):,} bytes, cache: {cached}" + (f", to {location}" if location else "")
+        return response.status, detail
+    finally:
+        connection.close()
 
 
 # A done() hook prints exact percentiles and error counts as one JSON line; request() is
@@ -315,10 +336,17 @@ def machine_facts(info: dict) -> dict[str, str]:
     }
 
 
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[(len(ordered) - 1) // 2]  # the lower middle: a value that was measured
+
+
 def median_result(name: str, path: str, runs: list[dict]) -> Result:
+    """The round with the median req/s; ratios and static figures are medians of their own."""
     ordered = sorted(runs, key=lambda run: run["rps"])
     chosen = ordered[(len(ordered) - 1) // 2]
     errors = {k: chosen[k] for k in ("connect", "read", "write", "status", "timeout") if chosen[k]}
+    paired = [run for run in runs if "static" in run]
     return Result(
         name=name,
         path=path,
@@ -329,6 +357,13 @@ def median_result(name: str, path: str, runs: list[dict]) -> Result:
         requests=chosen["requests"],
         errors=errors,
         rounds=[run["rps"] for run in runs],
+        ratio=_median([run["rps"] / run["static"]["rps"] for run in paired]) if paired else 1.0,
+        static_rps=_median([run["static"]["rps"] for run in paired]) if paired else chosen["rps"],
+        static_p99_ms=(
+            _median([run["static"]["p99_us"] / 1000 for run in paired])
+            if paired
+            else chosen["p99_us"] / 1000
+        ),
     )
 
 
@@ -356,14 +391,16 @@ def verdicts(results: list[Result]) -> list[tuple[str, bool, str]]:
 
 def table(results: list[Result]) -> str:
     lines = [
-        "| target | path | req/s | vs static | p50 ms | p99 ms | max ms | requests | errors |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| target | path | req/s | static req/s | ratio | p50 ms | p99 ms | static p99 ms "
+        "| max ms | requests | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         errors = ", ".join(f"{k} {v}" for k, v in r.errors.items()) or "0"
         lines.append(
-            f"| {r.name} | `{r.path}` | {r.rps:,.0f} | {r.ratio:.0%} | {r.p50_ms:.1f} | "
-            f"{r.p99_ms:.1f} | {r.max_ms:.1f} | {r.requests:,} | {errors} |"
+            f"| {r.name} | `{r.path}` | {r.rps:,.0f} | {r.static_rps:,.0f} | {r.ratio:.0%} | "
+            f"{r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.static_p99_ms:.1f} | {r.max_ms:.1f} | "
+            f"{r.requests:,} | {errors} |"
         )
     return "\n".join(lines)
 
@@ -398,7 +435,8 @@ Written by `bench/web.py`; the part above the notes line is regenerated on every
 
     .venv/bin/python bench/web.py {shown_cmd}
 
-wrk per target ({args.duration:g} s after a {args.warmup:g} s warm-up), for example:
+wrk per target and round: a {args.warmup:g} s warm-up, {args.static_duration:g} s on the static
+file, then {args.duration:g} s on the target; for example:
 
     {wrk_cmd}
 
@@ -415,8 +453,9 @@ wrk per target ({args.duration:g} s after a {args.warmup:g} s warm-up), for exam
   the run: the cold path. The warm-up reads 500 other papers.
 - paper-hot: the {len(info["hot_ids"])} papers listed on that day page, in turn: readers
   clicking through from the feed.
-- Trending: {info["trending"]:,} papers with a score (synthetic, see the module docstring).
-- Server: `{" ".join(gunicorn_cmd[1:])}`
+- trending: {info["trending"]:,} papers with a score (synthetic: the shared data has no votes;
+  see the docstring of bench/web.py).
+- Server: `python {" ".join(gunicorn_cmd[1:])}`
   ({args.workers} worker processes x {args.threads} threads, gthread worker, keep-alive;
   2 cores shared with wrk's {args.wrk_threads} threads). DEBUG unset, SQLite in WAL mode,
   local-memory cache (per worker), anonymous page cache {info.get("cache_seconds", 60)} s.
@@ -425,8 +464,11 @@ wrk per target ({args.duration:g} s after a {args.warmup:g} s warm-up), for exam
 
 ## Results
 
-"vs static" is the target's req/s over the static file's, measured in the same run by the
-same server: the machine is shared and noisy, so the ratio is steadier than the absolute number.
+Every page measurement is paired with a `--static-duration` s run on the static file,
+served by the same server right before it: "static req/s" and "static p99" are those paired
+runs (for the static row: all of them), and "ratio" is the median over rounds of page req/s
+divided by its paired static req/s. The machine is shared and noisy (see the load average),
+so the ratio is steadier than the absolute numbers.
 {rounds}
 {table(results)}
 
@@ -466,13 +508,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE, help="JSON-lines to import")
     parser.add_argument("--expect-papers", type=int, default=90_929, help="skip import from here")
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per target")
-    parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up per target")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per target")
+    parser.add_argument(
+        "--static-duration", type=int, default=5, help="seconds of the paired static run"
+    )
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
-    parser.add_argument("--rounds", type=int, default=1, help="median of this many rounds")
+    parser.add_argument("--rounds", type=int, default=3, help="median of this many rounds")
     parser.add_argument("--paper-ids", type=int, default=5000, help="paper pages to rotate over")
     parser.add_argument("--trending-papers", type=int, default=1000)
     parser.add_argument("--only", default="", help="comma-separated targets to run")
@@ -481,6 +526,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="keep a scratch DATA_DIR")
     parser.add_argument(
         "--src", type=Path, default=REPO / "src", help="source tree to serve (before/after runs)"
+    )
+    parser.add_argument(
+        "--wsgi", default="dailypapers.wsgi", help="WSGI module to serve (for experiments)"
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -527,18 +575,17 @@ def run_server(args: argparse.Namespace, env: dict[str, str], data_dir: Path, in
     base = f"http://127.0.0.1:{port}"
     log = data_dir / "gunicorn.log"
     gunicorn_cmd = [
-        sys.executable, "-m", "gunicorn", "dailypapers.wsgi",
+        sys.executable, "-m", "gunicorn", args.wsgi,
         "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
         "--threads", str(args.threads), "--worker-class", "gthread",
         "--log-level", "warning", "--error-logfile", str(log),
     ]  # fmt: skip
-    day = datetime.fromisoformat(info["busiest_day"]).date()
     paper_paths = [f"/papers/{arxiv_id}/" for arxiv_id in info["paper_ids"]]
     hot_paths = [f"/papers/{arxiv_id}/" for arxiv_id in info["hot_ids"]]
     targets = [
         ("static", info["static_path"], None),
         ("home", "/", None),
-        ("day", f"/day/{day.year}-{day.month}-{day.day}/", None),
+        ("day", info["day_path"], None),
         ("paper", paper_paths[0], paper_paths),
         ("paper-hot", hot_paths[0], hot_paths),
         ("trending", "/trending/", None),
@@ -561,18 +608,28 @@ def run_server(args: argparse.Namespace, env: dict[str, str], data_dir: Path, in
             for name, paths in warmup_paths.items()
         }
         for name, path, _ in targets:
-            status, detail = check_ok(base + path)
+            status, detail = check_ok(base, path)
             print(f"GET {path} -> {status} ({detail})")
             if status != 200:
                 raise SystemExit(f"{name}: {path} answered {status}; fix that before measuring")
-        for name, path, _ in targets:  # warm every worker's caches and SQLite's page cache
-            script = warm_scripts.get(name, scripts[name])
-            run_wrk(args, base + path, script, args.warmup, show=False)
+        static_name, static_path, _ = targets[0]
+        pages = targets[1:]
         for round_number in range(args.rounds):
-            order = targets if round_number % 2 == 0 else targets[::-1]
+            order = pages if round_number % 2 == 0 else pages[::-1]
             for name, path, _ in order:
+                # Warm up right before measuring, as steady traffic would keep it: the
+                # workers' page caches, SQLite's page cache, Python's lazy imports.
+                script = warm_scripts.get(name, scripts[name])
+                run_wrk(args, base + path, script, args.warmup, show=False)
+                # The static file right before, so the pair sees the same machine load.
+                print(f"round {round_number + 1}: static before {name}", flush=True)
+                static = run_wrk(
+                    args, base + static_path, scripts[static_name], args.static_duration, True
+                )
+                runs[static_name].append(static)
                 print(f"round {round_number + 1}: {name} {path}", flush=True)
                 run = run_wrk(args, base + path, scripts[name], args.duration, show=True)
+                run["static"] = static
                 runs[name].append(run)
                 wrk_cmd = wrk_cmd or run["command"]
     finally:
@@ -591,9 +648,6 @@ def run_server(args: argparse.Namespace, env: dict[str, str], data_dir: Path, in
         "paper-hot": f"/papers/<id>/, {len(hot_paths)} ids of the day page",
     }
     results = [median_result(name, shown.get(name, path), runs[name]) for name, path, _ in targets]
-    static = results[0].rps or 1.0
-    for result in results:
-        result.ratio = result.rps / static
     print()
     print(table(results))
     print()

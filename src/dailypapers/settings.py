@@ -131,7 +131,7 @@ try:
 except ValueError as exc:  # dj-database-url reports unknown schemes this way
     raise EnvError(f"DATABASE_URL is not a database URL this service supports: {exc}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Reusing a connection saves opening the file and running the PRAGMAs on every request.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server read while the worker and ingest write; IMMEDIATE
