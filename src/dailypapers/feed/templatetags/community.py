@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from dailypapers.feed.community.collections import picker_context
 from dailypapers.feed.community.comments import section_context
 from dailypapers.feed.community.curation import curation_context
+from dailypapers.feed.models import Collection
 from dailypapers.papers.models import Paper
 
 register = template.Library()
@@ -56,3 +57,16 @@ def collection_picker(context: template.Context, paper: Paper) -> dict[str, Any]
 @register.inclusion_tag("feed/community/curation_box.html", takes_context=True)
 def curation_box(context: template.Context, paper: Paper) -> dict[str, Any]:
     return _carry(context, curation_context(context["request"], paper))
+
+
+@register.simple_tag(takes_context=True)
+def my_collections(context: template.Context) -> list[Collection]:
+    """The signed-in member's collections, fetched once per request for every list item."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return []
+    mine = getattr(request, "_my_collections", None)
+    if mine is None:
+        mine = list(Collection.objects.filter(owner=request.user).only("pk", "name"))
+        request._my_collections = mine
+    return mine

@@ -216,3 +216,36 @@ def test_the_picker_offers_my_collections_to_members_and_a_log_in_link_to_visito
     assert 'name="csrfmiddlewaretoken"' in html
     visitor = picker(paper)
     assert "Log in</a> to save papers" in visitor and "<form" not in visitor
+
+
+def test_a_member_saves_a_paper_to_a_collection_straight_from_a_feed_list(
+    django_assert_max_num_queries,
+):
+    from datetime import date
+
+    paper = make_paper()
+    Paper.objects.filter(pk=paper.pk).update(announced_on=date(2025, 1, 6))
+    for n in range(2, 12):
+        Paper.objects.create(
+            arxiv_id=f"2501.{n:05d}", title=f"P{n}", content_hash="x", announced_on=date(2025, 1, 6)
+        )
+    user = make_user()
+    reading = create_collection(user, "Reading")
+    client = signed_in(user)
+    with django_assert_max_num_queries(12):  # the member's collections are read once, not per item
+        html = client.get("/day/2025-01-06/").content.decode()
+    assert html.count("<summary>Save</summary>") == 11
+    assert f'<option value="{reading.pk}">Reading</option>' in html
+    response = client.post(
+        "/collections/add/",
+        {"paper": "2501.00001", "collection": reading.pk, "next": "/day/2025-01-06/"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/day/2025-01-06/"
+    assert CollectionItem.objects.filter(collection=reading, paper=paper).exists()
+
+
+def test_signed_out_feed_lists_offer_no_save_form():
+    make_paper()
+    Paper.objects.update(announced_on=datetime(2025, 1, 6, tzinfo=UTC).date())
+    html = Client().get("/day/2025-01-06/").content.decode()
+    assert "<summary>Save</summary>" not in html

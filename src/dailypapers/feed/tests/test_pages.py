@@ -144,8 +144,8 @@ def test_home_with_fifty_papers_needs_a_fixed_handful_of_queries(
     with django_assert_max_num_queries(4):
         assert client.get("/").status_code == 200
     client.force_login(members[0])
-    # ... plus session, user and the viewer's votes
-    with django_assert_max_num_queries(7):
+    # ... plus session, user, the viewer's votes and their collections (for "Save")
+    with django_assert_max_num_queries(8):
         body = client.get("/").content.decode()
     assert body.count('<li class="paper') == 50
 
