@@ -149,3 +149,66 @@ class Curation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paper_id} {self.state} on {self.day}"
+
+
+class Topic(models.Model):
+    """A saved search people can follow: a query in the search syntax, and categories.
+
+    A paper belongs to a topic when it matches ``query`` (if any) and is listed in at least
+    one of ``categories`` (if any); a topic has one or the other, or both.
+    """
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    query = models.CharField(max_length=500, blank=True)  # lib/query.py syntax
+    categories = models.JSONField(default=list, blank=True)  # canonical names, e.g. ["cs.LG"]
+    description = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="topics_created",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    is_featured = models.BooleanField(default=False)  # set by curators and staff
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TopicFollow(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_follows"
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="topicfollow_one_per_user")
+        ]
+        indexes = [models.Index(fields=["topic", "created_at"], name="topicfollow_topic_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.topic_id}"
+
+
+class PersonalFeedToken(models.Model):
+    """The secret in the address of a member's personal "For you" feed.
+
+    Kept in the clear because the page shows the address again; regenerating replaces the
+    row's token, so the old address stops working at once.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_feed_token"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"feed token of {self.user_id}"
