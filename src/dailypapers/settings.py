@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "dailypapers.feed",
     "dailypapers.search",
     "dailypapers.api",
+    "dailypapers.digests",
 ]
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -228,6 +229,13 @@ ARXIV_BACKOFF = env_float("ARXIV_BACKOFF", 2.0)  # seconds before the first retr
 INGEST_AT_UTC = env_str("INGEST_AT_UTC", "01:30")
 TRENDING_REFRESH_MINUTES = env_int("TRENDING_REFRESH_MINUTES", 10)
 
+# Semantic layer (search/semantic.py): off unless a model is named; never downloads one.
+EMBEDDING_MODEL = env_str("EMBEDDING_MODEL").strip()
+EMBEDDING_DEVICE = env_choice("EMBEDDING_DEVICE", "auto", ("auto", "cpu", "cuda"))
+EMBEDDING_BATCH_SIZE = env_int("EMBEDDING_BATCH_SIZE", 64)
+VECTOR_IVF_FROM = env_int("VECTOR_IVF_FROM", 300_000)  # vectors; fewer are searched exactly
+VECTOR_INDEX_CHECK_SECONDS = env_float("VECTOR_INDEX_CHECK_SECONDS", 30.0)
+
 # Community limits.
 SUBMISSIONS_PER_DAY = env_int("SUBMISSIONS_PER_DAY", 10)
 COMMENTS_PER_HOUR = env_int("COMMENTS_PER_HOUR", 30)
@@ -237,6 +245,30 @@ ANONYMOUS_PAGE_CACHE_SECONDS = env_int("ANONYMOUS_PAGE_CACHE_SECONDS", 60)
 EMAIL_VERIFICATION_DAYS = env_int("EMAIL_VERIFICATION_DAYS", 3)
 # How long a member's "For you" list is reused; a new upvote or follow refreshes it anyway.
 RECOMMENDATIONS_CACHE_SECONDS = env_int("RECOMMENDATIONS_CACHE_SECONDS", 300)
+# JSON API requests per minute: with a personal token (per token), without one (per IP).
+API_RATE_PER_MINUTE_TOKEN = env_int("API_RATE_PER_MINUTE_TOKEN", 600)
+API_RATE_PER_MINUTE_IP = env_int("API_RATE_PER_MINUTE_IP", 300)
+API_TOKENS_PER_MEMBER = env_int("API_TOKENS_PER_MEMBER", 10)
+
+# Email digests.
+DIGEST_FROM_EMAIL = env_str("DIGEST_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+DIGEST_OPERATOR_NAME = env_str("DIGEST_OPERATOR_NAME", SITE_NAME)
+DIGEST_POSTAL_ADDRESS = env_str("DIGEST_POSTAL_ADDRESS")
+DIGEST_UNSUBSCRIBE_MAILTO = env_str("DIGEST_UNSUBSCRIBE_MAILTO", f"unsubscribe@{_site_host}")
+DIGEST_CHECK_MINUTES = env_int("DIGEST_CHECK_MINUTES", 5)
+DIGEST_CHUNK_SIZE = env_int("DIGEST_CHUNK_SIZE", 500)
+DIGEST_SEND_RATE = env_float("DIGEST_SEND_RATE", 0.0)  # messages/s per worker; 0: no limit
+DIGEST_MAX_ATTEMPTS = env_int("DIGEST_MAX_ATTEMPTS", 8)
+DIGEST_RETRY_SECONDS = env_float("DIGEST_RETRY_SECONDS", 60.0)  # doubling per attempt
+DIGEST_MAX_BOUNCES = env_int("DIGEST_MAX_BOUNCES", 3)
+DIGEST_LEASE_SECONDS = env_int("DIGEST_LEASE_SECONDS", 600)
+DIGEST_REQUEUE_SECONDS = env_int("DIGEST_REQUEUE_SECONDS", 900)
+DIGEST_CONFIRM_DAYS = env_int("DIGEST_CONFIRM_DAYS", EMAIL_VERIFICATION_DAYS)
+DIGEST_SUBSCRIBES_PER_HOUR_PER_IP = env_int("DIGEST_SUBSCRIBES_PER_HOUR_PER_IP", 10)
+DIGEST_SUBSCRIBES_PER_HOUR_PER_ADDRESS = env_int("DIGEST_SUBSCRIBES_PER_HOUR_PER_ADDRESS", 3)
+DIGEST_DKIM_KEY_FILE = env_str("DIGEST_DKIM_KEY_FILE")
+DIGEST_DKIM_SELECTOR = env_str("DIGEST_DKIM_SELECTOR", "dailypapers")
+DIGEST_DKIM_DOMAIN = env_str("DIGEST_DKIM_DOMAIN", _site_host)
 
 # Ingest limits: refuse absurd input with a message instead of storing it.
 INGEST_MAX_FIELD_CHARS = env_int("INGEST_MAX_FIELD_CHARS", 20000)

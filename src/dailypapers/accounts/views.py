@@ -33,9 +33,11 @@ from dailypapers.accounts.forms import (
 )
 from dailypapers.accounts.models import User
 from dailypapers.accounts.ratelimit import client_ip, hit, key_part, too_many_requests
+from dailypapers.api.tokens import TokenLimitReached, active_tokens, create_token, revoke_token
 
 logger = logging.getLogger(__name__)
 
+NEW_TOKEN_SESSION_KEY = "new_api_token"  # shown on the next settings page, then forgotten
 FIFTEEN_MINUTES = 15 * 60
 HOUR = 60 * 60
 # Not operator settings: they only bound how much mail one person can trigger.
@@ -234,5 +236,33 @@ def account_settings(request: HttpRequest) -> HttpResponseBase:
         "sent": "sent" in request.GET,
         "send_failed": "send_failed" in request.GET,
         "valid_days": settings.EMAIL_VERIFICATION_DAYS,
+        "api_tokens": active_tokens(request.user),
+        # The secret exists only in this one answer: the database keeps its digest.
+        "new_api_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
+        "token_error": request.session.pop("api_token_error", None),
+        "token_revoked": "token_revoked" in request.GET,
     }
     return render(request, "accounts/settings.html", context)
+
+
+@login_required
+@csrf_protect
+@require_POST
+def api_token_create(request: HttpRequest) -> HttpResponse:
+    """Create a personal API token; the settings page shows its secret once."""
+    try:
+        token, secret = create_token(request.user, request.POST.get("name", ""))
+    except TokenLimitReached as error:
+        request.session["api_token_error"] = str(error)
+    else:
+        request.session[NEW_TOKEN_SESSION_KEY] = {"name": token.name, "secret": secret}
+    # A redirect, so reloading the page cannot create a second token.
+    return redirect(reverse("accounts:settings") + "#api-tokens-heading")
+
+
+@login_required
+@csrf_protect
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    revoke_token(request.user, token_id)  # someone else's id revokes nothing
+    return redirect(reverse("accounts:settings") + "?token_revoked=1#api-tokens-heading")

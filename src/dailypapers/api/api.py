@@ -10,12 +10,18 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, reverse
 from ninja import NinjaAPI
 
-from dailypapers.api import hf, v1
+from dailypapers.api import hf, v1, v1_member, v1_search
+from dailypapers.api.auth import identify_and_limit
 from dailypapers.api.conditional import allow_any_origin, conditional_read
 from dailypapers.api.errors import install_error_handlers, json_method_errors
 
 DESCRIPTION = """\
-Read-only, no authentication, JSON. Any origin may call it (CORS).
+JSON. Reads need no authentication, and any origin may call them (CORS). Writes (submit,
+upvote, save to a collection) act as a member: send a personal API token, created on the
+account settings page, as `Authorization: Bearer <token>`.
+
+Requests are limited per minute: per token with one, per IP address without (429 with
+`Retry-After` past the limit).
 
 **/api/v1** is this site's own API. Lists return `items` and `next_cursor`; pass the cursor
 back as `?cursor=` for the next page (a cursor is opaque, and only valid for the list and
@@ -35,7 +41,12 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 install_error_handlers(api)
+# Applied in order, so identify_and_limit runs first: a refused request costs no query.
 api.add_decorator(conditional_read, mode="view")
+api.add_decorator(identify_and_limit, mode="view")
+# The routers under /papers/{id}/… come before v1's /papers/{id}, whose id takes slashes.
+api.add_router("/v1", v1_search.router)
+api.add_router("/v1", v1_member.router)
 api.add_router("/v1", v1.router)
 api.add_router("", hf.router)
 

@@ -22,8 +22,10 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
+
+from dailypapers.api.auth import is_personal
 
 KEY_PREFIX = "api:representation:"
 REPRESENTATION_SECONDS = 7 * 24 * 3600  # how long the first-served date of a body is kept
@@ -67,8 +69,14 @@ def with_validators(request: HttpRequest, response: HttpResponse) -> HttpRespons
     since = representation_since(request.get_full_path(), etag)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(since)
-    # Like the signed-out pages: shared caches may keep a read as long as the page cache does.
-    patch_cache_control(response, public=True, max_age=settings.ANONYMOUS_PAGE_CACHE_SECONDS)
+    if is_personal(request):
+        # A member's token or session may change the answer ("For you"): theirs alone.
+        patch_cache_control(response, private=True, max_age=0)
+        patch_vary_headers(response, ("Authorization", "Cookie"))
+    else:
+        # Like the signed-out pages: shared caches may keep a read as long as the page
+        # cache does.
+        patch_cache_control(response, public=True, max_age=settings.ANONYMOUS_PAGE_CACHE_SECONDS)
     return get_conditional_response(request, etag=etag, last_modified=since, response=response)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,7 @@ STATUS_CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    409: "conflict",
     429: "too_many_requests",
     500: "internal_error",
 }
@@ -78,6 +79,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return error_response(404, "not_found", str(exc) or "Nothing here.")
 
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = error_response(
+            401,
+            "unauthorized",
+            "This needs a member: send a personal API token as 'Authorization: Bearer "
+            "<token>' (create one on your account settings page).",
+        )
+        response["WWW-Authenticate"] = "Bearer"
+        return response
+
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         code = STATUS_CODES.get(exc.status_code, "error")
@@ -118,10 +130,11 @@ def json_method_errors(view: View) -> View:
 
 
 def preflight_response() -> HttpResponse:
-    # Browsers preflight a read that sends If-None-Match or If-Modified-Since itself.
+    # Browsers preflight a read that sends a token, If-None-Match or If-Modified-Since itself.
+    # Writes are not offered to other sites' scripts: GET only.
     response = HttpResponse(status=204)
     response["Access-Control-Allow-Origin"] = "*"
     response["Access-Control-Allow-Methods"] = "GET, OPTIONS"
-    response["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
+    response["Access-Control-Allow-Headers"] = "Authorization, If-None-Match, If-Modified-Since"
     response["Access-Control-Max-Age"] = "86400"
     return response

@@ -1,16 +1,21 @@
-"""BibTeX downloads: one paper, or every paper of a public collection, as a .bib file."""
+"""BibTeX downloads: one paper, every paper of a public collection, or a page of search
+results, as a .bib file."""
 
 from __future__ import annotations
 
 import re
 import string
+from datetime import date
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.http import content_disposition_header
 
 from dailypapers.api.conditional import allow_any_origin
 from dailypapers.api.queries import collection_papers, find_paper, public_collection
+from dailypapers.api.search import SearchRequest, run_search
 from dailypapers.feed.views.papers import bibtex_for
+from dailypapers.papers.models import Paper
+from dailypapers.search import engine
 
 CONTENT_TYPE = "text/x-bibtex; charset=utf-8"
 # What bibtex_for needs of a paper, so a long collection loads no abstracts.
@@ -58,12 +63,61 @@ def paper_bibtex(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     return bibtex_download(bibtex_for(found) + "\n", filename)
 
 
+def bibtex_file(papers: list[Paper]) -> str:
+    entries = distinct_keys([bibtex_for(paper) for paper in papers])
+    return "".join(entry + "\n\n" for entry in entries)
+
+
 def collection_bibtex(request: HttpRequest, user_id: int, slug: str) -> HttpResponse:
     found = public_collection(user_id, slug)
     if found is None:
         raise Http404("No public collection at this address")
     # No submitter join: a citation does not name who submitted the paper.
     papers = collection_papers(found).select_related(None).only(*BIBTEX_COLUMNS)
-    entries = distinct_keys([bibtex_for(paper) for paper in papers])
-    text = "".join(entry + "\n\n" for entry in entries)
-    return bibtex_download(text, f"{found.slug}.bib")
+    return bibtex_download(bibtex_file(list(papers)), f"{found.slug}.bib")
+
+
+def _search_from(params: dict[str, str]) -> tuple[SearchRequest, int]:
+    """The search a query string asks for (the names of /api/v1/search); ValueError if bad."""
+
+    def day(name: str) -> date | None:
+        text = params.get(name, "").strip()
+        try:
+            return date.fromisoformat(text) if text else None
+        except ValueError:
+            raise ValueError(f"{name}: dates are written YYYY-MM-DD.") from None
+
+    def number(name: str, default: int, top: int) -> int:
+        text = params.get(name, "").strip()
+        if not text:
+            return default
+        if not (text.isascii() and text.isdigit() and 1 <= int(text) <= top):
+            raise ValueError(f"{name}: a whole number from 1 to {top}.")
+        return int(text)
+
+    sort = params.get("sort", "relevance")
+    if sort not in engine.SORTS:
+        raise ValueError(f"sort: one of {', '.join(engine.SORTS)}.")
+    search = SearchRequest(
+        q=params.get("q", "")[:1000],
+        category=params.get("category", "").strip()[:40] or None,
+        date_from=day("from"),
+        date_to=day("to"),
+        has_code=True if params.get("has_code", "") in ("1", "true") else None,
+        sort=sort,
+        limit=number("limit", engine.DEFAULT_PER_PAGE, engine.MAX_PER_PAGE),
+    )
+    return search, number("page", 1, engine.MAX_RESULTS)
+
+
+def search_bibtex(request: HttpRequest) -> HttpResponse:
+    """One page of search results as BibTeX, with the parameters of /api/v1/search."""
+    try:
+        search, page = _search_from(request.GET.dict())
+    except ValueError as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    found = run_search(search, page)
+    if found.results.error:
+        message = found.results.error
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    return bibtex_download(bibtex_file(found.papers), "search.bib")

@@ -25,13 +25,14 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router
 
 from dailypapers.api.errors import ApiError, bad_parameter
 from dailypapers.api.queries import api_columns, find_paper, listed_at
 from dailypapers.api.schemas import ErrorOut, HfDailyPaper, HfPaper
+from dailypapers.api.search import SearchRequest, run_search
 from dailypapers.feed.queries import FeedFilters, feed_papers, latest_feed_day
 from dailypapers.papers.models import Paper
 
@@ -43,7 +44,7 @@ SEARCH_LIMIT = 50
 HF_SORTS = {"publishedAt": "newest", "trending": "trending", "upvotes": "upvotes"}
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut}
+ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
 
 
 def hub_time(moment: datetime | None) -> str | None:
@@ -130,7 +131,7 @@ def _by_submitter(papers: QuerySet[Paper], submitter: str) -> QuerySet[Paper]:
     return papers.filter(submission__submitted_by_id=int(submitter))
 
 
-@router.get("/daily_papers", response={200: list[HfDailyPaper], 400: ErrorOut})
+@router.get("/daily_papers", response={200: list[HfDailyPaper], 400: ErrorOut, 429: ErrorOut})
 def daily_papers(
     request: HttpRequest,
     day: str | None = Query(None, alias="date", description="YYYY-MM-DD"),
@@ -158,24 +159,20 @@ def daily_papers(
 
 
 def search_papers(text: str, limit: int) -> list[Paper]:
-    """The papers a Hub-style search finds, best first.
+    """The papers a Hub-style search finds, best first: the site's own search engine.
 
-    A stand-in: title or abstract containing the text, newest first. The search engine
-    (dailypapers.search) replaces the body of this function; callers need only this
-    signature, and the rows must carry the columns of ``api_columns``.
+    The Hub's search takes plain words, and so does ours (its query syntax included:
+    "phrases", author:, cat:, -excluded). A query our search cannot read finds nothing
+    rather than failing, as a search box would answer. Rows carry ``api_columns``.
     """
-    text = text.strip()
-    if not text:
+    if not text.strip():
         return []
-    papers = Paper.objects.filter(Q(title__icontains=text) | Q(abstract__icontains=text))
-    ordered = papers.select_related("submission__submitted_by").order_by(
-        "-announced_on", "-arxiv_id"
-    )
-    return list(api_columns(ordered)[: min(limit, SEARCH_LIMIT)])
+    request = SearchRequest(q=text, sort="relevance", limit=min(limit, SEARCH_LIMIT))
+    return run_search(request, 1).papers
 
 
 # Registered before /papers/{id}: the id pattern takes slashes and would swallow "search".
-@router.get("/papers/search", response={200: list[HfDailyPaper], 400: ErrorOut})
+@router.get("/papers/search", response={200: list[HfDailyPaper], 400: ErrorOut, 429: ErrorOut})
 def papers_search(
     request: HttpRequest,
     q: str = Query("", description="Words to look for"),

@@ -175,6 +175,90 @@ class CollectionPageOut(PaperPageOut):
     collection: CollectionOut
 
 
+class SearchHitOut(PaperOut):
+    snippet: str = Field(
+        description="HTML: escaped text with the matched words in <mark>; empty when none"
+    )
+
+    @staticmethod
+    def resolve_snippet(obj: Paper) -> str:
+        return str(getattr(obj, "snippet", ""))
+
+
+class SearchPageOut(Schema):
+    items: list[SearchHitOut]
+    next_cursor: str | None = Field(description="?cursor= of the next page; null at the end")
+    total: int = Field(description="Papers matching, counted up to total_limit")
+    total_capped: bool = Field(description="More papers match than total counts")
+    sort: str = Field(description="The order used (relevance needs words to rank by)")
+    notes: list[str] = Field(description="How the query was read, worth showing to people")
+    bibtex_url: str = Field(description="BibTeX of this page of results")
+
+
+class RelatedOut(Schema):
+    paper: str = Field(description="The arXiv id the list is related to")
+    items: list[PaperOut]
+
+
+# -- v1 writes (a member's token) ----------------------------------------------------------
+
+
+class SubmitIn(Schema):
+    arxiv_id: str = Field(description="An arXiv id or abs/PDF link", max_length=200)
+
+
+class SubmissionResultOut(Schema):
+    paper: PaperOut
+    feed_day: date
+    fetched: bool = Field(description="The paper was fetched from arXiv just now")
+
+
+class VoteOut(Schema):
+    arxiv_id: str
+    upvoted: bool = Field(description="The member's upvote stands after this request")
+    changed: bool = Field(description="false when the request found it already so")
+    upvotes: int
+
+
+class CollectionIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    description: str = Field("", max_length=2000)
+    is_public: bool = False
+
+
+class CollectionItemIn(Schema):
+    arxiv_id: str = Field(description="An arXiv id or abs/PDF link", max_length=200)
+
+
+class MyCollectionOut(Schema):
+    id: int
+    name: str
+    slug: str
+    description: str
+    is_public: bool
+    created_at: datetime
+    papers: int = Field(description="How many papers it holds")
+    url: str = Field(description="Its page here (private ones open only for their owner)")
+
+    @staticmethod
+    def resolve_papers(obj: Any) -> int:
+        return int(getattr(obj, "paper_count", 0))
+
+    @staticmethod
+    def resolve_url(obj: Any, context: dict[str, Any] | None) -> str:
+        return absolute(context, reverse("community:collection", args=[obj.owner_id, obj.slug]))
+
+
+class MyCollectionsOut(Schema):
+    items: list[MyCollectionOut]
+
+
+class CollectionItemOut(Schema):
+    collection: str = Field(description="The collection's slug")
+    arxiv_id: str
+    added: bool = Field(description="false when it was already there")
+
+
 # -- Hugging Face-compatible ---------------------------------------------------------------
 # Times are strings in the Hub's own format ("2025-01-08T09:30:00.000000Z"), which is the one
 # format huggingface_hub's parse_datetime accepts; six digits keep stored times exact.

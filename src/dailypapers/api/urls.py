@@ -4,12 +4,15 @@
   for any other api/ address
 - feeds/<daily|trending>/<rss|atom>, feeds/categories/<cat>/…, feeds/authors/<id>/…,
   feeds/collections/<user_id>/<slug>/… (namespace "feeds")
-- papers/<arxiv id>/bibtex, collections/<user_id>/<slug>/bibtex (namespace "exports")
+- feeds/opml: a signed-in member's feeds as OPML
+- papers/<arxiv id>/bibtex, collections/<user_id>/<slug>/bibtex, search/bibtex?q=…
+  (namespace "exports")
+- library/import/: import a BibTeX or CSL JSON file into a member's library
 """
 
 from django.urls import include, path, re_path
 
-from dailypapers.api import exports, feeds
+from dailypapers.api import exports, feeds, import_views, opml
 from dailypapers.api.api import api_index, api_urls
 from dailypapers.api.errors import api_not_found
 from dailypapers.feed.community.common import ARXIV_ID_PATTERN
@@ -17,6 +20,7 @@ from dailypapers.feed.community.common import ARXIV_ID_PATTERN
 FORMAT = r"(?P<fmt>rss|atom)"
 
 feed_patterns = [
+    path("opml", opml.member_opml, name="opml"),
     re_path(rf"^daily/{FORMAT}$", feeds.daily, name="daily"),
     re_path(rf"^trending/{FORMAT}$", feeds.trending, name="trending"),
     re_path(rf"^categories/(?P<category>[\w.\-]+)/{FORMAT}$", feeds.category, name="category"),
@@ -35,6 +39,9 @@ export_patterns = [
         exports.collection_bibtex,
         name="collection_bibtex",
     ),
+    # Under the search page's own path; the search app's URLs have no such address.
+    path("search/bibtex", exports.search_bibtex, name="search_bibtex"),
+    path("library/import/", import_views.library_import, name="library_import"),
 ]
 
 urlpatterns = [

@@ -1,0 +1,125 @@
+"""/feeds/opml: a signed-in member's feeds as one OPML file, to import into a feed reader.
+
+It lists what a member would follow here: the daily feed, trending, the categories this
+site follows, their own public collections, and the topics they follow (when the topics
+part is installed). Private collections have no feed (a feed reader has no session), so
+they are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from io import StringIO
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header, http_date
+from django.utils.xmlutils import SimplerXMLGenerator
+from django.views.decorators.cache import never_cache
+
+from dailypapers.accounts.models import User
+from dailypapers.feed.models import Collection
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    title: str
+    feed_path: str  # the RSS feed
+    page_path: str  # the page it follows
+
+
+def _followed_topics(user: User) -> list[FeedLink]:
+    """Feeds of the topics the member follows, once the topics part provides them."""
+    try:
+        follow_model = apps.get_model("feed", "TopicFollow")
+    except LookupError:
+        return []
+    links = []
+    for follow in follow_model.objects.filter(user=user).select_related("topic"):
+        topic = follow.topic
+        slug = getattr(topic, "slug", None) or str(topic.pk)
+        try:
+            feed_path = reverse("feeds:topic", args=[slug, "rss"])
+        except NoReverseMatch:
+            return []  # topics exist, but no feed of them yet
+        page_path = topic.get_absolute_url() if hasattr(topic, "get_absolute_url") else feed_path
+        links.append(FeedLink(f"Topic: {topic}", feed_path, page_path))
+    return links
+
+
+def member_feeds(user: User) -> list[tuple[str, list[FeedLink]]]:
+    """The member's feeds in groups (an OPML outline each), in reading order."""
+    site = [
+        FeedLink("Daily papers", reverse("feeds:daily", args=["rss"]), reverse("feed:home")),
+        FeedLink("Trending", reverse("feeds:trending", args=["rss"]), reverse("feed:trending")),
+    ]
+    categories = [
+        FeedLink(
+            category,
+            reverse("feeds:category", args=[category, "rss"]),
+            reverse("feed:category", args=[category]),
+        )
+        for category in settings.ARXIV_CATEGORIES
+    ]
+    public = Collection.objects.filter(owner=user, is_public=True).order_by("name", "pk")
+    collections = [
+        FeedLink(
+            f"Collection: {found.name}",
+            reverse("feeds:collection", args=[user.pk, found.slug, "rss"]),
+            reverse("community:collection", args=[user.pk, found.slug]),
+        )
+        for found in public
+    ]
+    groups = [
+        (settings.SITE_NAME, site),
+        ("Categories", categories),
+        ("My collections", collections),
+        ("Topics I follow", _followed_topics(user)),
+    ]
+    return [(title, links) for title, links in groups if links]
+
+
+def opml_document(
+    request: HttpRequest, title: str, groups: list[tuple[str, list[FeedLink]]]
+) -> str:
+    out = StringIO()
+    xml = SimplerXMLGenerator(out, "utf-8")
+    xml.startDocument()
+    xml.startElement("opml", {"version": "2.0"})
+    xml.startElement("head", {})
+    xml.addQuickElement("title", title)
+    xml.addQuickElement("dateCreated", http_date(timezone.now().timestamp()))
+    xml.endElement("head")
+    xml.startElement("body", {})
+    for group_title, links in groups:
+        xml.startElement("outline", {"text": group_title, "title": group_title})
+        for link in links:
+            attrs = {
+                "type": "rss",
+                "text": link.title,
+                "title": link.title,
+                "xmlUrl": request.build_absolute_uri(link.feed_path),
+                "htmlUrl": request.build_absolute_uri(link.page_path),
+            }
+            xml.addQuickElement("outline", attrs=attrs)
+        xml.endElement("outline")
+    xml.endElement("body")
+    xml.endElement("opml")
+    xml.endDocument()
+    return out.getvalue()
+
+
+@login_required
+@never_cache
+def member_opml(request: HttpRequest) -> HttpResponse:
+    """The signed-in member's feeds, downloaded as ``<site>-feeds.opml``."""
+    title = f"{settings.SITE_NAME} feeds of {request.user.public_name}"
+    body = opml_document(request, title, member_feeds(request.user))
+    response = HttpResponse(body, content_type="text/x-opml; charset=utf-8")
+    filename = f"{settings.SITE_NAME}-feeds.opml".replace(" ", "-")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

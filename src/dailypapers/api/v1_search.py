@@ -1,0 +1,117 @@
+"""/api/v1/search and /api/v1/papers/{id}/related: finding papers."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.http import urlencode
+from ninja import Query, Router
+
+from dailypapers.api.errors import ApiError
+from dailypapers.api.queries import find_paper
+from dailypapers.api.schemas import ErrorOut, RelatedOut, SearchPageOut
+from dailypapers.api.search import InvalidSearchCursor, SearchRequest, page_of, run_search
+from dailypapers.api.search import papers_in_order as rows_in_order
+from dailypapers.feed.queries import related_papers
+from dailypapers.search import engine
+
+router = Router(tags=["v1"])
+
+ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+MAX_RELATED = 20
+DateFrom = Query(None, alias="from", description="Announced on or after")
+DateTo = Query(None, alias="to", description="Announced on or before")
+
+
+def search_request(
+    q: str,
+    category: str,
+    date_from: date | None,
+    date_to: date | None,
+    has_code: bool,
+    sort: str,
+    limit: int,
+) -> SearchRequest:
+    return SearchRequest(
+        q=q,
+        category=category.strip() or None,
+        date_from=date_from,
+        date_to=date_to,
+        has_code=True if has_code else None,
+        sort=sort,
+        limit=limit,
+    )
+
+
+def bibtex_query(search: SearchRequest, page: int) -> str:
+    """The query string of the BibTeX export of this page (see exports.search_bibtex)."""
+    params: dict[str, Any] = {"q": search.q, "sort": search.sort, "limit": search.limit}
+    if search.category:
+        params["category"] = search.category
+    if search.date_from:
+        params["from"] = search.date_from.isoformat()
+    if search.date_to:
+        params["to"] = search.date_to.isoformat()
+    if search.has_code:
+        params["has_code"] = "true"
+    if page > 1:
+        params["page"] = page
+    return urlencode(params)
+
+
+@router.get("/search", response={200: SearchPageOut, **ERRORS}, url_name="v1_search")
+def search(
+    request: HttpRequest,
+    q: str = Query("", max_length=1000, description='Words, "phrases", author:, cat:, -word'),
+    category: str = Query("", max_length=40, description="An arXiv category, e.g. cs.LG"),
+    date_from: date | None = DateFrom,
+    date_to: date | None = DateTo,
+    has_code: bool = Query(False, description="Only papers that link to code"),
+    sort: Literal["relevance", "newest", "trending"] = "relevance",
+    limit: int = Query(engine.DEFAULT_PER_PAGE, ge=1, le=engine.MAX_PER_PAGE),
+    cursor: str | None = Query(None, description="next_cursor of the previous page"),
+) -> dict[str, Any]:
+    """Search papers as the site's search page does: the same engine, ranking and filters.
+    Results stop after the first 1,000; narrow the search to reach others."""
+    wanted = search_request(q, category, date_from, date_to, has_code, sort, limit)
+    try:
+        page = page_of(wanted, cursor)
+    except InvalidSearchCursor as exc:
+        raise ApiError(400, "invalid_cursor", str(exc)) from None
+    found = run_search(wanted, page)
+    if found.results.error:
+        raise ApiError(400, "invalid_query", found.results.error)
+    bibtex = reverse("exports:search_bibtex") + "?" + bibtex_query(wanted, page)
+    return {
+        "items": found.papers,
+        "next_cursor": found.next_cursor,
+        "total": found.results.total,
+        "total_capped": found.results.total_capped,
+        "sort": found.results.sort,
+        "notes": list(found.results.notes),
+        "bibtex_url": request.build_absolute_uri(bibtex),
+    }
+
+
+# Registered before v1's /papers/{id}: that id pattern takes slashes and would swallow this.
+@router.get(
+    "/papers/{path:arxiv_id}/related",
+    response={200: RelatedOut, **ERRORS},
+    url_name="v1_related",
+    summary="Related papers",
+)
+def related(
+    request: HttpRequest,
+    arxiv_id: str,
+    limit: int = Query(5, ge=1, le=MAX_RELATED, description="How many"),
+) -> dict[str, Any]:
+    """Papers like this one, most related first: the list its page shows."""
+    found = find_paper(arxiv_id)
+    if found is None:
+        raise ApiError(404, "paper_not_found", f"No paper {arxiv_id[:60]} is stored here.")
+    # The related list loads few columns; the API item shows more, in one more query.
+    related_ids = [paper.pk for paper in related_papers(found, limit=limit)]
+    return {"paper": found.arxiv_id, "items": rows_in_order(related_ids)}
