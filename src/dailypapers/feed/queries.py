@@ -232,13 +232,16 @@ def paper_page_version(arxiv_id: str) -> str | None:
 def related_papers(
     paper: Paper, limit: int = 5, author_ids: Iterable[int] | None = None
 ) -> list[Paper]:
-    """Papers sharing authors with this one, then recent papers of its primary category.
+    """The papers nearest to this one by their vectors, with a boost for shared categories
+    and authors (search/related.py): by meaning with an embedding model configured, by shared
+    words without one. A paper not embedded yet gets papers sharing its authors, then recent
+    papers of its primary category.
 
-    A stand-in until search offers similarity; the paper page only needs this signature.
     ``author_ids`` (in author order) saves a query when the caller has loaded them already.
-    Only the columns the related list shows are loaded, and no submitter join: on the
-    paper page these two queries cost more in the ORM than in the database.
+    Only the columns the related list shows are loaded, and no submitter join.
     """
+    from dailypapers.search.related import related_ids
+
     if author_ids is None:
         author_ids = (
             PaperAuthor.objects.filter(paper=paper)
@@ -246,6 +249,16 @@ def related_papers(
             .values_list("author_id", flat=True)[:RELATED_AUTHORS_LIMIT]
         )
     author_ids = list(author_ids)[:RELATED_AUTHORS_LIMIT]
+    ids = related_ids(paper.pk, paper.categories.split(), author_ids, limit)
+    if ids is None:
+        return _related_by_authors_and_category(paper, limit, author_ids)
+    rows = {item.pk: item for item in Paper.objects.filter(pk__in=ids).only(*RELATED_COLUMNS)}
+    return [rows[pk] for pk in ids if pk in rows]  # a paper deleted meanwhile is left out
+
+
+def _related_by_authors_and_category(
+    paper: Paper, limit: int, author_ids: list[int]
+) -> list[Paper]:
     found: list[Paper] = []
     if author_ids:
         found = list(

@@ -1,9 +1,10 @@
 """Search papers: one entry point whatever the database, answering with ids in order.
 
 ``search()`` parses the query (lib/query.py), turns filters into a ``Filters`` and asks the
-keyword backend of the database in use: FTS5 on SQLite, a tsvector on PostgreSQL. A semantic
-backend will plug in here later with the same ``KeywordBackend`` interface. Callers load the
-papers themselves (see views.py), so a page decides which columns it needs.
+keyword backend of the database in use: FTS5 on SQLite, a tsvector on PostgreSQL. When
+semantic search is on (semantic.py), relevance-sorted plain-word queries are answered in
+``hybrid`` mode: the keyword and the semantic rankings fused (hybrid.py, fusion.py). Callers
+load the papers themselves (see views.py), so a page decides which columns it needs.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.safestring import SafeString
 
 from dailypapers.lib.query import Query, QueryError, canonical_category, parse
-from dailypapers.search.backends import Filters, KeywordBackend
+from dailypapers.search import hybrid, semantic
+from dailypapers.search.backends import COUNT_LIMIT, Filters, KeywordBackend
 from dailypapers.search.backends.postgres_fts import PostgresBackend
 from dailypapers.search.backends.sqlite_fts import SqliteBackend
+from dailypapers.search.hybrid import can_rank_by_meaning
 
 SORTS = ("relevance", "newest", "trending")
+MODES = ("keyword", "semantic", "hybrid")
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 # Deep pages cost a sort of every match and nobody reads them.
@@ -40,6 +44,7 @@ class SearchResults:
     per_page: int = DEFAULT_PER_PAGE
     searched: bool = False  # False when there was nothing to search for, or an error
     total_capped: bool = False  # more than COUNT_LIMIT matched; total is COUNT_LIMIT
+    mode: str = "keyword"  # how the results were ranked (see MODES)
 
 
 def backend_for(connection: BaseDatabaseWrapper) -> KeywordBackend | None:
@@ -86,14 +91,20 @@ def search(
     page: int = 1,
     per_page: int = DEFAULT_PER_PAGE,
     using: str = DEFAULT_DB_ALIAS,
+    mode: str | None = None,
 ) -> SearchResults:
     """Search papers. Problems with the query come back in ``error``; nothing raises for them.
 
     A query that asks for nothing (blank, or only notes such as a lone "OR") gives no results
-    and no error. With no words to rank by, "relevance" falls back to "newest".
+    and no error. With no words to rank by, "relevance" falls back to "newest". ``mode``
+    None picks hybrid where it can (semantic search on, relevance order, plain words) and
+    keyword elsewhere; "semantic" or "hybrid" asked for where they cannot run give keyword
+    results with a note saying why.
     """
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {SORTS}, not {sort!r}")
+    if mode is not None and mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     per_page = min(max(per_page, 1), MAX_PER_PAGE)
     page = max(page, 1)
     try:
@@ -114,8 +125,13 @@ def search(
     if backend is None:
         return replace(base, error="Search is not available on this database.")
     limit = min(per_page, MAX_RESULTS - offset)
+    mode, why_not = _mode(mode, parsed, sort)
+    if why_not:
+        base = replace(base, notes=(*base.notes, why_not))
+    if mode != "keyword":
+        return _by_meaning(base, backend, parsed, filters, mode, limit, offset, using)
     found = backend.search(parsed, filters, sort, limit, offset, snippets=parsed.has_words)
-    notes = parsed.notes
+    notes = base.notes
     if found.ranked_window:
         notes += (
             f"So many papers match that {sort} orders only the newest {found.ranked_window:,} "
@@ -129,4 +145,54 @@ def search(
         snippets=found.snippets,
         notes=notes,
         searched=True,
+    )
+
+
+def _mode(asked: str | None, parsed: Query, sort: str) -> tuple[str, str]:
+    """The mode to run and, when it is not the one asked for, a note saying why."""
+    if asked == "keyword":
+        return "keyword", ""
+    possible = semantic.semantic_enabled() and can_rank_by_meaning(parsed)
+    if asked is None:
+        return ("hybrid" if possible and sort == "relevance" else "keyword"), ""
+    if not semantic.semantic_enabled():
+        return "keyword", "Semantic search is off on this server: keyword results shown."
+    if not possible:
+        return "keyword", (
+            "Ranking by meaning needs plain words (no author: or -exclusions): "
+            "keyword results shown."
+        )
+    return asked, ""
+
+
+def _by_meaning(
+    base: SearchResults,
+    backend: KeywordBackend,
+    parsed: Query,
+    filters: Filters,
+    mode: str,
+    limit: int,
+    offset: int,
+    using: str,
+) -> SearchResults:
+    """Semantic or hybrid results; ranked by relevance whatever the sort asked."""
+    depth = min(max(hybrid.POOL, offset + limit), MAX_RESULTS)
+    meaning = hybrid.semantic_ids(parsed, filters, depth)
+    if mode == "semantic":
+        ranked, total = meaning, len(meaning)
+    else:
+        found = backend.search(parsed, filters, "relevance", depth, 0, snippets=False)
+        ranked = hybrid.fused_ids(found.ids, meaning)
+        # Matches past the pool are not ranked here but still exist.
+        total = found.total + len(set(meaning) - set(found.ids))
+    page_ids = ranked[offset : offset + limit]
+    return replace(
+        base,
+        total=min(total, COUNT_LIMIT),
+        total_capped=total > COUNT_LIMIT,
+        papers=page_ids,
+        snippets=hybrid.snippets(connections[using], parsed, page_ids),
+        sort="relevance",
+        searched=True,
+        mode=mode,
     )

@@ -1,5 +1,36 @@
-"""No models: the index lives beside papers_paper (see backends/ and migrations/).
-
-This module exists because Django sends post_migrate only to apps with a models module, and
-apps.py relies on that signal to repair the SQLite triggers after a table rebuild.
+"""Paper vectors for the semantic layer. The keyword index has no model: it lives beside
+papers_paper (see backends/ and migrations/), and apps.py relies on this module existing for
+Django to send post_migrate, which repairs the SQLite triggers after a table rebuild.
 """
+
+from __future__ import annotations
+
+from django.db import models
+
+from dailypapers.papers.models import Paper
+
+
+class PaperEmbedding(models.Model):
+    """One vector per paper, of the embedder named in ``model``.
+
+    Vectors of different models are never compared: when the configured model changes,
+    ``dailypapers embed`` replaces the old ones, and until then the old ones are ignored.
+    ``vector`` holds float16 values (little-endian): half the bytes of float32, and cosine
+    rankings move by far less than the differences between papers.
+    """
+
+    paper = models.OneToOneField(
+        Paper, on_delete=models.CASCADE, primary_key=True, related_name="embedding"
+    )
+    model = models.CharField(max_length=200)
+    dim = models.PositiveSmallIntegerField()
+    vector = models.BinaryField()
+    # What was embedded, so a changed title or abstract is embedded again.
+    content_hash = models.CharField(max_length=32)
+    embedded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["model"], name="embedding_model_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.paper_id} ({self.model})"

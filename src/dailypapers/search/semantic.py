@@ -1,0 +1,181 @@
+"""The semantic layer's public face: is it on, which embedder, the vectors, nearest papers.
+
+Semantic search is on when EMBEDDING_MODEL names a model that loads here (the optional extra
+``semantic``). Whatever the configuration, paper vectors are stored for the *active*
+embedder: the model when it loads, else the built-in lexical embedder, whose vectors serve
+"more like this" (related papers) but never semantic search.
+
+For other parts (recommendations): ``semantic_enabled()`` and ``vectors_for(ids)``, which
+returns the stored vectors of the active embedder, unit length, float32.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Count
+
+from dailypapers.search import vectors
+from dailypapers.search.backends import Filters
+from dailypapers.search.embedders import (
+    Embedder,
+    EmbedderUnavailable,
+    LexicalEmbedder,
+    SentenceTransformerEmbedder,
+)
+
+logger = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_loaded: dict[tuple[str, str], Embedder | EmbedderUnavailable] = {}
+_override: list[Embedder | None] = []  # tests put an embedder here (see use_embedder)
+
+
+def _model_embedder() -> Embedder | None:
+    """The configured model, loaded once per process; None when none is configured.
+
+    Raises EmbedderUnavailable (every time, without retrying the load) when it cannot load.
+    """
+    if _override:
+        return _override[-1]
+    name = settings.EMBEDDING_MODEL
+    if not name:
+        return None
+    key = (name, settings.EMBEDDING_DEVICE)
+    with _lock:
+        found = _loaded.get(key)
+        if found is None:
+            try:
+                found = SentenceTransformerEmbedder(
+                    name, device=settings.EMBEDDING_DEVICE,
+                    batch_size=settings.EMBEDDING_BATCH_SIZE,
+                )  # fmt: skip
+            except EmbedderUnavailable as error:
+                logger.warning("semantic search is off: %s", error)
+                found = error
+            _loaded[key] = found
+    if isinstance(found, EmbedderUnavailable):
+        raise found
+    return found
+
+
+def semantic_enabled() -> bool:
+    """True when search can rank by meaning: a configured model that loads."""
+    try:
+        return _model_embedder() is not None
+    except EmbedderUnavailable:
+        return False
+
+
+def unavailable_reason() -> str:
+    """Why semantic search is off ("" when it is on)."""
+    try:
+        if _model_embedder() is not None:
+            return ""
+    except EmbedderUnavailable as error:
+        return str(error)
+    return "no embedding model is configured (EMBEDDING_MODEL)"
+
+
+_lexical = LexicalEmbedder()
+
+
+def active_embedder() -> Embedder:
+    """Whose vectors are stored and used: the model when it loads, else the lexical one."""
+    try:
+        return _model_embedder() or _lexical
+    except EmbedderUnavailable:
+        return _lexical
+
+
+@contextmanager
+def use_embedder(embedder: Embedder | None) -> Iterator[None]:
+    """Within the block, ``embedder`` is the configured model (None: none configured)."""
+    _override.append(embedder)
+    try:
+        yield
+    finally:
+        _override.pop()
+        vectors.forget()
+
+
+def index() -> vectors.VectorIndex:
+    embedder = active_embedder()
+    return vectors.current(embedder.name, embedder.dim)
+
+
+def vectors_for(paper_ids: Iterable[int]) -> dict[int, np.ndarray]:
+    """Stored vectors of the active embedder for these papers (those without one are left out)."""
+    from dailypapers.search.models import PaperEmbedding
+
+    embedder = active_embedder()
+    rows = PaperEmbedding.objects.filter(
+        paper_id__in=list(paper_ids), model=embedder.name
+    ).values_list("paper_id", "vector")
+    return {pk: vectors.from_bytes(blob, embedder.dim) for pk, blob in rows}
+
+
+def nearest_to_text(text: str, k: int, filters: Filters | None = None) -> list[tuple[int, float]]:
+    """Papers nearest in meaning to ``text``; [] when semantic search is off."""
+    embedder = _model_embedder_or_none()
+    if embedder is None or not text.strip():
+        return []
+    query = embedder.embed([text])[0]
+    return vectors.current(embedder.name, embedder.dim).nearest(query, k, filters)
+
+
+def _model_embedder_or_none() -> Embedder | None:
+    try:
+        return _model_embedder()
+    except EmbedderUnavailable:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    semantic: bool
+    reason: str  # why semantic search is off
+    embedder: str  # the active embedder's name
+    dim: int
+    papers: int
+    embedded: int  # papers with a vector of the active embedder
+    other_models: dict[str, int]  # vectors of embedders no longer active
+    index_kind: str  # "exact", "approximate (IVF, nprobe …)" or "not loaded"
+
+    @property
+    def related_by(self) -> str:
+        return "meaning (the embedding model)" if self.semantic else "shared words"
+
+
+def status(load_index: bool = False) -> Status:
+    from dailypapers.papers.models import Paper
+    from dailypapers.search.models import PaperEmbedding
+
+    embedder = active_embedder()
+    per_model = PaperEmbedding.objects.values("model").annotate(n=Count("pk"))
+    counts = {row["model"]: row["n"] for row in per_model.order_by()}
+    kind = "not loaded"
+    if load_index:
+        loaded = index()
+        kind = (
+            f"approximate (IVF, {len(loaded.ivf.centres):,} clusters, nprobe {loaded.ivf.nprobe},"
+            f" recall@10 {loaded.ivf.measured_recall:.3f} when built)"
+            if loaded.ivf
+            else "exact"
+        )
+    return Status(
+        semantic=semantic_enabled(),
+        reason=unavailable_reason(),
+        embedder=embedder.name,
+        dim=embedder.dim,
+        papers=Paper.objects.count(),
+        embedded=counts.pop(embedder.name, 0),
+        other_models=counts,
+        index_kind=kind,
+    )

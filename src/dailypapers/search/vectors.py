@@ -1,0 +1,424 @@
+"""The in-process vector index: every stored vector of one model, searchable with filters.
+
+Vectors live in the database (search_paperembedding); this index is derived from it. It is
+built on the first semantic question a process asks and kept until the stored vectors
+change (checked at most every VECTOR_INDEX_CHECK_SECONDS). Filters (categories, dates, has
+code) are applied inside the index with per-row arrays, so a narrow filter still finds k
+papers; the caller checks its final candidates against the database, which catches a paper
+changed or deleted since the index was read.
+
+At VECTOR_IVF_FROM vectors and more, the index is approximate (ann.py's inverted file,
+tuned to recall@10 >= 0.97 against exact); building that takes tens of seconds, so
+``dailypapers embed`` saves it under DATA_DIR/vectors/ and processes load the saved copy,
+plus the few vectors stored after it (searched exactly), instead of clustering again.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+from dailypapers.search import ann
+from dailypapers.search.backends import Filters
+
+EPOCH = date(1970, 1, 1)
+TABLE = "search_paperembedding"
+
+
+def to_bytes(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype="<f2").tobytes()
+
+
+def from_bytes(blob: bytes | memoryview, dim: int | None = None) -> np.ndarray:
+    vector = np.frombuffer(bytes(blob), dtype="<f2").astype(np.float32)
+    if dim is not None and vector.size != dim:
+        raise ValueError(f"stored vector has {vector.size} values, expected {dim}")
+    return vector
+
+
+def _day(value: date | str | None) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return (value - EPOCH).days
+
+
+@dataclass
+class Snapshot:
+    """What was read from the database: the signature that says whether it is still current."""
+
+    count: int
+    newest: str  # the latest embedded_at, as text (comparable across both databases)
+
+
+@dataclass
+class VectorIndex:
+    model: str
+    ids: np.ndarray  # (n,) int64 paper ids, in layout order
+    vectors: np.ndarray  # (n, dim) float32 unit rows
+    days: np.ndarray  # (n,) int32 days since 1970 of the announcement, 0 when unknown
+    has_code: np.ndarray  # (n,) bool
+    categories: dict[str, np.ndarray]  # category -> rows listed in it (cross-lists too)
+    snapshot: Snapshot
+    ivf: ann.IvfLayout | None = None
+    _rows_by_id: dict[int, int] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._rows_by_id = {int(pk): row for row, pk in enumerate(self.ids.tolist())}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def dim(self) -> int:
+        return int(self.vectors.shape[1]) if self.vectors.ndim == 2 else 0
+
+    def vector_of(self, paper_id: int) -> np.ndarray | None:
+        row = self._rows_by_id.get(int(paper_id))
+        return None if row is None else self.vectors[row]
+
+    def mask(self, filters: Filters | None, exclude: tuple[int, ...] = ()) -> np.ndarray | None:
+        """Rows the filters allow (None: every row)."""
+        if filters is None:
+            filters = Filters()
+        allowed: np.ndarray | None = None
+
+        def narrow(rows: np.ndarray) -> None:
+            nonlocal allowed
+            allowed = rows if allowed is None else allowed & rows
+
+        for category in filters.categories:
+            listed = np.zeros(len(self), dtype=bool)
+            listed[self.categories.get(category, np.zeros(0, dtype=np.int64))] = True
+            narrow(listed)
+        for category in filters.excluded_categories:
+            unlisted = np.ones(len(self), dtype=bool)
+            unlisted[self.categories.get(category, np.zeros(0, dtype=np.int64))] = False
+            narrow(unlisted)
+        if filters.date_from is not None:
+            narrow(self.days >= max(_day(filters.date_from), 1))
+        if filters.date_to is not None:
+            narrow((self.days <= _day(filters.date_to)) & (self.days > 0))
+        if filters.has_code is not None:
+            narrow(self.has_code == filters.has_code)
+        if exclude:
+            rows = [self._rows_by_id[pk] for pk in exclude if pk in self._rows_by_id]
+            if rows:
+                keep = np.ones(len(self), dtype=bool) if allowed is None else allowed.copy()
+                keep[rows] = False
+                allowed = keep
+        return allowed
+
+    def nearest(
+        self,
+        query: np.ndarray,
+        k: int,
+        filters: Filters | None = None,
+        exclude: tuple[int, ...] = (),
+    ) -> list[tuple[int, float]]:
+        """The ``k`` (paper id, cosine) nearest to ``query`` among rows the filters allow."""
+        if not len(self) or k <= 0:
+            return []
+        query = np.asarray(query, dtype=np.float32)
+        allowed = self.mask(filters, exclude)
+        allowed_count = len(self) if allowed is None else int(allowed.sum())
+        if allowed_count == 0:
+            return []
+        # A narrow filter leaves few rows: scoring them all is exact and cheaper than probing.
+        if self.ivf is None or allowed_count <= 20_000:
+            rows = None if allowed is None else np.flatnonzero(allowed)
+        else:
+            # Probe more clusters in proportion to what the filter removes.
+            share = allowed_count / len(self)
+            nprobe = min(len(self.ivf.centres), int(np.ceil(self.ivf.nprobe / share)))
+            rows = ann.probe_rows(self.ivf, query, nprobe)
+            if allowed is not None:
+                rows = rows[allowed[rows]]
+        scores = self.vectors @ query if rows is None else self.vectors[rows] @ query
+        # One paper may have two rows (embedded again after the index was saved).
+        has_tail = self.ivf is not None and self.ivf.tail is not None
+        best = ann.top_k(scores, 2 * k if has_tail else k)
+        found: dict[int, float] = {}
+        for position in best:
+            row = position if rows is None else rows[position]
+            found.setdefault(int(self.ids[row]), float(scores[position]))
+            if len(found) == k:
+                break
+        return list(found.items())
+
+
+def snapshot(model: str) -> Snapshot:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*), max(embedded_at) FROM {TABLE} WHERE model = %s", [model])
+        count, newest = cursor.fetchone()
+    if isinstance(newest, datetime):
+        newest = newest.isoformat()
+    return Snapshot(count=int(count), newest=str(newest or ""))
+
+
+def _rows(model: str, since: str | None = None):  # noqa: ANN202 - a cursor's rows
+    sql = (
+        f"SELECT e.paper_id, e.vector, p.announced_on, p.has_code, p.categories "
+        f"FROM {TABLE} e JOIN papers_paper p ON p.id = e.paper_id WHERE e.model = %s"
+    )
+    params: list[object] = [model]
+    if since:
+        sql += " AND e.embedded_at > %s"
+        params.append(since)
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY e.paper_id", params)
+        yield from cursor
+
+
+def read_index(model: str, dim: int) -> VectorIndex:
+    """Every stored vector of ``model``, exactly searchable."""
+    state = snapshot(model)
+    ids: list[int] = []
+    days: list[int] = []
+    code: list[bool] = []
+    blobs: list[bytes] = []
+    listed: dict[str, list[int]] = {}
+    for row, (pk, blob, announced_on, has_code, categories) in enumerate(_rows(model)):
+        ids.append(pk)
+        blobs.append(bytes(blob))
+        days.append(_day(announced_on))
+        code.append(bool(has_code))
+        for category in (categories or "").split():
+            listed.setdefault(category, []).append(row)
+    vectors = (
+        np.frombuffer(b"".join(blobs), dtype="<f2").astype(np.float32).reshape(len(ids), dim)
+        if ids
+        else np.zeros((0, dim), dtype=np.float32)
+    )
+    return VectorIndex(
+        model=model,
+        ids=np.asarray(ids, dtype=np.int64),
+        vectors=vectors,
+        days=np.asarray(days, dtype=np.int32),
+        has_code=np.asarray(code, dtype=bool),
+        categories={name: np.asarray(rows, dtype=np.int64) for name, rows in listed.items()},
+        snapshot=state,
+    )
+
+
+def with_ivf(index: VectorIndex, seed: int = 0) -> VectorIndex:
+    """The same vectors laid out cluster by cluster, with nprobe tuned on sample rows."""
+    if len(index) < 2:
+        return index
+    layout = ann.build_ivf(index.vectors, seed=seed)
+    inverse = np.empty_like(layout.order)
+    inverse[layout.order] = np.arange(len(layout.order))
+    laid_out = VectorIndex(
+        model=index.model,
+        ids=index.ids[layout.order],
+        vectors=np.ascontiguousarray(index.vectors[layout.order]),
+        days=index.days[layout.order],
+        has_code=index.has_code[layout.order],
+        categories={name: np.sort(inverse[rows]) for name, rows in index.categories.items()},
+        snapshot=index.snapshot,
+        ivf=layout,
+    )
+    rng = np.random.default_rng(seed + 1)
+    # Tuning queries: stored vectors blurred with noise, so a query is never its own row.
+    picked = laid_out.vectors[rng.choice(len(laid_out), min(200, len(laid_out)), replace=False)]
+    noisy = picked + rng.normal(0, 0.5 / np.sqrt(index.dim), picked.shape).astype(np.float32)
+    noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+    ann.tune_nprobe(layout, laid_out.vectors, noisy)
+    return laid_out
+
+
+# -- the saved copy under DATA_DIR/vectors/ -------------------------------------------------
+
+
+def index_dir(model: str) -> Path:
+    safe = "".join(char if char.isalnum() or char in "-_." else "_" for char in model)
+    return Path(settings.DATA_DIR) / "vectors" / safe
+
+
+def save(index: VectorIndex) -> Path:
+    folder = index_dir(index.model)
+    folder.mkdir(parents=True, exist_ok=True)
+    arrays = {"ids": index.ids, "vectors": index.vectors, "days": index.days,
+              "has_code": index.has_code}  # fmt: skip
+    if index.ivf is not None:
+        arrays |= {"centres": index.ivf.centres, "offsets": index.ivf.offsets}
+    names = sorted(index.categories)
+    flat_rows = [index.categories[name] for name in names]
+    arrays["category_rows"] = np.concatenate(flat_rows) if flat_rows else np.zeros(0, np.int64)
+    arrays["category_sizes"] = np.asarray([len(rows) for rows in flat_rows], dtype=np.int64)
+    for name, array in arrays.items():
+        np.save(folder / f"{name}.npy.tmp", array, allow_pickle=False)
+        (folder / f"{name}.npy.tmp.npy").replace(folder / f"{name}.npy")
+    meta = {
+        "model": index.model,
+        "count": index.snapshot.count,
+        "newest": index.snapshot.newest,
+        "categories": names,
+        "nprobe": index.ivf.nprobe if index.ivf else None,
+        "measured_recall": index.ivf.measured_recall if index.ivf else None,
+    }
+    (folder / "meta.json").write_text(json.dumps(meta))
+    return folder
+
+
+def load_saved(model: str) -> VectorIndex | None:
+    folder = index_dir(model)
+    try:
+        meta = json.loads((folder / "meta.json").read_text())
+
+        def array(name: str) -> np.ndarray:
+            return np.load(folder / f"{name}.npy", allow_pickle=False)
+
+        ids, vectors = array("ids"), array("vectors")
+        sizes, rows = array("category_sizes"), array("category_rows")
+        ivf = None
+        if meta.get("nprobe"):
+            ivf = ann.IvfLayout(
+                centres=array("centres"),
+                offsets=array("offsets"),
+                order=np.arange(len(ids)),
+                nprobe=int(meta["nprobe"]),
+                measured_recall=float(meta.get("measured_recall") or 0),
+            )
+    except (OSError, ValueError, KeyError):
+        return None  # none saved, or a partial copy: read the database instead
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    categories = {name: rows[bounds[i] : bounds[i + 1]]
+                  for i, name in enumerate(meta["categories"])}  # fmt: skip
+    return VectorIndex(
+        model=model,
+        ids=ids,
+        vectors=vectors,
+        days=array("days"),
+        has_code=array("has_code"),
+        categories=categories,
+        snapshot=Snapshot(count=int(meta["count"]), newest=str(meta["newest"])),
+        ivf=ivf,
+    )
+
+
+def build(model: str, dim: int, approximate: bool | None = None) -> VectorIndex:
+    """Read the database and, for a large index, cluster and save it (what `embed` runs)."""
+    index = read_index(model, dim)
+    if approximate is None:
+        approximate = len(index) >= settings.VECTOR_IVF_FROM
+    if approximate:
+        index = with_ivf(index)
+        save(index)
+    return index
+
+
+def _merge_newer(saved: VectorIndex, model: str, dim: int) -> VectorIndex:
+    """The saved index plus the vectors stored after it, in a tail that is always scored.
+
+    A paper embedded again is in both; ``nearest`` keeps its best row once, and ids and
+    filters are checked against the database by the callers. ``embed`` saves a new index
+    when the tail grows past a tenth of the whole.
+    """
+    newer = list(_rows(model, since=saved.snapshot.newest))
+    if not newer:
+        return saved
+    tail_ids = np.asarray([row[0] for row in newer], dtype=np.int64)
+    tail_vectors = np.frombuffer(b"".join(bytes(row[1]) for row in newer), dtype="<f2")
+    tail_vectors = tail_vectors.astype(np.float32).reshape(len(newer), dim)
+    base = len(saved)
+    categories = {name: rows.copy() for name, rows in saved.categories.items()}
+    for offset, row in enumerate(newer):
+        for category in (row[4] or "").split():
+            categories[category] = np.append(
+                categories.get(category, np.zeros(0, np.int64)), base + offset
+            )
+    merged = VectorIndex(
+        model=model,
+        ids=np.concatenate([saved.ids, tail_ids]),
+        vectors=np.concatenate([saved.vectors, tail_vectors]),
+        days=np.concatenate([saved.days, [_day(row[2]) for row in newer]]).astype(np.int32),
+        has_code=np.concatenate([saved.has_code, [bool(row[3]) for row in newer]]),
+        categories=categories,
+        snapshot=snapshot(model),
+        ivf=None,
+    )
+    if saved.ivf is not None:
+        # The tail lies outside every cluster: give it a cluster of its own, always probed.
+        merged.ivf = _with_tail_cluster(saved.ivf, base, len(newer))
+    return merged
+
+
+def _with_tail_cluster(layout: ann.IvfLayout, base: int, extra: int) -> ann.IvfLayout:
+    return ann.IvfLayout(
+        centres=layout.centres,
+        offsets=layout.offsets,
+        order=layout.order,
+        nprobe=layout.nprobe,
+        measured_recall=layout.measured_recall,
+        tail=(base, base + extra),
+    )
+
+
+_lock = threading.Lock()
+_cached: dict[str, tuple[VectorIndex, float, int]] = {}  # model -> index, checked, generation
+
+
+def _generation_key(model: str) -> str:
+    return f"search:vectors:{connection.settings_dict['NAME']}:{model}"
+
+
+def generation(model: str) -> int:
+    return int(cache.get(_generation_key(model), 0))
+
+
+def changed(model: str) -> None:
+    """Say that vectors of ``model`` were written: indexes sharing this cache reload at once.
+
+    Processes that share no cache (the local-memory default) notice within
+    VECTOR_INDEX_CHECK_SECONDS, when they compare the table's count and newest row.
+    """
+    key = _generation_key(model)
+    cache.add(key, 0, timeout=None)
+    try:
+        cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=None)
+
+
+def current(model: str, dim: int) -> VectorIndex:
+    """This process's index of ``model``, rebuilt when the stored vectors have changed."""
+    with _lock:
+        found = _cached.get(model)
+        now = time.monotonic()
+        seen = generation(model)
+        if (
+            found is not None
+            and found[2] == seen
+            and now - found[1] < settings.VECTOR_INDEX_CHECK_SECONDS
+        ):
+            return found[0]
+        state = snapshot(model)
+        if found is not None and found[0].snapshot == state:
+            _cached[model] = (found[0], now, seen)
+            return found[0]
+        saved = load_saved(model)
+        if saved is not None and saved.snapshot == state:
+            index = saved
+        elif saved is not None and saved.ivf is not None:
+            index = _merge_newer(saved, model, dim)
+        else:
+            index = read_index(model, dim)
+        _cached[model] = (index, now, seen)
+        return index
+
+
+def forget() -> None:
+    """Drop every cached index (tests, and after `embed` in the same process)."""
+    with _lock:
+        _cached.clear()
