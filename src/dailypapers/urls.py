@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("dailypapers.accounts.urls")),
     path("search/", include("dailypapers.search.urls")),
+    path("digests/", include("dailypapers.digests.urls")),
     path("", include("dailypapers.api.urls")),
     path("", include("dailypapers.feed.urls_community")),
     path("", include("dailypapers.feed.urls")),

@@ -74,11 +74,23 @@ def _enqueue_trending() -> object:
     return refresh_trending.enqueue()
 
 
+def _every_digest_check(now: datetime) -> datetime:
+    return now + timedelta(minutes=settings.DIGEST_CHECK_MINUTES)
+
+
+def _enqueue_digest_check() -> object:
+    from dailypapers.digests.tasks import check_digests
+
+    return check_digests.enqueue()
+
+
 def jobs() -> list[Job]:
     return [
         Job("ingest-rss-listings", _daily_at_ingest_time, _enqueue_listings),
         Job("harvest-oai", _daily_at_ingest_time, _enqueue_harvests),
         Job("refresh-trending", _every_few_minutes, _enqueue_trending),
+        # Starts a digest run when subscribers are due, and resumes unfinished ones.
+        Job("check-digests", _every_digest_check, _enqueue_digest_check),
     ]
 
 

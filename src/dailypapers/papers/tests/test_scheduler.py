@@ -52,12 +52,13 @@ def test_due_jobs_enqueue_ingest_tasks_on_the_task_queue(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     scheduling.run_due(NOW)
     started = scheduling.run_due(NOW + timedelta(days=1))
-    assert started == ["ingest-rss-listings", "harvest-oai", "refresh-trending"]
+    assert started == ["ingest-rss-listings", "harvest-oai", "refresh-trending", "check-digests"]
     queued = sorted(
         (r.task_path.rsplit(".", 1)[-1], str(r.args_kwargs["args"]))
         for r in DBTaskResult.objects.all()
     )
     assert queued == [
+        ("check_digests", "[]"),
         ("harvest_set", "['cs']"),
         ("harvest_set", "['physics:astro-ph']"),
         ("ingest_listings", "[['cs.AI', 'astro-ph.GA']]"),
@@ -67,6 +68,7 @@ def test_due_jobs_enqueue_ingest_tasks_on_the_task_queue(settings):
 
 def test_trending_is_refreshed_every_few_minutes(settings):
     settings.TRENDING_REFRESH_MINUTES = 10
+    settings.DIGEST_CHECK_MINUTES = 60
     scheduling.run_due(NOW)
     assert scheduling.run_due(NOW + timedelta(minutes=5)) == []
     assert scheduling.run_due(NOW + timedelta(minutes=11)) == ["refresh-trending"]
@@ -83,7 +85,7 @@ def test_oai_sets_are_derived_from_categories():
 
 def test_scheduler_command_without_loop_runs_once_and_returns(capsys):
     call_command("scheduler")
-    assert ScheduledJob.objects.count() == 3
+    assert ScheduledJob.objects.count() == len(scheduling.jobs())
 
 
 def test_a_bad_ingest_time_is_reported_clearly(settings):

@@ -1,0 +1,116 @@
+"""Subscribe and preferences forms. Categories are typed as text ("cs.LG cs.CL")."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from dailypapers.digests.models import Subscriber
+from dailypapers.digests.schedule import time_zone_choices, valid_time_zone
+
+CATEGORY = re.compile(r"^[a-z-]+(\.[A-Za-z-]+)?$")
+MAX_CATEGORIES = 20
+MAX_TOP_N = 50
+WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"),
+            (5, "Saturday"), (6, "Sunday")]  # fmt: skip
+
+
+def topic_choices() -> list[tuple[int, str]]:
+    """Topics the feed app offers, when it has them (none until its Topic model exists)."""
+    try:
+        from dailypapers.feed.models import Topic  # type: ignore[attr-defined]
+    except ImportError:
+        return []
+    try:
+        return [(t.pk, t.name) for t in Topic.objects.order_by("name")[:200]]
+    except Exception:  # the table is not migrated yet
+        return []
+
+
+def clean_categories(text: str) -> list[str]:
+    names = [part for part in re.split(r"[\s,]+", text.strip()) if part]
+    if len(names) > MAX_CATEGORIES:
+        raise ValidationError(f"Choose at most {MAX_CATEGORIES} categories.")
+    bad = [name for name in names if not CATEGORY.match(name)]
+    if bad:
+        raise ValidationError(
+            f"Not an arXiv category: {', '.join(bad[:3])}. Categories look like cs.LG or hep-th."
+        )
+    return list(dict.fromkeys(names))
+
+
+class _ChoicesMixin(forms.Form):
+    content = forms.ChoiceField(choices=Subscriber.Content.choices, initial="trending")
+    categories = forms.CharField(
+        required=False,
+        max_length=400,
+        help_text="arXiv categories, e.g. cs.LG cs.CL (empty: all).",
+    )
+    topics = forms.TypedMultipleChoiceField(
+        required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    top_n = forms.IntegerField(
+        min_value=1, max_value=MAX_TOP_N, initial=10, label="Papers per email"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].choices = topic_choices()
+        if not self.fields["topics"].choices:
+            del self.fields["topics"]
+
+    def clean_categories(self) -> list[str]:
+        return clean_categories(self.cleaned_data.get("categories", ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("content") == Subscriber.Content.TOPICS and not (
+            data.get("categories") or data.get("topics")
+        ):
+            self.add_error("categories", "Choose at least one topic or category.")
+        return data
+
+
+class SubscribeForm(_ChoicesMixin):
+    email = forms.EmailField(max_length=254)
+    frequency = forms.ChoiceField(choices=Subscriber.Frequency.choices, initial="daily")
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class PreferencesForm(_ChoicesMixin):
+    frequency = forms.ChoiceField(choices=Subscriber.Frequency.choices)
+    send_hour = forms.TypedChoiceField(
+        choices=[(h, f"{h:02d}:00") for h in range(24)], coerce=int, label="Send at"
+    )
+    time_zone = forms.ChoiceField(label="Time zone")
+    weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int, label="Day (weekly)")
+    paused = forms.BooleanField(required=False, label="Pause (send nothing until unticked)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(z, z) for z in time_zone_choices()]
+
+    def clean_time_zone(self) -> str:
+        zone = self.cleaned_data["time_zone"]
+        if not valid_time_zone(zone):
+            raise ValidationError("Choose a time zone from the list.")
+        return zone
+
+    @classmethod
+    def initial_for(cls, subscriber: Subscriber) -> dict[str, Any]:
+        return {
+            "frequency": subscriber.frequency,
+            "send_hour": subscriber.send_hour,
+            "time_zone": subscriber.time_zone,
+            "weekday": subscriber.weekday,
+            "content": subscriber.content,
+            "categories": " ".join(subscriber.categories),
+            "topics": subscriber.topic_ids,
+            "top_n": subscriber.top_n,
+            "paused": subscriber.paused,
+        }

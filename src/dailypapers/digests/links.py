@@ -1,0 +1,94 @@
+"""Signed links: confirm a subscription (expiring), and manage or leave it (lasting).
+
+A confirmation link carries the subscriber id, a digest of the address and a timestamp,
+and stops working after DIGEST_CONFIRM_DAYS. The links in every digest (preferences,
+unsubscribe, view in browser) must keep working as long as the mail sits in an inbox, so
+they do not expire; they carry the subscriber's ``link_key`` instead, which changes when
+the subscriber leaves, retiring every old link at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+from dailypapers.digests.models import DigestRun, Subscriber
+
+CONFIRM_SALT = "dailypapers.digests.confirm"
+MANAGE_SALT = "dailypapers.digests.manage"
+
+
+class InvalidLink(Exception):
+    """Mangled, forged, or for a subscription that no longer matches."""
+
+
+class ExpiredLink(InvalidLink):
+    """Genuine but older than DIGEST_CONFIRM_DAYS."""
+
+
+def _address_digest(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def confirm_token(subscriber: Subscriber) -> str:
+    payload = {"s": subscriber.pk, "e": _address_digest(subscriber.email)}
+    return signing.TimestampSigner(salt=CONFIRM_SALT).sign_object(payload)
+
+
+def subscriber_for_confirm_token(token: str) -> Subscriber:
+    try:
+        payload = signing.TimestampSigner(salt=CONFIRM_SALT).unsign_object(
+            token, max_age=timedelta(days=settings.DIGEST_CONFIRM_DAYS)
+        )
+    except signing.SignatureExpired:
+        raise ExpiredLink from None
+    except signing.BadSignature:
+        raise InvalidLink from None
+    if not isinstance(payload, dict):
+        raise InvalidLink
+    subscriber = Subscriber.objects.filter(pk=payload.get("s")).first()
+    if subscriber is None or payload.get("e") != _address_digest(subscriber.email):
+        raise InvalidLink
+    return subscriber
+
+
+def manage_token(subscriber_id: int, link_key: str) -> str:
+    # Plain Signer (no timestamp): a digest's links must work for as long as it is kept.
+    return signing.Signer(salt=MANAGE_SALT).sign(f"{subscriber_id}.{link_key}")
+
+
+def subscriber_for_manage_token(token: str) -> Subscriber:
+    try:
+        value = signing.Signer(salt=MANAGE_SALT).unsign(token)
+    except signing.BadSignature:
+        raise InvalidLink from None
+    subscriber_id, _, link_key = value.partition(".")
+    subscriber = Subscriber.objects.filter(pk=int(subscriber_id), link_key=link_key).first()
+    if subscriber is None:
+        raise InvalidLink
+    return subscriber
+
+
+def confirm_url(subscriber: Subscriber) -> str:
+    return absolute(reverse("digests:confirm", args=[confirm_token(subscriber)]))
+
+
+def preferences_url(subscriber_id: int, link_key: str) -> str:
+    return absolute(reverse("digests:preferences", args=[manage_token(subscriber_id, link_key)]))
+
+
+def unsubscribe_url(subscriber_id: int, link_key: str) -> str:
+    return absolute(reverse("digests:unsubscribe", args=[manage_token(subscriber_id, link_key)]))
+
+
+def view_url(run: DigestRun, subscriber_id: int, link_key: str) -> str:
+    token = manage_token(subscriber_id, link_key)
+    return absolute(reverse("digests:view", args=[run.pk, token]))

@@ -1,0 +1,176 @@
+"""Digest runs: start one when subscribers are due, fan it out, resume it until done.
+
+``check`` is idempotent and cheap when there is nothing to do; the scheduler enqueues it
+every DIGEST_CHECK_MINUTES. It
+
+1. creates the run of the current UTC hour when any subscriber is due, and turns every due
+   subscriber into a pending delivery of it, moving their next due time forward in the
+   same transaction: nobody due is skipped, nobody gets two deliveries for one due time,
+   and a planner killed half-way is continued by the next check;
+2. enqueues the deliveries in chunks (ids only) for the workers, after commit;
+3. resumes unfinished runs: deliveries whose worker died while sending go back to pending
+   after DIGEST_LEASE_SECONDS (that one message may repeat), pending ones that waited for
+   a retry or whose task was lost are enqueued again;
+4. closes runs with nothing left to send.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from dailypapers.digests.models import Delivery, DigestRun, Subscriber
+from dailypapers.digests.schedule import hour_slot, next_due
+from dailypapers.papers.models import Paper
+
+logger = logging.getLogger(__name__)
+State = Delivery.State
+PLAN_BATCH = 2000
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def enqueue_chunks(run_id: int, delivery_ids: list[int]) -> int:
+    """Hand the deliveries to the workers, DIGEST_CHUNK_SIZE at a time, once committed."""
+    from dailypapers.digests.tasks import send_digest_chunk
+
+    chunks = list(_chunks(delivery_ids, max(1, settings.DIGEST_CHUNK_SIZE)))
+
+    def enqueue() -> None:
+        for chunk in chunks:
+            send_digest_chunk.enqueue(run_id, chunk)
+
+    transaction.on_commit(enqueue)
+    return len(chunks)
+
+
+def latest_announcement_day():
+    return Paper.objects.aggregate(day=Max("announced_on"))["day"]
+
+
+def due_subscribers(now: datetime):
+    return Subscriber.objects.filter(next_due_at__lte=now)
+
+
+def start_due_run(now: datetime) -> DigestRun | None:
+    if not due_subscribers(now).exists():
+        return None
+    run, created = DigestRun.objects.get_or_create(
+        slot=hour_slot(now), defaults={"latest_day": latest_announcement_day()}
+    )
+    if created:
+        logger.info("digest run %s started", run)
+    plan(run, now)
+    return run
+
+
+def plan(run: DigestRun, now: datetime, *, fan_out: bool = True) -> list[int]:
+    """Turn every subscriber due at ``now`` into a pending delivery of ``run``."""
+    planned: list[int] = []
+    while True:
+        with transaction.atomic():
+            rows = list(
+                due_subscribers(now)
+                .order_by("next_due_at", "pk")
+                .values("pk", "frequency", "send_hour", "time_zone", "weekday")[:PLAN_BATCH]
+            )
+            if not rows:
+                break
+            ids = [row["pk"] for row in rows]
+            Delivery.objects.bulk_create(
+                [
+                    Delivery(run=run, subscriber_id=pk, next_attempt_at=now, enqueued_at=now)
+                    for pk in ids
+                ],
+                ignore_conflicts=True,
+            )
+            # Subscribers with the same schedule share a next due time: one UPDATE each.
+            groups: dict[tuple, list[int]] = defaultdict(list)
+            for row in rows:
+                key = (row["frequency"], row["send_hour"], row["time_zone"], row["weekday"])
+                groups[key].append(row["pk"])
+            for (frequency, hour, zone, weekday), members in groups.items():
+                upcoming = next_due(
+                    now, frequency=frequency, send_hour=hour, time_zone=zone, weekday=weekday
+                )
+                Subscriber.objects.filter(pk__in=members).update(next_due_at=upcoming)
+            delivery_ids = list(
+                Delivery.objects.filter(
+                    run=run, subscriber_id__in=ids, state=State.PENDING
+                ).values_list("pk", flat=True)
+            )
+            if fan_out:
+                enqueue_chunks(run.pk, delivery_ids)
+            planned.extend(delivery_ids)
+    with transaction.atomic():
+        DigestRun.objects.filter(pk=run.pk).update(
+            planned=Delivery.objects.filter(run=run).count(), planning_done=True
+        )
+    return planned
+
+
+def resume(run: DigestRun, now: datetime) -> int:
+    """Re-enqueue what a lost worker or a temporary failure left behind; returns how many."""
+    lease = timedelta(seconds=settings.DIGEST_LEASE_SECONDS)
+    lost = Delivery.objects.filter(run=run, state=State.SENDING, claimed_at__lt=now - lease).update(
+        state=State.PENDING,
+        claim="",
+        next_attempt_at=now,
+        enqueued_at=None,
+        error="the worker stopped while sending; sent again (it may repeat once)",
+    )
+    if lost:
+        logger.warning("%s: %s deliveries taken back from lost workers", run, lost)
+    requeue_before = now - timedelta(seconds=settings.DIGEST_REQUEUE_SECONDS)
+    with transaction.atomic():
+        waiting = Delivery.objects.filter(
+            run=run, state=State.PENDING, next_attempt_at__lte=now
+        ).filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=requeue_before))
+        ids = list(waiting.values_list("pk", flat=True))
+        if ids:
+            Delivery.objects.filter(pk__in=ids).update(enqueued_at=now)
+            enqueue_chunks(run.pk, ids)
+    return len(ids)
+
+
+def finish_if_done(run: DigestRun, now: datetime) -> bool:
+    if not (run.planning_done or run.slot < hour_slot(now)):
+        return False
+    if Delivery.objects.filter(run=run, state__in=[State.PENDING, State.SENDING]).exists():
+        return False
+    DigestRun.objects.filter(pk=run.pk, finished_at__isnull=True).update(finished_at=now)
+    logger.info("%s finished: %s", run, summary(run))
+    return True
+
+
+def summary(run: DigestRun) -> dict[str, int]:
+    counts = dict(
+        Delivery.objects.filter(run=run).values_list("state").annotate(n=Count("pk")).order_by()
+    )
+    return {state: counts.get(state, 0) for state in State.values}
+
+
+def check(now: datetime | None = None) -> dict[str, int]:
+    """Start, resume and close runs; the scheduler's digest job."""
+    now = now or timezone.now()
+    started = start_due_run(now)
+    requeued = 0
+    finished = 0
+    for run in DigestRun.objects.filter(finished_at__isnull=True).order_by("slot"):
+        requeued += resume(run, now)
+        finished += finish_if_done(run, now)
+    return {
+        "run": started.pk if started else 0,
+        "requeued": requeued,
+        "finished": finished,
+    }

@@ -1,0 +1,236 @@
+"""Which papers each subscriber gets: new since their last digest, never sent before, ranked.
+
+A run's candidate papers (the last few announcement days) are loaded once per worker
+process and shared by every subscriber; ranking a subscriber is then a walk down a ranked
+list, skipping what they were already sent. Topics and personal scores come from the feed
+app when it provides them; without them both fall back to trending in the subscriber's
+categories, so a digest is always sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dailypapers.digests.models import DigestRun, Subscriber
+from dailypapers.papers.models import Paper
+
+logger = logging.getLogger(__name__)
+
+# However long a subscriber was away, a digest reaches back at most this far.
+MAX_LOOKBACK_DAYS = 7
+ABSTRACT_CHARS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    id: int
+    arxiv_id: str
+    title: str
+    authors: tuple[str, ...]
+    abstract: str
+    upvotes: int
+    trending_score: float
+    categories: frozenset[str]
+    day: date
+    code_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriberChoice:
+    """The fields of a subscriber that selection and rendering need (loaded in bulk)."""
+
+    id: int
+    email: str
+    link_key: str
+    content: str
+    frequency: str
+    categories: tuple[str, ...]
+    topic_ids: tuple[int, ...]
+    top_n: int
+    user_id: int | None
+    covered_until: date | None
+
+    FIELDS = (
+        "id", "email", "link_key", "content", "frequency", "categories", "topic_ids",
+        "top_n", "user_id", "covered_until",
+    )  # fmt: skip
+
+    @classmethod
+    def from_row(cls, row: dict) -> SubscriberChoice:
+        return cls(
+            id=row["id"],
+            email=row["email"],
+            link_key=row["link_key"],
+            content=row["content"],
+            frequency=row["frequency"],
+            categories=tuple(row["categories"] or ()),
+            topic_ids=tuple(int(t) for t in row["topic_ids"] or ()),
+            top_n=max(1, int(row["top_n"] or 10)),
+            user_id=row["user_id"],
+            covered_until=row["covered_until"],
+        )
+
+
+def _short(text: str, limit: int = ABSTRACT_CHARS) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.") + "…"
+
+
+class RunPapers:
+    """The candidate papers of one run, ranked by trending, with per-topic lists cached."""
+
+    def __init__(self, run: DigestRun) -> None:
+        self.latest_day = run.latest_day
+        self.ranked: list[Candidate] = []
+        self.by_id: dict[int, Candidate] = {}
+        self._topic_lists: dict[tuple[int, date], list[int]] = {}
+        if self.latest_day is None:
+            return
+        self.oldest_day = self.latest_day - timedelta(days=MAX_LOOKBACK_DAYS - 1)
+        rows = (
+            Paper.objects.filter(
+                announced_on__gte=self.oldest_day, announced_on__lte=self.latest_day
+            )
+            .order_by("-trending_score", "-upvote_count", "-id")
+            .values_list(
+                "id",
+                "arxiv_id",
+                "title",
+                "author_names",
+                "abstract",
+                "upvote_count",
+                "trending_score",
+                "categories",
+                "announced_on",
+                "code_links",
+            )  # fmt: skip
+        )
+        for pid, arxiv_id, title, authors, abstract, votes, score, cats, day, code in rows:
+            candidate = Candidate(
+                id=pid,
+                arxiv_id=arxiv_id,
+                title=" ".join(title.split()),
+                authors=tuple(authors or ()),
+                abstract=_short(abstract),
+                upvotes=votes,
+                trending_score=score,
+                categories=frozenset(cats.split()),
+                day=day,
+                code_url=code[0] if code else "",
+            )
+            self.ranked.append(candidate)
+            self.by_id[pid] = candidate
+
+    def window_start(self, subscriber: SubscriberChoice) -> date | None:
+        """First announcement day this subscriber's next digest covers; None: nothing new."""
+        if self.latest_day is None:
+            return None
+        if subscriber.covered_until is not None:
+            start = subscriber.covered_until + timedelta(days=1)
+        elif subscriber.frequency == "weekly":
+            start = self.latest_day - timedelta(days=6)
+        else:
+            start = self.latest_day
+        start = max(start, self.oldest_day)
+        return start if start <= self.latest_day else None
+
+    def topic_list(self, topic_id: int, start: date, limit: int) -> list[int]:
+        key = (topic_id, start)
+        if key not in self._topic_lists:
+            finder = topic_finder()
+            ids: list[int] = []
+            if finder is not None:
+                try:
+                    ids = list(finder(topic_id, start, limit))
+                except Exception:  # a broken or deleted topic must not stop a whole chunk
+                    logger.exception("topic %s could not be ranked", topic_id)
+            self._topic_lists[key] = ids
+        return self._topic_lists[key]
+
+
+def topic_finder() -> Callable[[int, date, int], list[int]] | None:
+    try:
+        from dailypapers.feed.topics import topic_paper_ids
+    except ImportError:
+        return None
+    return topic_paper_ids
+
+
+def personal_recommender() -> Callable[..., Sequence] | None:
+    try:
+        from dailypapers.feed.recommend import recommend_for_user
+    except ImportError:
+        return None
+    return recommend_for_user
+
+
+def _take(
+    ids: Iterable[int], papers: RunPapers, start: date, sent: set[int], n: int, picked: list[int]
+) -> None:
+    for paper_id in ids:
+        if len(picked) >= n:
+            return
+        candidate = papers.by_id.get(paper_id)
+        if candidate is None or candidate.day < start or paper_id in sent or paper_id in picked:
+            continue
+        picked.append(paper_id)
+
+
+def _trending(
+    papers: RunPapers, start: date, sent: set[int], n: int, categories: tuple[str, ...]
+) -> list[int]:
+    wanted = frozenset(categories)
+    picked: list[int] = []
+    for candidate in papers.ranked:
+        if candidate.day < start or candidate.id in sent:
+            continue
+        if wanted and not (candidate.categories & wanted):
+            continue
+        picked.append(candidate.id)
+        if len(picked) >= n:
+            break
+    return picked
+
+
+def choose(subscriber: SubscriberChoice, papers: RunPapers, sent: set[int]) -> list[int]:
+    """The ids of the papers for this subscriber's digest, best first; [] means no email."""
+    start = papers.window_start(subscriber)
+    if start is None:
+        return []
+    n = subscriber.top_n
+    if subscriber.content == Subscriber.Content.TOPICS:
+        picked: list[int] = []
+        lists = [papers.topic_list(t, start, n + len(sent) + 50) for t in subscriber.topic_ids]
+        # Round robin over the topics, so every chosen topic gets its best papers in.
+        for rank in range(max((len(ids) for ids in lists), default=0)):
+            _take((ids[rank] for ids in lists if rank < len(ids)), papers, start, sent, n, picked)
+            if len(picked) >= n:
+                return picked
+        if subscriber.categories and len(picked) < n:
+            extra = _trending(
+                papers, start, sent | set(picked), n - len(picked), subscriber.categories
+            )
+            picked.extend(extra)
+        return picked
+    if subscriber.content == Subscriber.Content.PERSONAL and subscriber.user_id is not None:
+        recommend = personal_recommender()
+        if recommend is not None:
+            window = [c.id for c in papers.ranked if c.day >= start and c.id not in sent]
+            if not window:
+                return []
+            try:
+                recommendations = recommend(subscriber.user_id, candidate_ids=window, limit=n)
+            except Exception:  # fall back to trending rather than send nothing
+                logger.exception("personal scores failed for user %s", subscriber.user_id)
+            else:
+                picked = []
+                _take((r.paper_id for r in recommendations), papers, start, sent, n, picked)
+                if picked:
+                    return picked
+    return _trending(papers, start, sent, n, subscriber.categories)

@@ -1,0 +1,131 @@
+"""One SMTP connection per worker process, reused across digests, and what failures mean.
+
+Opening a connection (and TLS, and AUTH) costs far more than sending one message, so the
+connection stays open between messages and chunks; it is reopened once when the server
+has closed it meanwhile. Failures are sorted into temporary ones (4xx replies, a lost or
+refused connection: retry later) and permanent ones (5xx: the address is not deliverable).
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+import time
+
+from django.conf import settings
+
+
+class TemporaryFailure(Exception):
+    """Try again later: the server said 4xx, or could not be reached."""
+
+
+class PermanentFailure(Exception):
+    """The server refused this message or address for good (5xx)."""
+
+
+def _code_of(exc: smtplib.SMTPException) -> int:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return max(codes) if codes else 0
+    return int(getattr(exc, "smtp_code", 0) or 0)
+
+
+class Mailer:
+    """Sends raw messages over a kept-open connection, at most ``rate`` a second."""
+
+    def __init__(self) -> None:
+        self._connection: smtplib.SMTP | None = None
+        self._settings_key: tuple | None = None
+        self._last_send = 0.0
+
+    def _key(self) -> tuple:
+        return (
+            settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_SSL,
+            settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD,
+        )  # fmt: skip
+
+    def _open(self) -> smtplib.SMTP:
+        key = self._key()
+        if self._connection is not None and self._settings_key == key:
+            return self._connection
+        self.close()
+        host, port, use_ssl, use_tls, user, password = key
+        timeout = settings.EMAIL_TIMEOUT
+        try:
+            if use_ssl:
+                connection: smtplib.SMTP = smtplib.SMTP_SSL(
+                    host, port, timeout=timeout, context=ssl.create_default_context()
+                )
+            else:
+                connection = smtplib.SMTP(host, port, timeout=timeout)
+                if use_tls:
+                    connection.starttls(context=ssl.create_default_context())
+            if user:
+                connection.login(user, password)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise TemporaryFailure(f"cannot connect to {host}:{port}: {exc}") from exc
+        self._connection, self._settings_key = connection, key
+        return connection
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.quit()
+            except (OSError, smtplib.SMTPException):
+                self._connection.close()
+            self._connection = None
+
+    def _pace(self) -> None:
+        rate = settings.DIGEST_SEND_RATE
+        if rate > 0:
+            wait = self._last_send + 1.0 / rate - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+        self._last_send = time.monotonic()
+
+    def send(self, sender: str, recipient: str, message: bytes) -> None:
+        """Send one message; raises TemporaryFailure or PermanentFailure."""
+        self._pace()
+        for attempt in (1, 2):
+            connection = self._open()
+            try:
+                connection.sendmail(sender, [recipient], message)
+                return
+            except smtplib.SMTPServerDisconnected as exc:
+                # A kept connection the server closed while idle: reopen once and retry.
+                self._connection = None
+                if attempt == 2:
+                    raise TemporaryFailure(f"connection lost: {exc}") from exc
+            except smtplib.SMTPException as exc:
+                code = _code_of(exc)
+                self._reset(connection)
+                if 500 <= code < 600:
+                    raise PermanentFailure(f"{code} {exc}") from exc
+                raise TemporaryFailure(f"{code or 'SMTP'} {exc}") from exc
+            except OSError as exc:
+                self.close_quietly()
+                raise TemporaryFailure(f"connection error: {exc}") from exc
+
+    def _reset(self, connection: smtplib.SMTP) -> None:
+        try:
+            connection.rset()
+        except (OSError, smtplib.SMTPException):
+            self.close_quietly()
+
+    def close_quietly(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            finally:
+                self._connection = None
+
+
+_mailer: Mailer | None = None
+
+
+def mailer() -> Mailer:
+    """This process's mailer (workers handle chunk after chunk with one connection)."""
+    global _mailer
+    if _mailer is None:
+        _mailer = Mailer()
+    return _mailer
