@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from dailypapers.accounts.models import User
 from dailypapers.api.auth import MEMBER
@@ -84,7 +84,7 @@ def _vote_answer(paper: Paper, upvoted: bool, changed: bool) -> dict[str, Any]:
     response={201: SubmissionResultOut, **FAILURES, 409: ErrorOut, 502: ErrorOut},
     url_name="v1_submit",
 )
-def submit(request: HttpRequest, body: SubmitIn) -> tuple[int, dict[str, Any]]:
+def submit(request: HttpRequest, body: SubmitIn) -> Status:
     """Put a paper on today's feed in your name, fetching it from arXiv when it is new here.
     409 when someone submitted it already; 429 past the daily limit; 502 when arXiv fails."""
     member = _verified(request)
@@ -97,11 +97,8 @@ def submit(request: HttpRequest, body: SubmitIn) -> tuple[int, dict[str, Any]]:
         code = {409: "already_submitted", 429: "rate_limited", 404: "paper_not_found"}
         raise ApiError(error.status, code.get(error.status, "submit_failed"), str(error)) from None
     paper = api_columns(Paper.objects.filter(pk=outcome.submission.paper_id)).get()
-    return 201, {
-        "paper": paper,
-        "feed_day": outcome.submission.feed_day,
-        "fetched": outcome.fetched,
-    }
+    answer = {"paper": paper, "feed_day": outcome.submission.feed_day, "fetched": outcome.fetched}
+    return Status(201, answer)
 
 
 @router.post(
@@ -134,14 +131,14 @@ def my_collections(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.post("/me/collections", response={201: MyCollectionOut, **FAILURES})
-def new_collection(request: HttpRequest, body: CollectionIn) -> tuple[int, Collection]:
+def new_collection(request: HttpRequest, body: CollectionIn) -> Status:
     """Create a collection (private unless ``is_public``); its slug comes from the name."""
     name = " ".join(body.name.split())
     if not name:
         raise bad_parameter("name: give the collection a name.")
     created = create_collection(_member(request), name, body.description.strip(), body.is_public)
     created.paper_count = 0
-    return 201, created
+    return Status(201, created)
 
 
 @router.post(
@@ -149,15 +146,13 @@ def new_collection(request: HttpRequest, body: CollectionIn) -> tuple[int, Colle
     response={200: CollectionItemOut, 201: CollectionItemOut, **FAILURES},
     url_name="v1_collection_add",
 )
-def save_paper(
-    request: HttpRequest, slug: str, body: CollectionItemIn
-) -> tuple[int, dict[str, Any]]:
+def save_paper(request: HttpRequest, slug: str, body: CollectionItemIn) -> Status:
     """Save a paper to one of your collections: 201 when added, 200 when already there."""
     target = _collection(_member(request), slug)
     paper = _paper(body.arxiv_id)
     added = add_paper(target, paper)
     answer = {"collection": target.slug, "arxiv_id": paper.arxiv_id, "added": added}
-    return (201 if added else 200), answer
+    return Status(201 if added else 200, answer)
 
 
 @router.delete(
