@@ -24,6 +24,7 @@ __all__ = ["BibtexEntry", "parse_bibtex", "read_bibtex_references"]
 
 MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 MONTHS = {name: name.capitalize() for name in MONTH_NAMES}
+_WRAPPING_COMMAND = re.compile(r"\\[a-zA-Z]+\s*(?=\{)")  # \emph{…}, \textbf{…}
 _NAME = re.compile(r"[^\s\"#%'(),={}]+")
 # Fields where exports put an arXiv id or link, in the order they are trusted.
 ARXIV_FIELDS = ("eprint", "arxivid", "arxiv", "url", "doi", "journal", "note", "howpublished")
@@ -185,6 +186,8 @@ def parse_bibtex(text: str) -> list[BibtexEntry]:
 
 
 def _plain(value: str) -> str:
+    """A value to show and search by: no braces, no commands that wrap an argument."""
+    value = _WRAPPING_COMMAND.sub("", value)
     return " ".join(value.replace("{", "").replace("}", "").split())
 
 

@@ -1,0 +1,117 @@
+"""Importing a BibTeX or CSL JSON library: matched by arXiv id, DOI, then title; a report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from dailypapers.api.library_import import BY_ARXIV_ID, BY_DOI, BY_TITLE, import_library
+from dailypapers.api.tests.helpers import member, store
+from dailypapers.feed.models import Collection, CollectionItem
+from dailypapers.lib.references import ImportFileError
+
+pytestmark = pytest.mark.django_db
+FIXTURES = Path(__file__).parents[2] / "lib" / "tests" / "fixtures" / "library"
+
+
+@pytest.fixture
+def stored():
+    store("2501.00001", title="Sparse attention for long documents")
+    store("2501.00002", title="Dense retrieval, revisited", doi="10.1000/dense.42")
+    store("2501.00003", title="Graph Networks that Count Öbjects")
+    store("2501.00004", title="Unrelated work on proteins")
+
+
+def matched(report) -> dict[str, tuple[str, str]]:
+    return {o.reference.label: (o.paper.arxiv_id, o.matched_by) for o in report.matched}
+
+
+def test_a_bibtex_library_is_matched_by_id_then_doi_then_title(stored):
+    ada = member()
+    report = import_library(ada, (FIXTURES / "zotero.bib").read_bytes(), "library.bib")
+
+    assert report.file_format == "BibTeX"
+    assert matched(report) == {
+        "lovelace2025sparse": ("2501.00001", BY_ARXIV_ID),
+        "hopper2024dense": ("2501.00002", BY_DOI),
+        "turing2023graphs": ("2501.00003", BY_TITLE),
+    }
+    reasons = {o.reference.label: o.reason for o in report.unmatched}
+    assert reasons["scholar2017"] == "arXiv 1706.03762 is not stored here"
+    assert reasons["nothing"] == "no stored paper with this title"
+    collection = Collection.objects.get(owner=ada)
+    assert collection.name == "Imported library" and not collection.is_public
+    assert set(collection.papers.values_list("arxiv_id", flat=True)) == {
+        "2501.00001", "2501.00002", "2501.00003",
+    }  # fmt: skip
+    assert report.added == 3 and report.already_there == 0
+
+
+def test_a_zotero_csl_json_library_matches_the_same_papers(stored):
+    report = import_library(member(), (FIXTURES / "zotero-csl.json").read_bytes(), "x.json")
+    assert report.file_format == "CSL JSON"
+    assert sorted(arxiv for arxiv, _how in matched(report).values()) == [
+        "2501.00001", "2501.00002", "2501.00003",
+    ]  # fmt: skip
+    assert len(report.unmatched) == 2
+
+
+def test_importing_twice_adds_nothing_the_second_time(stored):
+    ada = member()
+    data = (FIXTURES / "zotero.bib").read_bytes()
+    import_library(ada, data, "library.bib")
+    again = import_library(ada, data, "library.bib")
+    assert (again.added, again.already_there) == (0, 3)
+    assert CollectionItem.objects.count() == 3 and Collection.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"@article{k,\n  title = {Never {closed\n}", "BibTeX line 2"),
+        (b'[{"title": "x"},', "not valid JSON"),
+        (b"\xff\xfe\x00b\x00i\x00b", "not UTF-8"),
+        (b"%PDF-1.7 this is no library", "No BibTeX entries"),
+    ],
+)
+def test_a_malformed_file_is_refused_and_changes_nothing(stored, data, message):
+    ada = member()
+    with pytest.raises(ImportFileError, match=message):
+        import_library(ada, data, "upload")
+    assert not Collection.objects.exists() and not CollectionItem.objects.exists()
+
+
+def test_the_import_page_shows_a_report_of_what_matched_and_what_did_not(client, stored):
+    ada = member()
+    client.force_login(ada)
+    upload = SimpleUploadedFile("library.bib", (FIXTURES / "zotero.bib").read_bytes())
+
+    response = client.post("/library/import/", {"library": upload, "collection": "From Zotero"})
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "3 matched a paper here, 3 did not" in text
+    assert "arXiv 1706.03762 is not stored here" in text and "hopper2024dense" in text
+    assert Collection.objects.get(owner=ada).name == "From Zotero"
+
+
+def test_the_import_page_says_why_a_file_was_refused_and_saves_nothing(client, stored):
+    client.force_login(member())
+    upload = SimpleUploadedFile("broken.json", b'{"items": 3}')
+
+    response = client.post("/library/import/", {"library": upload, "collection": "X"})
+
+    assert response.status_code == 400
+    assert "Nothing was imported" in response.content.decode()
+    assert "must be an array" in response.content.decode()
+    assert not Collection.objects.exists()
+
+
+def test_the_import_page_needs_a_file_and_a_member(client):
+    assert "/accounts/login/" in client.get("/library/import/")["Location"]
+    client.force_login(member())
+    assert client.get("/library/import/").status_code == 200
+    response = client.post("/library/import/", {"collection": "X"})
+    assert response.status_code == 400 and "Choose the file" in response.content.decode()
