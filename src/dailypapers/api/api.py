@@ -47,6 +47,7 @@ api.add_decorator(identify_and_limit, mode="view")
 # The routers under /papers/{id}/… come before v1's /papers/{id}, whose id takes slashes.
 api.add_router("/v1", v1_search.router)
 api.add_router("/v1", v1_member.router)
+api.add_router("/v1", "dailypapers.api.v1_discovery.router")
 api.add_router("/v1", v1.router)
 api.add_router("", hf.router)
 

@@ -3,7 +3,8 @@
 - api/…  the NinjaAPI (namespace "api"); docs at /api/docs, an index at /api/, and a JSON 404
   for any other api/ address
 - feeds/<daily|trending>/<rss|atom>, feeds/categories/<cat>/…, feeds/authors/<id>/…,
-  feeds/collections/<user_id>/<slug>/… (namespace "feeds")
+  feeds/collections/<user_id>/<slug>/…, feeds/topics/<slug>/…, feeds/search/…?q=…,
+  feeds/for-you/<secret>/… (namespace "feeds")
 - feeds/opml: a signed-in member's feeds as OPML
 - papers/<arxiv id>/bibtex, collections/<user_id>/<slug>/bibtex, search/bibtex?q=…
   (namespace "exports")
@@ -12,7 +13,7 @@
 
 from django.urls import include, path, re_path
 
-from dailypapers.api import exports, feeds, import_views, opml
+from dailypapers.api import exports, feeds, feeds_discovery, import_views, opml
 from dailypapers.api.api import api_index, api_urls
 from dailypapers.api.errors import api_not_found
 from dailypapers.feed.community.common import ARXIV_ID_PATTERN
@@ -30,6 +31,9 @@ feed_patterns = [
         feeds.collection,
         name="collection",
     ),
+    re_path(rf"^topics/(?P<slug>[-\w]+)/{FORMAT}$", feeds_discovery.topic, name="topic"),
+    re_path(rf"^search/{FORMAT}$", feeds_discovery.saved_search, name="search"),
+    re_path(rf"^for-you/(?P<token>[-\w]+)/{FORMAT}$", feeds_discovery.for_you, name="for_you"),
 ]
 
 export_patterns = [

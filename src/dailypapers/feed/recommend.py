@@ -24,7 +24,6 @@ from datetime import date, timedelta
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max, Min
 
 from dailypapers.feed import paper_features
 from dailypapers.feed.models import CollectionItem, Topic, Vote
@@ -148,11 +147,13 @@ def _given_candidates(ids: Sequence[int]) -> list[_Candidate]:
 
 def _random_negatives(count: int, exclude: set[int], seed: int) -> list[int]:
     """About ``count`` random paper ids outside ``exclude``, the same ones for one seed."""
-    bounds = Paper.objects.aggregate(low=Min("pk"), high=Max("pk"))
-    if bounds["low"] is None:
+    # Two index look-ups; one aggregate of MIN and MAX would scan the table on SQLite.
+    low = Paper.objects.order_by("pk").values_list("pk", flat=True).first()
+    high = Paper.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if low is None or high is None:
         return []
     rng = np.random.default_rng(seed)
-    draws = rng.integers(bounds["low"], bounds["high"] + 1, size=count * 2)
+    draws = rng.integers(low, high + 1, size=count * 2)
     wanted = [int(pk) for pk in dict.fromkeys(draws.tolist()) if pk not in exclude]
     found = set(Paper.objects.filter(pk__in=wanted).values_list("pk", flat=True))
     return [pk for pk in wanted if pk in found][:count]

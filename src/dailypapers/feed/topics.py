@@ -31,6 +31,7 @@ from dailypapers.search.engine import MAX_PER_PAGE, MAX_RESULTS, search
 # newest: latest announcement first. trending: the trending score, as on /trending/.
 # best: upvotes and trending first, then (for a query) relevance, else newest: for digests.
 SORTS = ("newest", "trending", "best")
+RESERVED_SLUGS = {"new"}  # /topics/new/ is the form
 MAX_CATEGORIES = 10  # each is one search; more would make a topic page slow
 _ORDER_KEYS = {
     "newest": (F("announced_on").desc(nulls_last=True), "-id"),
@@ -90,9 +91,8 @@ def clean_categories(values: Iterable[str]) -> list[str]:
 def unique_slug(name: str) -> str:
     """A free slug for a new topic: "graph-learning", then "graph-learning-2", …"""
     base = slugify(name)[:90] or "topic"
-    taken = set(
-        Topic.objects.filter(slug__startswith=base).values_list("slug", flat=True)
-    )  # fmt: skip
+    taken = set(Topic.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= RESERVED_SLUGS
     if base not in taken:
         return base
     number = 2
@@ -104,11 +104,36 @@ def unique_slug(name: str) -> str:
 # -- papers of a topic ---------------------------------------------------------------------
 
 
-def _category_papers(categories: Sequence[str], since: date | None) -> QuerySet[Paper]:
+def _category_rows(categories: Sequence[str], since: date | None) -> QuerySet[PaperCategory]:
     rows = PaperCategory.objects.filter(category__in=categories, announced_on__isnull=False)
-    if since is not None:
-        rows = rows.filter(announced_on__gte=since)
-    return Paper.objects.filter(pk__in=rows.values("paper_id"))
+    return rows.filter(announced_on__gte=since) if since is not None else rows
+
+
+def _category_slice(
+    categories: Sequence[str], sort: str, offset: int, limit: int, since: date | None
+) -> TopicPapers:
+    """A topic of categories alone, read from PaperCategory and its (category, day) index."""
+    rows = _category_rows(categories, since)
+    if sort == "trending":
+        # Rising now, as on /trending/: ordering a whole category by a score most of its
+        # papers do not have would sort tens of thousands of rows for nothing.
+        papers = Paper.objects.filter(trending_score__gt=0, pk__in=rows.values("paper_id"))
+        ids = list(papers.order_by(*_ORDER_KEYS[sort]).values_list("pk", flat=True)[:MAX_RESULTS])
+        return TopicPapers(ids=ids[offset : offset + limit], total=len(ids))
+    one_row_per_paper = len(categories) == 1
+    total = rows.count() if one_row_per_paper else rows.values("paper_id").distinct().count()
+    if sort == "newest":
+        # A paper listed in several of the categories comes once per category: read enough
+        # rows for the slice to survive dropping the repeats.
+        wanted = (offset + limit) * len(categories)
+        ordered = rows.order_by("-announced_on", "-paper_id").values_list("paper_id", flat=True)
+        ids = list(dict.fromkeys(ordered[:wanted]))
+    else:
+        papers = Paper.objects.filter(pk__in=rows.values("paper_id"))
+        ids = list(
+            papers.order_by(*_ORDER_KEYS[sort]).values_list("pk", flat=True)[: offset + limit]
+        )
+    return TopicPapers(ids=ids[offset : offset + limit], total=total)
 
 
 def _stream(
@@ -167,10 +192,7 @@ def papers_of(
     if not query and not categories:
         return TopicPapers(ids=[], total=0)
     if not query:
-        papers = _category_papers(categories, since)
-        total = papers.count()
-        ids = papers.order_by(*_ORDER_KEYS[sort]).values_list("pk", flat=True)
-        return TopicPapers(ids=list(ids[offset : offset + limit]), total=total)
+        return _category_slice(categories, sort, offset, limit, since)
     needed = min(offset + limit, MAX_RESULTS)
     search_sort = _SEARCH_SORT[sort]
     if len(categories) <= 1:

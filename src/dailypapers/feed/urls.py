@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from dailypapers.feed import views
+from dailypapers.feed.views import for_you, topics
 
 app_name = "feed"
 urlpatterns = [
@@ -23,4 +24,11 @@ urlpatterns = [
     path("categories/<str:category>/", views.category, name="category"),
     path("u/<int:user_id>/", views.profile, name="profile"),
     path("about/", views.about, name="about"),
+    path("topics/", topics.topic_index, name="topics"),
+    path("topics/new/", topics.topic_create, name="topic_create"),
+    path("topics/<slug:slug>/", topics.topic_detail, name="topic"),
+    path("topics/<slug:slug>/follow/", topics.topic_follow, name="topic_follow"),
+    path("topics/<slug:slug>/feature/", topics.topic_feature, name="topic_feature"),
+    path("for-you/", for_you.for_you, name="for_you"),
+    path("for-you/feed-address/", for_you.regenerate_feed, name="for_you_regenerate"),
 ]
