@@ -144,6 +144,7 @@ def resume(run: DigestRun, now: datetime) -> int:
 
 
 def finish_if_done(run: DigestRun, now: datetime) -> bool:
+    run.refresh_from_db(fields=["planning_done"])
     if not (run.planning_done or run.slot < hour_slot(now)):
         return False
     if Delivery.objects.filter(run=run, state__in=[State.PENDING, State.SENDING]).exists():

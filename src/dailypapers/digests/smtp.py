@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+import threading
 import time
 
 from django.conf import settings
@@ -120,12 +121,12 @@ class Mailer:
                 self._connection = None
 
 
-_mailer: Mailer | None = None
+_local = threading.local()
 
 
 def mailer() -> Mailer:
-    """This process's mailer (workers handle chunk after chunk with one connection)."""
-    global _mailer
-    if _mailer is None:
-        _mailer = Mailer()
-    return _mailer
+    """This thread's mailer: a worker handles chunk after chunk with one connection."""
+    current = getattr(_local, "mailer", None)
+    if current is None:
+        current = _local.mailer = Mailer()
+    return current

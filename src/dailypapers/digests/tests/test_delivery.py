@@ -1,0 +1,171 @@
+"""Sending: once per subscriber and run, whatever the workers do; failures retried or recorded."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.utils import timezone
+
+from dailypapers.digests import runs, sending
+from dailypapers.digests.models import Delivery, DigestRun, Subscriber
+from dailypapers.digests.tests.conftest import make_paper, make_subscriber
+from dailypapers.testing.smtp import _free_port
+
+pytestmark = pytest.mark.django_db
+
+
+def plan_run(count: int) -> tuple[DigestRun, list[int]]:
+    make_paper(score=5)
+    make_paper(score=3)
+    for i in range(count):
+        make_subscriber(f"r{i}@example.com")
+    now = timezone.now()
+    run = DigestRun.objects.create(slot=now, latest_day=runs.latest_announcement_day())
+    return run, runs.plan(run, now, fan_out=False)
+
+
+def test_the_same_chunk_sent_twice_sends_each_digest_once(smtp_sink):
+    run, ids = plan_run(5)
+    first = sending.send_chunk(run.pk, ids)
+    second = sending.send_chunk(run.pk, ids)
+    assert (first.sent, second.sent, second.skipped) == (5, 0, 5)
+    smtp_sink.wait_for(5)
+    assert sorted(m["To"] for m in smtp_sink.messages) == sorted(
+        f"r{i}@example.com" for i in range(5)
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_racing_over_one_chunk_never_send_a_digest_twice(smtp_sink):
+    run, ids = plan_run(30)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        from django.db import connections
+
+        try:
+            sending.send_chunk(run.pk, ids)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            sending.mailer().close()
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    smtp_sink.wait_for(30)
+    counts = Counter(m["To"] for m in smtp_sink.messages)
+    assert len(counts) == 30 and max(counts.values()) == 1
+    assert Delivery.objects.filter(state="sent").count() == 30
+
+
+def test_a_server_outage_defers_the_chunk_and_nothing_is_lost(settings, smtp_sink):
+    run, ids = plan_run(4)
+    smtp_sink.stop()
+    report = sending.send_chunk(run.pk, ids)
+    assert report.sent == 0 and report.retrying == 4
+    assert Delivery.objects.filter(state="pending", enqueued_at__isnull=True).count() == 4
+    smtp_sink.start()
+    settings.EMAIL_PORT = smtp_sink.port
+    later = timezone.now() + timedelta(minutes=5)
+    Delivery.objects.update(next_attempt_at=timezone.now())  # the retry delay has passed
+    assert runs.resume(run, later) == 4
+    assert sending.send_chunk(run.pk, ids).sent == 4
+    assert len(smtp_sink.wait_for(4)) == 4
+    assert runs.finish_if_done(run, later)
+
+
+class RefusingHandler:
+    """An SMTP server that refuses one address for good (550) and accepts the rest."""
+
+    def __init__(self, refused: str) -> None:
+        self.refused = refused
+        self.accepted: list[str] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+        if address == self.refused:
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.accepted.extend(envelope.rcpt_tos)
+        return "250 Message accepted"
+
+
+def test_permanent_refusals_are_recorded_and_stop_mail_after_a_few(settings):
+    settings.DIGEST_MAX_BOUNCES = 2
+    handler = RefusingHandler("r0@example.com")
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_TIMEOUT = 5
+        run, ids = plan_run(3)
+        report = sending.send_chunk(run.pk, ids)
+        assert (report.sent, report.failed) == (2, 1)
+        refused = Delivery.objects.get(subscriber__email="r0@example.com")
+        assert refused.state == "failed" and "550" in refused.error
+        assert Subscriber.objects.get(email="r0@example.com").bounced_at is None
+        second = DigestRun.objects.create(
+            slot=timezone.now() + timedelta(hours=1), latest_day=run.latest_day
+        )
+        Subscriber.objects.update(next_due_at=timezone.now(), covered_until=None)
+        sending.send_chunk(second.pk, runs.plan(second, timezone.now(), fan_out=False))
+        stopped = Subscriber.objects.get(email="r0@example.com")
+        assert stopped.bounce_count == 2 and stopped.bounced_at is not None
+        assert stopped.next_due_at is None
+        # The others were sent these papers already: nothing new, so no second email.
+        assert sorted(handler.accepted) == ["r1@example.com", "r2@example.com"]
+        assert Delivery.objects.filter(run=second, state="empty").count() == 2
+    finally:
+        controller.stop()
+        sending.mailer().close_quietly()
+
+
+def test_a_delivery_left_sending_by_a_dead_worker_is_sent_after_its_lease(settings, smtp_sink):
+    settings.DIGEST_LEASE_SECONDS = 60
+    run, ids = plan_run(2)
+    # A worker claimed the first delivery and was killed before recording the outcome.
+    Delivery.objects.filter(pk=ids[0]).update(
+        state="sending", claimed_at=timezone.now() - timedelta(minutes=5), claim="dead"
+    )
+    assert sending.send_chunk(run.pk, ids).sent == 1
+    assert not runs.finish_if_done(run, timezone.now())
+    assert runs.resume(run, timezone.now()) == 1
+    assert sending.send_chunk(run.pk, ids).sent == 1
+    assert runs.finish_if_done(run, timezone.now())
+    assert len(smtp_sink.wait_for(2)) == 2
+
+
+def test_unsubscribing_after_planning_cancels_the_pending_digest(smtp_sink):
+    run, ids = plan_run(2)
+    Subscriber.objects.filter(email="r0@example.com").update(unsubscribed_at=timezone.now())
+    report = sending.send_chunk(run.pk, ids)
+    assert (report.sent, report.cancelled) == (1, 1)
+
+
+def test_planning_twice_never_makes_two_deliveries_and_skips_nobody_due():
+    make_paper()
+    due = [make_subscriber(f"d{i}@example.com") for i in range(5)]
+    make_subscriber("later@example.com", due=timezone.now() + timedelta(hours=3))
+    now = timezone.now()
+    run = DigestRun.objects.create(slot=now, latest_day=runs.latest_announcement_day())
+    # A planner killed half-way: two of the due subscribers were already planned.
+    Subscriber.objects.filter(pk__in=[s.pk for s in due[:2]]).update(next_due_at=None)
+    runs.plan(run, now, fan_out=False)
+    Subscriber.objects.filter(pk__in=[s.pk for s in due[:2]]).update(next_due_at=now)
+    runs.plan(run, now, fan_out=False)
+    runs.plan(run, now, fan_out=False)
+    planned = set(Delivery.objects.values_list("subscriber__email", flat=True))
+    assert planned == {f"d{i}@example.com" for i in range(5)}
+    assert Delivery.objects.count() == 5
