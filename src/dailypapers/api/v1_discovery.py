@@ -44,7 +44,7 @@ MAX_LIMIT = 100
 DEFAULT_LIMIT = 50
 FOR_YOU_MAX = 100
 CURSOR_SALT = "dailypapers.api.topic-papers"
-ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut}
+ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
 
 Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page")
 Cursor = Query(None, description="next_cursor of the previous page")
@@ -252,7 +252,7 @@ def _follow_answer(found: Topic, following: bool) -> dict[str, Any]:
 @router.put(
     "/topics/{slug}/follow",
     auth=MEMBER,
-    response={200: FollowOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: FollowOut, **{code: ErrorOut for code in (400, 401, 403, 404, 429)}},
     url_name="v1_topic_follow",
 )
 def follow_topic(request: HttpRequest, slug: str) -> dict[str, Any]:
@@ -265,7 +265,7 @@ def follow_topic(request: HttpRequest, slug: str) -> dict[str, Any]:
 @router.delete(
     "/topics/{slug}/follow",
     auth=MEMBER,
-    response={200: FollowOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: FollowOut, **{code: ErrorOut for code in (400, 401, 403, 404, 429)}},
     url_name="v1_topic_follow",
 )
 def unfollow_topic(request: HttpRequest, slug: str) -> dict[str, Any]:

@@ -192,9 +192,15 @@ class _Learned:
                      MAX_NEGATIVES)  # fmt: skip
         negatives = _random_negatives(wanted, exclude, seed)
         candidate_ids = [candidate.pk for candidate in candidates]
-        self.scores = self._dense(negatives, candidate_ids)
-        if self.scores is None:
-            self.scores = self._keywords(negatives, candidates)
+        if not negatives:
+            # A small site: every other paper is a candidate, so candidates stand in.
+            rng = np.random.default_rng(seed)
+            negatives = [int(pk) for pk in rng.permutation(candidate_ids)[:wanted]]
+        self.scores: np.ndarray | None = None
+        if negatives:
+            self.scores = self._dense(negatives, candidate_ids)
+            if self.scores is None:
+                self.scores = self._keywords(negatives, candidates)
 
     def _fit(self, train: SparseRows | np.ndarray, n_negatives: int,
              candidate_rows: SparseRows | np.ndarray) -> np.ndarray:  # fmt: skip
@@ -268,12 +274,14 @@ def _rank(
     if not candidates or limit <= 0:
         return []
     learned = _Learned(signals, candidates, seed) if signals.positives else None
+    if learned is not None and learned.scores is None:
+        learned = None  # nothing to contrast the liked papers with
     trending = np.maximum([candidate.trending_score for candidate in candidates], 0.0)
     top_trending = max(float(trending.max()), 1e-9)
     # Without a model, trending is most of what there is to go by.
     prior_weight = TRENDING_PRIOR if learned is not None else COLD_TRENDING_PRIOR
     scores = prior_weight * np.log1p(trending) / np.log1p(top_trending)
-    if learned is not None:
+    if learned is not None and learned.scores is not None:
         scores += learned.scores
     else:
         mine = set(user_categories(signals))

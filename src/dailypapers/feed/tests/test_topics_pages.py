@@ -1,0 +1,179 @@
+"""Topic pages: the index, a topic's papers, creating one, following without and with htmx."""
+
+from __future__ import annotations
+
+import pytest
+
+from dailypapers.feed.models import Topic, TopicFollow
+from dailypapers.feed.tests.discovery_helpers import member, store, topic, trending
+from dailypapers.feed.topics import follow
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def graphs() -> Topic:
+    store("2503.00001", "Graph networks for molecules", categories=["cs.LG"])
+    store("2503.00002", "Graph transformers", categories=["cs.CL"])
+    store("2503.00003", "Speech models", categories=["cs.CL"])
+    return topic("Graphs", query="graph", description="Learning on graphs.")
+
+
+def signed_in(client, **fields):
+    user = member(**fields)
+    client.force_login(user)
+    return user
+
+
+def test_the_index_lists_topics_with_followers_and_links(client, graphs):
+    follow(member("b@example.org").pk, graphs.pk)
+    response = client.get("/topics/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="/topics/graphs/"' in html and "1 follower" in html
+    assert "Log in to follow" in html
+
+
+def test_the_index_finds_topics_by_words(client, graphs):
+    topic("Speech", categories=["eess.AS"])
+    html = client.get("/topics/?q=speech").content.decode()
+    assert "/topics/speech/" in html and "/topics/graphs/" not in html
+    assert "No topic mentions" in client.get("/topics/?q=zebra").content.decode()
+
+
+def test_a_topic_page_lists_its_papers_newest_first_with_feeds(client, graphs):
+    response = client.get("/topics/graphs/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.index("Graph transformers") < html.index("Graph networks for molecules")
+    assert "Speech models" not in html
+    assert "2 papers" in html and "Learning on graphs." in html
+    assert 'type="application/rss+xml" title="Graphs (RSS)" href="/feeds/topics/graphs/rss"' in html
+    assert 'href="/feeds/topics/graphs/atom"' in html
+
+
+def test_a_topic_page_sorted_by_trending_lists_what_rises(client, graphs):
+    trending(store("2503.00004", "Graph sampling", categories=["cs.DS"]), 2.0)
+    html = client.get("/topics/graphs/?sort=trending").content.decode()
+    assert html.index("Graph sampling") < html.index("Graph transformers")
+
+
+def test_a_category_topic_page_pages_through_its_papers(client):
+    for number in range(30):
+        store(f"2503.{number:05d}", f"Paper {number}", categories=["hep-th"])
+    topic("Strings", categories=["hep-th"])
+    first = client.get("/topics/strings/").content.decode()
+    second = client.get("/topics/strings/?page=2").content.decode()
+    assert "Page 1 of 2" in first and "Paper 29" in first and "Paper 4<" not in first
+    assert "Paper 4<" in second and "Paper 29" not in second
+    assert "Page 2 of 2" in client.get("/topics/strings/?page=99").content.decode()
+
+
+def test_an_unknown_topic_is_404(client):
+    assert client.get("/topics/nothing-here/").status_code == 404
+
+
+def test_following_with_a_plain_form_goes_back_to_the_page(client, graphs):
+    ada = signed_in(client)
+    response = client.post(
+        "/topics/graphs/follow/", {"action": "follow", "next": "/topics/?q=graph"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/topics/?q=graph"
+    assert TopicFollow.objects.filter(user=ada, topic=graphs).exists()
+    html = client.get("/topics/graphs/").content.decode()
+    assert "Following" in html and "1 follower" in html
+    client.post("/topics/graphs/follow/", {"action": "unfollow"})
+    assert not TopicFollow.objects.filter(user=ada, topic=graphs).exists()
+
+
+def test_following_twice_by_a_double_click_stays_followed(client, graphs):
+    ada = signed_in(client)
+    client.post("/topics/graphs/follow/", {"action": "follow"})
+    client.post("/topics/graphs/follow/", {"action": "follow"})
+    assert TopicFollow.objects.filter(user=ada, topic=graphs).count() == 1
+
+
+def test_following_with_htmx_answers_the_new_button(client, graphs):
+    signed_in(client)
+    response = client.post("/topics/graphs/follow/", {"action": "follow"}, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.startswith('<form class="follow following"') and 'value="unfollow"' in html
+    response = client.post("/topics/graphs/follow/", {"action": "unfollow"}, **HTMX)
+    assert 'value="follow"' in response.content.decode()
+
+
+def test_visitors_are_sent_to_log_in_and_unverified_members_to_confirm(client, graphs):
+    response = client.post("/topics/graphs/follow/", {"action": "follow"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    signed_in(client, verified=False)
+    assert client.post("/topics/graphs/follow/", {"action": "follow"}).status_code == 403
+    assert not TopicFollow.objects.exists()
+
+
+def test_following_answers_only_to_post(client, graphs):
+    signed_in(client)
+    assert client.get("/topics/graphs/follow/").status_code == 405
+
+
+def test_a_verified_member_creates_a_topic_and_follows_it(client):
+    ada = signed_in(client)
+    response = client.post(
+        "/topics/new/",
+        {"name": "  Graph   learning ", "query": "graph cat:cs.lg", "categories": "cs.lg, stat.ML"},
+    )
+    created = Topic.objects.get()
+    assert response.status_code == 302 and response["Location"] == "/topics/graph-learning/"
+    assert created.name == "Graph learning" and created.query == "graph cat:cs.LG"
+    assert created.categories == ["cs.LG", "stat.ML"] and created.created_by == ada
+    assert TopicFollow.objects.filter(user=ada, topic=created).exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"name": "Nothing"}, "needs a query, categories, or both"),
+        ({"name": "Bad", "categories": "cs.LG nonsense!"}, "is not an arXiv category"),
+        ({"name": "Empty", "query": "OR AND"}, "no words"),
+        ({"name": "", "query": "graph"}, "This field is required"),
+    ],
+)
+def test_a_topic_with_bad_input_is_refused_with_a_clear_message(client, fields, message):
+    signed_in(client)
+    response = client.post("/topics/new/", fields)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Topic.objects.exists()
+
+
+def test_the_same_name_twice_gets_a_second_address(client):
+    signed_in(client)
+    client.post("/topics/new/", {"name": "Graphs", "query": "graph"})
+    response = client.post("/topics/new/", {"name": "Graphs", "query": "graph"})
+    assert response["Location"] == "/topics/graphs-2/"
+
+
+def test_only_curators_feature_topics(client, graphs):
+    signed_in(client)
+    assert client.post("/topics/graphs/feature/", {"action": "feature"}).status_code == 403
+    client.force_login(member("cur@example.org", is_curator=True))
+    html = client.get("/topics/graphs/").content.decode()
+    assert "Feature this topic" in html
+    client.post("/topics/graphs/feature/", {"action": "feature"})
+    assert Topic.objects.get().is_featured
+    client.post("/topics/graphs/feature/", {"action": "unfeature"})
+    assert not Topic.objects.get().is_featured
+
+
+def test_the_settings_page_lists_followed_topics(client, graphs):
+    ada = signed_in(client)
+    follow(ada.pk, graphs.pk)
+    html = client.get("/accounts/settings/").content.decode()
+    assert "Topics you follow" in html and 'href="/topics/graphs/"' in html
+
+
+def test_the_site_navigation_links_topics_and_for_you(client, graphs):
+    assert 'href="/topics/"' in client.get("/topics/").content.decode()
+    signed_in(client)
+    assert 'href="/for-you/"' in client.get("/topics/").content.decode()
