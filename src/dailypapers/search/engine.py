@@ -17,7 +17,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.safestring import SafeString
 
 from dailypapers.lib.query import Query, QueryError, canonical_category, parse
-from dailypapers.search import hybrid, semantic
+from dailypapers.search import any_words, hybrid, semantic
 from dailypapers.search.backends import COUNT_LIMIT, Filters, KeywordBackend
 from dailypapers.search.backends.postgres_fts import PostgresBackend
 from dailypapers.search.backends.sqlite_fts import SqliteBackend
@@ -182,9 +182,10 @@ def _by_meaning(
         ranked, total = meaning, len(meaning)
     else:
         found = backend.search(parsed, filters, "relevance", depth, 0, snippets=False)
-        ranked = hybrid.fused_ids(found.ids, meaning)
+        some_words = any_words.ranked_ids(connections[using], parsed, filters, depth)
+        ranked = hybrid.fused_ids(found.ids, some_words, meaning)
         # Matches past the pool are not ranked here but still exist.
-        total = found.total + len(set(meaning) - set(found.ids))
+        total = found.total + len(set(ranked) - set(found.ids))
     page_ids = ranked[offset : offset + limit]
     return replace(
         base,

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-# Chosen on the relevance set (see bench/search.py --tune and docs/benchmarks.md).
-KEYWORD_WEIGHT = 1.0
-SEMANTIC_WEIGHT = 1.0
+# Chosen on the relevance set (bench/search.py relevance prints the grid; docs/benchmarks.md).
+KEYWORD_WEIGHT = 1.0  # papers with every word (the keyword search itself)
+ANY_WORDS_WEIGHT = 1.0  # BM25 over papers with some of the rarer words (any_words.py)
+SEMANTIC_WEIGHT = 1.0  # nearest vectors
 RANK_CONSTANT = 60
 
 

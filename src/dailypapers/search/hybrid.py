@@ -18,14 +18,10 @@ from dailypapers.search import fusion, semantic
 from dailypapers.search.backends import Filters
 from dailypapers.search.backends.postgres_fts import PostgresBackend
 from dailypapers.search.backends.sqlite_fts import SqliteBackend
+from dailypapers.search.embedders import query_text
 
 # Candidates taken from each ranking before fusing (more when a deeper page is asked for).
 POOL = 100
-
-
-def semantic_text(query: Query) -> str:
-    """What is embedded for a query: its words and phrases, as typed."""
-    return " ".join([*query.terms, *(phrase.text for phrase in query.phrases)])
 
 
 def can_rank_by_meaning(query: Query) -> bool:
@@ -55,13 +51,17 @@ def still_matching(ids: list[int], filters: Filters) -> list[int]:
 
 
 def semantic_ids(query: Query, filters: Filters, depth: int) -> list[int]:
-    found = semantic.nearest_to_text(semantic_text(query), depth, filters)
+    found = semantic.nearest_to_text(query_text(query), depth, filters)
     return still_matching([pk for pk, _ in found], filters)
 
 
-def fused_ids(keyword_ids: list[int], meaning_ids: list[int]) -> list[int]:
+def fused_ids(keyword_ids: list[int], any_word_ids: list[int], meaning_ids: list[int]) -> list[int]:
     return fusion.fuse(
-        [(keyword_ids, fusion.KEYWORD_WEIGHT), (meaning_ids, fusion.SEMANTIC_WEIGHT)]
+        [
+            (keyword_ids, fusion.KEYWORD_WEIGHT),
+            (any_word_ids, fusion.ANY_WORDS_WEIGHT),
+            (meaning_ids, fusion.SEMANTIC_WEIGHT),
+        ]
     )
 
 

@@ -1,0 +1,493 @@
+"""Benchmark search: ranking quality on the relevance set, latency, index size, embedding speed.
+
+    .venv/bin/python bench/search.py relevance [--db sqlite|postgres] [--live]
+    .venv/bin/python bench/search.py latency [--db sqlite|postgres] [--replicate 11]
+                                     [--data-dir DIR] [--queries 50]
+    .venv/bin/python bench/search.py ann [--vectors 1000000]
+    .venv/bin/python bench/search.py embed-speed [--papers 1000]
+
+relevance: our fixture corpus and paraphrased queries (src/dailypapers/search/tests/
+    relevance/) in a scratch database; MRR@10 and recall@10 of keyword, semantic and hybrid,
+    for the MiniLM vectors saved beside the set (``--live``: embed with the installed model
+    instead) and for the built-in lexical embedder; then the fusion weights grid.
+latency: the shared 90,929 records (``--replicate N``: N copies with new ids, for scale) in
+    a scratch database; keyword index build time and size, vector index build time, RAM;
+    p50/p95 of ``engine.search()`` over the queries of bench/search_queries.txt in each
+    mode, without and with filters, and of related papers. Stored vectors come from the
+    lexical embedder (MiniLM would take over an hour on 91k abstracts here); the query is
+    embedded by MiniLM when the semantic extra is installed, so the timings include the real
+    per-query model cost. Those semantic rankings are meaningless (two different spaces):
+    timing only.
+ann: the vector index alone at scale: ``--vectors`` synthetic unit vectors (clustered like
+    real embeddings), IVF build time, recall@10 against exact, latency.
+embed-speed: MiniLM on real abstracts (the daily volume is about 1,000 papers).
+
+Every figure is printed with the load average; docs/benchmarks.md ("Search") has results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_FILE = REPO.parent / "shared" / "data" / "arxiv-metadata.jsonl.gz"
+QUERIES_FILE = Path(__file__).with_name("search_queries.txt")
+PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_BENCH_DB = "dailypapers_bench_search"
+
+
+def load() -> str:
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def setup_django(db: str, data_dir: Path) -> None:
+    os.environ["DATA_DIR"] = str(data_dir)
+    os.environ.pop("EMBEDDING_MODEL", None)
+    os.environ.setdefault("TASK_BACKEND", "immediate")
+    if db == "postgres":
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+            exists = admin.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [PG_BENCH_DB]
+            ).fetchone()
+            if not exists or os.environ.get("BENCH_FRESH_PG") == "1":
+                admin.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
+                admin.execute(f"CREATE DATABASE {PG_BENCH_DB}")
+        os.environ["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_BENCH_DB
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dailypapers.settings")
+    sys.path.insert(0, str(REPO / "src"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered), p95
+
+
+def timed(run: Callable[[], object], rounds: int = 1) -> list[float]:
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+# -- relevance ---------------------------------------------------------------------------
+
+
+def relevance(args: argparse.Namespace) -> None:
+    setup_django(args.db, Path(tempfile.mkdtemp(prefix="bench-search-")))
+    from django.core.management import call_command
+    from django.db import connection
+
+    from dailypapers.lib.query import parse
+    from dailypapers.papers.models import Paper
+    from dailypapers.search import any_words, semantic
+    from dailypapers.search.backends import Filters
+    from dailypapers.search.embedders import LexicalEmbedder, SentenceTransformerEmbedder
+    from dailypapers.search.embedding import embed_papers, pending_ids
+    from dailypapers.search.engine import search
+    from dailypapers.search.evaluation import evaluate, judgements
+    from dailypapers.search.models import PaperEmbedding
+    from dailypapers.search.tests.semantic_helpers import (
+        FixtureEmbedder,
+        store_relevance_corpus,
+    )
+
+    if args.db == "postgres":
+        call_command("flush", interactive=False, verbosity=0)
+    store_relevance_corpus()
+    judged = judgements()
+    arxiv = dict(Paper.objects.values_list("pk", "arxiv_id"))
+
+    def ranked(query: str, mode: str, depth: int = 10) -> list[str]:
+        return [arxiv[pk] for pk in search(query, mode=mode, per_page=depth).papers]
+
+    def some_words(query: str, depth: int = 10) -> list[str]:
+        ids = any_words.ranked_ids(connection, parse(query), Filters(), depth)
+        return [arxiv[pk] for pk in ids]
+
+    print(f"# relevance set: {len(judged)} queries, {len(arxiv)} papers ({args.db}); {load()}")
+    print(f"keyword, any words (BM25)  {evaluate(some_words, judged)}")
+    embedders = [
+        SentenceTransformerEmbedder("all-MiniLM-L6-v2", device="cpu")
+        if args.live
+        else FixtureEmbedder(),
+        LexicalEmbedder(),
+    ]
+    for embedder in embedders:
+        with semantic.use_embedder(embedder):
+            PaperEmbedding.objects.all().delete()
+            embed_papers(pending_ids(embedder.name), embedder)
+            print(f"\n## semantic leg: {embedder.name} ({type(embedder).__name__})")
+            for mode in ("keyword", "semantic", "hybrid"):
+                print(f"{mode:8}  {evaluate(lambda q, m=mode: ranked(q, m), judged)}")
+            legs = {
+                item.query: (
+                    ranked(item.query, "keyword", 100),
+                    some_words(item.query, 100),
+                    ranked(item.query, "semantic", 100),
+                )
+                for item in judged
+            }
+            _grid(legs, judged)
+
+
+def _grid(legs: dict[str, tuple[list[str], ...]], judged: list) -> None:
+    from dailypapers.search import fusion
+    from dailypapers.search.evaluation import evaluate
+
+    print("fusion grid, MRR@10/recall@10 (every-word weight 1; any-words a, semantic s):")
+    for constant in (10, 30, 60):
+        for any_weight in (0.5, 1.0, 2.0):
+            cells = []
+            for weight in (0.5, 1.0, 1.5, 2.0, 3.0):
+                scores = evaluate(
+                    lambda q, a=any_weight, w=weight, c=constant: fusion.fuse(
+                        [(legs[q][0], 1.0), (legs[q][1], a), (legs[q][2], w)], c
+                    ),
+                    judged,
+                )
+                cells.append(f"s={weight}: {scores.mrr:.3f}/{scores.recall:.3f}")
+            print(f"  K={constant:3} a={any_weight}  " + "  ".join(cells))
+
+
+# -- latency -----------------------------------------------------------------------------
+
+
+def _replicate(copies: int) -> None:
+    """Add ``copies`` - 1 copies of every paper with new ids, and their vectors with noise."""
+    from django.db import connection, transaction
+
+    from dailypapers.search.models import PaperEmbedding
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(id) FROM papers_paper")
+        (top,) = cursor.fetchone()
+    columns = [
+        field.column
+        for field in __import__("dailypapers.papers.models", fromlist=["Paper"]).Paper._meta.fields
+        if field.column not in ("id", "arxiv_id")
+    ]
+    listed = ", ".join(columns)
+    rng = np.random.default_rng(7)
+    base = list(
+        PaperEmbedding.objects.values_list("paper_id", "model", "dim", "vector", "content_hash")
+    )
+    for copy in range(1, copies):
+        offset = copy * (top + 1)
+        started = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO papers_paper (id, arxiv_id, {listed}) "
+                f"SELECT id + %s, arxiv_id || 'r{copy}', {listed} FROM papers_paper "
+                f"WHERE id <= %s",
+                [offset, top],
+            )
+            cursor.execute(
+                "INSERT INTO papers_papercategory (paper_id, category, announced_on) "
+                "SELECT paper_id + %s, category, announced_on FROM papers_papercategory "
+                "WHERE paper_id <= %s",
+                [offset, top],
+            )
+            rows = []
+            for paper_id, model, dim, blob, digest in base:
+                vector = np.frombuffer(bytes(blob), dtype="<f2").astype(np.float32)
+                vector = vector + rng.normal(0, 0.02, dim).astype(np.float32)
+                vector /= np.linalg.norm(vector) or 1
+                rows.append((paper_id + offset, model, dim, vector.astype("<f2").tobytes(), digest))
+            cursor.executemany(
+                "INSERT INTO search_paperembedding (paper_id, model, dim, vector, content_hash, "
+                "embedded_at) VALUES (%s, %s, %s, %s, %s, CURRENT_TIMESTAMP)",
+                rows,
+            )
+        print(f"  copy {copy}: {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def _disk(db: str) -> dict[str, float]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if db == "sqlite":
+            cursor.execute(
+                "SELECT name, SUM(pgsize) FROM dbstat WHERE name LIKE 'search_%' "
+                "OR name = 'papers_paper' GROUP BY name"
+            )
+            sizes = dict(cursor.fetchall())
+            fts = sum(v for k, v in sizes.items() if k.startswith("search_paper_fts"))
+            vectors = sum(v for k, v in sizes.items() if "embedding" in k)
+            return {"keyword index": fts / 1e6, "vectors": vectors / 1e6,
+                    "papers table": sizes.get("papers_paper", 0) / 1e6}  # fmt: skip
+        cursor.execute(
+            "SELECT pg_relation_size('search_paper_vector_idx'), "
+            "pg_total_relation_size('search_paperembedding'), "
+            "pg_total_relation_size('papers_paper')"
+        )
+        index, vectors, papers = cursor.fetchone()
+        return {"keyword index (GIN)": index / 1e6, "vectors": vectors / 1e6,
+                "papers table (with tsvector)": papers / 1e6}  # fmt: skip
+
+
+def _rebuild_keyword_index(db: str) -> float:
+    from django.db import connection, transaction
+
+    from dailypapers.search.backends import postgres_fts, sqlite_fts
+
+    module = sqlite_fts if db == "sqlite" else postgres_fts
+    started = time.perf_counter()
+    with transaction.atomic():
+        module.uninstall(connection)
+        module.install(connection)
+    return time.perf_counter() - started
+
+
+class TimingEmbedder:
+    """Stored vectors are lexical; queries go through MiniLM when it is installed (cost)."""
+
+    def __init__(self) -> None:
+        from dailypapers.search.embedders import LexicalEmbedder, SentenceTransformerEmbedder
+
+        self.lexical = LexicalEmbedder()
+        self.name, self.dim = self.lexical.name, self.lexical.dim
+        try:
+            self.query_model = SentenceTransformerEmbedder("all-MiniLM-L6-v2", device="cpu")
+        except Exception:
+            self.query_model = None
+        self.queries = False
+
+    @property
+    def query_encoder(self) -> str:
+        return "all-MiniLM-L6-v2" if self.query_model else "lexical (MiniLM not installed)"
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if self.queries and self.query_model is not None:
+            return self.query_model.embed(texts)
+        return self.lexical.embed(texts)
+
+
+def latency(args: argparse.Namespace) -> None:
+    data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="bench-search-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    setup_django(args.db, data_dir)
+    from django.core.management import call_command
+
+    from dailypapers.feed.queries import related_papers
+    from dailypapers.papers.models import Paper
+    from dailypapers.search import semantic, vectors
+    from dailypapers.search.embedding import embed_papers, pending_ids
+    from dailypapers.search.engine import search
+
+    print(f"# search latency ({args.db}); {machine()}; {load()}")
+    if Paper.objects.count() == 0:
+        started = time.perf_counter()
+        call_command("ingest", "jsonl", str(args.file), "--no-progress")
+        print(f"ingest: {time.perf_counter() - started:.0f} s; {load()}")
+    embedder = TimingEmbedder()
+    with semantic.use_embedder(embedder):
+        todo = pending_ids(embedder.name)
+        if todo:
+            started = time.perf_counter()
+            embed_papers(todo, embedder, batch_size=1000)
+            seconds = time.perf_counter() - started
+            print(f"lexical embedding: {len(todo):,} papers in {seconds:.0f} s "
+                  f"({len(todo) / seconds:,.0f}/s); {load()}")  # fmt: skip
+        papers = Paper.objects.count()
+        if args.replicate > 1 and papers < 200_000:
+            print(f"replicating x{args.replicate}: {load()}")
+            _replicate(args.replicate)
+            papers = Paper.objects.count()
+        print(f"papers: {papers:,}")
+        if args.rebuild:
+            print(f"keyword index build: {_rebuild_keyword_index(args.db):.1f} s; {load()}")
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        started = time.perf_counter()
+        approximate = papers >= 300_000
+        index = vectors.build(embedder.name, embedder.dim, approximate=approximate)
+        build_seconds = time.perf_counter() - started
+        vectors.forget()
+        started = time.perf_counter()
+        index = semantic.index()
+        load_seconds = time.perf_counter() - started
+        index_mb = (index.vectors.nbytes + index.ids.nbytes + index.days.nbytes) / 1e6
+        kind = (
+            f"IVF {len(index.ivf.centres)} clusters, nprobe {index.ivf.nprobe}, "
+            f"recall@10 {index.ivf.measured_recall:.3f} on tuning queries"
+            if index.ivf
+            else "exact"
+        )
+        print(f"vector index: built in {build_seconds:.1f} s ({kind}); a process loads it in "
+              f"{load_seconds:.1f} s; arrays {index_mb:,.0f} MB; peak RSS "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB "
+              f"(before the index {rss_before:,.0f} MB)")  # fmt: skip
+        print("disk (MB): " + ", ".join(f"{k} {v:,.0f}" for k, v in _disk(args.db).items()))
+        if index.ivf is not None:
+            _recall_check(index)
+        queries = QUERIES_FILE.read_text().split("\n")[: args.queries]
+        queries = [query for query in queries if query.strip()]
+        embedder.queries = True
+        print(f"query encoder: {embedder.query_encoder}; {load()}")
+        filters = {"category": "cs.LG", "has_code": True}
+        rows = []
+        for mode in ("keyword", "semantic", "hybrid"):
+            for label, options in (("no filter", {}), ("cs.LG + has code", filters)):
+                for query in queries[:3]:  # warm-up
+                    search(query, mode=mode, **options)
+                samples = []
+                for query in queries:
+                    samples += timed(lambda q=query, m=mode, o=options: search(q, mode=m, **o))
+                p50, p95 = percentiles(samples)
+                rows.append((mode, label, p50, p95))
+                print(f"{mode:8} {label:17} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms", flush=True)
+        embedder.queries = False
+        sample = list(Paper.objects.order_by("?").values_list("pk", flat=True)[:50])
+        loaded = [Paper.objects.get(pk=pk) for pk in sample]
+        related_papers(loaded[0])
+        samples = []
+        for paper in loaded:
+            samples += timed(lambda p=paper: related_papers(p))
+        p50, p95 = percentiles(samples)
+        print(f"related papers          p50 {p50:6.1f} ms  p95 {p95:6.1f} ms; {load()}")
+
+
+def _recall_check(index: object) -> None:
+    from dailypapers.search import ann
+
+    rng = np.random.default_rng(11)
+    picks = rng.choice(len(index.ids), 100, replace=False)
+    queries = index.vectors[picks] + rng.normal(0, 0.03, (100, index.dim)).astype(np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    exact = [ann.top_k(index.vectors @ q, 10) for q in queries]
+    approx = [ann.search_ivf(index.ivf, index.vectors, q, 10)[0] for q in queries]
+    print(f"IVF recall@10 against exact on 100 fresh queries: {ann.recall_at(exact, approx):.3f}")
+
+
+# -- ann at scale ------------------------------------------------------------------------
+
+
+def ann_scale(args: argparse.Namespace) -> None:
+    sys.path.insert(0, str(REPO / "src"))
+    from dailypapers.search import ann
+
+    rng = np.random.default_rng(3)
+    n, dim = args.vectors, 384
+    print(f"# vector index alone: {n:,} synthetic vectors of {dim}; {machine()}; {load()}")
+    # Real embeddings cluster by topic: draw around 2,000 topic centres.
+    centres = rng.normal(size=(2000, dim)).astype(np.float32)
+    vectors = np.empty((n, dim), dtype=np.float32)
+    for start in range(0, n, 100_000):
+        size = min(100_000, n - start)
+        topic = rng.integers(0, len(centres), size)
+        vectors[start : start + size] = centres[topic] + rng.normal(0, 1.2, (size, dim)).astype(
+            np.float32
+        )
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    started = time.perf_counter()
+    layout = ann.build_ivf(vectors)
+    laid = np.ascontiguousarray(vectors[layout.order])
+    tuning = laid[rng.choice(n, 200, replace=False)] + rng.normal(0, 0.02, (200, dim)).astype(
+        np.float32
+    )
+    tuning /= np.linalg.norm(tuning, axis=1, keepdims=True)
+    ann.tune_nprobe(layout, laid, tuning)
+    print(f"IVF build: {time.perf_counter() - started:.0f} s, {len(layout.centres)} clusters, "
+          f"nprobe {layout.nprobe}; {load()}")  # fmt: skip
+    queries = laid[rng.choice(n, 50, replace=False)] + rng.normal(0, 0.02, (50, dim)).astype(
+        np.float32
+    )
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    exact_ms, approx_ms, exact, approx = [], [], [], []
+    for query in queries:
+        started = time.perf_counter()
+        exact.append(ann.top_k(laid @ query, 10))
+        exact_ms.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        approx.append(ann.search_ivf(layout, laid, query, 10)[0])
+        approx_ms.append((time.perf_counter() - started) * 1000)
+    print(f"exact  p50 {percentiles(exact_ms)[0]:.1f} ms  p95 {percentiles(exact_ms)[1]:.1f} ms")
+    print(f"IVF    p50 {percentiles(approx_ms)[0]:.1f} ms  p95 {percentiles(approx_ms)[1]:.1f} ms"
+          f"  recall@10 {ann.recall_at(exact, approx):.3f}; {load()}")  # fmt: skip
+    print(f"RAM: vectors {laid.nbytes / 1e6:,.0f} MB float32")
+
+
+# -- embedding speed ---------------------------------------------------------------------
+
+
+def embed_speed(args: argparse.Namespace) -> None:
+    sys.path.insert(0, str(REPO / "src"))
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from dailypapers.search.embedders import (
+        LexicalEmbedder,
+        SentenceTransformerEmbedder,
+        paper_text,
+    )
+
+    texts = []
+    with gzip.open(args.file, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            texts.append(paper_text(record.get("title", ""), record.get("abstract", "")))
+            if len(texts) >= args.papers:
+                break
+    print(f"# embedding {len(texts):,} real abstracts; {machine()}; {load()}")
+    for embedder in (LexicalEmbedder(), SentenceTransformerEmbedder("all-MiniLM-L6-v2", "cpu")):
+        started = time.perf_counter()
+        for start in range(0, len(texts), 64):
+            embedder.embed(texts[start : start + 64])
+        seconds = time.perf_counter() - started
+        print(f"{embedder.name}: {seconds:.1f} s ({len(texts) / seconds:,.1f} papers/s); "
+              f"{load()}")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    rel = commands.add_parser("relevance")
+    rel.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    rel.add_argument("--live", action="store_true", help="embed with the installed MiniLM")
+    lat = commands.add_parser("latency")
+    lat.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    lat.add_argument("--data-dir", type=Path)
+    lat.add_argument("--file", type=Path, default=DEFAULT_FILE)
+    lat.add_argument("--replicate", type=int, default=1)
+    lat.add_argument("--queries", type=int, default=50)
+    lat.add_argument("--rebuild", action="store_true", help="time a keyword index rebuild")
+    scale = commands.add_parser("ann")
+    scale.add_argument("--vectors", type=int, default=1_000_000)
+    speed = commands.add_parser("embed-speed")
+    speed.add_argument("--papers", type=int, default=1000)
+    speed.add_argument("--file", type=Path, default=DEFAULT_FILE)
+    args = parser.parse_args()
+    {"relevance": relevance, "latency": latency, "ann": ann_scale, "embed-speed": embed_speed}[
+        args.command
+    ](args)
+
+
+if __name__ == "__main__":
+    main()
