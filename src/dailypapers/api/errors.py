@@ -47,8 +47,10 @@ def bad_parameter(message: str) -> ApiError:
 
 def error_response(status: int, code: str, message: str) -> JsonResponse:
     response = JsonResponse({"error": {"code": code, "message": message}}, status=status)
-    # Header values must be Latin-1; an id echoed from the URL could be anything.
-    response["X-Error-Message"] = message.encode("ascii", "replace").decode("ascii")[:300]
+    # Header values must be Latin-1 without line breaks; an id echoed from the URL could be
+    # anything, a carriage return included.
+    printable = "".join(char if " " <= char < "\x7f" else "?" for char in message[:300])
+    response["X-Error-Message"] = printable
     return response
 
 

@@ -64,6 +64,8 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
 
 def revoke_token(user: User, token_id: int) -> bool:
     """Revoke one of ``user``'s tokens; False when they have no such active token."""
+    if not 0 < token_id < 2**63:  # no such row; the database would overflow on it
+        return False
     changed = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )

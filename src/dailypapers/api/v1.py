@@ -8,7 +8,7 @@ from typing import Any, Literal
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Query, Router
+from ninja import Path, Query, Router
 
 from dailypapers.api.cursors import InvalidCursor, cursor_page
 from dailypapers.api.errors import ApiError, bad_parameter
@@ -45,6 +45,8 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
 
 Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page")
 Cursor = Query(None, description="next_cursor of the previous page")
+# Ids are 64-bit in the database; a larger number in the URL is no row, not an overflow.
+RowId = Path(..., ge=1, le=2**63 - 1)
 
 
 def _page(papers: QuerySet[Paper], cursor: str | None, limit: int) -> dict[str, Any]:
@@ -114,7 +116,7 @@ def trending(
     "/authors/{int:author_id}", response={200: AuthorPageOut, **ERRORS}, url_name="v1_author"
 )
 def author(
-    request: HttpRequest, author_id: int, limit: int = Limit, cursor: str | None = Cursor
+    request: HttpRequest, author_id: int = RowId, limit: int = Limit, cursor: str | None = Cursor
 ) -> dict[str, Any]:
     """An author and their stored papers, newest first."""
     person = Author.objects.filter(pk=author_id).only("id", "name").first()
@@ -130,8 +132,8 @@ def author(
 )
 def collection(
     request: HttpRequest,
-    user_id: int,
     slug: str,
+    user_id: int = RowId,
     limit: int = Limit,
     cursor: str | None = Cursor,
 ) -> dict[str, Any]:
