@@ -98,6 +98,9 @@ def _search_from(params: dict[str, str]) -> tuple[SearchRequest, int]:
     sort = params.get("sort", "relevance")
     if sort not in engine.SORTS:
         raise ValueError(f"sort: one of {', '.join(engine.SORTS)}.")
+    mode = params.get("mode", "auto")
+    if mode != "auto" and mode not in engine.MODES:
+        raise ValueError(f"mode: auto or one of {', '.join(engine.MODES)}.")
     search = SearchRequest(
         q=params.get("q", "")[:1000],
         category=params.get("category", "").strip()[:40] or None,
@@ -106,6 +109,7 @@ def _search_from(params: dict[str, str]) -> tuple[SearchRequest, int]:
         has_code=True if params.get("has_code", "") in ("1", "true") else None,
         sort=sort,
         limit=number("limit", engine.DEFAULT_PER_PAGE, engine.MAX_PER_PAGE),
+        mode=None if mode == "auto" else mode,
     )
     return search, number("page", 1, engine.MAX_RESULTS)
 

@@ -1,9 +1,9 @@
 """/feeds/opml: a signed-in member's feeds as one OPML file, to import into a feed reader.
 
 It lists what a member would follow here: the daily feed, trending, the categories this
-site follows, their own public collections, and the topics they follow (when the topics
-part is installed). Private collections have no feed (a feed reader has no session), so
-they are left out.
+site follows, their own public collections, their "For you" feed (at its secret address,
+made now if they had none) and the topics they follow. Private collections have no feed (a
+feed reader has no session), so they are left out.
 """
 
 from __future__ import annotations
@@ -11,18 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from io import StringIO
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, http_date
 from django.utils.xmlutils import SimplerXMLGenerator
 from django.views.decorators.cache import never_cache
 
 from dailypapers.accounts.models import User
-from dailypapers.feed.models import Collection
+from dailypapers.feed.models import Collection, TopicFollow
+from dailypapers.feed.personal_feed import feed_token
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,22 +32,26 @@ class FeedLink:
     page_path: str  # the page it follows
 
 
-def _followed_topics(user: User) -> list[FeedLink]:
-    """Feeds of the topics the member follows, once the topics part provides them."""
-    try:
-        follow_model = apps.get_model("feed", "TopicFollow")
-    except LookupError:
-        return []
-    links = []
-    for follow in follow_model.objects.filter(user=user).select_related("topic"):
-        topic = follow.topic
-        slug = getattr(topic, "slug", None) or str(topic.pk)
-        try:
-            feed_path = reverse("feeds:topic", args=[slug, "rss"])
-        except NoReverseMatch:
-            return []  # topics exist, but no feed of them yet
-        page_path = topic.get_absolute_url() if hasattr(topic, "get_absolute_url") else feed_path
-        links.append(FeedLink(f"Topic: {topic}", feed_path, page_path))
+def _personal(user: User) -> list[FeedLink]:
+    """The member's "For you" feed (behind its secret address) and followed topics."""
+    token = feed_token(user.pk)
+    links = [
+        FeedLink(
+            "For you",
+            reverse("feeds:for_you", kwargs={"token": token, "fmt": "rss"}),
+            reverse("feed:for_you"),
+        )
+    ]
+    follows = TopicFollow.objects.filter(user=user).select_related("topic")
+    for follow in follows.order_by("topic__name", "topic__pk"):
+        slug = follow.topic.slug
+        links.append(
+            FeedLink(
+                f"Topic: {follow.topic.name}",
+                reverse("feeds:topic", kwargs={"slug": slug, "fmt": "rss"}),
+                reverse("feed:topic", args=[slug]),
+            )
+        )
     return links
 
 
@@ -78,7 +82,7 @@ def member_feeds(user: User) -> list[tuple[str, list[FeedLink]]]:
         (settings.SITE_NAME, site),
         ("Categories", categories),
         ("My collections", collections),
-        ("Topics I follow", _followed_topics(user)),
+        ("For me", _personal(user)),
     ]
     return [(title, links) for title, links in groups if links]
 

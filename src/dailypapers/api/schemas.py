@@ -191,6 +191,7 @@ class SearchPageOut(Schema):
     total: int = Field(description="Papers matching, counted up to total_limit")
     total_capped: bool = Field(description="More papers match than total counts")
     sort: str = Field(description="The order used (relevance needs words to rank by)")
+    mode: str = Field(description="How results were ranked: keyword, semantic or hybrid")
     notes: list[str] = Field(description="How the query was read, worth showing to people")
     bibtex_url: str = Field(description="BibTeX of this page of results")
 

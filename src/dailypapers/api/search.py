@@ -33,10 +33,11 @@ class SearchRequest:
     has_code: bool | None = None
     sort: str = "relevance"
     limit: int = 20
+    mode: str | None = None  # None: hybrid where it can run (see engine.search)
 
     def fingerprint(self) -> str:
         text = repr((self.q, self.category, self.date_from, self.date_to, self.has_code,
-                     self.sort, self.limit))  # fmt: skip
+                     self.sort, self.limit, self.mode))  # fmt: skip
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -83,6 +84,7 @@ def run_search(search: SearchRequest, page: int) -> FoundPapers:
         sort=search.sort,
         page=page,
         per_page=search.limit,
+        mode=search.mode,
     )
     if results.error or not results.searched:
         return FoundPapers(results, [], None)

@@ -34,6 +34,7 @@ def search_request(
     has_code: bool,
     sort: str,
     limit: int,
+    mode: str = "auto",
 ) -> SearchRequest:
     return SearchRequest(
         q=q,
@@ -43,12 +44,15 @@ def search_request(
         has_code=True if has_code else None,
         sort=sort,
         limit=limit,
+        mode=None if mode == "auto" else mode,
     )
 
 
 def bibtex_query(search: SearchRequest, page: int) -> str:
     """The query string of the BibTeX export of this page (see exports.search_bibtex)."""
     params: dict[str, Any] = {"q": search.q, "sort": search.sort, "limit": search.limit}
+    if search.mode:
+        params["mode"] = search.mode
     if search.category:
         params["category"] = search.category
     if search.date_from:
@@ -71,12 +75,15 @@ def search(
     date_to: date | None = DateTo,
     has_code: bool = Query(False, description="Only papers that link to code"),
     sort: Literal["relevance", "newest", "trending"] = "relevance",
+    mode: Literal["auto", "keyword", "semantic", "hybrid"] = Query(
+        "auto", description="auto: hybrid (words and meaning) where it can run, else keyword"
+    ),
     limit: int = Query(engine.DEFAULT_PER_PAGE, ge=1, le=engine.MAX_PER_PAGE),
     cursor: str | None = Query(None, description="next_cursor of the previous page"),
 ) -> dict[str, Any]:
     """Search papers as the site's search page does: the same engine, ranking and filters.
     Results stop after the first 1,000; narrow the search to reach others."""
-    wanted = search_request(q, category, date_from, date_to, has_code, sort, limit)
+    wanted = search_request(q, category, date_from, date_to, has_code, sort, limit, mode)
     try:
         page = page_of(wanted, cursor)
     except InvalidSearchCursor as exc:
@@ -91,6 +98,7 @@ def search(
         "total": found.results.total,
         "total_capped": found.results.total_capped,
         "sort": found.results.sort,
+        "mode": found.results.mode,
         "notes": list(found.results.notes),
         "bibtex_url": request.build_absolute_uri(bibtex),
     }

@@ -6,7 +6,7 @@ import pytest
 from defusedxml import ElementTree
 
 from dailypapers.api.tests.helpers import member
-from dailypapers.feed.models import Collection
+from dailypapers.feed.models import Collection, Topic, TopicFollow
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +32,28 @@ def test_the_opml_lists_the_site_feeds_categories_and_public_collections(client,
         f"http://testserver/feeds/collections/{ada.pk}/shared/rss"
     )
     assert "Collection: Secret list" not in feeds  # a private list has no feed
+    assert feeds["For you"].startswith("http://testserver/feeds/for-you/")
+
+
+def test_the_opml_lists_the_topics_the_member_follows(client):
+    ada = member()
+    topic = Topic.objects.create(name="Graph learning", slug="graphs", query="graph")
+    TopicFollow.objects.create(user=ada, topic=topic)
+    client.force_login(ada)
+
+    root = ElementTree.fromstring(client.get("/feeds/opml").content)
+
+    feeds = {o.get("text"): o for o in root.iter("outline") if o.get("xmlUrl")}
+    graphs = feeds["Topic: Graph learning"]
+    assert graphs.get("xmlUrl") == "http://testserver/feeds/topics/graphs/rss"
+    assert graphs.get("htmlUrl") == "http://testserver/topics/graphs/"
 
 
 def test_every_feed_the_opml_names_answers(client):
     ada = member()
     Collection.objects.create(owner=ada, name="Shared list", slug="shared", is_public=True)
+    topic = Topic.objects.create(name="Graph learning", slug="graphs", query="graph")
+    TopicFollow.objects.create(user=ada, topic=topic)
     client.force_login(ada)
     root = ElementTree.fromstring(client.get("/feeds/opml").content)
     urls = [o.get("xmlUrl") for o in root.iter("outline") if o.get("xmlUrl")]

@@ -120,3 +120,16 @@ def test_search_bibtex_with_a_bad_parameter_is_a_plain_400(client, library):
     response = client.get("/search/bibtex", {"q": "sparse", "from": "yesterday"})
     assert response.status_code == 400
     assert "YYYY-MM-DD" in response.content.decode()
+
+
+def test_keyword_mode_can_be_asked_for_and_is_reported(client, library):
+    body = client.get("/api/v1/search", {"q": "sparse", "mode": "keyword"}).json()
+    assert body["mode"] == "keyword"
+    assert {item["arxiv_id"] for item in body["items"]} == {"2501.00001", "2501.00002"}
+    assert "mode=keyword" in body["bibtex_url"]
+
+
+def test_an_unknown_mode_is_a_400(client, library):
+    response = client.get("/api/v1/search", {"q": "sparse", "mode": "telepathy"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_parameter"
