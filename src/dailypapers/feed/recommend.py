@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import numpy as np
 from django.conf import settings
@@ -72,8 +73,9 @@ class Signals:
         return hashlib.sha256(" ".join(parts).encode("utf-8")).hexdigest()[:24]
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
+class _Candidate(NamedTuple):
+    """A paper that may be recommended (a tuple: thousands are made per request)."""
+
     pk: int
     digest: str
     primary_category: str

@@ -157,7 +157,8 @@ def tfidf(rows: SparseRows) -> SparseRows:
 
 
 def _unit_rows(rows: SparseRows, values: np.ndarray) -> np.ndarray:
-    squares = np.bincount(rows.row_ids(), weights=values * values, minlength=rows.n_rows)
+    squares = np.add.reduceat(values * values, rows.indptr[:-1]) if len(values) else values
+    squares = np.where(np.diff(rows.indptr) > 0, squares, 0.0)  # reduceat misreads empty rows
     norms = np.sqrt(squares)
     norms[norms == 0] = 1.0
     return values / np.repeat(norms, np.diff(rows.indptr))

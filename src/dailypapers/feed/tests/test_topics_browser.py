@@ -1,0 +1,78 @@
+"""Following a topic in a real browser: with htmx (no reload) and without JavaScript."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dailypapers.feed.models import TopicFollow
+from dailypapers.feed.tests.discovery_helpers import member, store, topic
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+PASSWORD = "a-long-password-1"  # what discovery_helpers.member sets
+
+
+def log_in(page, live_server, email: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("navigation", name="Account").get_by_role("button", name="Log out").wait_for()
+
+
+def seed() -> None:
+    store("2503.00001", "Graph networks for molecules")
+    topic("Graphs", query="graph", description="Learning on graphs.")
+    member()
+
+
+def test_with_htmx_following_swaps_the_button_without_leaving_the_page(browser_page, live_server):
+    from playwright.sync_api import expect
+
+    page, shots = browser_page
+    seed()
+    log_in(page, live_server, "ada@example.org")
+    page.goto(live_server.url + "/topics/graphs/")
+    expect(page.get_by_role("link", name="Graph networks for molecules")).to_be_visible()
+    page.evaluate("window.notReloaded = true")
+    page.get_by_role("button", name="Follow").click()
+    following = page.get_by_role("button", name="Following")
+    expect(following).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("window.notReloaded") is True  # htmx swapped it in place
+    assert TopicFollow.objects.filter(topic__slug="graphs").count() == 1
+    shots.take("following-with-htmx")
+    following.click()
+    expect(page.get_by_role("button", name="Follow")).to_have_attribute("aria-pressed", "false")
+    assert not TopicFollow.objects.exists()
+
+
+def test_without_javascript_following_posts_a_form_and_comes_back(browser_page, live_server):
+    from playwright.sync_api import expect
+
+    page, shots = browser_page
+    seed()
+    context = page.context.browser.new_context(
+        java_script_enabled=False, viewport={"width": 1280, "height": 900}
+    )
+    try:
+        plain = context.new_page()
+        plain.set_default_timeout(10_000)
+        shots.page = plain
+        log_in(plain, live_server, "ada@example.org")
+        plain.goto(live_server.url + "/topics/")
+        with plain.expect_response(
+            lambda r: r.request.method == "POST" and r.url.endswith("/topics/graphs/follow/")
+        ) as posted:
+            plain.get_by_role("button", name="Follow").click()
+        assert posted.value.status == 302
+        plain.wait_for_load_state()
+        expect(plain).to_have_url(live_server.url + "/topics/")
+        expect(plain.get_by_text("1 follower")).to_be_visible()
+        expect(plain.get_by_role("button", name="Following")).to_be_visible()
+        shots.take("following-without-javascript")
+        plain.get_by_role("button", name="Following").click()
+        expect(plain.get_by_text("0 followers")).to_be_visible()
+        assert not TopicFollow.objects.exists()
+    finally:
+        context.close()
