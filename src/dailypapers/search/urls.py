@@ -5,4 +5,5 @@ from dailypapers.search import views
 app_name = "search"
 urlpatterns = [
     path("", views.search_page, name="search"),
+    path("status/", views.status_page, name="status"),
 ]

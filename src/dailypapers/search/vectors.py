@@ -16,6 +16,7 @@ plus the few vectors stored after it (searched exactly), instead of clustering a
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 import time
 from dataclasses import dataclass, field
@@ -366,29 +367,26 @@ def _with_tail_cluster(layout: ann.IvfLayout, base: int, extra: int) -> ann.IvfL
 
 
 _lock = threading.Lock()
-_cached: dict[str, tuple[VectorIndex, float, int]] = {}  # model -> index, checked, generation
+_cached: dict[str, tuple[VectorIndex, float, str]] = {}  # model -> index, checked, generation
 
 
 def _generation_key(model: str) -> str:
     return f"search:vectors:{connection.settings_dict['NAME']}:{model}"
 
 
-def generation(model: str) -> int:
-    return int(cache.get(_generation_key(model), 0))
+def generation(model: str) -> str:
+    return str(cache.get(_generation_key(model), ""))
 
 
 def changed(model: str) -> None:
     """Say that vectors of ``model`` were written: indexes sharing this cache reload at once.
 
-    Processes that share no cache (the local-memory default) notice within
-    VECTOR_INDEX_CHECK_SECONDS, when they compare the table's count and newest row.
+    A fresh random token rather than a counter, so a cleared or evicted cache can never
+    bring back a value an index was built at. Processes that share no cache (the
+    local-memory default) notice within VECTOR_INDEX_CHECK_SECONDS, when they compare the
+    table's count and newest row.
     """
-    key = _generation_key(model)
-    cache.add(key, 0, timeout=None)
-    try:
-        cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=None)
+    cache.set(_generation_key(model), secrets.token_hex(8), timeout=None)
 
 
 def current(model: str, dim: int) -> VectorIndex:

@@ -17,7 +17,7 @@ from django.shortcuts import render
 
 from dailypapers.feed.queries import list_columns, mark_voted
 from dailypapers.papers.models import Paper
-from dailypapers.search import engine
+from dailypapers.search import engine, semantic
 
 PER_PAGE = engine.DEFAULT_PER_PAGE
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -36,6 +36,7 @@ class SearchForm:
     date_to: date | None = None
     has_code: bool = False
     sort: str = "relevance"
+    mode: str = ""  # "" lets the engine choose (hybrid when semantic search is on)
     page: int = 1
     errors: list[str] = field(default_factory=list)
 
@@ -66,6 +67,8 @@ def read_form(params: QueryDict) -> SearchForm:
     form.has_code = params.get("code") == "1"
     sort = params.get("sort", "")
     form.sort = sort if sort in engine.SORTS else "relevance"
+    mode = params.get("mode", "")
+    form.mode = mode if mode in engine.MODES else ""
     page = params.get("page", "")
     if page.isascii() and page.isdigit() and len(page) <= MAX_PAGE_DIGITS:
         form.page = max(int(page), 1)
@@ -82,6 +85,7 @@ def _run(form: SearchForm, page: int) -> engine.SearchResults:
         sort=form.sort,
         page=page,
         per_page=PER_PAGE,
+        mode=form.mode or None,
     )
 
 
@@ -122,8 +126,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "capped": results.total > engine.MAX_RESULTS,
         "max_results": engine.MAX_RESULTS,
         "category_choices": settings.ARXIV_CATEGORIES,
+        "semantic_enabled": semantic.semantic_enabled(),
     }
     response = render(request, "search/search.html", context)
     # Result pages are endless combinations of parameters: no use to a search engine.
     response.headers["X-Robots-Tag"] = "noindex"
     return response
+
+
+def status_page(request: HttpRequest) -> HttpResponse:
+    """What search can do on this server: semantic on or off and why, vectors, the index."""
+    return render(request, "search/status.html", {"status": semantic.status()})

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -162,6 +164,46 @@ def repair(connection: BaseDatabaseWrapper) -> bool:
         cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
         cursor.execute(BACKFILL)
     return True
+
+
+# SQLite's oldest supported builds allow 999 parameters per statement.
+_IDS_PER_STATEMENT = 500
+
+
+@contextmanager
+def indexing_inserts_at_end(connection: BaseDatabaseWrapper) -> Iterator[list[int]]:
+    """Index the papers inserted in this block in one statement at its end, not row by row.
+
+    For bulk imports: the insert trigger costs about three times what one INSERT … SELECT
+    over the same rows does. The caller adds the ids of the papers it inserts to the list
+    this yields. Updates and deletes inside the block still go through their triggers.
+
+    The trigger is dropped inside the caller's transaction and created again before the
+    block ends, so a block that raises (its transaction rolls back) or a process that dies
+    mid-way leaves the trigger as it was: no committed state ever lacks it.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("indexing_inserts_at_end needs an open transaction")
+    insert_trigger = TRIGGERS[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = %s", [insert_trigger]
+        )
+        if cursor.fetchone() is None:  # no index (or one repair() will rebuild): nothing to do
+            yield []
+            return
+        cursor.execute(f"DROP TRIGGER {insert_trigger}")
+        inserted: list[int] = []
+        try:
+            yield inserted
+            ids = sorted(set(inserted))
+            for start in range(0, len(ids), _IDS_PER_STATEMENT):
+                chunk = ids[start : start + _IDS_PER_STATEMENT]
+                cursor.execute(
+                    f"{BACKFILL} WHERE p.id IN ({', '.join(['%s'] * len(chunk))})", chunk
+                )
+        finally:
+            cursor.execute(CREATE_TRIGGERS[0])
 
 
 def _string(words: tuple[str, ...]) -> str:

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        console = Console(file=self.stdout, highlight=False)
+        console = Console(file=self.stdout, highlight=False, soft_wrap=True)
         if settings.EMBEDDING_MODEL and not semantic.semantic_enabled():
             raise CommandError(semantic.unavailable_reason())
         state = semantic.status()

@@ -19,11 +19,14 @@ from dailypapers.search.evaluation import corpus, judgements
 
 OUT = Path(__file__).parent / "vectors.npz"
 MODEL = "all-MiniLM-L6-v2"
+# Queries the tests of semantic and hybrid search use besides the relevance set's.
+TEST_QUERIES = ("summaries that invent facts", "training neural networks", "graph networks")
 
 
 def texts() -> list[str]:
     papers = [paper_text(paper.title, paper.abstract) for paper in corpus()]
     queries = [query_text(parse(item.query)) for item in judgements()]
+    queries += [query_text(parse(query)) for query in TEST_QUERIES]
     return sorted(set(papers + queries))
 
 

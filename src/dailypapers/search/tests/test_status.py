@@ -1,0 +1,45 @@
+"""What the service says about semantic search: the status page and the search form."""
+
+from __future__ import annotations
+
+import pytest
+
+from dailypapers.search import semantic
+from dailypapers.search.tests.helpers import store
+from dailypapers.search.tests.semantic_helpers import FixtureEmbedder
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_status_page_says_semantic_search_is_off_and_why(client, settings):
+    settings.EMBEDDING_MODEL = ""
+    store("2501.00001")
+    body = client.get("/search/status/").content.decode()
+    assert "Off: no embedding model is configured (EMBEDDING_MODEL)" in body
+    assert "By shared words" in body
+    assert "0 of 1 papers" in body
+
+
+def test_the_status_page_names_the_model_when_semantic_search_is_on(client):
+    with semantic.use_embedder(FixtureEmbedder()):
+        body = client.get("/search/status/").content.decode()
+    assert "On, with the model all-MiniLM-L6-v2 (384 dimensions)" in body
+
+
+def test_the_search_form_offers_a_choice_of_matching_only_when_semantic_search_is_on(
+    client, settings
+):
+    settings.EMBEDDING_MODEL = ""
+    off = client.get("/search/").content.decode()
+    assert 'name="mode"' not in off and "Semantic search is off" in off
+    with semantic.use_embedder(FixtureEmbedder()):
+        on = client.get("/search/").content.decode()
+    assert 'name="mode"' in on and "Meaning only" in on
+
+
+def test_an_unknown_mode_in_the_address_is_ignored(client, settings):
+    settings.EMBEDDING_MODEL = ""
+    store("2501.00001", title="Graph networks")
+    response = client.get("/search/", {"q": "graph", "mode": "telepathy"})
+    assert response.status_code == 200
+    assert response.context["results"].mode == "keyword"
