@@ -21,6 +21,10 @@ logger = logging.getLogger(__name__)
 
 # However long a subscriber was away, a digest reaches back at most this far.
 MAX_LOOKBACK_DAYS = 7
+# The personal scorer ranks this many of the most trending new papers (the subscriber's
+# categories first when they chose some): its cost grows with the candidates, and a run
+# scores every personal subscriber.
+PERSONAL_CANDIDATES = 200
 ABSTRACT_CHARS = 300
 
 
@@ -221,7 +225,10 @@ def choose(subscriber: SubscriberChoice, papers: RunPapers, sent: set[int]) -> l
     if subscriber.content == Subscriber.Content.PERSONAL and subscriber.user_id is not None:
         recommend = personal_recommender()
         if recommend is not None:
-            window = [c.id for c in papers.ranked if c.day >= start and c.id not in sent]
+            window = _trending(papers, start, sent, PERSONAL_CANDIDATES, subscriber.categories)
+            if subscriber.categories and len(window) < PERSONAL_CANDIDATES:
+                more = PERSONAL_CANDIDATES - len(window)
+                window += _trending(papers, start, sent | set(window), more, ())
             if not window:
                 return []
             try:

@@ -10,6 +10,7 @@ transaction as the "sent" mark.
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import time
@@ -21,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -219,48 +220,57 @@ def send_chunk(run_id: int, delivery_ids: list[int], *, dry_run: bool = False) -
 
     smtp = mailer()
     claim = secrets.token_hex(8)
-    for index, (delivery_id, subscriber, paper_ids, attempts) in enumerate(plan):
-        mark = clock()
-        message_id = mime.make_message_id(sender_domain())
-        message = build_message(renderer, subscriber, paper_ids, message_id)
-        report.seconds["render"] += clock() - mark
+    # A message SMTP accepted is recorded in the same transaction that claims the next
+    # one: one commit per digest, and still at most one delivery "sending" per worker.
+    unrecorded: tuple[int, int, list[int]] | None = None
+    sent_subscribers: list[int] = []
+    try:
+        for index, (delivery_id, subscriber, paper_ids, attempts) in enumerate(plan):
+            mark = clock()
+            message_id = mime.make_message_id(sender_domain())
+            message = build_message(renderer, subscriber, paper_ids, message_id)
+            report.seconds["render"] += clock() - mark
 
-        mark = clock()
-        claimed = Delivery.objects.filter(pk=delivery_id, state=State.PENDING).update(
-            state=State.SENDING,
-            claim=claim,
-            claimed_at=timezone.now(),
-            attempts=F("attempts") + 1,
-            message_id=message_id,
-            paper_ids=paper_ids,
-        )
-        report.seconds["record"] += clock() - mark
-        if not claimed:
-            report.skipped += 1
-            continue
+            mark = clock()
+            with transaction.atomic():
+                if unrecorded is not None:
+                    _record_sent(*unrecorded, claim)
+                    unrecorded = None
+                claimed = _claim(delivery_id, claim, message_id, paper_ids)
+            report.seconds["record"] += clock() - mark
+            if not claimed:
+                report.skipped += 1
+                continue
 
-        mark = clock()
-        try:
-            smtp.send(settings.DIGEST_FROM_EMAIL, subscriber.email, message)
-        except TemporaryFailure as exc:
+            mark = clock()
+            try:
+                smtp.send(settings.DIGEST_FROM_EMAIL, subscriber.email, message)
+            except TemporaryFailure as exc:
+                report.seconds["send"] += clock() - mark
+                report.retrying += _after_temporary_failure(
+                    delivery_id, claim, attempts + 1, str(exc)
+                )
+                # The server is unreachable or busy: leave the rest of the chunk for later
+                # instead of failing every one of them now.
+                rest = [d for d, *_ in plan[index + 1 :]]
+                report.retrying += _defer(rest, timezone.now(), str(exc))
+                break
+            except PermanentFailure as exc:
+                report.seconds["send"] += clock() - mark
+                _after_permanent_failure(delivery_id, claim, subscriber.id, str(exc))
+                report.failed += 1
+                continue
             report.seconds["send"] += clock() - mark
-            report.retrying += _after_temporary_failure(delivery_id, claim, attempts + 1, str(exc))
-            # The server is unreachable or busy: leave the rest of the chunk for later
-            # instead of failing every one of them now.
-            rest = [d for d, *_ in plan[index + 1 :]]
-            report.retrying += _defer(rest, timezone.now(), str(exc))
-            break
-        except PermanentFailure as exc:
-            report.seconds["send"] += clock() - mark
-            _after_permanent_failure(delivery_id, claim, subscriber.id, str(exc))
-            report.failed += 1
-            continue
-        report.seconds["send"] += clock() - mark
-
+            unrecorded = (delivery_id, subscriber.id, paper_ids)
+            sent_subscribers.append(subscriber.id)
+            report.sent += 1
+    finally:
         mark = clock()
-        _mark_sent(delivery_id, claim, subscriber.id, paper_ids, run.latest_day)
+        with transaction.atomic():
+            if unrecorded is not None:
+                _record_sent(*unrecorded, claim)
+            _after_sending(sent_subscribers, run.latest_day)
         report.seconds["record"] += clock() - mark
-        report.sent += 1
 
     DigestRun.objects.filter(pk=run_id).update(
         **{
@@ -271,21 +281,69 @@ def send_chunk(run_id: int, delivery_ids: list[int], *, dry_run: bool = False) -
     return report
 
 
-def _mark_sent(delivery_id: int, claim: str, subscriber_id: int, paper_ids: list[int], day) -> None:
-    now = timezone.now()
-    with transaction.atomic():
-        Delivery.objects.filter(pk=delivery_id, claim=claim, state=State.SENDING).update(
-            state=State.SENT, sent_at=now, error=""
+# The per-message statements, in plain SQL: they run once or twice per digest, and
+# building them through the ORM cost more than executing them.
+def _sql(template: str, rows: str = "") -> str:
+    return template.format(
+        rows=rows,
+        delivery=connection.ops.quote_name(Delivery._meta.db_table),
+        sent=connection.ops.quote_name(SentPaper._meta.db_table),
+        json="%s::jsonb" if connection.vendor == "postgresql" else "%s",
+    )
+
+
+_CLAIM = (
+    "UPDATE {delivery} SET state = 'sending', claim = %s, claimed_at = %s, "
+    "attempts = attempts + 1, message_id = %s, paper_ids = {json} "
+    "WHERE id = %s AND state = 'pending'"
+)
+_MARK_SENT = (
+    "UPDATE {delivery} SET state = 'sent', sent_at = %s, error = '' "
+    "WHERE id = %s AND claim = %s AND state = 'sending'"
+)
+_SENT_PAPERS = (
+    "INSERT INTO {sent} (subscriber_id, paper_id, delivery_id) VALUES {rows} ON CONFLICT DO NOTHING"
+)
+
+
+def _now_param() -> object:
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
+def _claim(delivery_id: int, claim: str, message_id: str, paper_ids: list[int]) -> bool:
+    """pending -> sending, for this worker only; False when someone else has it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _sql(_CLAIM),
+            [claim, _now_param(), message_id, json.dumps(paper_ids), delivery_id],
         )
-        SentPaper.objects.bulk_create(
-            [
-                SentPaper(subscriber_id=subscriber_id, paper_id=p, delivery_id=delivery_id)
-                for p in paper_ids
-            ],
-            ignore_conflicts=True,
-        )
-        Subscriber.objects.filter(pk=subscriber_id).update(last_sent_at=now, bounce_count=0)
-        _advance_coverage([subscriber_id], day)
+        return cursor.rowcount == 1
+
+
+def _record_sent(delivery_id: int, subscriber_id: int, paper_ids: list[int], claim: str) -> None:
+    """Mark one accepted message sent, and its papers never to be sent again (inside the
+    caller's transaction)."""
+    rows = ", ".join(["(%s, %s, %s)"] * len(paper_ids))
+    params: list[object] = []
+    for paper_id in paper_ids:
+        params += (subscriber_id, paper_id, delivery_id)
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(_MARK_SENT), [_now_param(), delivery_id, claim])
+        cursor.execute(_sql(_SENT_PAPERS, rows), params)
+
+
+def _after_sending(subscriber_ids: list[int], day) -> None:
+    """Once per chunk: when these subscribers last got mail, and which days it covered.
+
+    A worker killed mid-chunk skips this for its chunk; the papers it sent are recorded
+    already, so nothing repeats: their next digest only looks back a little further.
+    """
+    if not subscriber_ids:
+        return
+    Subscriber.objects.filter(pk__in=subscriber_ids).update(
+        last_sent_at=timezone.now(), bounce_count=0
+    )
+    _advance_coverage(subscriber_ids, day)
 
 
 def _after_temporary_failure(delivery_id: int, claim: str, attempts: int, error: str) -> int:
