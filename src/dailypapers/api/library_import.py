@@ -26,9 +26,10 @@ from dailypapers.search import engine
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_REFERENCES = 5_000
-# A title search costs one search query; past this many, the rest are reported unmatched.
-MAX_TITLE_LOOKUPS = 1_000
+# A title costs one to three search queries; past this many, the rest are reported unmatched.
+MAX_TITLE_LOOKUPS = 500
 MIN_TITLE_WORDS = 3  # "Introduction" alone would match the wrong paper
+TITLE_CANDIDATES = 20  # search results compared with a title
 DEFAULT_COLLECTION = "Imported library"
 MATCH_COLUMNS = ("id", "arxiv_id", "title", "doi")
 
@@ -94,20 +95,30 @@ def _by_doi(dois: Iterable[str]) -> dict[str, Paper]:
     return {paper.doi.lower(): paper for paper in papers}
 
 
-def _by_title(title: str) -> Paper | None:
-    """The stored paper whose normalised title equals this one, found through search."""
-    wanted = normalise_title(title)
-    if len(wanted.split()) < MIN_TITLE_WORDS:
-        return None
-    found = engine.search(f'"{wanted}"', sort="relevance", per_page=10)
+def _title_candidates(query: str) -> list[Paper]:
+    found = engine.search(query, sort="relevance", per_page=TITLE_CANDIDATES, mode="keyword")
     if found.error or not found.papers:
+        return []
+    by_pk = {p.pk: p for p in Paper.objects.filter(pk__in=found.papers).only(*MATCH_COLUMNS)}
+    return [by_pk[pk] for pk in found.papers if pk in by_pk]  # best ranked first
+
+
+def _by_title(title: str) -> Paper | None:
+    """The stored paper whose normalised title equals this one, found through search.
+
+    The title as a phrase first; then each half of its words, because a stored title may
+    spell a word differently from the export ("Öbjects" for {\\"o}bjects) and PostgreSQL's
+    search does not fold accents: a half without that word still finds the paper.
+    """
+    wanted = normalise_title(title)
+    words = wanted.split()
+    if len(words) < MIN_TITLE_WORDS:
         return None
-    candidates = Paper.objects.filter(pk__in=found.papers).only(*MATCH_COLUMNS)
-    by_pk = {paper.pk: paper for paper in candidates}
-    for pk in found.papers:  # best ranked first
-        paper = by_pk.get(pk)
-        if paper is not None and normalise_title(paper.title) == wanted:
-            return paper
+    middle = len(words) // 2
+    for query in (f'"{wanted}"', " ".join(words[:middle]), " ".join(words[middle:])):
+        for paper in _title_candidates(query):
+            if normalise_title(paper.title) == wanted:
+                return paper
     return None
 
 
