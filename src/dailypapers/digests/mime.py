@@ -12,6 +12,7 @@ import binascii
 import secrets
 from collections.abc import Sequence
 from email.utils import formataddr, formatdate, parseaddr
+from functools import lru_cache
 
 CRLF = "\r\n"
 
@@ -39,6 +40,7 @@ def _header_value(value: str) -> str:
     )
 
 
+@lru_cache(maxsize=16)
 def encode_address(address: str) -> str:
     """``Name <user@host>`` with a non-ASCII name encoded (RFC 2047)."""
     name, mailbox = parseaddr(address)

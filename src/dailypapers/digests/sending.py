@@ -82,7 +82,12 @@ def _dkim_key(path: str) -> bytes:
 
 
 def sender_domain() -> str:
-    return parseaddr(settings.DIGEST_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return _domain_of(settings.DIGEST_FROM_EMAIL)
+
+
+@lru_cache(maxsize=8)
+def _domain_of(address: str) -> str:
+    return parseaddr(address)[1].rpartition("@")[2] or "localhost"
 
 
 def retry_delay(attempts: int) -> timedelta:
