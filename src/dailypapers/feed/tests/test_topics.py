@@ -97,7 +97,8 @@ def test_topic_paper_ids_of_a_category_topic_and_of_unknown_topics(papers):
 
 
 def test_a_stored_query_the_engine_refuses_holds_no_papers_for_digests(papers):
-    broken = topic("Broken", query='"' * 600)
+    # Saved before a rule changed, say: the engine now allows fewer words than it holds.
+    broken = topic("Broken", query=" ".join(f"w{number}" for number in range(40)))
     assert topic_paper_ids(broken.pk, since=date(2000, 1, 1), limit=10) == []
     with pytest.raises(TopicError):
         topic_ids(broken)
