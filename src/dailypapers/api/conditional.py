@@ -26,6 +26,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date, quote_etag
 
 from dailypapers.api.auth import is_personal
+from dailypapers.feed.cache import cached_page
 
 KEY_PREFIX = "api:representation:"
 REPRESENTATION_SECONDS = 7 * 24 * 3600  # how long the first-served date of a body is kept
@@ -91,5 +92,20 @@ def conditional_read(run: View) -> View:
         if response.status_code == 200 and not response.streaming:
             response = with_validators(request, response)
         return allow_any_origin(response)
+
+    return wrapper
+
+
+def shared_read(run: View) -> View:
+    """A list read the same for every caller without a token or session: kept in the cache
+    and replayed for ANONYMOUS_PAGE_CACHE_SECONDS, like the signed-out feed pages it mirrors
+    (a vote shows in a list within that time). Use with ``ninja.decorators.decorate_view``.
+    """
+
+    @wraps(run)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if is_personal(request):
+            return run(request, *args, **kwargs)
+        return cached_page(request, lambda: run(request, *args, **kwargs))
 
     return wrapper

@@ -28,7 +28,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router
+from ninja.decorators import decorate_view
 
+from dailypapers.api.conditional import shared_read
 from dailypapers.api.errors import ApiError, bad_parameter
 from dailypapers.api.queries import api_columns, find_paper, listed_at
 from dailypapers.api.schemas import ErrorOut, HfDailyPaper, HfPaper
@@ -131,6 +133,7 @@ def _by_submitter(papers: QuerySet[Paper], submitter: str) -> QuerySet[Paper]:
     return papers.filter(submission__submitted_by_id=int(submitter))
 
 
+@decorate_view(shared_read)
 @router.get("/daily_papers", response={200: list[HfDailyPaper], 400: ErrorOut, 429: ErrorOut})
 def daily_papers(
     request: HttpRequest,
@@ -172,6 +175,7 @@ def search_papers(text: str, limit: int) -> list[Paper]:
 
 
 # Registered before /papers/{id}: the id pattern takes slashes and would swallow "search".
+@decorate_view(shared_read)
 @router.get("/papers/search", response={200: list[HfDailyPaper], 400: ErrorOut, 429: ErrorOut})
 def papers_search(
     request: HttpRequest,

@@ -9,7 +9,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Path, Query, Router
+from ninja.decorators import decorate_view
 
+from dailypapers.api.conditional import shared_read
 from dailypapers.api.cursors import InvalidCursor, cursor_page
 from dailypapers.api.errors import ApiError, bad_parameter
 from dailypapers.api.queries import (
@@ -80,6 +82,7 @@ def paper(request: HttpRequest, arxiv_id: str) -> Paper:
     return found
 
 
+@decorate_view(shared_read)
 @router.get("/days/{day}", response={200: DayOut, **ERRORS}, url_name="v1_day", summary="A day")
 def day(
     request: HttpRequest,
@@ -98,6 +101,7 @@ def day(
     return {**echo, **result}
 
 
+@decorate_view(shared_read)
 @router.get("/trending", response={200: TrendingOut, **ERRORS}, url_name="v1_trending")
 def trending(
     request: HttpRequest,

@@ -9,7 +9,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import urlencode
 from ninja import Query, Router
+from ninja.decorators import decorate_view
 
+from dailypapers.api.conditional import shared_read
 from dailypapers.api.errors import ApiError
 from dailypapers.api.queries import find_paper
 from dailypapers.api.schemas import ErrorOut, RelatedOut, SearchPageOut
@@ -66,6 +68,7 @@ def bibtex_query(search: SearchRequest, page: int) -> str:
     return urlencode(params)
 
 
+@decorate_view(shared_read)
 @router.get("/search", response={200: SearchPageOut, **ERRORS}, url_name="v1_search")
 def search(
     request: HttpRequest,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 
 from dailypapers.api.tests.helpers import (
     DAY,
@@ -15,6 +16,7 @@ from dailypapers.api.tests.helpers import (
     store,
     submit,
 )
+from dailypapers.api.tokens import create_token
 from dailypapers.feed.models import Curation
 
 pytestmark = pytest.mark.django_db
@@ -186,7 +188,27 @@ def test_a_day_costs_the_same_queries_for_three_papers_as_for_thirty(
         client.get(DAY_URL)
     for number in range(10, 40):
         submit(store(f"2501.000{number}"), ada)
+    cache.clear()  # lists are kept for signed-out callers; this one must be computed again
     with django_assert_num_queries(len(small.captured_queries)):
         body = client.get(DAY_URL).json()
     assert len(body["items"]) == 33
     assert DAY.isoformat() == body["day"]
+
+
+def test_a_list_is_replayed_from_the_cache_for_callers_without_a_token(client):
+    store("2501.00001")
+    first = client.get(DAY_URL)
+    store("2501.00002")  # shows once the kept copy expires, as on the signed-out day page
+    second = client.get(DAY_URL)
+    assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
+    assert second.json() == first.json() and second["ETag"] == first["ETag"]
+
+
+def test_a_caller_with_a_token_gets_the_list_as_it_is_now(client):
+    _token, secret = create_token(member(), "script")
+    store("2501.00001")
+    client.get(DAY_URL)
+    store("2501.00002")
+    fresh = client.get(DAY_URL, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert len(fresh.json()["items"]) == 2
+    assert "private" in fresh["Cache-Control"]
