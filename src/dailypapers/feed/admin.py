@@ -6,6 +6,7 @@ followed by ``refresh_papers``), so the admin never leaves counts or scores stal
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -19,8 +20,10 @@ from dailypapers.feed.models import (
     CommentFlag,
     Curation,
     Submission,
+    Topic,
     Vote,
 )
+from dailypapers.feed.topics import TopicError, clean_categories, clean_query
 from dailypapers.feed.trending import refresh_papers
 
 
@@ -168,3 +171,45 @@ class VoteAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_select_related = ("user", "paper")
     date_hierarchy = "created_at"
     show_full_result_count = False
+
+
+class TopicAdminForm(forms.ModelForm):
+    """The site's own rules for a topic's query and categories hold in the admin too."""
+
+    class Meta:
+        model = Topic
+        fields = (
+            "name", "slug", "query", "categories", "description", "is_featured", "created_by",
+        )  # fmt: skip
+
+    def clean_query(self) -> str:
+        try:
+            return clean_query(self.cleaned_data.get("query") or "")
+        except TopicError as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def clean_categories(self) -> list[str]:
+        value = self.cleaned_data.get("categories") or []
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise forms.ValidationError('A list of category names, e.g. ["cs.LG", "stat.ML"].')
+        try:
+            return clean_categories(value)
+        except TopicError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    form = TopicAdminForm
+    list_display = ("name", "slug", "query", "is_featured", "follower_count", "created_by")
+    list_filter = ("is_featured",)
+    search_fields = ("name", "slug", "query", "description")
+    raw_id_fields = ("created_by",)
+    list_select_related = ("created_by",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(followers=Count("follows"))
+
+    @admin.display(description="followers", ordering="followers")
+    def follower_count(self, topic: Topic) -> int:
+        return topic.followers

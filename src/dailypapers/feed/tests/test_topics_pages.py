@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dailypapers.accounts.models import User
 from dailypapers.feed.models import Topic, TopicFollow
 from dailypapers.feed.tests.discovery_helpers import member, store, topic, trending
 from dailypapers.feed.topics import follow
@@ -177,3 +178,17 @@ def test_the_site_navigation_links_topics_and_for_you(client, graphs):
     assert 'href="/topics/"' in client.get("/topics/").content.decode()
     signed_in(client)
     assert 'href="/for-you/"' in client.get("/topics/").content.decode()
+
+
+def test_staff_edit_topics_in_the_admin_under_the_same_rules(client):
+    client.force_login(User.objects.create_superuser("root@example.org", "a-long-password-1"))
+    graphs = topic("Graphs", query="graph")
+    fields = {"name": "Graphs", "slug": "graphs", "description": "", "is_featured": "on"}
+    url = f"/admin/feed/topic/{graphs.pk}/change/"
+    refused = client.post(url, {**fields, "query": "OR", "categories": '["cs.LG"]'})
+    assert refused.status_code == 200 and "no words" in refused.content.decode()
+    saved = client.post(url, {**fields, "query": "graph", "categories": '["cs.lg"]'})
+    assert saved.status_code == 302
+    graphs.refresh_from_db()
+    assert graphs.categories == ["cs.LG"] and graphs.is_featured
+    assert "Graphs" in client.get("/admin/feed/topic/").content.decode()
