@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -32,7 +32,7 @@ from dailypapers.papers.models import Paper
 
 logger = logging.getLogger(__name__)
 State = Delivery.State
-PLAN_BATCH = 2000
+PLAN_BATCH = 1000  # subscribers per transaction; 4 parameters each in one INSERT
 
 
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
@@ -74,6 +74,26 @@ def start_due_run(now: datetime) -> DigestRun | None:
     return run
 
 
+def _insert_deliveries(run_id: int, subscriber_ids: list[int], now: datetime) -> None:
+    """One pending delivery per subscriber, skipping those the run already has.
+
+    Plain SQL: building a hundred thousand model instances took longer than inserting them.
+    """
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    when = connection.ops.adapt_datetimefield_value(now)
+    rows = ", ".join(["(%s, %s, 'pending', 0, %s, %s, '', '', '[]', '')"] * len(subscriber_ids))
+    params: list[object] = []
+    for subscriber_id in subscriber_ids:
+        params += (run_id, subscriber_id, when, when)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (run_id, subscriber_id, state, attempts, next_attempt_at, "
+            f"enqueued_at, claim, message_id, paper_ids, error) VALUES {rows} "
+            "ON CONFLICT DO NOTHING",
+            params,
+        )
+
+
 def plan(run: DigestRun, now: datetime, *, fan_out: bool = True) -> list[int]:
     """Turn every subscriber due at ``now`` into a pending delivery of ``run``."""
     planned: list[int] = []
@@ -87,13 +107,7 @@ def plan(run: DigestRun, now: datetime, *, fan_out: bool = True) -> list[int]:
             if not rows:
                 break
             ids = [row["pk"] for row in rows]
-            Delivery.objects.bulk_create(
-                [
-                    Delivery(run=run, subscriber_id=pk, next_attempt_at=now, enqueued_at=now)
-                    for pk in ids
-                ],
-                ignore_conflicts=True,
-            )
+            _insert_deliveries(run.pk, ids, now)
             # Subscribers with the same schedule share a next due time: one UPDATE each.
             groups: dict[tuple, list[int]] = defaultdict(list)
             for row in rows:
