@@ -245,6 +245,7 @@ ANONYMOUS_PAGE_CACHE_SECONDS = env_int("ANONYMOUS_PAGE_CACHE_SECONDS", 60)
 EMAIL_VERIFICATION_DAYS = env_int("EMAIL_VERIFICATION_DAYS", 3)
 # How long a member's "For you" list is reused; a new upvote or follow refreshes it anyway.
 RECOMMENDATIONS_CACHE_SECONDS = env_int("RECOMMENDATIONS_CACHE_SECONDS", 300)
+TOPICS_PER_DAY = env_int("TOPICS_PER_DAY", 10)  # topics one member may create per day
 # JSON API requests per minute: with a personal token (per token), without one (per IP).
 API_RATE_PER_MINUTE_TOKEN = env_int("API_RATE_PER_MINUTE_TOKEN", 600)
 API_RATE_PER_MINUTE_IP = env_int("API_RATE_PER_MINUTE_IP", 300)

@@ -36,9 +36,11 @@ def test_with_htmx_following_swaps_the_button_without_leaving_the_page(browser_p
     page.goto(live_server.url + "/topics/graphs/")
     expect(page.get_by_role("link", name="Graph networks for molecules")).to_be_visible()
     page.evaluate("window.notReloaded = true")
+    expect(page.locator(".follow-box .followers")).to_have_text("0 followers")
     page.get_by_role("button", name="Follow").click()
     following = page.get_by_role("button", name="Following")
     expect(following).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".follow-box .followers")).to_have_text("1 follower")
     assert page.evaluate("window.notReloaded") is True  # htmx swapped it in place
     assert TopicFollow.objects.filter(topic__slug="graphs").count() == 1
     shots.take("following-with-htmx")

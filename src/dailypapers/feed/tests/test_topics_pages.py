@@ -97,12 +97,14 @@ def test_following_twice_by_a_double_click_stays_followed(client, graphs):
 
 def test_following_with_htmx_answers_the_new_button(client, graphs):
     signed_in(client)
-    response = client.post("/topics/graphs/follow/", {"action": "follow"}, **HTMX)
+    response = client.post("/topics/graphs/follow/", {"action": "follow", "counted": "1"}, **HTMX)
     html = response.content.decode()
-    assert response.status_code == 200
-    assert html.startswith('<form class="follow following"') and 'value="unfollow"' in html
+    assert response.status_code == 200 and "<html" not in html
+    assert '<form class="follow following"' in html and 'value="unfollow"' in html
+    assert "1 follower<" in html
     response = client.post("/topics/graphs/follow/", {"action": "unfollow"}, **HTMX)
-    assert 'value="follow"' in response.content.decode()
+    html = response.content.decode()
+    assert 'value="follow"' in html and "follower" not in html.split("<form")[0]
 
 
 def test_visitors_are_sent_to_log_in_and_unverified_members_to_confirm(client, graphs):
@@ -192,3 +194,14 @@ def test_staff_edit_topics_in_the_admin_under_the_same_rules(client):
     graphs.refresh_from_db()
     assert graphs.categories == ["cs.LG"] and graphs.is_featured
     assert "Graphs" in client.get("/admin/feed/topic/").content.decode()
+
+
+def test_creating_more_topics_than_the_daily_limit_is_refused_and_keeps_the_input(client, settings):
+    settings.TOPICS_PER_DAY = 1
+    signed_in(client)
+    client.post("/topics/new/", {"name": "Graphs", "query": "graph"})
+    response = client.post("/topics/new/", {"name": "Halos", "query": "halo"})
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "You can create 1 topics in 24 hours" in html and 'value="Halos"' in html
+    assert Topic.objects.count() == 1

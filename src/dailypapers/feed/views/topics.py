@@ -7,12 +7,16 @@ never undoes itself.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dailypapers.accounts.decorators import verified_required
@@ -117,6 +121,14 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @verified_required
 def topic_create(request: HttpRequest) -> HttpResponse:
     form = TopicForm(request.POST or None)
+    limit = settings.TOPICS_PER_DAY
+    made_today = Topic.objects.filter(
+        created_by=request.user, created_at__gte=timezone.now() - timedelta(days=1)
+    ).count()
+    if request.method == "POST" and made_today >= limit:
+        form.is_valid()  # keeps what was typed on the form
+        form.add_error(None, f"You can create {limit} topics in 24 hours, and you have.")
+        return render(request, "feed/topics/new.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         for _attempt in range(SLUG_ATTEMPTS):
@@ -158,6 +170,7 @@ def topic_follow(request: HttpRequest, slug: str) -> HttpResponse:
             "topic": topic,
             "following": action == "follow",
             "follow_next": safe_next(request, topic_url),
+            "follower_count": topic.follows.count() if request.POST.get("counted") else None,
         }
         return render(request, "feed/topics/_follow_button.html", context)
     return redirect_back(request, topic_url)
