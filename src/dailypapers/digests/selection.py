@@ -208,7 +208,7 @@ def choose(subscriber: SubscriberChoice, papers: RunPapers, sent: set[int]) -> l
     if start is None:
         return []
     n = subscriber.top_n
-    if subscriber.content == Subscriber.Content.TOPICS:
+    if subscriber.content == Subscriber.Content.TOPICS and topic_finder() is not None:
         picked: list[int] = []
         lists = [papers.topic_list(t, start, n + len(sent) + 50) for t in subscriber.topic_ids]
         # Round robin over the topics, so every chosen topic gets its best papers in.

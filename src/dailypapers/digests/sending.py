@@ -155,7 +155,7 @@ def _defer(delivery_ids: list[int], now: datetime, error: str) -> int:
     )
 
 
-def send_chunk(run_id: int, delivery_ids: list[int], *, dry_run: bool = False) -> ChunkReport:
+def send_chunk(run_id: int, delivery_ids: list[int]) -> ChunkReport:
     """Build and send the pending deliveries among ``delivery_ids``; safe to run twice."""
     report = ChunkReport()
     clock = time.perf_counter
@@ -205,10 +205,6 @@ def send_chunk(run_id: int, delivery_ids: list[int], *, dry_run: bool = False) -
         else:
             empty.append((delivery_id, subscriber_id))
     report.seconds["rank"] += clock() - mark
-
-    if dry_run:
-        report.sent, report.empty, report.cancelled = len(plan), len(empty), len(cancelled)
-        return report
 
     mark = clock()
     if cancelled:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from dailypapers.digests.models import Subscriber
 from dailypapers.digests.sending import _RunCache
-from dailypapers.papers.models import Paper
+from dailypapers.papers.models import Paper, PaperCategory
 
 DAY = date(2026, 3, 4)  # a Wednesday announcement day
 _numbers = count(1)
@@ -33,7 +33,11 @@ def make_paper(
         "content_hash": f"h{number}",
     }
     defaults.update(fields)
-    return Paper.objects.create(**defaults)
+    paper = Paper.objects.create(**defaults)
+    PaperCategory.objects.bulk_create(
+        [PaperCategory(paper=paper, category=c, announced_on=day) for c in categories.split()]
+    )
+    return paper
 
 
 def make_subscriber(email: str, *, due: datetime | None = None, **fields) -> Subscriber:

@@ -110,6 +110,38 @@ def test_category_subscribers_get_only_their_categories(
     assert "Language paper" in text and "Vision paper" not in text
 
 
+def test_topic_subscribers_get_the_papers_of_their_topics(
+    smtp_sink, immediate_tasks, django_capture_on_commit_callbacks
+):
+    topic_model = pytest.importorskip("dailypapers.feed.models").__dict__.get("Topic")
+    if topic_model is None:
+        pytest.skip("the feed app has no topics yet")
+    topic = topic_model.objects.create(name="Vision", slug="vision", categories=["cs.CV"])
+    make_paper(score=9, categories="cs.CL", title="Language paper")
+    make_paper(score=1, categories="cs.CV", title="Vision paper")
+    make_subscriber("topical@example.com", content="topics", topic_ids=[topic.pk])
+    run_digests(django_capture_on_commit_callbacks)
+    [message] = smtp_sink.wait_for(1)
+    text = message.get_body(("plain",)).get_content()
+    assert "Vision paper" in text and "Language paper" not in text
+    assert "New in your topics" in text
+
+
+def test_personal_subscribers_get_recommendations_for_their_account(
+    django_user_model, smtp_sink, immediate_tasks, django_capture_on_commit_callbacks
+):
+    member = django_user_model.objects.create_user("member@example.com", "pw")
+    make_paper(score=5, title="Trending paper")
+    make_paper(score=1, title="Quiet paper")
+    make_subscriber("member@example.com", content="personal", user=member, top_n=1)
+    run_digests(django_capture_on_commit_callbacks)
+    [message] = smtp_sink.wait_for(1)
+    text = message.get_body(("plain",)).get_content()
+    assert "Recommended for you" in text
+    # A member with no votes yet: the scorer's cold start (or our fallback) picks trending.
+    assert "Trending paper" in text
+
+
 def test_the_digest_can_be_read_on_the_site_from_its_view_link(
     client, smtp_sink, immediate_tasks, django_capture_on_commit_callbacks
 ):

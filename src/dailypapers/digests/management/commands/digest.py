@@ -102,7 +102,8 @@ class Command(BaseCommand):
             would_send += bool(paper_ids)
             if index < SHOWN:
                 what = (
-                    f"{len(paper_ids)} papers, top: {papers.by_id[paper_ids[0]].title[:60]}"
+                    f"{len(paper_ids)} paper{'s' if len(paper_ids) > 1 else ''}, "
+                    f"top: {papers.by_id[paper_ids[0]].title[:60]}"
                     if paper_ids
                     else "nothing new, no email"
                 )
