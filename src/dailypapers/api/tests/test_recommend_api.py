@@ -114,3 +114,25 @@ def test_following_through_the_api_is_idempotent(client):
     answer = client.delete("/api/v1/topics/graphs/follow", **bearer(ada)).json()
     assert answer["following"] is False and answer["followers"] == 0
     assert client.put("/api/v1/topics/graphs/follow").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/topics?limit=0",
+        "/api/v1/topics?limit=1000",
+        "/api/v1/topics/graphs/papers?sort=bogus",
+        "/api/v1/topics/graphs/papers?cursor=not-a-cursor",
+    ],
+)
+def test_bad_parameters_get_a_400_in_the_error_format(client, url):
+    topic("Graphs", query="graph")
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"]
+
+
+def test_for_you_limits_are_checked(client):
+    ada = member()
+    assert client.get("/api/v1/for-you?limit=101", **bearer(ada)).status_code == 400
+    assert client.get("/api/v1/for-you?limit=1", **bearer(ada)).json() == {"items": []}

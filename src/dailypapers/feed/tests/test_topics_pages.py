@@ -205,3 +205,19 @@ def test_creating_more_topics_than_the_daily_limit_is_refused_and_keeps_the_inpu
     assert response.status_code == 429
     assert "You can create 1 topics in 24 hours" in html and 'value="Halos"' in html
     assert Topic.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "query", ["?page=abc", "?page=-3", "?page=99999999999999999999", "?sort=bogus", "?sort=%00"]
+)
+def test_odd_query_strings_on_a_topic_page_fall_back_to_the_first_page(client, graphs, query):
+    response = client.get(f"/topics/graphs/{query}")
+    assert response.status_code == 200
+    assert "Graph transformers" in response.content.decode()
+
+
+def test_a_topic_whose_stored_query_the_engine_refuses_says_so_on_its_page(client):
+    topic("Broken", query=" ".join(f"w{number}" for number in range(40)))
+    response = client.get("/topics/broken/")
+    assert response.status_code == 200
+    assert "cannot be searched: This search has too many words" in response.content.decode()
