@@ -233,7 +233,7 @@ TRENDING_REFRESH_MINUTES = env_int("TRENDING_REFRESH_MINUTES", 10)
 EMBEDDING_MODEL = env_str("EMBEDDING_MODEL").strip()
 EMBEDDING_DEVICE = env_choice("EMBEDDING_DEVICE", "auto", ("auto", "cpu", "cuda"))
 EMBEDDING_BATCH_SIZE = env_int("EMBEDDING_BATCH_SIZE", 64)
-VECTOR_IVF_FROM = env_int("VECTOR_IVF_FROM", 300_000)  # vectors; fewer are searched exactly
+VECTOR_IVF_FROM = env_int("VECTOR_IVF_FROM", 50_000)  # vectors; fewer are searched exactly
 VECTOR_INDEX_CHECK_SECONDS = env_float("VECTOR_INDEX_CHECK_SECONDS", 30.0)
 
 # Community limits.

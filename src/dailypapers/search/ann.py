@@ -61,10 +61,15 @@ class IvfLayout:
     tail: tuple[int, int] | None = None
 
 
-def build_ivf(vectors: np.ndarray, seed: int = 0, sample: int = 100_000) -> IvfLayout:
-    """Cluster ``vectors``: about 4·√n clusters, trained on a sample of at most ``sample``."""
+def build_ivf(vectors: np.ndarray, seed: int = 0, sample: int = 50_000) -> IvfLayout:
+    """Cluster ``vectors``: about 2·√n clusters, trained on a sample of at most ``sample``.
+
+    2·√n keeps both the centre scan and each probed list small (600 lists of 150 vectors
+    at 91,000; 2,000 of 500 at a million); the clustering is the cost of a build, and a
+    sample of 50,000 trains centres about as well as all the vectors do.
+    """
     n = len(vectors)
-    nlist = max(1, min(int(4 * np.sqrt(n)), n // 40 or 1))
+    nlist = max(1, min(int(2 * np.sqrt(n)), n // 40 or 1))
     rng = np.random.default_rng(seed)
     training = vectors[rng.choice(n, min(n, sample), replace=False)]
     centres = kmeans(training, nlist, seed=seed)

@@ -20,6 +20,7 @@ import hashlib
 import importlib.util
 import os
 import re
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import Protocol
@@ -172,6 +173,10 @@ def cuda_available() -> bool:
     return bool(torch.cuda.is_available())
 
 
+SMALL_BATCH = 4
+_single_thread_lock = threading.Lock()
+
+
 class SentenceTransformerEmbedder:
     def __init__(self, model: str, device: str = "auto", batch_size: int = 64) -> None:
         if importlib.util.find_spec("sentence_transformers") is None:
@@ -199,14 +204,31 @@ class SentenceTransformerEmbedder:
             or self._model.get_sentence_embedding_dimension
         )
         dim = width()
-        self.dim = int(dim) if dim else int(self.embed(["probe"]).shape[1])
         self.device = device
         self.batch_size = batch_size
+        self.dim = int(dim) if dim else int(self.embed(["probe"]).shape[1])
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        import torch
+
+        with torch.inference_mode():
+            if self.device == "cpu" and len(texts) <= SMALL_BATCH:
+                # One search query: a second thread only adds waiting. On a busy 2-core
+                # machine torch's default of one thread per core took 200 ms for a query
+                # that one thread encodes in 10-15 ms (bench/search.py, docs/benchmarks.md).
+                with _single_thread_lock:
+                    threads = torch.get_num_threads()
+                    torch.set_num_threads(1)
+                    try:
+                        return self._encode(texts)
+                    finally:
+                        torch.set_num_threads(threads)
+            return self._encode(texts)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
         vectors = self._model.encode(
             texts,
-            batch_size=getattr(self, "batch_size", 64),
+            batch_size=self.batch_size,
             convert_to_numpy=True,
             normalize_embeddings=True,
             show_progress_bar=False,

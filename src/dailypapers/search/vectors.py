@@ -16,6 +16,7 @@ plus the few vectors stored after it (searched exactly), instead of clustering a
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import threading
 import time
@@ -31,7 +32,13 @@ from django.db import connection
 from dailypapers.search import ann
 from dailypapers.search.backends import Filters
 
+logger = logging.getLogger(__name__)
 EPOCH = date(1970, 1, 1)
+# A filter leaving fewer rows than this is answered exactly: gathering and scoring them all
+# costs about what probing does, and misses nothing.
+EXACT_BELOW = 5_000
+# An inverted file that must probe more than a quarter of its clusters is not worth having.
+IVF_MAX_PROBED_SHARE = 4
 TABLE = "search_paperembedding"
 
 
@@ -88,10 +95,10 @@ class VectorIndex:
         row = self._rows_by_id.get(int(paper_id))
         return None if row is None else self.vectors[row]
 
-    def mask(self, filters: Filters | None, exclude: tuple[int, ...] = ()) -> np.ndarray | None:
+    def mask(self, filters: Filters | None) -> np.ndarray | None:
         """Rows the filters allow (None: every row)."""
         if filters is None:
-            filters = Filters()
+            return None
         allowed: np.ndarray | None = None
 
         def narrow(rows: np.ndarray) -> None:
@@ -112,13 +119,20 @@ class VectorIndex:
             narrow((self.days <= _day(filters.date_to)) & (self.days > 0))
         if filters.has_code is not None:
             narrow(self.has_code == filters.has_code)
-        if exclude:
-            rows = [self._rows_by_id[pk] for pk in exclude if pk in self._rows_by_id]
-            if rows:
-                keep = np.ones(len(self), dtype=bool) if allowed is None else allowed.copy()
-                keep[rows] = False
-                allowed = keep
         return allowed
+
+    def _candidate_rows(self, query: np.ndarray, allowed: np.ndarray | None) -> np.ndarray | None:
+        """Rows worth scoring (None: all of them, which one product over the matrix does)."""
+        allowed_count = len(self) if allowed is None else int(allowed.sum())
+        if allowed is not None and allowed_count <= EXACT_BELOW:
+            return np.flatnonzero(allowed)
+        if self.ivf is None:
+            return None
+        # Probe more clusters in proportion to what the filter removes.
+        nprobe = min(len(self.ivf.centres), int(np.ceil(self.ivf.nprobe * len(self) /
+                                                        allowed_count)))  # fmt: skip
+        rows = ann.probe_rows(self.ivf, query, nprobe)
+        return rows if allowed is None else rows[allowed[rows]]
 
     def nearest(
         self,
@@ -131,28 +145,28 @@ class VectorIndex:
         if not len(self) or k <= 0:
             return []
         query = np.asarray(query, dtype=np.float32)
-        allowed = self.mask(filters, exclude)
-        allowed_count = len(self) if allowed is None else int(allowed.sum())
-        if allowed_count == 0:
+        allowed = self.mask(filters)
+        if allowed is not None and not allowed.any():
             return []
-        # A narrow filter leaves few rows: scoring them all is exact and cheaper than probing.
-        if self.ivf is None or allowed_count <= 20_000:
-            rows = None if allowed is None else np.flatnonzero(allowed)
-        else:
-            # Probe more clusters in proportion to what the filter removes.
-            share = allowed_count / len(self)
-            nprobe = min(len(self.ivf.centres), int(np.ceil(self.ivf.nprobe / share)))
-            rows = ann.probe_rows(self.ivf, query, nprobe)
+        rows = self._candidate_rows(query, allowed)
+        if rows is None:
+            scores = self.vectors @ query
             if allowed is not None:
-                rows = rows[allowed[rows]]
-        scores = self.vectors @ query if rows is None else self.vectors[rows] @ query
-        # One paper may have two rows (embedded again after the index was saved).
+                scores[~allowed] = -np.inf
+        else:
+            scores = self.vectors[rows] @ query
+        # Excluded papers and duplicate rows (a paper embedded again after the index was
+        # saved) are dropped from a slightly longer list.
         has_tail = self.ivf is not None and self.ivf.tail is not None
-        best = ann.top_k(scores, 2 * k if has_tail else k)
+        best = ann.top_k(scores, (2 * k if has_tail else k) + len(exclude))
+        skip = set(exclude)
         found: dict[int, float] = {}
         for position in best:
-            row = position if rows is None else rows[position]
-            found.setdefault(int(self.ids[row]), float(scores[position]))
+            score = float(scores[position])
+            paper_id = int(self.ids[position if rows is None else rows[position]])
+            if score == -np.inf or paper_id in skip:
+                continue
+            found.setdefault(paper_id, score)
             if len(found) == k:
                 break
         return list(found.items())
@@ -235,6 +249,14 @@ def with_ivf(index: VectorIndex, seed: int = 0) -> VectorIndex:
     noisy = picked + rng.normal(0, 0.5 / np.sqrt(index.dim), picked.shape).astype(np.float32)
     noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
     ann.tune_nprobe(layout, laid_out.vectors, noisy)
+    if layout.nprobe > len(layout.centres) // IVF_MAX_PROBED_SHARE:
+        # Vectors that do not cluster (the lexical embedder's) need most clusters probed
+        # for the recall target, which costs more than one product over the whole matrix.
+        logger.info(
+            "vectors of %s do not cluster (nprobe %d of %d for recall %.2f): exact search",
+            index.model, layout.nprobe, len(layout.centres), layout.measured_recall,
+        )  # fmt: skip
+        return index
     return laid_out
 
 
@@ -315,8 +337,15 @@ def build(model: str, dim: int, approximate: bool | None = None) -> VectorIndex:
         approximate = len(index) >= settings.VECTOR_IVF_FROM
     if approximate:
         index = with_ivf(index)
+    if index.ivf is not None:
         save(index)
+    else:
+        forget_saved(model)  # an older clustered copy would hide newer vectors' order
     return index
+
+
+def forget_saved(model: str) -> None:
+    (index_dir(model) / "meta.json").unlink(missing_ok=True)
 
 
 def _merge_newer(saved: VectorIndex, model: str, dim: int) -> VectorIndex:
