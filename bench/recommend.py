@@ -123,9 +123,68 @@ def _child(args: argparse.Namespace) -> None:
     results["page /topics/bench-language/ (category)"] = timed(page("/topics/bench-language/"))
     results["baseline page /trending/"] = timed(page("/trending/"))
     results["baseline page / (home)"] = timed(page("/"))
+    quality = _quality(args) if args.quality else {}
     reasons = [pick.reason for pick in picks[:5]]
-    print("BENCH " + json.dumps({"results": results, "reasons": reasons,
+    print("BENCH " + json.dumps({"results": results, "reasons": reasons, "quality": quality,
                                  "papers": Paper.objects.count()}))  # fmt: skip
+
+
+THEMES = ("diffusion", "speech", "galaxy", "reinforcement learning", "graph neural", "retrieval")
+
+
+def _quality(args: argparse.Namespace) -> dict[str, list[float]]:
+    """Precision@20 per theme: a reader who upvoted ``--upvotes`` older papers matching a
+    theme (a search), judged by how many of their 20 picks among the recent papers match it
+    too; beside the precision of the 20 newest recent papers of their most upvoted category.
+    """
+    from collections import Counter
+
+    import numpy as np
+    from django.conf import settings
+
+    from dailypapers.accounts.models import User
+    from dailypapers.feed.models import Vote
+    from dailypapers.feed.recommend import candidate_pool, recommend_for_user
+    from dailypapers.papers.models import Paper
+    from dailypapers.search.engine import search
+
+    settings.RECOMMENDATIONS_CACHE_SECONDS = 0
+    pool = candidate_pool()
+    pool_ids = {candidate.pk for candidate in pool}
+    since = min(candidate.announced_on for candidate in pool)
+    rng = np.random.default_rng(7)
+    found: dict[str, list[float]] = {}
+    for theme in THEMES:
+        matches: list[int] = []
+        for page in range(1, 11):
+            result = search(f'"{theme}"', sort="newest", page=page, per_page=100)
+            matches += result.papers
+        relevant = {pk for pk in matches if pk in pool_ids}
+        older = [pk for pk in matches if pk not in pool_ids]
+        if len(relevant) < 20 or len(older) < args.upvotes:
+            continue
+        reader, _ = User.objects.get_or_create(email=f"bench-theme-{theme.replace(' ', '-')}@x.org")
+        Vote.objects.filter(user=reader).delete()
+        liked = rng.choice(older, size=args.upvotes, replace=False)
+        Vote.objects.bulk_create([Vote(user=reader, paper_id=int(pk)) for pk in liked])
+        picks = [pick.paper_id for pick in recommend_for_user(reader.pk, limit=20)]
+        categories = Counter(
+            Paper.objects.filter(pk__in=[int(pk) for pk in liked]).values_list(
+                "primary_category", flat=True
+            )
+        )
+        top_category = categories.most_common(1)[0][0]
+        newest = list(
+            Paper.objects.filter(announced_on__gte=since, category_rows__category=top_category)
+            .order_by("-announced_on", "-pk")
+            .values_list("pk", flat=True)[:20]
+        )
+        found[theme] = [
+            len(relevant),
+            sum(pk in relevant for pk in picks) / 20,
+            sum(pk in relevant for pk in newest) / 20,
+        ]
+    return found
 
 
 def main() -> None:
@@ -134,6 +193,7 @@ def main() -> None:
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
     parser.add_argument("--upvotes", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--quality", action="store_true", help="also precision@20 per theme")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -162,7 +222,7 @@ def main() -> None:
     load_before = os.getloadavg()
     child = subprocess.run(
         [BIN / "python", __file__, "--child", "--upvotes", str(args.upvotes),
-         "--repeat", str(args.repeat)],
+         "--repeat", str(args.repeat), *(["--quality"] if args.quality else [])],
         env=env, check=True, capture_output=True, text=True,
     )  # fmt: skip
     load_after = os.getloadavg()
@@ -178,6 +238,11 @@ def main() -> None:
             f"| {name} | {wall:.1f} | {cpu:.1f} | {wall / home_wall:.2f} | {cpu / home_cpu:.2f} |"
         )
     print("first reasons:", *data["reasons"], sep="\n  ")
+    if data["quality"]:
+        print("| theme | relevant recent papers | precision@20 For you | newest in category |")
+        print("| --- | ---: | ---: | ---: |")
+        for theme, (relevant, ours, newest) in data["quality"].items():
+            print(f"| {theme} | {relevant:.0f} | {ours:.2f} | {newest:.2f} |")
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}; "
           f"{platform.node()} {platform.machine()} {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")  # fmt: skip
