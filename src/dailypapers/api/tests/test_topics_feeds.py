@@ -100,3 +100,11 @@ def test_a_topic_page_announces_its_feeds_for_autodiscovery(client, papers):
     html = client.get("/topics/graphs/").content.decode()
     atom = '<link rel="alternate" type="application/atom+xml" title="Graphs (Atom)"'
     assert f'{atom} href="/feeds/topics/graphs/atom">' in html
+
+
+def test_a_search_page_announces_the_feed_of_that_search(client, papers):
+    html = client.get("/search/?q=graph&category=cs.CL&code=1&sort=newest").content.decode()
+    rss = '<link rel="alternate" type="application/rss+xml" title="Search: graph (RSS)"'
+    assert f'{rss} href="/feeds/search/rss?q=graph&amp;category=cs.CL&amp;code=1">' in html
+    empty = client.get("/search/").content.decode()
+    assert "/feeds/search/" not in empty and "/feeds/daily/rss" in empty
