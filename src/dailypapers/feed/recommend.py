@@ -292,7 +292,8 @@ def _rank(
     matches = _topic_matches(signals.topics, candidates) if signals.topics else {}
     in_topic = [candidate.pk in matches for candidate in candidates]
     scores += TOPIC_BONUS * np.array(in_topic, dtype=float)
-    order = np.lexsort((-np.arange(len(candidates)), -scores))[:limit]
+    # Ties keep the candidates' own order: newest first for the pool, the caller's otherwise.
+    order = np.lexsort((np.arange(len(candidates)), -scores))[:limit]
     explained = learned.reasons([int(row) for row in order]) if learned is not None else {}
     picks: list[Recommendation] = []
     for row in order:

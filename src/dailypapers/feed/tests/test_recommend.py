@@ -141,5 +141,14 @@ def test_a_new_upvote_changes_the_list_at_once_despite_the_cache(library, settin
     assert "2503.00002" not in arxiv_ids([pick.paper_id for pick in after])
 
 
+def test_with_nothing_trending_a_new_member_sees_the_newest_papers_first(library):
+    store("2503.00009", "A paper of the next day", day=DAY + timedelta(days=1))
+    picks = recommend_for_user(member().pk)
+    assert arxiv_ids([pick.paper_id for pick in picks]) == [
+        "2503.00009", "2503.00003", "2503.00002", "2503.00001",
+    ]  # fmt: skip
+    assert picks[0].reason == "new in cs.LG"
+
+
 def test_an_empty_site_recommends_nothing():
     assert recommend_for_user(member().pk) == []
