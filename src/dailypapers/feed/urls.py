@@ -27,6 +27,7 @@ urlpatterns = [
     path("topics/", topics.topic_index, name="topics"),
     path("topics/new/", topics.topic_create, name="topic_create"),
     path("topics/<slug:slug>/", topics.topic_detail, name="topic"),
+    path("topics/<slug:slug>/edit/", topics.topic_edit, name="topic_edit"),
     path("topics/<slug:slug>/follow/", topics.topic_follow, name="topic_follow"),
     path("topics/<slug:slug>/feature/", topics.topic_feature, name="topic_feature"),
     path("for-you/", for_you.for_you, name="for_you"),

@@ -221,3 +221,34 @@ def test_a_topic_whose_stored_query_the_engine_refuses_says_so_on_its_page(clien
     response = client.get("/topics/broken/")
     assert response.status_code == 200
     assert "cannot be searched: This search has too many words" in response.content.decode()
+
+
+def test_the_creator_edits_a_topic_and_its_address_stays(client):
+    ada = signed_in(client)
+    graphs = topic("Graphs", query="graph", created_by=ada)
+    form = client.get("/topics/graphs/edit/").content.decode()
+    assert 'value="Graphs"' in form and 'value="graph"' in form
+    assert "Edit this topic" in client.get("/topics/graphs/").content.decode()
+    response = client.post(
+        "/topics/graphs/edit/", {"name": "Graph learning", "query": "graph", "categories": "cs.lg"}
+    )
+    assert response["Location"] == "/topics/graphs/"
+    graphs.refresh_from_db()
+    assert (graphs.name, graphs.slug, graphs.categories) == ("Graph learning", "graphs", ["cs.LG"])
+
+
+def test_an_edit_with_a_bad_query_changes_nothing(client):
+    ada = signed_in(client)
+    topic("Graphs", query="graph", created_by=ada)
+    response = client.post("/topics/graphs/edit/", {"name": "Graphs", "query": "OR"})
+    assert response.status_code == 400 and "no words" in response.content.decode()
+    assert Topic.objects.get().query == "graph"
+
+
+def test_other_members_cannot_edit_a_topic_but_curators_can(client):
+    topic("Graphs", query="graph", created_by=member("owner@example.org"))
+    signed_in(client)
+    assert client.get("/topics/graphs/edit/").status_code == 403
+    assert "Edit this topic" not in client.get("/topics/graphs/").content.decode()
+    client.force_login(member("cur@example.org", is_curator=True))
+    assert client.get("/topics/graphs/edit/").status_code == 200

@@ -114,6 +114,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "capped": found is not None and found.total >= MAX_RESULTS,
         "max_results": MAX_RESULTS,
         "can_feature": _is_curator(request),
+        "can_edit": _can_edit(request, topic),
     }
     return render(request, "feed/topics/detail.html", context)
 
@@ -150,6 +151,38 @@ def topic_create(request: HttpRequest) -> HttpResponse:
     return render(
         request, "feed/topics/new.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+def _can_edit(request: HttpRequest, topic: Topic) -> bool:
+    return _is_curator(request) or (
+        request.user.is_authenticated and topic.created_by_id == request.user.pk
+    )
+
+
+@verified_required
+def topic_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Its creator, or a curator, changes a topic; its address stays, so links keep working."""
+    topic = get_object_or_404(Topic, slug=slug)
+    if not _can_edit(request, topic):
+        raise PermissionDenied("Only the topic's creator or a curator can change it.")
+    initial = {
+        "name": topic.name,
+        "query": topic.query,
+        "categories": " ".join(topic.categories),
+        "description": topic.description,
+    }
+    form = TopicForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        Topic.objects.filter(pk=topic.pk).update(
+            name=data["name"],
+            query=data["query"],
+            categories=data["categories"],
+            description=data["description"].strip(),
+        )
+        return HttpResponseRedirect(reverse("feed:topic", args=[topic.slug]))
+    context = {"form": form, "topic": topic}
+    return render(request, "feed/topics/edit.html", context, status=400 if form.errors else 200)
 
 
 @require_POST
