@@ -15,6 +15,7 @@ from dailypapers.lib.arxiv.listing_events import load_listing_days
 from dailypapers.lib.records import PaperRecord, SkippedInput, SourceError
 from dailypapers.papers.ingest.parallel import normalized_in_child
 from dailypapers.papers.ingest.pipeline import IngestReport, Progress, ingest
+from dailypapers.papers.ingest.writes import prepare
 
 # A listing-events file with this name beside the metadata file is used automatically.
 LISTING_EVENTS_NAME = "arxiv-listing-events.tsv.gz"
@@ -59,6 +60,7 @@ def import_jsonl(
         items = normalized_in_child(
             lambda: _records(path, listing_events, max_line, limit),
             max_chars=settings.INGEST_MAX_FIELD_CHARS,
+            prepare=prepare,
         )
     else:
         items = _records(path, listing_events, max_line, limit)

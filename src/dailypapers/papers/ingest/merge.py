@@ -90,4 +90,6 @@ def merge(stored: CleanPaper, incoming: CleanPaper) -> CleanPaper:
         announce_type="",
         code_links=pick(stored.code_links, incoming.code_links),
         digest="",  # the merged content differs from both inputs
+        insert_values=None,
+        author_links=None,
     )

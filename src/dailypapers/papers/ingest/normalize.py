@@ -56,6 +56,10 @@ class CleanPaper:
     # writing process does not spend its time on them. Empty means "not computed".
     author_keys: list[str] = field(default_factory=list)
     digest: str = ""
+    # Computed ahead for the writer (see writes.prepare); None means "not computed".
+    # Whatever changes a paper after normalize must clear them (merge does).
+    insert_values: tuple | None = None
+    author_links: dict[str, str] | None = None
 
     @property
     def primary_category(self) -> str:
@@ -66,6 +70,16 @@ class CleanPaper:
         if len(self.author_keys) != len(self.author_names):
             self.author_keys = [author_key(name) for name in self.author_names]
         return self.author_keys
+
+    def links(self) -> dict[str, str]:
+        """Name by author key, in author order; an author listed twice keeps the first place."""
+        if self.author_links is None:
+            links: dict[str, str] = {}
+            for name, key in zip(self.author_names, self.keys(), strict=True):
+                if key and key not in links:
+                    links[key] = name
+            self.author_links = links
+        return self.author_links
 
 
 def _check_length(name: str, value: str, limit: int) -> None:

@@ -19,11 +19,12 @@ from dailypapers.papers.ingest.normalize import CleanPaper, InvalidRecord, norma
 CHUNK = 500
 QUEUE_DEPTH = 8  # chunks in flight: bounds memory
 Producer = Callable[[], Iterator[tuple[str, PaperRecord | SkippedInput]]]
+Prepare = Callable[[CleanPaper], None]
 _DONE = "done"
 _ERROR = "error"
 
 
-def _produce(produce: Producer, max_chars: int, out: Any) -> None:
+def _produce(produce: Producer, max_chars: int, prepare: Prepare | None, out: Any) -> None:
     chunk: list[CleanPaper | SkippedInput] = []
     try:
         for where, item in produce():
@@ -31,9 +32,13 @@ def _produce(produce: Producer, max_chars: int, out: Any) -> None:
                 chunk.append(item)
             else:
                 try:
-                    chunk.append(normalize(item, max_field_chars=max_chars))
+                    clean = normalize(item, max_field_chars=max_chars)
                 except InvalidRecord as exc:
                     chunk.append(SkippedInput(where=where or item.arxiv_id, reason=str(exc)))
+                else:
+                    if prepare is not None:
+                        prepare(clean)
+                    chunk.append(clean)
             if len(chunk) >= CHUNK:
                 out.put(chunk)
                 chunk = []
@@ -46,14 +51,14 @@ def _produce(produce: Producer, max_chars: int, out: Any) -> None:
 
 
 def normalized_in_child(
-    produce: Producer, *, max_chars: int
+    produce: Producer, *, max_chars: int, prepare: Prepare | None = None
 ) -> Iterator[CleanPaper | SkippedInput]:
-    """Yield what ``produce`` gives, normalised in a forked child process."""
+    """Yield what ``produce`` gives, normalised (and ``prepare``d) in a forked child process."""
     context = multiprocessing.get_context("fork")
     out = context.Queue(maxsize=QUEUE_DEPTH)
     # The child inherits the parent's database sockets but never uses them, and a forked
     # multiprocessing child leaves through os._exit, so no finaliser closes them either.
-    child = context.Process(target=_produce, args=(produce, max_chars, out), daemon=True)
+    child = context.Process(target=_produce, args=(produce, max_chars, prepare, out), daemon=True)
     child.start()
     try:
         while True:

@@ -147,7 +147,7 @@ def test_a_failing_batch_writes_no_part_of_any_paper(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(upsert, "_write_links", broken)
+    monkeypatch.setattr(upsert, "write_links", broken)
     with pytest.raises(RuntimeError):
         run(record("2501.00001"), record("2501.00002"))
     assert Paper.objects.count() == 0
