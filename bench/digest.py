@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from digest_setup import (  # noqa: E402 - the bench folder is not a package
     Sink,
+    cpu_seconds,
     django_setup,
     free_port,
     make_papers,
@@ -122,6 +123,9 @@ def main() -> int:
         from dailypapers.digests.models import Delivery, DigestRun
 
         load_before = os.getloadavg()
+        assert sink.process is not None
+        sink_cpu_before = cpu_seconds(sink.process.pid)
+        parent_cpu_before = time.process_time()
         clock = time.perf_counter()
         # Workers run throughout, as in production: they take chunks while planning goes on.
         workers = [start_worker(env, batch=False) for _ in range(args.workers)]
@@ -138,6 +142,11 @@ def main() -> int:
             time.sleep(0.1)
         elapsed = time.perf_counter() - clock
         load_after = os.getloadavg()
+        worker_cpu = sum(cpu_seconds(worker.pid) for worker in workers)
+        assert sink.process is not None
+        sink_cpu = cpu_seconds(sink.process.pid) - sink_cpu_before
+        sink_peak = peak_rss_mib(sink.process.pid)
+        parent_cpu = time.process_time() - parent_cpu_before
         for worker in workers:
             peaks[worker.pid] = max(peaks.get(worker.pid, 0.0), peak_rss_mib(worker.pid))
             worker.terminate()
@@ -170,6 +179,13 @@ def main() -> int:
               f"{sent / elapsed / base_rate:.0%} of the baseline")  # fmt: skip
         print(f"peak RSS: parent {parent_peak:.0f} MiB (setup included), workers "
               + ", ".join(f"{v:.0f}" for v in peaks.values()) + " MiB")  # fmt: skip
+        print(f"peak RSS of the SMTP sink: {sink_peak:.0f} MiB; all processes together at most "
+              f"{parent_peak + sink_peak + sum(peaks.values()):.0f} MiB")  # fmt: skip
+        total_cpu = worker_cpu + sink_cpu + parent_cpu
+        print(f"CPU time: workers {worker_cpu:.1f} s, SMTP sink {sink_cpu:.1f} s, parent "
+              f"(planning, checks) {parent_cpu:.1f} s = {1000 * total_cpu / sent:.2f} ms a digest "
+              f"({1000 * worker_cpu / sent:.2f} ms in the workers): on {os.cpu_count()} idle "
+              f"cores that is {os.cpu_count() * sent / total_cpu:,.0f} digests/s")  # fmt: skip
         print("phases (seconds summed over workers):")
         print(f"  plan (parent, check(), while workers send): {planned_at:.1f}")
         for name, value in phases.items():

@@ -274,6 +274,15 @@ def peak_rss_mib(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a live process so far; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_worker(env: dict[str, str], *, batch: bool) -> subprocess.Popen:
     command = [PYTHON, "-m", "dailypapers", "db_worker", "--no-reload", "--no-startup-delay",
                "--interval", "0.2", "--verbosity", "0"]  # fmt: skip
