@@ -212,3 +212,13 @@ def test_a_caller_with_a_token_gets_the_list_as_it_is_now(client):
     fresh = client.get(DAY_URL, HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert len(fresh.json()["items"]) == 2
     assert "private" in fresh["Cache-Control"]
+
+
+def test_a_replayed_list_keeps_its_validators_and_answers_304(client):
+    store("2501.00001")
+    first = client.get(DAY_URL)
+    replay = client.get(DAY_URL, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert replay.status_code == 304
+    assert replay["ETag"] == first["ETag"]
+    assert replay["Last-Modified"] == first["Last-Modified"]
+    assert replay["Access-Control-Allow-Origin"] == "*"
