@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         data_dir, port,
         DIGEST_CHUNK_SIZE="50", DIGEST_SEND_RATE=str(args.rate), DIGEST_LEASE_SECONDS="5",
         DIGEST_REQUEUE_SECONDS="10", DIGEST_RETRY_SECONDS="1", DIGEST_MAX_ATTEMPTS="12",
-        EMAIL_TIMEOUT="5",
+        EMAIL_TIMEOUT="2",  # below the lease, as DIGEST_LEASE_SECONDS asks
     )  # fmt: skip
     sink = Sink(port, data_dir / "sink.tsv")
     workers = []
