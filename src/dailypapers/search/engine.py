@@ -183,7 +183,7 @@ def _by_meaning(
     else:
         found = backend.search(parsed, filters, "relevance", depth, 0, snippets=False)
         some_words = any_words.ranked_ids(connections[using], parsed, filters, depth)
-        ranked = hybrid.fused_ids(found.ids, some_words, meaning)
+        ranked = hybrid.fused_ids(connections[using].vendor, found.ids, some_words, meaning)
         # Matches past the pool are not ranked here but still exist.
         total = found.total + len(set(ranked) - set(found.ids))
     page_ids = ranked[offset : offset + limit]

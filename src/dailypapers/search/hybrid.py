@@ -55,12 +55,15 @@ def semantic_ids(query: Query, filters: Filters, depth: int) -> list[int]:
     return still_matching([pk for pk, _ in found], filters)
 
 
-def fused_ids(keyword_ids: list[int], any_word_ids: list[int], meaning_ids: list[int]) -> list[int]:
+def fused_ids(
+    vendor: str, keyword_ids: list[int], any_word_ids: list[int], meaning_ids: list[int]
+) -> list[int]:
+    weights = fusion.WEIGHTS.get(vendor, fusion.DEFAULT_WEIGHTS)
     return fusion.fuse(
         [
-            (keyword_ids, fusion.KEYWORD_WEIGHT),
-            (any_word_ids, fusion.ANY_WORDS_WEIGHT),
-            (meaning_ids, fusion.SEMANTIC_WEIGHT),
+            (keyword_ids, weights.every_word),
+            (any_word_ids, weights.any_words),
+            (meaning_ids, weights.semantic),
         ]
     )
 
