@@ -28,7 +28,6 @@ from django.utils.http import http_date, quote_etag
 from dailypapers.api.auth import is_personal
 
 KEY_PREFIX = "api:representation:"
-LIST_KEY_PREFIX = "api:list:"
 REPRESENTATION_SECONDS = 7 * 24 * 3600  # how long the first-served date of a body is kept
 EXPOSED_HEADERS = "ETag, Last-Modified"  # what cross-origin scripts may read
 
@@ -100,43 +99,5 @@ def conditional_read(run: View) -> View:
         if response.status_code == 200 and not response.streaming:
             response = with_validators(request, response)
         return allow_any_origin(response)
-
-    return wrapper
-
-
-def shared_read(run: View) -> View:
-    """A list read the same for every caller without a token or session: kept in the cache
-    and replayed for ANONYMOUS_PAGE_CACHE_SECONDS, like the signed-out feed pages it mirrors
-    (a vote shows in a list within that time). Use with ``ninja.decorators.decorate_view``.
-
-    The stored copy keeps its ETag and Last-Modified, so a replay costs one cache read: no
-    query, no serialising, no digest of the body.
-    """
-
-    @wraps(run)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        seconds = settings.ANONYMOUS_PAGE_CACHE_SECONDS
-        if seconds <= 0 or is_personal(request) or request.method not in ("GET", "HEAD"):
-            return run(request, *args, **kwargs)
-        path = request.get_full_path()
-        key = LIST_KEY_PREFIX + hashlib.sha256(path.encode("utf-8")).hexdigest()
-        stored = cache.get(key)
-        if stored is not None:
-            response = HttpResponse(stored["content"], content_type=stored["content_type"])
-            response.api_validators = stored["validators"]  # type: ignore[attr-defined]
-            response["X-Page-Cache"] = "hit"
-            return response
-        response = run(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming:
-            found = validators(request, response)
-            response.api_validators = found  # type: ignore[attr-defined]
-            snapshot = {
-                "content": response.content,
-                "content_type": response["Content-Type"],
-                "validators": found,
-            }
-            cache.set(key, snapshot, seconds)
-            response["X-Page-Cache"] = "miss"
-        return response
 
     return wrapper

@@ -30,8 +30,8 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.decorators import decorate_view
 
-from dailypapers.api.conditional import shared_read
 from dailypapers.api.errors import ApiError, bad_parameter
+from dailypapers.api.list_cache import shared_read
 from dailypapers.api.queries import api_columns, find_paper, listed_at
 from dailypapers.api.schemas import ErrorOut, HfDailyPaper, HfPaper
 from dailypapers.api.search import SearchRequest, run_search

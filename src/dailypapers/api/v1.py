@@ -11,9 +11,9 @@ from django.urls import reverse
 from ninja import Path, Query, Router
 from ninja.decorators import decorate_view
 
-from dailypapers.api.conditional import shared_read
 from dailypapers.api.cursors import InvalidCursor, cursor_page
 from dailypapers.api.errors import ApiError, bad_parameter
+from dailypapers.api.list_cache import shared_read
 from dailypapers.api.queries import (
     api_columns,
     collection_papers,

@@ -11,8 +11,8 @@ from django.utils.http import urlencode
 from ninja import Query, Router
 from ninja.decorators import decorate_view
 
-from dailypapers.api.conditional import shared_read
 from dailypapers.api.errors import ApiError
+from dailypapers.api.list_cache import shared_read
 from dailypapers.api.queries import find_paper
 from dailypapers.api.schemas import ErrorOut, RelatedOut, SearchPageOut
 from dailypapers.api.search import InvalidSearchCursor, SearchRequest, page_of, run_search

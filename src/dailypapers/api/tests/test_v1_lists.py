@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pytest
 from django.core.cache import cache
 
+from dailypapers.api.list_cache import KEY_PREFIX
 from dailypapers.api.tests.helpers import (
     DAY,
     collection_of,
@@ -222,3 +224,18 @@ def test_a_replayed_list_keeps_its_validators_and_answers_304(client):
     assert replay["ETag"] == first["ETag"]
     assert replay["Last-Modified"] == first["Last-Modified"]
     assert replay["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_list_near_its_expiry_is_computed_again_by_one_request(client):
+    store("2501.00001")
+    client.get(DAY_URL)
+    key = KEY_PREFIX + hashlib.sha256(DAY_URL.encode()).hexdigest()
+    stored = cache.get(key)
+    store("2501.00002")
+    stored["refresh_at"] = 0.0  # as if the copy were about to expire
+    cache.set(key, stored, 60)
+
+    fresh = client.get(DAY_URL)
+
+    assert fresh["X-Page-Cache"] == "miss" and len(fresh.json()["items"]) == 2
+    assert client.get(DAY_URL)["X-Page-Cache"] == "hit"
