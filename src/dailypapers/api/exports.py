@@ -8,11 +8,13 @@ import string
 from datetime import date
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 
 from dailypapers.api.conditional import allow_any_origin
 from dailypapers.api.queries import collection_papers, find_paper, public_collection
 from dailypapers.api.search import SearchRequest, run_search
+from dailypapers.feed.models import Collection
 from dailypapers.feed.views.papers import bibtex_for
 from dailypapers.papers.models import Paper
 from dailypapers.search import engine
@@ -69,12 +71,22 @@ def bibtex_file(papers: list[Paper]) -> str:
 
 
 def collection_bibtex(request: HttpRequest, user_id: int, slug: str) -> HttpResponse:
+    """A public collection's papers, or a private one's for its signed-in owner."""
     found = public_collection(user_id, slug)
+    private = False
+    if found is None and request.user.is_authenticated and request.user.pk == user_id:
+        found = Collection.objects.filter(owner_id=user_id, slug=slug).first()
+        private = True
     if found is None:
+        # A private list answers as a missing one, as its page does.
         raise Http404("No public collection at this address")
     # No submitter join: a citation does not name who submitted the paper.
     papers = collection_papers(found).select_related(None).only(*BIBTEX_COLUMNS)
-    return bibtex_download(bibtex_file(list(papers)), f"{found.slug}.bib")
+    response = bibtex_download(bibtex_file(list(papers)), f"{found.slug}.bib")
+    if private:
+        patch_cache_control(response, private=True, no_store=True)
+        del response["Access-Control-Allow-Origin"]
+    return response
 
 
 def _search_from(params: dict[str, str]) -> tuple[SearchRequest, int]:

@@ -56,6 +56,21 @@ def test_a_private_collection_has_no_bibtex(client):
     owner = member()
     collection_of(owner, [store("2501.00001")], public=False)
     assert client.get(f"/collections/{owner.pk}/reading/bibtex").status_code == 404
+    client.force_login(member("grace@example.org", "Grace"))
+    assert client.get(f"/collections/{owner.pk}/reading/bibtex").status_code == 404
+
+
+def test_the_owner_of_a_private_collection_gets_its_bibtex_kept_private(client):
+    owner = member()
+    collection_of(owner, [store("2501.00001")], public=False)
+    client.force_login(owner)
+
+    response = client.get(f"/collections/{owner.pk}/reading/bibtex")
+
+    assert response.status_code == 200
+    assert "eprint = {2501.00001}" in response.content.decode()
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    assert not response.has_header("Access-Control-Allow-Origin")
 
 
 def test_repeated_keys_get_letters_in_order_and_distinct_keys_stay():
