@@ -22,6 +22,10 @@ from dailypapers.search.embedders import query_text
 
 # Candidates taken from each ranking before fusing (more when a deeper page is asked for).
 POOL = 100
+# Below this cosine a neighbour is not about the query at all: all-MiniLM-L6-v2 gives
+# "banana bread recipe" 0.12 against our computer-science corpus, while every paper a
+# relevance query expects scores 0.29 or more. Without it, any query would "find" papers.
+MIN_SIMILARITY = 0.2
 
 
 def can_rank_by_meaning(query: Query) -> bool:
@@ -52,7 +56,7 @@ def still_matching(ids: list[int], filters: Filters) -> list[int]:
 
 def semantic_ids(query: Query, filters: Filters, depth: int) -> list[int]:
     found = semantic.nearest_to_text(query_text(query), depth, filters)
-    return still_matching([pk for pk, _ in found], filters)
+    return still_matching([pk for pk, score in found if score >= MIN_SIMILARITY], filters)
 
 
 def fused_ids(

@@ -180,3 +180,7 @@ def test_new_vectors_reach_the_index_without_a_restart(minilm_corpus):
     embed_papers([paper.pk], lexical)  # any vector of the right model will do
     assert semantic.index() is not index
     assert semantic.index().vector_of(paper.pk) is not None
+
+
+def test_a_query_about_nothing_in_the_collection_finds_nothing_by_meaning(minilm_corpus):
+    assert search("banana bread recipe", mode="semantic").papers == []

@@ -20,7 +20,12 @@ from dailypapers.search.evaluation import corpus, judgements
 OUT = Path(__file__).parent / "vectors.npz"
 MODEL = "all-MiniLM-L6-v2"
 # Queries the tests of semantic and hybrid search use besides the relevance set's.
-TEST_QUERIES = ("summaries that invent facts", "training neural networks", "graph networks")
+TEST_QUERIES = (
+    "summaries that invent facts",
+    "training neural networks",
+    "graph networks",
+    "banana bread recipe",
+)
 
 
 def texts() -> list[str]:
