@@ -25,7 +25,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def fresh_index():
+def fresh_index(settings, tmp_path):
+    settings.DATA_DIR = tmp_path  # where `embed` saves the index
     vectors.forget()
     yield
     vectors.forget()

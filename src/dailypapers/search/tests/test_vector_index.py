@@ -103,3 +103,11 @@ def test_vectors_that_do_not_cluster_are_searched_exactly(settings, tmp_path):
 
     embed_papers(list(Paper.objects.values_list("pk", flat=True)), Noise(), 500)
     assert vectors.build("noise-64", 64, approximate=True).ivf is None
+
+
+def test_a_copy_saved_for_another_database_is_not_loaded(topic_papers):
+    vectors.build(topic_papers.name, topic_papers.dim, approximate=True)
+    meta = vectors.index_dir(topic_papers.name) / "meta.json"
+    assert vectors.load_saved(topic_papers.name) is not None
+    meta.write_text(meta.read_text().replace('"database": "', '"database": "elsewhere-'))
+    assert vectors.load_saved(topic_papers.name) is None
