@@ -75,6 +75,7 @@ class _ChoicesMixin(forms.Form):
 
 
 class SubscribeForm(_ChoicesMixin):
+    field_order = ["email", "frequency", "content", "categories", "topics", "top_n"]
     email = forms.EmailField(max_length=254)
     frequency = forms.ChoiceField(choices=Subscriber.Frequency.choices, initial="daily")
 
@@ -83,6 +84,8 @@ class SubscribeForm(_ChoicesMixin):
 
 
 class PreferencesForm(_ChoicesMixin):
+    field_order = ["frequency", "send_hour", "time_zone", "weekday", "content", "categories",
+                   "topics", "top_n", "paused"]  # fmt: skip
     frequency = forms.ChoiceField(choices=Subscriber.Frequency.choices)
     send_hour = forms.TypedChoiceField(
         choices=[(h, f"{h:02d}:00") for h in range(24)], coerce=int, label="Send at"

@@ -128,7 +128,8 @@ class DigestRenderer:
         fragment = self._paper_text.get(paper_id)
         if fragment is None:
             paper = self.papers.by_id[paper_id]
-            fragment = render_to_string("digests/email/_paper.txt", self._paper_context(paper))
+            text = render_to_string("digests/email/_paper.txt", self._paper_context(paper))
+            fragment = text.strip() + "\n"
             self._paper_text[paper_id] = fragment
         return fragment
 

@@ -25,7 +25,7 @@ from dailypapers.accounts.ratelimit import client_ip, hit, key_part, too_many_re
 from dailypapers.digests import links, subscriptions
 from dailypapers.digests.forms import PreferencesForm, SubscribeForm
 from dailypapers.digests.models import Delivery, DigestRun, Subscriber
-from dailypapers.digests.render import DigestRenderer
+from dailypapers.digests.render import DigestRenderer, RenderedDigest
 from dailypapers.digests.selection import RunPapers, SubscriberChoice
 
 logger = logging.getLogger(__name__)
@@ -156,13 +156,13 @@ def view(request: HttpRequest, run_id: int, token: str) -> HttpResponse:
     if delivery is None or not delivery.paper_ids:
         raise Http404("There is no digest for this link.")
     digest = render_digest(delivery.run, subscriber, delivery.paper_ids)
-    response = HttpResponse(digest.html if digest else "")
+    response = HttpResponse(digest.html)
     response["Content-Security-Policy"] = DIGEST_PAGE_CSP
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
-def render_digest(run: DigestRun, subscriber: Subscriber, paper_ids: list[int]):
+def render_digest(run: DigestRun, subscriber: Subscriber, paper_ids: list[int]) -> RenderedDigest:
     papers = RunPapers(run)
     paper_ids = [pid for pid in paper_ids if pid in papers.by_id]
     if not paper_ids:
