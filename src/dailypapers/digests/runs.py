@@ -11,7 +11,7 @@ every DIGEST_CHECK_MINUTES. It
 3. resumes unfinished runs: deliveries whose worker died while sending go back to pending
    after DIGEST_LEASE_SECONDS (that one message may repeat), pending ones that waited for
    a retry or whose task was lost are enqueued again;
-4. closes runs with nothing left to send.
+4. closes runs with nothing left to send, and deletes runs older than DIGEST_KEEP_DAYS.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from dailypapers.digests.models import Delivery, DigestRun, Subscriber
+from dailypapers.digests.models import Delivery, DigestRun, SentPaper, Subscriber
 from dailypapers.digests.schedule import hour_slot, next_due
 from dailypapers.papers.models import Paper
 
@@ -175,6 +175,29 @@ def summary(run: DigestRun) -> dict[str, int]:
     return {state: counts.get(state, 0) for state in State.values}
 
 
+def prune(now: datetime) -> int:
+    """Delete the oldest finished run past DIGEST_KEEP_DAYS, with its deliveries and the
+    papers-sent rows they made; one run per call, so a check stays short.
+
+    Papers-sent rows only matter while their papers can still be chosen (a week), so
+    keeping them DIGEST_KEEP_DAYS (at least 8) is enough to never repeat a paper.
+    """
+    keep = timedelta(days=max(8, settings.DIGEST_KEEP_DAYS))
+    old = DigestRun.objects.filter(slot__lt=now - keep, finished_at__isnull=False)
+    run = old.order_by("slot").first()
+    if run is None:
+        return 0
+    with transaction.atomic():
+        SentPaper.objects.filter(delivery__run=run).delete()
+        with connection.cursor() as cursor:  # no per-row work: the papers-sent rows are gone
+            table = connection.ops.quote_name(Delivery._meta.db_table)
+            cursor.execute(f"DELETE FROM {table} WHERE run_id = %s", [run.pk])
+            deleted = cursor.rowcount
+        DigestRun.objects.filter(pk=run.pk).delete()
+    logger.info("%s pruned (%s deliveries)", run, deleted)
+    return 1
+
+
 def check(now: datetime | None = None) -> dict[str, int]:
     """Start, resume and close runs; the scheduler's digest job."""
     now = now or timezone.now()
@@ -188,4 +211,5 @@ def check(now: datetime | None = None) -> dict[str, int]:
         "run": started.pk if started else 0,
         "requeued": requeued,
         "finished": finished,
+        "pruned": prune(now),
     }

@@ -11,7 +11,7 @@ from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from dailypapers.digests import runs, sending
-from dailypapers.digests.models import Delivery, DigestRun, Subscriber
+from dailypapers.digests.models import Delivery, DigestRun, SentPaper, Subscriber
 from dailypapers.digests.tests.conftest import make_paper, make_subscriber
 from dailypapers.testing.smtp import _free_port
 
@@ -169,3 +169,16 @@ def test_planning_twice_never_makes_two_deliveries_and_skips_nobody_due():
     planned = set(Delivery.objects.values_list("subscriber__email", flat=True))
     assert planned == {f"d{i}@example.com" for i in range(5)}
     assert Delivery.objects.count() == 5
+
+
+def test_old_runs_are_pruned_with_their_deliveries_and_papers_sent(settings, smtp_sink):
+    settings.DIGEST_KEEP_DAYS = 10
+    run, ids = plan_run(2)
+    sending.send_chunk(run.pk, ids)
+    assert runs.finish_if_done(run, timezone.now())
+    assert SentPaper.objects.count() == 4
+    assert runs.prune(timezone.now() + timedelta(days=9)) == 0
+    assert runs.prune(timezone.now() + timedelta(days=11)) == 1
+    assert not DigestRun.objects.exists() and not Delivery.objects.exists()
+    assert not SentPaper.objects.exists()
+    assert Subscriber.objects.count() == 2
