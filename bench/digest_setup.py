@@ -60,7 +60,7 @@ def scratch_env(data_dir: Path, smtp_port: int, **extra: str) -> dict[str, str]:
         **os.environ,
         "DATA_DIR": str(data_dir),
         "DJANGO_SETTINGS_MODULE": "dailypapers.settings",
-        "TASK_BACKEND": os.environ.get("TASK_BACKEND", "db"),
+        "TASK_BACKEND": "db",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_port),
         "EMAIL_TIMEOUT": "10",
@@ -78,6 +78,7 @@ def scratch_env(data_dir: Path, smtp_port: int, **extra: str) -> dict[str, str]:
 
 
 def django_setup(env: dict[str, str]) -> None:
+    os.environ.clear()  # nothing of the caller's DATABASE_URL or REDIS_URL may leak in
     os.environ.update(env)
     sys.path.insert(0, str(REPO / "src"))
     import django
