@@ -17,6 +17,7 @@ from django.conf import settings
 from dailypapers.lib.records import PaperRecord, SkippedInput
 from dailypapers.papers.ingest.normalize import CleanPaper, InvalidRecord, normalize
 from dailypapers.papers.ingest.upsert import upsert_batch
+from dailypapers.papers.ingest.writes import KnownAuthors
 from dailypapers.papers.models import IngestRun
 
 MAX_REASONS = 10
@@ -95,11 +96,12 @@ def ingest(
     batch_size = batch_size or settings.INGEST_BATCH_SIZE
     max_chars = settings.INGEST_MAX_FIELD_CHARS
     batch: list[CleanPaper] = []
+    authors = KnownAuthors()
 
     def flush() -> None:
         if not batch:
             return
-        result = upsert_batch(batch)
+        result = upsert_batch(batch, authors=authors)
         report.new += result.new
         report.updated += result.updated
         report.unchanged += result.unchanged + (len(batch) - _distinct(batch))

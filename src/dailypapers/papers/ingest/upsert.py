@@ -19,6 +19,7 @@ from dailypapers.papers.ingest.merge import is_stale, merge
 from dailypapers.papers.ingest.normalize import CleanPaper, content_hash
 from dailypapers.papers.ingest.writes import (
     PAPER_FIELDS,
+    KnownAuthors,
     chunks,
     insert_papers,
     write_links,
@@ -119,7 +120,7 @@ def _stored_hashes(arxiv_ids: list[str]) -> dict[str, str]:
     return hashes
 
 
-def _upsert_once(by_id: dict[str, CleanPaper]) -> BatchResult:
+def _upsert_once(by_id: dict[str, CleanPaper], authors: KnownAuthors) -> BatchResult:
     result = BatchResult()
     with transaction.atomic(), _search_index_at_end() as to_index:
         stored_hashes = _stored_hashes(list(by_id))
@@ -163,7 +164,10 @@ def _upsert_once(by_id: dict[str, CleanPaper]) -> BatchResult:
             for chunk in chunks([paper_id for paper_id, _ in relinked]):
                 PaperAuthor.objects.filter(paper_id__in=chunk).delete()
                 PaperCategory.objects.filter(paper_id__in=chunk).delete()
-        write_links([(created_ids[c.arxiv_id], c) for c in created] + relinked)
+        linked = write_links(
+            [(created_ids[c.arxiv_id], c) for c in created] + relinked, authors.ids
+        )
+    authors.remember(linked)  # committed now
 
     result.new = len(created)
     result.updated = len(updated)
@@ -173,15 +177,22 @@ def _upsert_once(by_id: dict[str, CleanPaper]) -> BatchResult:
     return result
 
 
-def upsert_batch(batch: Iterable[CleanPaper], *, attempts: int = 3) -> BatchResult:
-    """Store a batch; a concurrent ingest of the same new paper makes us re-read and retry."""
+def upsert_batch(
+    batch: Iterable[CleanPaper], *, attempts: int = 3, authors: KnownAuthors | None = None
+) -> BatchResult:
+    """Store a batch; a concurrent ingest of the same new paper makes us re-read and retry.
+
+    ``authors``: ids from this ingest's earlier batches, kept up to date here.
+    """
     by_id = _dedupe(batch)
     if not by_id:
         return BatchResult()
+    authors = authors if authors is not None else KnownAuthors()
     for attempt in range(attempts):
         try:
-            return _upsert_once(by_id)
+            return _upsert_once(by_id, authors)
         except IntegrityError:
+            authors.forget()  # in case a remembered author was deleted meanwhile
             if attempt == attempts - 1:
                 raise
     raise AssertionError("unreachable")

@@ -8,6 +8,7 @@ import pytest
 
 from dailypapers.lib.records import PaperRecord, SkippedInput
 from dailypapers.papers.ingest import upsert
+from dailypapers.papers.ingest.normalize import normalize
 from dailypapers.papers.ingest.pipeline import IngestReport, ingest
 from dailypapers.papers.models import Author, IngestRun, Paper, PaperAuthor, PaperCategory
 
@@ -177,3 +178,29 @@ def test_old_style_ids_are_stored_without_their_version():
     run(record("hep-th/9901001v2"))
     paper = Paper.objects.get()
     assert (paper.arxiv_id, paper.version) == ("hep-th/9901001", 2)
+
+
+def test_authors_of_later_batches_link_to_the_authors_stored_by_earlier_ones(settings):
+    settings.INGEST_BATCH_SIZE = 1
+    run(
+        record("2501.00001", authors=["Ada Lovelace"]),
+        record("2501.00002", authors=["Ada Lovelace", "Alan Turing"]),
+    )
+    assert Author.objects.count() == 2
+    ada = Author.objects.get(key="ada lovelace")
+    assert PaperAuthor.objects.filter(author=ada).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)  # the foreign key is checked at a real commit
+def test_an_author_deleted_between_two_batches_is_created_again():
+    authors = upsert.KnownAuthors()
+    clean = [normalize(record("2501.00001", authors=["Ada Lovelace"]), max_field_chars=1000)]
+    upsert.upsert_batch(clean, authors=authors)
+    assert "ada lovelace" in authors.ids
+    Author.objects.filter(key="ada lovelace").delete()  # its links go with it
+
+    later = [normalize(record("2501.00002", authors=["Ada Lovelace"]), max_field_chars=1000)]
+    result = upsert.upsert_batch(later, authors=authors)
+    assert result.new == 1
+    ada = Author.objects.get(key="ada lovelace")
+    assert list(PaperAuthor.objects.values_list("author_id", flat=True)) == [ada.pk]
