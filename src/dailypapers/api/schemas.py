@@ -260,6 +260,27 @@ class CollectionItemOut(Schema):
     added: bool = Field(description="false when it was already there")
 
 
+class ImportMatchOut(Schema):
+    label: str = Field(description="The entry's key (BibTeX) or id (CSL JSON)")
+    arxiv_id: str
+    matched_by: str = Field(description="arXiv id, DOI or title")
+
+
+class ImportMissOut(Schema):
+    label: str
+    title: str
+    reason: str
+
+
+class ImportReportOut(Schema):
+    file_format: str = Field(description="BibTeX or CSL JSON")
+    collection: str = Field(description="Slug of the collection the papers were saved to")
+    added: int = Field(description="Papers new to the collection")
+    already_there: int
+    matched: list[ImportMatchOut]
+    unmatched: list[ImportMissOut]
+
+
 # -- Hugging Face-compatible ---------------------------------------------------------------
 # Times are strings in the Hub's own format ("2025-01-08T09:30:00.000000Z"), which is the one
 # format huggingface_hub's parse_datetime accepts; six digits keep stored times exact.

@@ -11,17 +11,20 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import File, Form, Router, Status
+from ninja.files import UploadedFile
 
 from dailypapers.accounts.models import User
 from dailypapers.api.auth import MEMBER
 from dailypapers.api.errors import ApiError, bad_parameter
+from dailypapers.api.library_import import DEFAULT_COLLECTION, import_library
 from dailypapers.api.queries import api_columns, bare_id, find_paper
 from dailypapers.api.schemas import (
     CollectionIn,
     CollectionItemIn,
     CollectionItemOut,
     ErrorOut,
+    ImportReportOut,
     MyCollectionOut,
     MyCollectionsOut,
     SubmissionResultOut,
@@ -32,6 +35,7 @@ from dailypapers.feed.community.collections import add_paper, create_collection,
 from dailypapers.feed.community.submit import SubmitError, submit_paper
 from dailypapers.feed.community.votes import cast_vote, withdraw_vote
 from dailypapers.feed.models import Collection
+from dailypapers.lib.references import ImportFileError
 from dailypapers.papers.models import Paper
 
 router = Router(tags=["v1 (member)"], auth=MEMBER)
@@ -164,3 +168,36 @@ def unsave_paper(request: HttpRequest, slug: str, arxiv_id: str) -> dict[str, An
     paper = _paper(arxiv_id)
     remove_paper(target, paper)
     return {"collection": target.slug, "arxiv_id": paper.arxiv_id, "added": False}
+
+
+@router.post(
+    "/me/library/import", response={200: ImportReportOut, **FAILURES}, url_name="v1_import"
+)
+def import_file(
+    request: HttpRequest,
+    library: File[UploadedFile],
+    collection: Form[str] = DEFAULT_COLLECTION,
+) -> dict[str, Any]:
+    """Import a BibTeX or CSL JSON (Zotero) file into one of your collections (made private
+    when new), matching papers by arXiv id, then DOI, then title; the report lists both
+    sides. A file that cannot be read is a 400 and changes nothing."""
+    try:
+        report = import_library(
+            _member(request), library.read(), library.name or "", collection[:100]
+        )
+    except ImportFileError as error:
+        raise ApiError(400, "invalid_file", str(error)) from None
+    return {
+        "file_format": report.file_format,
+        "collection": report.collection.slug,
+        "added": report.added,
+        "already_there": report.already_there,
+        "matched": [
+            {"label": o.reference.label, "arxiv_id": o.paper.arxiv_id, "matched_by": o.matched_by}
+            for o in report.matched
+        ],
+        "unmatched": [
+            {"label": o.reference.label, "title": o.reference.title, "reason": o.reason}
+            for o in report.unmatched
+        ],
+    }

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dailypapers.api.library_import import BY_ARXIV_ID, BY_DOI, BY_TITLE, import_library
 from dailypapers.api.tests.helpers import member, store
+from dailypapers.api.tokens import create_token
 from dailypapers.feed.models import Collection, CollectionItem
 from dailypapers.lib.references import ImportFileError
 
@@ -115,3 +116,34 @@ def test_the_import_page_needs_a_file_and_a_member(client):
     assert client.get("/library/import/").status_code == 200
     response = client.post("/library/import/", {"collection": "X"})
     assert response.status_code == 400 and "Choose the file" in response.content.decode()
+
+
+def test_a_library_file_can_be_imported_through_the_api_with_a_token(client, stored):
+    ada = member()
+    _token, secret = create_token(ada, "zotero sync")
+    upload = SimpleUploadedFile("library.json", (FIXTURES / "zotero-csl.json").read_bytes())
+
+    response = client.post(
+        "/api/v1/me/library/import",
+        {"library": upload, "collection": "Zotero"},
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["file_format"] == "CSL JSON" and body["collection"] == "zotero"
+    assert body["added"] == 3 and len(body["unmatched"]) == 2
+    assert {m["arxiv_id"] for m in body["matched"]} == {"2501.00001", "2501.00002", "2501.00003"}
+    assert Collection.objects.get(owner=ada).papers.count() == 3
+
+
+def test_a_malformed_file_through_the_api_is_a_400_and_saves_nothing(client, stored):
+    _token, secret = create_token(member(), "script")
+    upload = SimpleUploadedFile("broken.bib", b"@article{k,\n title = {open")
+    response = client.post(
+        "/api/v1/me/library/import", {"library": upload}, HTTP_AUTHORIZATION=f"Bearer {secret}"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_file"
+    assert "BibTeX line 2" in response.json()["error"]["message"]
+    assert not Collection.objects.exists()
