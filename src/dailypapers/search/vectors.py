@@ -227,14 +227,47 @@ def read_index(model: str, dim: int) -> VectorIndex:
     )
 
 
+def _tuned(vectors: np.ndarray, seed: int) -> ann.IvfLayout:
+    rng = np.random.default_rng(seed + 1)
+    layout = ann.build_ivf(vectors, seed=seed)
+    laid_out = vectors[layout.order]
+    # Tuning queries: stored vectors blurred with noise, so a query is never its own row.
+    picked = laid_out[rng.choice(len(laid_out), min(200, len(laid_out)), replace=False)]
+    noisy = picked + rng.normal(0, 0.5 / np.sqrt(vectors.shape[1]), picked.shape)
+    noisy = (noisy / np.linalg.norm(noisy, axis=1, keepdims=True)).astype(np.float32)
+    return ann.tune_nprobe(layout, laid_out, noisy)
+
+
+def _clusters_well(layout: ann.IvfLayout, model: str) -> bool:
+    if layout.nprobe <= len(layout.centres) // IVF_MAX_PROBED_SHARE:
+        return True
+    # Vectors that do not cluster (the lexical embedder's) need most clusters probed for
+    # the recall target, which costs more than one product over the whole matrix.
+    logger.info(
+        "vectors of %s do not cluster (nprobe %d of %d for recall %.2f): exact search",
+        model, layout.nprobe, len(layout.centres), layout.measured_recall,
+    )  # fmt: skip
+    return False
+
+
+TRIAL_SAMPLE = 20_000
+
+
 def with_ivf(index: VectorIndex, seed: int = 0) -> VectorIndex:
-    """The same vectors laid out cluster by cluster, with nprobe tuned on sample rows."""
+    """The same vectors laid out cluster by cluster, with nprobe tuned on sample rows; the
+    index unchanged when clustering does not pay (decided on a sample first, cheaply)."""
     if len(index) < 2:
         return index
-    layout = ann.build_ivf(index.vectors, seed=seed)
+    if len(index) > 2 * TRIAL_SAMPLE:
+        rows = np.random.default_rng(seed).choice(len(index), TRIAL_SAMPLE, replace=False)
+        if not _clusters_well(_tuned(index.vectors[rows], seed), index.model):
+            return index
+    layout = _tuned(index.vectors, seed)
+    if not _clusters_well(layout, index.model):
+        return index
     inverse = np.empty_like(layout.order)
     inverse[layout.order] = np.arange(len(layout.order))
-    laid_out = VectorIndex(
+    return VectorIndex(
         model=index.model,
         ids=index.ids[layout.order],
         vectors=np.ascontiguousarray(index.vectors[layout.order]),
@@ -244,21 +277,6 @@ def with_ivf(index: VectorIndex, seed: int = 0) -> VectorIndex:
         snapshot=index.snapshot,
         ivf=layout,
     )
-    rng = np.random.default_rng(seed + 1)
-    # Tuning queries: stored vectors blurred with noise, so a query is never its own row.
-    picked = laid_out.vectors[rng.choice(len(laid_out), min(200, len(laid_out)), replace=False)]
-    noisy = picked + rng.normal(0, 0.5 / np.sqrt(index.dim), picked.shape).astype(np.float32)
-    noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
-    ann.tune_nprobe(layout, laid_out.vectors, noisy)
-    if layout.nprobe > len(layout.centres) // IVF_MAX_PROBED_SHARE:
-        # Vectors that do not cluster (the lexical embedder's) need most clusters probed
-        # for the recall target, which costs more than one product over the whole matrix.
-        logger.info(
-            "vectors of %s do not cluster (nprobe %d of %d for recall %.2f): exact search",
-            index.model, layout.nprobe, len(layout.centres), layout.measured_recall,
-        )  # fmt: skip
-        return index
-    return laid_out
 
 
 # -- the saved copy under DATA_DIR/vectors/ -------------------------------------------------
