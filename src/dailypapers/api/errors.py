@@ -12,7 +12,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -77,6 +80,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
         # 400 rather than Ninja's 422: the Hugging Face API and our clients expect it.
         return error_response(400, "invalid_parameter", _describe(exc.errors))
 
+    @api.exception_handler(MultiPartParserError)
+    def unreadable_form(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return error_response(400, "invalid_body", f"The form data cannot be read: {exc}")
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+        # Django's own verdict on the request (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, …).
+        return error_response(400, "invalid_request", str(exc) or "The request is not valid.")
+
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return error_response(404, "not_found", str(exc) or "Nothing here.")
@@ -103,6 +115,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return error_response(500, "internal_error", "Something went wrong on our side.")
 
 
+@csrf_exempt  # a DELETE to no endpoint is a 404 here, not the site's HTML CSRF page
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """Any other address under /api/: the JSON 404 instead of the site's HTML page."""
     response = error_response(404, "not_found", "No API endpoint at this address.")

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+
+from dailypapers.api.tests.helpers import member
+from dailypapers.api.tokens import create_token
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +35,21 @@ def test_an_id_past_64_bits_is_a_400_not_an_overflow(client, path):
     response = client.get(path)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_parameter"
+
+
+def test_a_write_to_no_endpoint_is_a_json_404_not_a_csrf_page():
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.delete("/api/v1/papers/a%0Ab/upvote", HTTP_COOKIE="csrftoken=x")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_a_multipart_body_without_a_boundary_is_a_400(client):
+    _token, secret = create_token(member(), "script")
+    response = client.post(
+        "/api/v1/me/library/import",
+        content_type="multipart/form-data",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_body"
