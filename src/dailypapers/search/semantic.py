@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -98,10 +99,12 @@ def active_embedder() -> Embedder:
 def use_embedder(embedder: Embedder | None) -> Iterator[None]:
     """Within the block, ``embedder`` is the configured model (None: none configured)."""
     _override.append(embedder)
+    _recent_queries.clear()
     try:
         yield
     finally:
         _override.pop()
+        _recent_queries.clear()
         vectors.forget()
 
 
@@ -126,8 +129,27 @@ def nearest_to_text(text: str, k: int, filters: Filters | None = None) -> list[t
     embedder = _model_embedder_or_none()
     if embedder is None or not text.strip():
         return []
-    query = embedder.embed([text])[0]
+    query = _query_vector(embedder, text)
     return vectors.current(embedder.name, embedder.dim).nearest(query, k, filters)
+
+
+_recent_queries: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+RECENT_QUERIES = 512  # the next page of a search, or a changed filter, needs no model call
+
+
+def _query_vector(embedder: Embedder, text: str) -> np.ndarray:
+    key = (embedder.name, text)
+    with _lock:
+        found = _recent_queries.get(key)
+        if found is not None:
+            _recent_queries.move_to_end(key)
+            return found
+    vector = embedder.embed([text])[0]
+    with _lock:
+        _recent_queries[key] = vector
+        while len(_recent_queries) > RECENT_QUERIES:
+            _recent_queries.popitem(last=False)
+    return vector
 
 
 def _model_embedder_or_none() -> Embedder | None:

@@ -185,3 +185,11 @@ def test_new_vectors_reach_the_index_without_a_restart(minilm_corpus):
 
 def test_a_query_about_nothing_in_the_collection_finds_nothing_by_meaning(minilm_corpus):
     assert search("banana bread recipe", mode="semantic").papers == []
+
+
+def test_the_next_page_of_a_search_does_not_run_the_model_again(minilm_corpus):
+    calls = minilm_corpus.calls
+    search("graph networks", mode="hybrid", per_page=5)
+    search("graph networks", mode="hybrid", per_page=5, page=2)
+    search("graph networks", mode="hybrid", per_page=5, category="cs.LG")
+    assert minilm_corpus.calls == calls + 1
