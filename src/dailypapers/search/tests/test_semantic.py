@@ -193,3 +193,17 @@ def test_the_next_page_of_a_search_does_not_run_the_model_again(minilm_corpus):
     search("graph networks", mode="hybrid", per_page=5, page=2)
     search("graph networks", mode="hybrid", per_page=5, category="cs.LG")
     assert minilm_corpus.calls == calls + 1
+
+
+def test_papers_changed_by_an_ingest_are_embedded_by_a_task_after_commit(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.EMBEDDING_MODEL = ""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    paper = store("2501.00001", title="Graph networks")
+    from dailypapers.search.tasks import enqueue_embedding
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_embedding([paper.pk, paper.pk])
+        assert not PaperEmbedding.objects.exists()  # nothing before the commit
+    assert PaperEmbedding.objects.get().paper_id == paper.pk
