@@ -243,7 +243,7 @@ def child_bare(args: argparse.Namespace) -> dict:
     _django()
     from django.db import connection
 
-    from dailypapers.papers.ingest.writes import _INSERT_COLUMNS
+    from dailypapers.papers.ingest.writes import _INSERT_COLUMNS, BULK_CHECKPOINT_PAGES
     from dailypapers.papers.models import Author, Paper, PaperAuthor, PaperCategory
     from dailypapers.search.backends import sqlite_fts
 
@@ -270,6 +270,8 @@ def child_bare(args: argparse.Namespace) -> dict:
         clock = time.perf_counter
         tables = dict.fromkeys((*TABLES, "search index", "commit"), 0.0)
         index_per_batch = sqlite and style == "executemany"
+        if sqlite:  # the connection settings ours imports with
+            raw.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
         if index_per_batch:  # ours does this inside each batch; its cost is in "search index"
             raw.execute(f"DROP TRIGGER {sqlite_fts.TRIGGERS[0]}")
         cpu = CpuClock(connection)

@@ -13,7 +13,8 @@ writing process, the bottleneck of a bulk import, only sends it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -22,6 +23,12 @@ from django.utils import timezone
 from dailypapers.papers.ingest.normalize import CleanPaper, content_hash
 from dailypapers.papers.models import Author, Paper, PaperAuthor, PaperCategory
 
+# During a bulk import, SQLite moves the write-ahead log into the database every this many
+# pages (64 MiB) instead of every 1,000 (4 MiB, the default). Each such checkpoint waits
+# for two fsyncs; at the default a full import of the shared file waited for about 200.
+# No corruption risk either way (WAL, synchronous=NORMAL); a power cut can lose the
+# transactions since the last checkpoint, which with this setting may be a few more.
+BULK_CHECKPOINT_PAGES = 16_384
 # SQLite's oldest supported builds allow 999 parameters per statement.
 IN_CHUNK = 500
 PAPER_FIELDS = (
@@ -48,6 +55,23 @@ PAPER_FIELDS = (
 _NEW_PAPER_COUNTERS = (0, 0, 0.0)
 _INSERT_COLUMNS = ("arxiv_id", *PAPER_FIELDS, "upvote_count", "comment_count", "trending_score",
                    "first_seen_at", "changed_at")  # fmt: skip
+
+
+@contextmanager
+def bulk_session() -> Iterator[None]:
+    """Connection settings for a bulk import (see BULK_CHECKPOINT_PAGES), restored after."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {previous}")
 
 
 def chunks(items: Sequence, size: int = IN_CHUNK) -> Iterable[Sequence]:

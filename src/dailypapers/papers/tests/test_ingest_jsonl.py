@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from dailypapers.papers.models import Author, IngestRun, Paper, PaperAuthor, PaperCategory
 
@@ -300,3 +301,22 @@ def test_only_the_first_ten_reasons_are_listed_and_the_rest_are_counted(tmp_path
     listed = [line for line in err.splitlines() if line.strip().startswith("skipped line")]
     assert [line.split(":")[0].split()[-1] for line in listed] == [str(n) for n in range(1, 11)]
     assert err.splitlines()[-1].strip() == "… and 2 more skipped"
+
+
+def wal_autocheckpoint() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        return int(cursor.fetchone()[0])
+
+
+def test_an_import_leaves_the_connection_settings_as_it_found_them(tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("a SQLite setting")
+    before = wal_autocheckpoint()
+    run_jsonl(SAMPLE)
+    assert wal_autocheckpoint() == before
+    data = gzipped(SAMPLE, tmp_path / "sample.jsonl.gz").read_bytes()
+    (tmp_path / "cut.jsonl.gz").write_bytes(data[: len(data) // 2])
+    with pytest.raises(CommandError):  # a file cut short fails the import half-way
+        run_jsonl(tmp_path / "cut.jsonl.gz")
+    assert wal_autocheckpoint() == before
