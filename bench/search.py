@@ -124,6 +124,9 @@ def relevance(args: argparse.Namespace) -> None:
     if args.db == "postgres":
         call_command("flush", interactive=False, verbosity=0)
     store_relevance_corpus()
+    if args.db == "postgres":  # word statistics of this corpus, not of an earlier run's
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE papers_paper")
     judged = judgements()
     arxiv = dict(Paper.objects.values_list("pk", "arxiv_id"))
 

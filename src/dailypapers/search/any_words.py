@@ -35,6 +35,12 @@ CREATE_VOCAB = (
 )
 DROP_VOCAB = f"DROP TABLE IF EXISTS {VOCAB_TABLE}"
 MATCH_BUDGET = 6_000  # documents matched by the chosen words, added up
+# PostgreSQL reads each match's tsvector (often out of line, TOASTed) to rank it: about four
+# times SQLite's cost per match, so it ranks fewer.
+PG_MATCH_BUDGET = 1_500
+# Without ANALYZE's statistics nothing says which words are rare; the longest are the
+# likeliest, and a few keep the cost bounded.
+WORDS_WITHOUT_STATISTICS = 3
 MAX_WORDS = 12
 
 
@@ -88,12 +94,11 @@ def _stems(words: list[str]) -> list[str]:
     return list(stems)
 
 
-def _within_budget(frequencies: list[tuple[str, int]]) -> list[str]:
+def _within_budget(frequencies: list[tuple[str, int]], budget: int | None = None) -> list[str]:
+    budget = MATCH_BUDGET if budget is None else budget
     chosen, spent = [], 0
     for term, count in sorted(frequencies, key=lambda item: (item[1], item[0])):
-        if chosen and spent + count > MATCH_BUDGET:
-            break
-        if count > MATCH_BUDGET:
+        if count > budget or spent + count > budget:
             break
         chosen.append(term)
         spent += count
@@ -163,11 +168,16 @@ def _postgres(
             [" ".join(words)],
         )
         lexemes = [lexeme for (lexeme,) in cursor.fetchall()]
-        papers = _estimated_papers(cursor)
-        # A lexeme missing from the statistics is rarer than the rarest one they list.
-        floor = min(shares.values(), default=0.0)
-        chosen = _within_budget([(lexeme, int(shares.get(lexeme, floor) * papers))
-                                 for lexeme in lexemes])  # fmt: skip
+        if shares:
+            papers = _estimated_papers(cursor)
+            # A lexeme missing from the statistics is rarer than the rarest one they list.
+            floor = min(shares.values())
+            budget = min(PG_MATCH_BUDGET, MATCH_BUDGET)
+            chosen = _within_budget([(lexeme, int(shares.get(lexeme, floor) * papers))
+                                     for lexeme in lexemes], budget)  # fmt: skip
+        else:
+            chosen = sorted(lexemes, key=lambda lexeme: (-len(lexeme), lexeme))
+            chosen = chosen[:WORDS_WITHOUT_STATISTICS]
         if not chosen:
             return []
         # The lexemes are stemmed already: 'simple' keeps them as they are.
@@ -201,6 +211,19 @@ def _postgres(
             found = [pk for (pk,) in cursor.fetchall()]
             cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
         return found
+
+
+def ensure_statistics(connection: BaseDatabaseWrapper) -> bool:
+    """On PostgreSQL, ANALYZE the papers table if it has no word statistics; True if run."""
+    if connection.vendor != "postgresql":
+        return False
+    _common.pop(connection.settings_dict["NAME"], None)
+    if _lexeme_shares(connection):
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {PAPER_TABLE}")
+    _common.pop(connection.settings_dict["NAME"], None)
+    return True
 
 
 def _estimated_papers(cursor: object) -> int:

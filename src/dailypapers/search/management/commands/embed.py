@@ -12,10 +12,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from rich.console import Console
 
 from dailypapers.papers.management.commands.ingest import progress_bar
-from dailypapers.search import semantic, vectors
+from dailypapers.search import any_words, semantic, vectors
 from dailypapers.search.embedding import embed_papers, pending_ids
 
 
@@ -59,6 +60,8 @@ class Command(BaseCommand):
             f"embed: {written:,} papers embedded with {embedder.name} in {seconds:.1f} s "
             f"({rate:,.1f} papers/s); {len(pending_ids(embedder.name)):,} still without a vector"
         )
+        if any_words.ensure_statistics(connection):
+            console.print("analyzed papers_paper: word statistics for hybrid search")
         if not options["no_index"]:
             started = time.monotonic()
             index = vectors.build(embedder.name, embedder.dim)
