@@ -57,7 +57,7 @@ def machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
-def setup_django(db: str, data_dir: Path) -> None:
+def setup_django(db: str, data_dir: Path, pg_database: str = PG_BENCH_DB) -> None:
     os.environ["DATA_DIR"] = str(data_dir)
     os.environ.pop("EMBEDDING_MODEL", None)
     os.environ.setdefault("TASK_BACKEND", "immediate")
@@ -66,12 +66,12 @@ def setup_django(db: str, data_dir: Path) -> None:
 
         with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
             exists = admin.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [PG_BENCH_DB]
+                "SELECT 1 FROM pg_database WHERE datname = %s", [pg_database]
             ).fetchone()
             if not exists or os.environ.get("BENCH_FRESH_PG") == "1":
-                admin.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
-                admin.execute(f"CREATE DATABASE {PG_BENCH_DB}")
-        os.environ["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_BENCH_DB
+                admin.execute(f"DROP DATABASE IF EXISTS {pg_database}")
+                admin.execute(f"CREATE DATABASE {pg_database}")
+        os.environ["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + pg_database
     else:
         os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dailypapers.settings")
@@ -103,7 +103,8 @@ def timed(run: Callable[[], object], rounds: int = 1) -> list[float]:
 
 
 def relevance(args: argparse.Namespace) -> None:
-    setup_django(args.db, Path(tempfile.mkdtemp(prefix="bench-search-")))
+    # Its own PostgreSQL database: the relevance run empties it first.
+    setup_django(args.db, Path(tempfile.mkdtemp(prefix="bench-search-")), PG_BENCH_DB + "_rel")
     from django.core.management import call_command
     from django.db import connection
 
@@ -364,6 +365,12 @@ def latency(args: argparse.Namespace) -> None:
             seconds = time.perf_counter() - started
             print(f"lexical embedding: {len(todo):,} papers in {seconds:.0f} s "
                   f"({len(todo) / seconds:,.0f}/s); {load()}")  # fmt: skip
+        from django.db import connection
+
+        from dailypapers.search import any_words
+
+        if any_words.ensure_statistics(connection):  # as `dailypapers embed` does
+            print("analyzed papers_paper (PostgreSQL word statistics)")
         papers = Paper.objects.count()
         if args.replicate > 1 and papers < 200_000:
             print(f"replicating x{args.replicate}: {load()}")
