@@ -30,7 +30,8 @@ class PaperEmbedding(models.Model):
     embedded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        indexes = [models.Index(fields=["model"], name="embedding_model_idx")]
+        # Answers "the newest vector of this model" at once (vectors.py checks it often).
+        indexes = [models.Index(fields=["model", "embedded_at"], name="embedding_model_time_idx")]
 
     def __str__(self) -> str:
         return f"{self.paper_id} ({self.model})"
