@@ -260,7 +260,12 @@ def main() -> None:
     args.file = path
     total = args.limit or count_records(path)
     if args.sizes:
-        sizes = sorted({min(int(s.replace("_", "")), total) for s in args.sizes.split(",")})
+        sizes = sorted(
+            {
+                total if s.strip() == "all" else min(int(s.replace("_", "")), total)
+                for s in args.sizes.split(",")
+            }
+        )
     else:
         sizes = sorted({*(s for s in DEFAULT_SIZES if s < total), total})
     names = ("sqlite", "postgres") if args.db == "both" else (args.db,)
