@@ -38,6 +38,36 @@ def empty_cache() -> Iterator[None]:
 
 
 @pytest.fixture
+def threads_db(transactional_db, tmp_path: Path) -> Iterator[None]:
+    """A database that several threads can write to at once, as in production.
+
+    PostgreSQL already is one. The SQLite test database lives in memory with a shared
+    cache, where a second writer fails at once with "table is locked" instead of waiting;
+    so SQLite runs get a migrated file database in WAL mode, like the deployed one.
+    """
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    # Every thread's connection is built from this same settings dict.
+    settings_dict = connection.settings_dict
+    memory_name = settings_dict["NAME"]
+    # Set the in-memory connection aside rather than closing it: closing would drop the
+    # test database (Django ignores close() on it for that reason).
+    memory_connection, connection.connection = connection.connection, None
+    settings_dict["NAME"] = str(tmp_path / "threads.sqlite3")
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        yield
+    finally:
+        connection.close()
+        settings_dict["NAME"] = memory_name
+        connection.connection = memory_connection
+
+
+@pytest.fixture
 def shared_data() -> Path:
     if not (SHARED_DATA / "arxiv-metadata.jsonl.gz").exists():
         pytest.skip(f"../shared/data is absent ({SHARED_DATA}): the integration leg needs it")

@@ -39,8 +39,7 @@ def test_the_same_chunk_sent_twice_sends_each_digest_once(smtp_sink):
     )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_workers_racing_over_one_chunk_never_send_a_digest_twice(smtp_sink):
+def test_two_workers_racing_over_one_chunk_never_send_a_digest_twice(threads_db, smtp_sink):
     run, ids = plan_run(30)
     errors: list[BaseException] = []
 

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.management import call_command
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
@@ -22,33 +19,6 @@ from dailypapers.papers.models import Paper
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def threads_db(transactional_db, tmp_path: Path) -> Iterator[None]:
-    """A database that several threads can write to at once, as in production.
-
-    PostgreSQL already is one. The SQLite test database lives in memory with a shared
-    cache, where a second writer fails at once with "table is locked" instead of waiting;
-    so SQLite runs get a migrated file database in WAL mode, like the deployed one.
-    """
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    # Every thread's connection is built from this same settings dict.
-    settings_dict = connection.settings_dict
-    memory_name = settings_dict["NAME"]
-    # Set the in-memory connection aside rather than closing it: closing would drop the
-    # test database (Django ignores close() on it for that reason).
-    memory_connection, connection.connection = connection.connection, None
-    settings_dict["NAME"] = str(tmp_path / "threads.sqlite3")
-    try:
-        call_command("migrate", verbosity=0, interactive=False)
-        yield
-    finally:
-        connection.close()
-        settings_dict["NAME"] = memory_name
-        connection.connection = memory_connection
 
 
 def make_user(email: str = "ada@example.org", *, verified: bool = True) -> User:

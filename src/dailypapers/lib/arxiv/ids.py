@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 
 NEW_STYLE = re.compile(r"^(?P<id>\d{4}\.\d{4,5})(?:v(?P<version>\d+))?$")
-OLD_STYLE = re.compile(
-    r"^(?P<id>[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d+))?$"
-)
+OLD_STYLE = re.compile(r"^(?P<id>[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7})(?:v(?P<version>\d+))?$")
 _PREFIXES = (
     "https://arxiv.org/abs/",
     "http://arxiv.org/abs/",

@@ -81,8 +81,8 @@ def test_the_shared_metadata_file_imports_completely_and_matches_the_file(shared
     assert Paper.objects.count() == 90_929
     assert set(Paper.objects.values_list("arxiv_id", flat=True)) == set(facts["ids"])
     for category in ("cs.CV", "cs.CL", "cs.AI", "astro-ph.GA"):
-        assert Paper.objects.filter(primary_category=category).count() == (
-            facts["primary"][category]
+        assert (
+            Paper.objects.filter(primary_category=category).count() == (facts["primary"][category])
         ), category
     assert Paper.objects.exclude(doi="").count() == 1_011
 

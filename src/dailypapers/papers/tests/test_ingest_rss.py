@@ -139,9 +139,7 @@ def test_several_categories_are_fetched_in_one_request_on_the_plus_joined_path(f
 @pytest.mark.parametrize(
     "spec", ["cs.AI+DROP", "cs.AI+cs.LG;DROP TABLE", "../admin", "cs.AI+cs.LG/../../x", "+"]
 )
-def test_categories_that_are_not_arxiv_categories_are_refused_before_any_request(
-    fake_arxiv, spec
-):
+def test_categories_that_are_not_arxiv_categories_are_refused_before_any_request(fake_arxiv, spec):
     with pytest.raises(CommandError, match="arXiv category"):
         run_rss(spec)
     assert fake_arxiv.requests == []
