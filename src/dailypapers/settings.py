@@ -24,7 +24,8 @@ from dailypapers.lib.env import (
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(env_str("DATA_DIR", str(Path.cwd() / "var"))).resolve()
+# An empty DATA_DIR (``DATA_DIR= cmd``) means the default, not the current directory.
+DATA_DIR = Path(env_str("DATA_DIR").strip() or Path.cwd() / "var").resolve()
 
 
 def _secret_key() -> str:
