@@ -8,11 +8,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from dailypapers.accounts.ratelimit import too_many_requests
 from dailypapers.api.library_import import (
     DEFAULT_COLLECTION,
+    IMPORT_WINDOW_SECONDS,
     MAX_FILE_BYTES,
     MAX_REFERENCES,
     import_library,
+    may_import,
 )
 from dailypapers.lib.references import ImportFileError
 
@@ -48,6 +51,8 @@ def library_import(request: HttpRequest) -> HttpResponse:
         return render(request, "api/library_import.html", context)
     if not form.is_valid():
         return render(request, "api/library_import.html", context, status=400)
+    if not may_import(request.user):
+        return too_many_requests(request, IMPORT_WINDOW_SECONDS, "imported a library")
     upload = form.cleaned_data["library"]
     try:
         report = import_library(

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 
 from dailypapers.accounts.models import User
+from dailypapers.accounts.ratelimit import hit
 from dailypapers.feed.community.collections import create_collection
 from dailypapers.feed.models import Collection, CollectionItem
 from dailypapers.lib.bibtex_import import read_bibtex_references
@@ -26,8 +27,13 @@ from dailypapers.search import engine
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_REFERENCES = 5_000
-# A title costs one to three search queries; past this many, the rest are reported unmatched.
+# A title costs one to three search queries; past this many in one file (one request), the
+# rest are reported unmatched, so one import costs at most 1,500 search queries.
 MAX_TITLE_LOOKUPS = 500
+# Each import may cost up to 1,500 search queries: a script looping on the API endpoint must
+# not tie the search up. Counted per member, whether through a token or the web page.
+IMPORTS_PER_HOUR = 20
+IMPORT_WINDOW_SECONDS = 3600
 MIN_TITLE_WORDS = 3  # "Introduction" alone would match the wrong paper
 TITLE_CANDIDATES = 20  # search results compared with a title
 DEFAULT_COLLECTION = "Imported library"
@@ -52,6 +58,11 @@ class ImportReport:
     unmatched: list[Outcome] = field(default_factory=list)
     added: int = 0  # papers new to the collection
     already_there: int = 0
+
+
+def may_import(user: User) -> bool:
+    """Count one import by ``user``; False once past IMPORTS_PER_HOUR in this hour."""
+    return hit(f"library-import:{user.pk}", IMPORTS_PER_HOUR, IMPORT_WINDOW_SECONDS)
 
 
 def read_references(data: bytes, filename: str = "") -> tuple[str, list[Reference]]:

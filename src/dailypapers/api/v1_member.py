@@ -10,14 +10,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from dailypapers.accounts.models import User
+from dailypapers.accounts.ratelimit import retry_after
 from dailypapers.api.auth import MEMBER
-from dailypapers.api.errors import ApiError, bad_parameter
-from dailypapers.api.library_import import DEFAULT_COLLECTION, import_library
+from dailypapers.api.errors import ApiError, bad_parameter, error_response
+from dailypapers.api.library_import import (
+    DEFAULT_COLLECTION,
+    IMPORT_WINDOW_SECONDS,
+    IMPORTS_PER_HOUR,
+    MAX_FILE_BYTES,
+    import_library,
+    may_import,
+)
 from dailypapers.api.queries import api_columns, bare_id, find_paper
 from dailypapers.api.schemas import (
     CollectionIn,
@@ -177,14 +185,29 @@ def import_file(
     request: HttpRequest,
     library: File[UploadedFile],
     collection: Form[str] = DEFAULT_COLLECTION,
-) -> dict[str, Any]:
+) -> dict[str, Any] | HttpResponse:
     """Import a BibTeX or CSL JSON (Zotero) file into one of your collections (made private
     when new), matching papers by arXiv id, then DOI, then title; the report lists both
-    sides. A file that cannot be read is a 400 and changes nothing."""
-    try:
-        report = import_library(
-            _member(request), library.read(), library.name or "", collection[:100]
+    sides. A file that cannot be read, or is over 5 MB, is a 400 and changes nothing. Titles
+    are looked up for at most 500 references per file (the rest are reported unmatched, with
+    the reason); at most 20 imports an hour per member, then 429 with Retry-After."""
+    # Checked before read(): an oversized upload is never pulled into memory.
+    if library.size is not None and library.size > MAX_FILE_BYTES:
+        raise ApiError(
+            400, "invalid_file", f"The file is over {MAX_FILE_BYTES // (1024 * 1024)} MB."
         )
+    member = _member(request)
+    if not may_import(member):
+        refused = error_response(
+            429,
+            "rate_limited",
+            f"More than {IMPORTS_PER_HOUR} library imports in an hour. "
+            "Wait for the time in Retry-After.",
+        )
+        refused["Retry-After"] = str(retry_after(IMPORT_WINDOW_SECONDS))
+        return refused
+    try:
+        report = import_library(member, library.read(), library.name or "", collection[:100])
     except ImportFileError as error:
         raise ApiError(400, "invalid_file", str(error)) from None
     return {

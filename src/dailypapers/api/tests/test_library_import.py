@@ -7,9 +7,18 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dailypapers.api.library_import import BY_ARXIV_ID, BY_DOI, BY_TITLE, import_library
+from dailypapers.api import library_import
+from dailypapers.api.errors import ApiError
+from dailypapers.api.library_import import (
+    BY_ARXIV_ID,
+    BY_DOI,
+    BY_TITLE,
+    MAX_FILE_BYTES,
+    import_library,
+)
 from dailypapers.api.tests.helpers import member, store
 from dailypapers.api.tokens import create_token
+from dailypapers.api.v1_member import import_file
 from dailypapers.feed.models import Collection, CollectionItem
 from dailypapers.lib.references import ImportFileError
 
@@ -147,3 +156,76 @@ def test_a_malformed_file_through_the_api_is_a_400_and_saves_nothing(client, sto
     assert response.json()["error"]["code"] == "invalid_file"
     assert "BibTeX line 2" in response.json()["error"]["message"]
     assert not Collection.objects.exists()
+
+
+class UnreadableUpload(SimpleUploadedFile):
+    """An upload whose size is known but whose content must not be read."""
+
+    def read(self, *args, **kwargs):
+        raise AssertionError("the upload was read into memory")
+
+
+def test_an_oversized_api_upload_is_refused_before_it_is_read(rf):
+    request = rf.post("/api/v1/me/library/import")
+    request.auth = member()
+    upload = UnreadableUpload("big.bib", b"@misc{k, title = {x}}")
+    upload.size = MAX_FILE_BYTES + 1
+
+    with pytest.raises(ApiError) as refused:
+        import_file(request, upload)
+
+    assert refused.value.status == 400 and refused.value.code == "invalid_file"
+    assert "over 5 MB" in refused.value.message
+
+
+def test_an_oversized_api_upload_is_a_400_in_the_error_format(client, stored):
+    _token, secret = create_token(member(), "script")
+    upload = SimpleUploadedFile("big.bib", b"%" * (MAX_FILE_BYTES + 1))
+    response = client.post(
+        "/api/v1/me/library/import", {"library": upload}, HTTP_AUTHORIZATION=f"Bearer {secret}"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "code": "invalid_file",
+        "message": "The file is over 5 MB.",
+    }
+    assert not Collection.objects.exists()
+
+
+def test_api_imports_past_the_hourly_limit_get_429_with_retry_after(client, stored, monkeypatch):
+    monkeypatch.setattr(library_import, "IMPORTS_PER_HOUR", 2)
+    ada = member()
+    _token, secret = create_token(ada, "script")
+    data = (FIXTURES / "zotero.bib").read_bytes()
+
+    answers = [
+        client.post(
+            "/api/v1/me/library/import",
+            {"library": SimpleUploadedFile("library.bib", data)},
+            HTTP_AUTHORIZATION=f"Bearer {secret}",
+        )
+        for _ in range(3)
+    ]
+
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    assert answers[-1].json()["error"]["code"] == "rate_limited"
+    assert 1 <= int(answers[-1]["Retry-After"]) <= 3600
+    client.force_login(ada)  # the web page counts against the same member
+    page = client.post(
+        "/library/import/", {"library": SimpleUploadedFile("l.bib", data), "collection": "X"}
+    )
+    assert page.status_code == 429 and "imported a library too often" in page.content.decode()
+    assert not Collection.objects.filter(name="X").exists()
+
+
+def test_titles_past_the_lookup_cap_are_reported_not_looked_up(stored, monkeypatch):
+    monkeypatch.setattr(library_import, "MAX_TITLE_LOOKUPS", 1)
+    data = (
+        b"@misc{first, title = {Sparse attention for long documents}}\n"
+        b"@misc{second, title = {Graph Networks that Count Objects}}\n"
+    )
+    report = import_library(member(), data, "library.bib")
+    assert matched(report) == {"first": ("2501.00001", BY_TITLE)}
+    assert [(o.reference.label, o.reason) for o in report.unmatched] == [
+        ("second", "not looked up: over 1 titles in one file")
+    ]
