@@ -43,9 +43,18 @@ class _Reader:
         self.text = text
         self.pos = 0
         self.macros: dict[str, str] = dict(MONTHS)
+        # Lines are counted on from the last position asked about: entries are asked in file
+        # order, so a large file is counted once, not once per entry (quadratic).
+        self._counted_to = 0
+        self._newlines_before = 0
 
     def line(self, pos: int | None = None) -> int:
-        return self.text.count("\n", 0, self.pos if pos is None else pos) + 1
+        pos = self.pos if pos is None else pos
+        if pos < self._counted_to:
+            self._counted_to = self._newlines_before = 0
+        self._newlines_before += self.text.count("\n", self._counted_to, pos)
+        self._counted_to = pos
+        return self._newlines_before + 1
 
     def fail(self, message: str, pos: int | None = None) -> ImportFileError:
         return ImportFileError(f"BibTeX line {self.line(pos)}: {message}")

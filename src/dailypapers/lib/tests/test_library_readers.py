@@ -153,3 +153,29 @@ def test_any_json_is_read_or_refused_with_an_import_error_never_a_crash(value):
         read_csl_references(json.dumps(value))
     except ImportFileError as error:
         assert str(error)
+
+
+def test_line_numbers_stay_right_deep_into_a_large_file():
+    # Entries of 1, 2 and 3 lines in turn, with blank lines and comment text between.
+    shapes = [
+        "@misc{KEY, title = {One line}}",
+        "@misc{KEY,\n title = {Two}}",
+        "@misc{KEY,\n\n x = 1}",
+    ]
+    pieces = [
+        shapes[n % 3].replace("KEY", f"k{n}") + ("\n\nsome comment\n" if n % 5 == 0 else "\n")
+        for n in range(600)
+    ]
+    text = "".join(pieces)
+    expected = [text[: text.index(f"@misc{{k{n},")].count("\n") + 1 for n in range(600)]
+
+    assert [entry.line for entry in parse_bibtex(text)] == expected
+
+    broken = text + "\n@article{last,\n  title = {Never {closed,\n}\n"
+    where = broken.count("\n", 0, broken.index("title = {Never")) + 1
+    with pytest.raises(ImportFileError, match=f"BibTeX line {where}: this brace is never closed"):
+        parse_bibtex(broken)
+    wrong = text + "@article{last,\n  title {x}}\n"
+    where = wrong.count("\n", 0, wrong.index("title {x}")) + 1
+    with pytest.raises(ImportFileError, match=f"BibTeX line {where}: expected '='"):
+        parse_bibtex(wrong)
