@@ -29,10 +29,12 @@ from dailypapers.api.auth import is_personal
 
 KEY_PREFIX = "api:representation:"
 REPRESENTATION_SECONDS = 7 * 24 * 3600  # how long the first-served date of a body is kept
-EXPOSED_HEADERS = "ETag, Last-Modified"
+EXPOSED_HEADERS = "ETag, Last-Modified"  # what cross-origin scripts may read
 CONDITIONAL_HEADERS = (
     "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE",
-)  # fmt: skip  # what cross-origin scripts may read
+)  # fmt: skip
+# The answer at an address differs with these (a token or a session makes it personal).
+CREDENTIAL_HEADERS = ("Authorization", "Cookie")
 
 View = Callable[..., HttpResponse]
 
@@ -83,13 +85,22 @@ def with_validators(request: HttpRequest, response: HttpResponse) -> HttpRespons
     if is_personal(request):
         # A member's token or session may change the answer ("For you"): theirs alone.
         patch_cache_control(response, private=True, max_age=0)
-        patch_vary_headers(response, ("Authorization", "Cookie"))
-    elif response.has_header("Cache-Control"):
-        patch_cache_control(response, public=True, max_age=settings.ANONYMOUS_PAGE_CACHE_SECONDS)
+        patch_vary_headers(response, CREDENTIAL_HEADERS)
     else:
-        # Like the signed-out pages: shared caches may keep a read as long as the page
-        # cache does. (Set whole: patching costs as much as a cached answer's other work.)
-        response["Cache-Control"] = f"public, max-age={settings.ANONYMOUS_PAGE_CACHE_SECONDS}"
+        # The public copy varies too: else a shared cache would hand it to a token holder
+        # or a signed-in member, whose answer at this address may differ.
+        if response.has_header("Vary"):
+            patch_vary_headers(response, CREDENTIAL_HEADERS)
+        else:
+            response["Vary"] = ", ".join(CREDENTIAL_HEADERS)  # set whole, as below
+        if response.has_header("Cache-Control"):
+            patch_cache_control(
+                response, public=True, max_age=settings.ANONYMOUS_PAGE_CACHE_SECONDS
+            )
+        else:
+            # Like the signed-out pages: shared caches may keep a read as long as the page
+            # cache does. (Set whole: patching costs as much as a cached answer's other work.)
+            response["Cache-Control"] = f"public, max-age={settings.ANONYMOUS_PAGE_CACHE_SECONDS}"
     if not any(header in request.META for header in CONDITIONAL_HEADERS):
         return response  # nothing to compare with
     return get_conditional_response(request, etag=etag, last_modified=since, response=response)

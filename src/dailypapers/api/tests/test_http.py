@@ -26,6 +26,24 @@ def test_a_read_carries_an_etag_a_last_modified_date_and_cors(client, paper):
     assert "public" in response["Cache-Control"] and "max-age=" in response["Cache-Control"]
 
 
+def vary(response) -> set[str]:
+    return {name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()}
+
+
+@pytest.mark.parametrize("address", [URL, "/api/v1/days/2025-01-08", "/api/daily_papers"])
+def test_a_public_answer_varies_on_credentials_so_shared_caches_keep_it_from_members(
+    client, paper, address
+):
+    first = client.get(address)
+    replayed = client.get(address)  # lists may come from the list cache the second time
+    not_modified = client.get(address, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    for response in (first, replayed, not_modified):
+        assert "public" in response["Cache-Control"]
+        assert {"authorization", "cookie"} <= vary(response)
+    assert not_modified.status_code == 304
+
+
 def test_the_same_etag_is_answered_304_with_no_body(client, paper):
     etag = client.get(URL)["ETag"]
     response = client.get(URL, HTTP_IF_NONE_MATCH=etag)
