@@ -30,7 +30,13 @@ from dailypapers.digests import links, mime
 from dailypapers.digests.models import Delivery, DigestRun, SentPaper, Subscriber
 from dailypapers.digests.render import DigestRenderer
 from dailypapers.digests.selection import RunPapers, SubscriberChoice, choose
-from dailypapers.digests.smtp import PermanentFailure, TemporaryFailure, mailer
+from dailypapers.digests.smtp import (
+    PermanentFailure,
+    RecipientRefused,
+    SenderRefused,
+    TemporaryFailure,
+    mailer,
+)
 
 logger = logging.getLogger(__name__)
 State = Delivery.State
@@ -236,8 +242,10 @@ def send_chunk(run_id: int, delivery_ids: list[int]) -> ChunkReport:
             with transaction.atomic():
                 if unrecorded is not None:
                     _record_sent(*unrecorded, claim)
-                    unrecorded = None
                 claimed = _claim(delivery_id, claim, message_id, paper_ids)
+            # Only once that commit stands: if the claim failed, the rollback undid the
+            # record too, and the finally below must record the accepted message again.
+            unrecorded = None
             report.seconds["record"] += clock() - mark
             if not claimed:
                 report.skipped += 1
@@ -248,6 +256,8 @@ def send_chunk(run_id: int, delivery_ids: list[int]) -> ChunkReport:
                 smtp.send(settings.DIGEST_FROM_EMAIL, subscriber.email, message)
             except TemporaryFailure as exc:
                 report.seconds["send"] += clock() - mark
+                if isinstance(exc, SenderRefused):
+                    logger.error("the mail server refused our sender or login: %s", exc)
                 report.retrying += _after_temporary_failure(
                     delivery_id, claim, attempts + 1, str(exc)
                 )
@@ -258,7 +268,8 @@ def send_chunk(run_id: int, delivery_ids: list[int]) -> ChunkReport:
                 break
             except PermanentFailure as exc:
                 report.seconds["send"] += clock() - mark
-                _after_permanent_failure(delivery_id, claim, subscriber.id, str(exc))
+                bounced = isinstance(exc, RecipientRefused)
+                _after_permanent_failure(delivery_id, claim, subscriber.id, str(exc), bounced)
                 report.failed += 1
                 continue
             report.seconds["send"] += clock() - mark
@@ -365,13 +376,23 @@ def _after_temporary_failure(delivery_id: int, claim: str, attempts: int, error:
     return 1
 
 
-def _after_permanent_failure(delivery_id: int, claim: str, subscriber_id: int, error: str) -> None:
+def _after_permanent_failure(
+    delivery_id: int, claim: str, subscriber_id: int, error: str, bounced: bool
+) -> None:
+    """Fail the delivery; only a refused recipient address counts towards stopping its mail."""
     with transaction.atomic():
         Delivery.objects.filter(pk=delivery_id, claim=claim, state=State.SENDING).update(
             state=State.FAILED, error=error[:500]
         )
-        Subscriber.objects.filter(pk=subscriber_id).update(bounce_count=F("bounce_count") + 1)
-        Subscriber.objects.filter(
-            pk=subscriber_id, bounce_count__gte=settings.DIGEST_MAX_BOUNCES, bounced_at__isnull=True
-        ).update(bounced_at=timezone.now(), next_due_at=None)
-    logger.warning("delivery %s refused for good: %s", delivery_id, error)
+        if bounced:
+            Subscriber.objects.filter(pk=subscriber_id).update(bounce_count=F("bounce_count") + 1)
+            Subscriber.objects.filter(
+                pk=subscriber_id,
+                bounce_count__gte=settings.DIGEST_MAX_BOUNCES,
+                bounced_at__isnull=True,
+            ).update(bounced_at=timezone.now(), next_due_at=None)
+    if bounced:
+        logger.warning("delivery %s: the recipient was refused for good: %s", delivery_id, error)
+    else:
+        # Not the address's fault (e.g. the content was refused): the subscriber stays.
+        logger.error("delivery %s: the mail server refused the message: %s", delivery_id, error)

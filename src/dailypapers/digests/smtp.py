@@ -3,7 +3,10 @@
 Opening a connection (and TLS, and AUTH) costs far more than sending one message, so the
 connection stays open between messages and chunks; it is reopened once when the server
 has closed it meanwhile. Failures are sorted into temporary ones (4xx replies, a lost or
-refused connection: retry later) and permanent ones (5xx: the address is not deliverable).
+refused connection: retry later) and permanent ones (5xx). Only a 5xx to RCPT TO says the
+address is not deliverable (a bounce, counted against the subscriber); a 5xx to our own
+MAIL FROM or login is our configuration's fault and is retried like an outage, and a 5xx
+to the message itself fails that one delivery without blaming the address.
 """
 
 from __future__ import annotations
@@ -20,8 +23,20 @@ class TemporaryFailure(Exception):
     """Try again later: the server said 4xx, or could not be reached."""
 
 
+class SenderRefused(TemporaryFailure):
+    """The server refused our sender address or wants a login (5xx to MAIL FROM, or 530):
+    every message would fail the same way until the settings are fixed."""
+
+
 class PermanentFailure(Exception):
-    """The server refused this message or address for good (5xx)."""
+    """The server refused this message for good (5xx)."""
+
+
+class RecipientRefused(PermanentFailure):
+    """The server refused the recipient's address for good (5xx to RCPT TO): a bounce."""
+
+
+AUTH_REQUIRED = 530
 
 
 def _code_of(exc: smtplib.SMTPException) -> int:
@@ -29,6 +44,18 @@ def _code_of(exc: smtplib.SMTPException) -> int:
         codes = [code for code, _ in exc.recipients.values()]
         return max(codes) if codes else 0
     return int(getattr(exc, "smtp_code", 0) or 0)
+
+
+def _classify(exc: smtplib.SMTPException) -> Exception:
+    code = _code_of(exc)
+    text = f"{code or 'SMTP'} {exc}"
+    if not 500 <= code < 600:
+        return TemporaryFailure(text)
+    if code == AUTH_REQUIRED or isinstance(exc, smtplib.SMTPSenderRefused):
+        return SenderRefused(text)
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return RecipientRefused(text)
+    return PermanentFailure(text)
 
 
 class Mailer:
@@ -85,7 +112,7 @@ class Mailer:
         self._last_send = time.monotonic()
 
     def send(self, sender: str, recipient: str, message: bytes) -> None:
-        """Send one message; raises TemporaryFailure or PermanentFailure."""
+        """Send one message; raises TemporaryFailure or PermanentFailure (or their kinds)."""
         self._pace()
         for attempt in (1, 2):
             connection = self._open()
@@ -98,11 +125,8 @@ class Mailer:
                 if attempt == 2:
                     raise TemporaryFailure(f"connection lost: {exc}") from exc
             except smtplib.SMTPException as exc:
-                code = _code_of(exc)
                 self._reset(connection)
-                if 500 <= code < 600:
-                    raise PermanentFailure(f"{code} {exc}") from exc
-                raise TemporaryFailure(f"{code or 'SMTP'} {exc}") from exc
+                raise _classify(exc) from exc
             except OSError as exc:
                 self.close_quietly()
                 raise TemporaryFailure(f"connection error: {exc}") from exc

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from dailypapers.digests import runs, sending
@@ -100,15 +103,24 @@ class RefusingHandler:
         return "250 Message accepted"
 
 
-def test_permanent_refusals_are_recorded_and_stop_mail_after_a_few(settings):
-    settings.DIGEST_MAX_BOUNCES = 2
-    handler = RefusingHandler("r0@example.com")
+@contextmanager
+def mail_server(handler: object, settings) -> Iterator[None]:
     port = _free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_TIMEOUT = 5
     try:
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-        settings.EMAIL_TIMEOUT = 5
+        yield
+    finally:
+        controller.stop()
+        sending.mailer().close_quietly()
+
+
+def test_permanent_refusals_are_recorded_and_stop_mail_after_a_few(settings):
+    settings.DIGEST_MAX_BOUNCES = 2
+    handler = RefusingHandler("r0@example.com")
+    with mail_server(handler, settings):
         run, ids = plan_run(3)
         report = sending.send_chunk(run.pk, ids)
         assert (report.sent, report.failed) == (2, 1)
@@ -126,9 +138,85 @@ def test_permanent_refusals_are_recorded_and_stop_mail_after_a_few(settings):
         # The others were sent these papers already: nothing new, so no second email.
         assert sorted(handler.accepted) == ["r1@example.com", "r2@example.com"]
         assert Delivery.objects.filter(run=second, state="empty").count() == 2
-    finally:
-        controller.stop()
-        sending.mailer().close_quietly()
+
+
+class RefusingOurMessages:
+    """An SMTP server that refuses our sender (MAIL FROM) or our message (DATA), not the
+    recipients: what a wrong login, an unverified sender or a content filter looks like."""
+
+    def __init__(self, mail_reply: str = "", data_reply: str = "") -> None:
+        self.mail_reply, self.data_reply = mail_reply, data_reply
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
+        if self.mail_reply:
+            return self.mail_reply
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        return self.data_reply or "250 Message accepted"
+
+
+@pytest.mark.parametrize(
+    ("mail_reply", "data_reply", "outcome"),
+    [
+        ("550 5.7.1 Sender address rejected", "", "pending"),
+        ("530 5.7.0 Authentication required", "", "pending"),
+        ("", "554 5.6.0 Message content rejected", "failed"),
+    ],
+)
+def test_refusals_of_our_sender_or_message_never_count_as_bounces(
+    settings, mail_reply, data_reply, outcome
+):
+    settings.DIGEST_MAX_BOUNCES = 1
+    with mail_server(RefusingOurMessages(mail_reply, data_reply), settings):
+        run, ids = plan_run(3)
+        report = sending.send_chunk(run.pk, ids)
+    assert report.sent == 0
+    # Our sender or login refused: every message would fail alike, so all wait for a retry;
+    # the message refused: that delivery fails. Either way no address is blamed.
+    assert (report.retrying, report.failed) == ((3, 0) if outcome == "pending" else (0, 3))
+    assert set(Delivery.objects.values_list("state", flat=True)) == {outcome}
+    assert (mail_reply or data_reply)[:3] in Delivery.objects.first().error
+    assert not Subscriber.objects.filter(bounce_count__gt=0).exists()
+    assert not Subscriber.objects.filter(bounced_at__isnull=False).exists()
+
+
+def fail_claims_after_the_first(table: str) -> None:
+    """A database error (as a lock timeout or a dropped connection would raise) whenever a
+    delivery is claimed while another one is already past pending."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION digest_test_fail_claim() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                f"BEGIN IF NEW.state = 'sending' AND EXISTS (SELECT 1 FROM {table} "
+                "WHERE id <> OLD.id AND state <> 'pending') "
+                "THEN RAISE EXCEPTION 'the database went away'; END IF; RETURN NEW; END $$"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER digest_test_fail_claim BEFORE UPDATE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION digest_test_fail_claim()"
+            )
+        else:
+            cursor.execute(
+                f"CREATE TEMP TRIGGER digest_test_fail_claim BEFORE UPDATE ON {table} "
+                f"WHEN NEW.state = 'sending' AND EXISTS (SELECT 1 FROM {table} "
+                "WHERE id <> OLD.id AND state <> 'pending') "
+                "BEGIN SELECT RAISE(ABORT, 'the database went away'); END"
+            )
+
+
+def test_a_digest_the_server_accepted_stays_recorded_when_the_next_claim_fails(smtp_sink):
+    run, ids = plan_run(2)
+    fail_claims_after_the_first(Delivery._meta.db_table)
+    with pytest.raises(DatabaseError):
+        sending.send_chunk(run.pk, ids)
+    [message] = smtp_sink.wait_for(1)
+    # Left "sending", it would be sent again once its lease ran out.
+    sent = Delivery.objects.get(subscriber__email=message["To"])
+    assert sent.state == "sent"
+    assert SentPaper.objects.filter(delivery=sent).count() == 2
+    assert Delivery.objects.exclude(pk=sent.pk).get().state == "pending"
 
 
 def test_a_delivery_left_sending_by_a_dead_worker_is_sent_after_its_lease(settings, smtp_sink):
