@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 
 from dailypapers.digests.models import Subscriber
 from dailypapers.digests.schedule import time_zone_choices, valid_time_zone
+from dailypapers.feed.models import Topic
+from dailypapers.lib.query import canonical_category
 
-CATEGORY = re.compile(r"^[a-z-]+(\.[A-Za-z-]+)?$")
 MAX_CATEGORIES = 20
 MAX_TOP_N = 50
 WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"),
@@ -19,27 +20,23 @@ WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4
 
 
 def topic_choices() -> list[tuple[int, str]]:
-    """Topics the feed app offers, when it has them (none until its Topic model exists)."""
-    try:
-        from dailypapers.feed.models import Topic  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    try:
-        return [(t.pk, t.name) for t in Topic.objects.order_by("name")[:200]]
-    except Exception:  # the table is not migrated yet
-        return []
+    """The topics people can follow, by name."""
+    return list(Topic.objects.order_by("name").values_list("pk", "name")[:200])
 
 
 def clean_categories(text: str) -> list[str]:
+    """arXiv's spelling of each category typed ("cs.lg" is stored as "cs.LG", which is how
+    papers list it), without repeats."""
     names = [part for part in re.split(r"[\s,]+", text.strip()) if part]
     if len(names) > MAX_CATEGORIES:
         raise ValidationError(f"Choose at most {MAX_CATEGORIES} categories.")
-    bad = [name for name in names if not CATEGORY.match(name)]
+    canonical = {name: canonical_category(name) for name in names}
+    bad = [name for name, category in canonical.items() if category is None]
     if bad:
         raise ValidationError(
             f"Not an arXiv category: {', '.join(bad[:3])}. Categories look like cs.LG or hep-th."
         )
-    return list(dict.fromkeys(names))
+    return list(dict.fromkeys(category for category in canonical.values() if category))
 
 
 class _ChoicesMixin(forms.Form):

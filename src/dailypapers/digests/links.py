@@ -72,6 +72,8 @@ def subscriber_for_manage_token(token: str) -> Subscriber:
     except signing.BadSignature:
         raise InvalidLink from None
     subscriber_id, _, link_key = value.partition(".")
+    if not subscriber_id.isdigit() or not link_key:
+        raise InvalidLink
     subscriber = Subscriber.objects.filter(pk=int(subscriber_id), link_key=link_key).first()
     if subscriber is None:
         raise InvalidLink

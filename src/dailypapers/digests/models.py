@@ -17,8 +17,11 @@ from dailypapers.digests.schedule import DAILY, WEEKLY
 from dailypapers.papers.models import Paper
 
 
-def _new_link_key() -> str:
+def new_link_key() -> str:
     return secrets.token_urlsafe(12)
+
+
+_new_link_key = new_link_key  # the name migration 0001 refers to
 
 
 class Subscriber(models.Model):
@@ -60,7 +63,7 @@ class Subscriber(models.Model):
     covered_until = models.DateField(null=True, blank=True)
     last_sent_at = models.DateTimeField(null=True, blank=True)
     # Part of every signed link: changing it (on unsubscribe) retires the old links.
-    link_key = models.CharField(max_length=32, default=_new_link_key)
+    link_key = models.CharField(max_length=32, default=new_link_key)
 
     class Meta:
         constraints = [

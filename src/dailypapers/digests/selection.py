@@ -3,18 +3,21 @@
 A run's candidate papers (the last few announcement days) are loaded once per worker
 process and shared by every subscriber; ranking a subscriber is then a walk down a ranked
 list, skipping what they were already sent. Topics and personal scores come from the feed
-app when it provides them; without them both fall back to trending in the subscriber's
-categories, so a digest is always sent.
+app; a personal digest without an account, or whose scores fail, falls back to trending in
+the subscriber's categories, so a digest is always sent.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dailypapers.digests.models import DigestRun, Subscriber
+from dailypapers.feed.recommend import recommend_for_user
+from dailypapers.feed.topics import topic_paper_ids
+from dailypapers.lib.query import canonical_category
 from dailypapers.papers.models import Paper
 
 logger = logging.getLogger(__name__)
@@ -70,7 +73,8 @@ class SubscriberChoice:
             link_key=row["link_key"],
             content=row["content"],
             frequency=row["frequency"],
-            categories=tuple(row["categories"] or ()),
+            # Rows saved before categories were canonicalised may hold "cs.lg".
+            categories=tuple(canonical_category(c) or c for c in row["categories"] or ()),
             topic_ids=tuple(int(t) for t in row["topic_ids"] or ()),
             top_n=max(1, int(row["top_n"] or 10)),
             user_id=row["user_id"],
@@ -93,7 +97,8 @@ class RunPapers:
         self.latest_day = run.latest_day
         self.ranked: list[Candidate] = []
         self.by_id: dict[int, Candidate] = {}
-        self._topic_lists: dict[tuple[int, date], list[int]] = {}
+        # (topic, first day) -> (the limit it was ranked to, its papers)
+        self._topic_lists: dict[tuple[int, date], tuple[int, list[int]]] = {}
         if self.latest_day is None:
             return
         self.oldest_day = self.latest_day - timedelta(days=MAX_LOOKBACK_DAYS - 1)
@@ -145,33 +150,19 @@ class RunPapers:
         return start if start <= self.latest_day else None
 
     def topic_list(self, topic_id: int, start: date, limit: int) -> list[int]:
+        """The topic's best papers from ``start`` on, at least ``limit`` when it has them."""
         key = (topic_id, start)
-        if key not in self._topic_lists:
-            finder = topic_finder()
+        cached = self._topic_lists.get(key)
+        # Subscribers ask for different lengths: a shorter list ranked for someone else
+        # is reused only when it already holds every paper of the topic.
+        if cached is None or (cached[0] < limit and len(cached[1]) >= cached[0]):
             ids: list[int] = []
-            if finder is not None:
-                try:
-                    ids = list(finder(topic_id, start, limit))
-                except Exception:  # a broken or deleted topic must not stop a whole chunk
-                    logger.exception("topic %s could not be ranked", topic_id)
-            self._topic_lists[key] = ids
-        return self._topic_lists[key]
-
-
-def topic_finder() -> Callable[[int, date, int], list[int]] | None:
-    try:
-        from dailypapers.feed.topics import topic_paper_ids
-    except ImportError:
-        return None
-    return topic_paper_ids
-
-
-def personal_recommender() -> Callable[..., Sequence] | None:
-    try:
-        from dailypapers.feed.recommend import recommend_for_user
-    except ImportError:
-        return None
-    return recommend_for_user
+            try:
+                ids = list(topic_paper_ids(topic_id, start, limit))
+            except Exception:  # a broken or deleted topic must not stop a whole chunk
+                logger.exception("topic %s could not be ranked", topic_id)
+            cached = self._topic_lists[key] = (limit, ids)
+        return cached[1]
 
 
 def _take(
@@ -208,7 +199,7 @@ def choose(subscriber: SubscriberChoice, papers: RunPapers, sent: set[int]) -> l
     if start is None:
         return []
     n = subscriber.top_n
-    if subscriber.content == Subscriber.Content.TOPICS and topic_finder() is not None:
+    if subscriber.content == Subscriber.Content.TOPICS:
         picked: list[int] = []
         lists = [papers.topic_list(t, start, n + len(sent) + 50) for t in subscriber.topic_ids]
         # Round robin over the topics, so every chosen topic gets its best papers in.
@@ -223,21 +214,19 @@ def choose(subscriber: SubscriberChoice, papers: RunPapers, sent: set[int]) -> l
             picked.extend(extra)
         return picked
     if subscriber.content == Subscriber.Content.PERSONAL and subscriber.user_id is not None:
-        recommend = personal_recommender()
-        if recommend is not None:
-            window = _trending(papers, start, sent, PERSONAL_CANDIDATES, subscriber.categories)
-            if subscriber.categories and len(window) < PERSONAL_CANDIDATES:
-                more = PERSONAL_CANDIDATES - len(window)
-                window += _trending(papers, start, sent | set(window), more, ())
-            if not window:
-                return []
-            try:
-                recommendations = recommend(subscriber.user_id, candidate_ids=window, limit=n)
-            except Exception:  # fall back to trending rather than send nothing
-                logger.exception("personal scores failed for user %s", subscriber.user_id)
-            else:
-                picked = []
-                _take((r.paper_id for r in recommendations), papers, start, sent, n, picked)
-                if picked:
-                    return picked
+        window = _trending(papers, start, sent, PERSONAL_CANDIDATES, subscriber.categories)
+        if subscriber.categories and len(window) < PERSONAL_CANDIDATES:
+            more = PERSONAL_CANDIDATES - len(window)
+            window += _trending(papers, start, sent | set(window), more, ())
+        if not window:
+            return []
+        try:
+            recommendations = recommend_for_user(subscriber.user_id, candidate_ids=window, limit=n)
+        except Exception:  # fall back to trending rather than send nothing
+            logger.exception("personal scores failed for user %s", subscriber.user_id)
+        else:
+            picked = []
+            _take((r.paper_id for r in recommendations), papers, start, sent, n, picked)
+            if picked:
+                return picked
     return _trending(papers, start, sent, n, subscriber.categories)

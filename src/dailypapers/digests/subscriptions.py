@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 
 from dailypapers.accounts import emails
 from dailypapers.digests import links
-from dailypapers.digests.models import Subscriber
+from dailypapers.digests.models import Subscriber, new_link_key
 from dailypapers.digests.schedule import next_due
 
 logger = logging.getLogger(__name__)
@@ -111,10 +111,19 @@ def update_preferences(subscriber: Subscriber, data: dict[str, Any], now: dateti
 
 
 def unsubscribe(subscriber: Subscriber, now: datetime) -> bool:
-    """Stop all mail to the address; False when it had already left (repeats are harmless)."""
+    """Stop all mail to the address; False when it had already left (repeats are harmless).
+
+    A new link key retires the links of every digest sent so far: a forwarded or kept
+    digest can no longer start mail again or change anything. ``subscriber`` gets the new
+    key, for the one fresh link the unsubscribed page offers.
+    """
+    link_key = new_link_key()
     updated = Subscriber.objects.filter(pk=subscriber.pk, unsubscribed_at__isnull=True).update(
-        unsubscribed_at=now, next_due_at=None
+        unsubscribed_at=now, next_due_at=None, link_key=link_key
     )
+    if updated:
+        subscriber.unsubscribed_at, subscriber.next_due_at = now, None
+        subscriber.link_key = link_key
     return updated == 1
 
 

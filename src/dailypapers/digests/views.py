@@ -140,6 +140,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         # Link scanners follow links: a GET only asks.
         return render(request, "digests/unsubscribe.html", context)
     subscriptions.unsubscribe(subscriber, timezone.now())
+    # The link just used is retired: "changed your mind?" needs one with the new key.
+    context["token"] = links.manage_token(subscriber.pk, subscriber.link_key)
     # RFC 8058: answer the POST itself, no redirect for the mail client to follow.
     return render(request, "digests/unsubscribed.html", context)
 

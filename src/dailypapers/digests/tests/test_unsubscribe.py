@@ -6,11 +6,16 @@ import re
 import urllib.request
 
 import pytest
+from django.core import signing
 from django.utils import timezone
 
 from dailypapers.digests import links, runs
 from dailypapers.digests.models import Subscriber
 from dailypapers.digests.tests.conftest import make_paper, make_subscriber
+
+
+def local(url: str) -> str:
+    return url.removeprefix("http://testserver")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -46,9 +51,47 @@ def test_opening_the_unsubscribe_link_only_asks(client):
     subscriber.refresh_from_db()
     assert subscriber.unsubscribed_at is None
     assert client.post(path).status_code == 200
-    assert client.post(path).status_code == 200  # a second click is harmless
     subscriber.refresh_from_db()
-    assert subscriber.unsubscribed_at is not None
+    left_at = subscriber.unsubscribed_at
+    assert left_at is not None
+    # A second click finds the link retired, and changes nothing.
+    assert client.post(path).status_code == 404
+    subscriber.refresh_from_db()
+    assert subscriber.unsubscribed_at == left_at
+
+
+@pytest.mark.django_db
+def test_unsubscribing_retires_every_old_link_and_offers_one_fresh_link(client):
+    subscriber = make_subscriber("forwarded@example.com")
+    old_key = subscriber.link_key
+    unsubscribe_path = local(links.unsubscribe_url(subscriber.pk, old_key))
+    preferences_path = local(links.preferences_url(subscriber.pk, old_key))
+    page = client.post(unsubscribe_path)
+    assert page.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.link_key != old_key
+    fresh_path = local(links.preferences_url(subscriber.pk, subscriber.link_key))
+    assert f'href="{fresh_path}"' in page.content.decode()
+    # Whoever kept or was forwarded an old digest can no longer restart mail or see settings.
+    assert client.post(preferences_path, {"resubscribe": "1"}).status_code == 404
+    assert client.get(preferences_path).status_code == 404
+    subscriber.refresh_from_db()
+    assert subscriber.unsubscribed_at is not None and subscriber.next_due_at is None
+    assert client.get(fresh_path).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_validly_signed_link_for_another_subscriber_id_is_refused(client):
+    victim = make_subscriber("victim@example.com")
+    holder = make_subscriber("holder@example.com")
+    # Signed by us, but pairing the victim's id with the key of the holder's own link.
+    token = links.manage_token(victim.pk, holder.link_key)
+    assert client.get(f"/digests/preferences/{token}/").status_code == 404
+    assert client.post(f"/digests/unsubscribe/{token}/").status_code == 404
+    victim.refresh_from_db()
+    assert victim.unsubscribed_at is None
+    with pytest.raises(links.InvalidLink):
+        links.subscriber_for_manage_token(signing.Signer(salt=links.MANAGE_SALT).sign("x.key"))
 
 
 @pytest.mark.django_db
