@@ -20,10 +20,9 @@ from django.utils.http import urlencode
 from dailypapers.accounts.models import User
 from dailypapers.api.conditional import allow_any_origin, with_validators
 from dailypapers.api.feeds import ENTRIES, FORMATS, PaperFeed, _in_both_formats, xml_safe
-from dailypapers.api.queries import api_columns
+from dailypapers.api.queries import api_papers_in_order
 from dailypapers.feed.models import Topic
 from dailypapers.feed.personal_feed import user_for_feed_token
-from dailypapers.feed.queries import list_columns
 from dailypapers.feed.recommend import recommend_for_user
 from dailypapers.feed.topics import TopicError, topic_ids
 from dailypapers.lib.query import QueryError, canonical_category, parse
@@ -33,19 +32,12 @@ from dailypapers.search.engine import search
 QUERY_CHARS = 500
 
 
-def papers_in_order(ids: list[int]) -> list[Paper]:
-    rows = {
-        paper.pk: paper for paper in api_columns(list_columns(Paper.objects.filter(pk__in=ids)))
-    }
-    return [rows[pk] for pk in ids if pk in rows]
-
-
 class _OrderedFeed(PaperFeed):
     def ids(self, obj: Any) -> list[int]:
         raise NotImplementedError
 
     def items(self, obj: Any) -> list[Paper]:
-        return papers_in_order(self.ids(obj)[:ENTRIES])
+        return api_papers_in_order(self.ids(obj)[:ENTRIES])
 
 
 class TopicFeed(_OrderedFeed):

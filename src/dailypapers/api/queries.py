@@ -6,6 +6,7 @@ or a feed entry shows, so each list stays one query whatever its length.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, time
 
 from django.db.models import F, QuerySet
@@ -14,6 +15,7 @@ from dailypapers.feed.models import Collection
 from dailypapers.feed.queries import LIST_COLUMNS, list_columns, paper_with_submitter
 from dailypapers.lib.arxiv.ids import InvalidArxivId, normalize_id
 from dailypapers.papers.models import Author, Paper
+from dailypapers.papers.queries import papers_in_order
 
 # A list item of the API and a feed entry show a little more than a list page does.
 API_COLUMNS = (*LIST_COLUMNS, "version", "submitted_at", "updated_at")
@@ -22,6 +24,11 @@ API_COLUMNS = (*LIST_COLUMNS, "version", "submitted_at", "updated_at")
 def api_columns(papers: QuerySet[Paper]) -> QuerySet[Paper]:
     # A second only() replaces the first: the submitter join from list_columns() stays.
     return papers.only(*API_COLUMNS)
+
+
+def api_papers_in_order(ids: Sequence[int]) -> list[Paper]:
+    """These papers as API items (the submitter joined), in the order of ``ids``."""
+    return papers_in_order(api_columns(list_columns(Paper.objects.all())), ids)
 
 
 def bare_id(raw: str) -> str | None:

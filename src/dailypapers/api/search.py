@@ -13,7 +13,7 @@ from datetime import date
 
 from django.core import signing
 
-from dailypapers.api.queries import api_columns
+from dailypapers.api.queries import api_papers_in_order
 from dailypapers.papers.models import Paper
 from dailypapers.search import engine
 
@@ -67,12 +67,6 @@ def page_of(search: SearchRequest, cursor: str | None) -> int:
     return page
 
 
-def papers_in_order(ids: list[int]) -> list[Paper]:
-    """The rows of ``ids`` in that order (a paper deleted meanwhile is left out)."""
-    rows = {paper.pk: paper for paper in api_columns(Paper.objects.filter(pk__in=ids))}
-    return [rows[pk] for pk in ids if pk in rows]
-
-
 def run_search(search: SearchRequest, page: int) -> FoundPapers:
     """One page of results. ``results.error`` says what was wrong with the query, if anything."""
     results = engine.search(
@@ -88,7 +82,7 @@ def run_search(search: SearchRequest, page: int) -> FoundPapers:
     )
     if results.error or not results.searched:
         return FoundPapers(results, [], None)
-    papers = papers_in_order(results.papers)
+    papers = api_papers_in_order(results.papers)
     for paper in papers:
         paper.snippet = str(results.snippets.get(paper.pk, ""))
     reachable = min(results.total, engine.MAX_RESULTS)

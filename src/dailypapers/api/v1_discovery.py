@@ -22,10 +22,9 @@ from dailypapers.accounts.models import User
 from dailypapers.api.auth import MEMBER, member_of
 from dailypapers.api.cursors import InvalidCursor, cursor_page
 from dailypapers.api.errors import ApiError
-from dailypapers.api.queries import api_columns
+from dailypapers.api.queries import api_papers_in_order
 from dailypapers.api.schemas import ErrorOut, PaperOut, absolute
 from dailypapers.feed.models import Topic
-from dailypapers.feed.queries import list_columns
 from dailypapers.feed.recommend import recommend_for_user
 from dailypapers.feed.topics import (
     TopicError,
@@ -36,7 +35,6 @@ from dailypapers.feed.topics import (
     unfollow,
     with_follower_counts,
 )
-from dailypapers.papers.models import Paper
 
 router = Router(tags=["v1 (discovery)"])
 
@@ -181,13 +179,6 @@ def _offset(cursor: str | None, slug: str, sort: str) -> int:
     return offset
 
 
-def papers_in_order(ids: list[int]) -> list[Paper]:
-    rows = {
-        paper.pk: paper for paper in api_columns(list_columns(Paper.objects.filter(pk__in=ids)))
-    }
-    return [rows[pk] for pk in ids if pk in rows]
-
-
 @router.get(
     "/topics/{slug}/papers", response={200: TopicPapersOut, **ERRORS}, url_name="v1_topic_papers"
 )
@@ -214,7 +205,7 @@ def topic_papers(
         "sort": sort,
         "total": papers.total,
         "total_is_estimate": papers.total_is_estimate,
-        "items": papers_in_order(ids),
+        "items": api_papers_in_order(ids),
         "next_cursor": next_cursor,
     }
 
@@ -222,7 +213,7 @@ def topic_papers(
 def for_you_items(member: User, limit: int) -> list[dict[str, Any]]:
     """A member's recommendations as API items (paper, score, reason), best first."""
     picks = recommend_for_user(member.pk, limit=limit)
-    papers = {paper.pk: paper for paper in papers_in_order([pick.paper_id for pick in picks])}
+    papers = {paper.pk: paper for paper in api_papers_in_order([pick.paper_id for pick in picks])}
     return [
         {"paper": papers[pick.paper_id], "score": pick.score, "reason": pick.reason}
         for pick in picks

@@ -13,10 +13,9 @@ from ninja.decorators import decorate_view
 
 from dailypapers.api.errors import ApiError
 from dailypapers.api.list_cache import shared_read
-from dailypapers.api.queries import find_paper
+from dailypapers.api.queries import api_papers_in_order, find_paper
 from dailypapers.api.schemas import ErrorOut, RelatedOut, SearchPageOut
 from dailypapers.api.search import InvalidSearchCursor, SearchRequest, page_of, run_search
-from dailypapers.api.search import papers_in_order as rows_in_order
 from dailypapers.feed.queries import related_papers
 from dailypapers.search import engine
 
@@ -125,4 +124,4 @@ def related(
         raise ApiError(404, "paper_not_found", f"No paper {arxiv_id[:60]} is stored here.")
     # The related list loads few columns; the API item shows more, in one more query.
     related_ids = [paper.pk for paper in related_papers(found, limit=limit)]
-    return {"paper": found.arxiv_id, "items": rows_in_order(related_ids)}
+    return {"paper": found.arxiv_id, "items": api_papers_in_order(related_ids)}

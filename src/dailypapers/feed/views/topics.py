@@ -37,6 +37,7 @@ from dailypapers.feed.topics import (
     with_follower_counts,
 )
 from dailypapers.papers.models import Paper
+from dailypapers.papers.queries import papers_in_order as in_order
 from dailypapers.search.engine import MAX_RESULTS
 
 PER_PAGE = 25
@@ -55,8 +56,7 @@ def _page_number(request: HttpRequest) -> int:
 
 def papers_in_order(request: HttpRequest, ids: list[int]) -> list[Paper]:
     """These papers as list items, in this order, each marked ``voted`` for the viewer."""
-    rows = {paper.pk: paper for paper in list_columns(Paper.objects.filter(pk__in=ids))}
-    return mark_voted(request.user, [rows[pk] for pk in ids if pk in rows])
+    return mark_voted(request.user, in_order(list_columns(Paper.objects.all()), ids))
 
 
 def _is_curator(request: HttpRequest) -> bool:
