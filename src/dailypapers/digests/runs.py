@@ -95,12 +95,19 @@ def _insert_deliveries(run_id: int, subscriber_ids: list[int], now: datetime) ->
 
 
 def plan(run: DigestRun, now: datetime, *, fan_out: bool = True) -> list[int]:
-    """Turn every subscriber due at ``now`` into a pending delivery of ``run``."""
+    """Turn every subscriber due at ``now`` into a pending delivery of ``run``.
+
+    Two checks may plan at once, and across an hour boundary into two different runs: each
+    locks the due rows it reads until their next due time is moved, and skips the rows
+    another planner holds (they will not be due once it commits), so a subscriber is
+    planned into one run per due time. (SQLite runs one writing transaction at a time.)
+    """
     planned: list[int] = []
     while True:
         with transaction.atomic():
             rows = list(
                 due_subscribers(now)
+                .select_for_update(skip_locked=True)
                 .order_by("next_due_at", "pk")
                 .values("pk", "frequency", "send_hour", "time_zone", "weekday")[:PLAN_BATCH]
             )

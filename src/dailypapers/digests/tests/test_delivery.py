@@ -10,11 +10,12 @@ from datetime import timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from dailypapers.digests import runs, sending
 from dailypapers.digests.models import Delivery, DigestRun, SentPaper, Subscriber
+from dailypapers.digests.schedule import hour_slot
 from dailypapers.digests.tests.conftest import make_paper, make_subscriber
 from dailypapers.testing.smtp import _free_port
 
@@ -256,6 +257,47 @@ def test_planning_twice_never_makes_two_deliveries_and_skips_nobody_due():
     planned = set(Delivery.objects.values_list("subscriber__email", flat=True))
     assert planned == {f"d{i}@example.com" for i in range(5)}
     assert Delivery.objects.count() == 5
+
+
+def test_a_subscriber_another_check_is_planning_is_not_planned_into_a_second_run(threads_db):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writing transaction at a time: planners cannot overlap")
+    make_paper()
+    subscriber = make_subscriber("once@example.com")
+    now = timezone.now()
+    day = runs.latest_announcement_day()
+    this_hour = DigestRun.objects.create(slot=hour_slot(now), latest_day=day)
+    last_hour = DigestRun.objects.create(slot=hour_slot(now) - timedelta(hours=1), latest_day=day)
+    planned_there = threading.Event()
+    commit = threading.Event()
+
+    def check_of_the_last_hour() -> None:
+        from django.db import connections
+
+        try:
+            # Half-way through planning: the delivery and the new due time not yet committed.
+            with transaction.atomic():
+                runs._insert_deliveries(last_hour.pk, [subscriber.pk], now)
+                Subscriber.objects.filter(pk=subscriber.pk).update(
+                    next_due_at=now + timedelta(days=1)
+                )
+                planned_there.set()
+                commit.wait(10)
+        finally:
+            connections.close_all()
+
+    other = threading.Thread(target=check_of_the_last_hour)
+    other.start()
+    assert planned_there.wait(10)
+    threading.Timer(1.0, commit.set).start()  # commits while this planner may be waiting
+    try:
+        runs.plan(this_hour, now, fan_out=False)
+    finally:
+        commit.set()
+        other.join()
+    assert list(Delivery.objects.filter(subscriber=subscriber).values_list("run", flat=True)) == [
+        last_hour.pk
+    ]
 
 
 def test_old_runs_are_pruned_with_their_deliveries_and_papers_sent(settings, smtp_sink):
