@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from dailypapers.api.tests.helpers import store
+from dailypapers.api.tests.helpers import member, store, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +33,21 @@ def test_search_finds_papers_by_their_words_with_highlights(client, library):
     assert "<mark>sparse</mark>" in snippets["2501.00001"]
     assert body["bibtex_url"].startswith("http://testserver/search/bibtex?")
     assert response["Access-Control-Allow-Origin"] == "*" and response["ETag"]
+
+
+def test_a_page_of_search_results_costs_the_same_queries_however_many_were_submitted(client):
+    ada = member()
+
+    def queries_for(term: str, month: int, count: int) -> int:
+        for n in range(count):
+            submit(store(f"25{month:02d}.{n + 1:05d}", title=f"Studies of {term} number {n}"), ada)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/v1/search", {"q": term})
+        items = response.json()["items"]
+        assert len(items) == count and all(item["submission"]["submitted_by"] for item in items)
+        return len(queries)
+
+    assert queries_for("walruses", 2, 1) == queries_for("narwhals", 3, 6)
 
 
 def test_search_filters_by_category_dates_and_code(client, library):
