@@ -129,7 +129,7 @@ def search(
     if why_not:
         base = replace(base, notes=(*base.notes, why_not))
     if mode != "keyword":
-        return _by_meaning(base, backend, parsed, filters, mode, limit, offset, using)
+        return _by_meaning(base, parsed, filters, mode, limit, offset, using)
     found = backend.search(parsed, filters, sort, limit, offset, snippets=parsed.has_words)
     notes = base.notes
     if found.ranked_window:
@@ -167,7 +167,6 @@ def _mode(asked: str | None, parsed: Query, sort: str) -> tuple[str, str]:
 
 def _by_meaning(
     base: SearchResults,
-    backend: KeywordBackend,
     parsed: Query,
     filters: Filters,
     mode: str,
@@ -181,7 +180,7 @@ def _by_meaning(
     if mode == "semantic":
         ranked, total = meaning, len(meaning)
     else:
-        found = backend.search(parsed, filters, "relevance", depth, 0, snippets=False)
+        found = hybrid.every_word_ids(connections[using], parsed, filters, depth)
         some_words = any_words.ranked_ids(connections[using], parsed, filters, depth)
         ranked = hybrid.fused_ids(connections[using].vendor, found.ids, some_words, meaning)
         # Matches past the pool are not ranked here but still exist.

@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString
 from dailypapers.lib.query import Query
 from dailypapers.papers.models import Paper, PaperCategory
 from dailypapers.search import fusion, semantic
-from dailypapers.search.backends import Filters
+from dailypapers.search.backends import Filters, Found
 from dailypapers.search.backends.postgres_fts import PostgresBackend
 from dailypapers.search.backends.sqlite_fts import SqliteBackend
 from dailypapers.search.embedders import query_text
@@ -57,6 +57,23 @@ def still_matching(ids: list[int], filters: Filters) -> list[int]:
 def semantic_ids(query: Query, filters: Filters, depth: int) -> list[int]:
     found = semantic.nearest_to_text(query_text(query), depth, filters)
     return still_matching([pk for pk, score in found if score >= MIN_SIMILARITY], filters)
+
+
+def every_word_ids(
+    connection: BaseDatabaseWrapper, query: Query, filters: Filters, depth: int
+) -> Found:
+    """The every-word ranking for the fusion, and how many papers have every word.
+
+    On SQLite, when too many papers match for BM25 to rank them all, the newest of them are
+    ordered by meaning instead: FTS5's BM25 counts every paper holding each word first, the
+    largest part of a hybrid search in a million papers (see sqlite_fts.SqliteBackend).
+    """
+    if connection.vendor == "sqlite":
+        return SqliteBackend(connection).search(
+            query, filters, "relevance", depth, 0, snippets=False,
+            order_window=lambda ids: semantic.order_by_meaning(query_text(query), ids),
+        )  # fmt: skip
+    return PostgresBackend(connection).search(query, filters, "relevance", depth, 0, False)
 
 
 def fused_ids(

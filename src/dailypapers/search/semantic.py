@@ -133,6 +133,23 @@ def nearest_to_text(text: str, k: int, filters: Filters | None = None) -> list[t
     return vectors.current(embedder.name, embedder.dim).nearest(query, k, filters)
 
 
+def order_by_meaning(text: str, paper_ids: list[int]) -> list[int]:
+    """``paper_ids`` nearest in meaning to ``text`` first; those without a vector keep their
+    order after them. Unchanged when semantic search is off."""
+    embedder = _model_embedder_or_none()
+    if embedder is None or not text.strip() or not paper_ids:
+        return list(paper_ids)
+    loaded = vectors.current(embedder.name, embedder.dim)
+    rows = [(pk, loaded.vector_of(pk)) for pk in paper_ids]
+    known = [(pk, vector) for pk, vector in rows if vector is not None]
+    if not known:
+        return list(paper_ids)
+    scores = np.stack([vector for _, vector in known]) @ _query_vector(embedder, text)
+    # A stable sort keeps equal scores in the order given (newest first).
+    ordered = [known[i][0] for i in np.argsort(-scores, kind="stable")]
+    return ordered + [pk for pk, vector in rows if vector is None]
+
+
 _recent_queries: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
 RECENT_QUERIES = 512  # the next page of a search, or a changed filter, needs no model call
 

@@ -183,6 +183,20 @@ def test_new_vectors_reach_the_index_without_a_restart(minilm_corpus):
     assert semantic.index().vector_of(paper.pk) is not None
 
 
+def test_ordering_by_meaning_puts_the_nearest_first_and_papers_without_a_vector_last(
+    minilm_corpus,
+):
+    unembedded = store("2601.09998", title="Not embedded yet").pk
+    nearest = Paper.objects.get(arxiv_id="2601.00004").pk
+    others = list(
+        Paper.objects.exclude(pk__in=[nearest, unembedded]).values_list("pk", flat=True)[:5]
+    )
+    given = [unembedded, *others, nearest]
+    ordered = semantic.order_by_meaning("summaries that invent facts not in the article", given)
+    assert ordered[0] == nearest and ordered[-1] == unembedded
+    assert sorted(ordered) == sorted(given)
+
+
 def test_a_query_about_nothing_in_the_collection_finds_nothing_by_meaning(minilm_corpus):
     assert search("banana bread recipe", mode="semantic").papers == []
 
