@@ -74,6 +74,9 @@ def semantic_enabled() -> bool:
         return False
 
 
+NOT_CONFIGURED = "no embedding model is configured (EMBEDDING_MODEL)"
+
+
 def unavailable_reason() -> str:
     """Why semantic search is off ("" when it is on)."""
     try:
@@ -81,7 +84,7 @@ def unavailable_reason() -> str:
             return ""
     except EmbedderUnavailable as error:
         return str(error)
-    return "no embedding model is configured (EMBEDDING_MODEL)"
+    return NOT_CONFIGURED
 
 
 _lexical = LexicalEmbedder()

@@ -7,7 +7,7 @@ nothing the person typed reaches the database except through lib/query.py's stru
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.conf import settings
@@ -15,6 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
+from dailypapers.feed.cache import cached_page
 from dailypapers.feed.queries import list_columns, mark_voted
 from dailypapers.papers.models import Paper
 from dailypapers.search import engine, semantic
@@ -134,6 +135,26 @@ def search_page(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# A load error names local paths and package versions: for staff and the operator's CLI
+# (`dailypapers embed --status`), not for every visitor.
+PUBLIC_LOAD_FAILURE = "the configured embedding model could not be loaded"
+
+
 def status_page(request: HttpRequest) -> HttpResponse:
-    """What search can do on this server: semantic on or off and why, vectors, the index."""
-    return render(request, "search/status.html", {"status": semantic.status()})
+    """What search can do on this server: semantic on or off and why, vectors, the index.
+
+    Signed-out visitors get the page from the anonymous page cache: it counts every paper
+    and every vector, which is not worth doing on each hit.
+    """
+
+    def render_status() -> HttpResponse:
+        status = semantic.status()
+        if (
+            status.reason
+            and status.reason != semantic.NOT_CONFIGURED
+            and not (request.user.is_authenticated and request.user.is_staff)
+        ):
+            status = replace(status, reason=PUBLIC_LOAD_FAILURE)
+        return render(request, "search/status.html", {"status": status})
+
+    return cached_page(request, render_status)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from dailypapers.accounts.models import User
 from dailypapers.search import semantic
 from dailypapers.search.tests.helpers import store
 from dailypapers.search.tests.semantic_helpers import FixtureEmbedder
@@ -18,6 +19,19 @@ def test_the_status_page_says_semantic_search_is_off_and_why(client, settings):
     assert "Off: no embedding model is configured (EMBEDDING_MODEL)" in body
     assert "By shared words" in body
     assert "0 of 1 papers" in body
+
+
+def test_a_model_that_fails_to_load_is_explained_to_staff_but_not_to_every_visitor(
+    client, settings, tmp_path
+):
+    settings.EMBEDDING_MODEL = str(tmp_path / "no-such-model")
+    visitor = client.get("/search/status/").content.decode()
+    assert "Off: the configured embedding model could not be loaded." in visitor
+    assert "no-such-model" not in visitor
+    staff = User.objects.create_user("ops@example.org", "a-long-password-1", is_staff=True)
+    client.force_login(staff)
+    operator = client.get("/search/status/").content.decode()
+    assert "no-such-model" in operator
 
 
 def test_the_status_page_names_the_model_when_semantic_search_is_on(client):
