@@ -41,6 +41,7 @@ from dailypapers.papers.models import Paper
 router = Router(tags=["Hugging Face-compatible"])
 
 DEFAULT_LIMIT = 50  # the Hub's defaults and ceiling
+MAX_OFFSET = 2**62
 MAX_LIMIT = 100
 SEARCH_LIMIT = 50
 HF_SORTS = {"publishedAt": "newest", "trending": "trending", "upvotes": "upvotes"}
@@ -158,6 +159,8 @@ def daily_papers(
     if submitter:
         papers = _by_submitter(papers, submitter)
     start = p * limit
+    if start > MAX_OFFSET:  # past any list, and past PostgreSQL's bigint OFFSET
+        return []
     return [hub_daily_item(paper) for paper in api_columns(papers)[start : start + limit]]
 
 

@@ -103,6 +103,14 @@ def test_errors_carry_cors_but_no_validators(client):
     assert not response.has_header("ETag")
 
 
+def test_a_daily_papers_page_far_past_the_end_is_an_empty_list(client, paper):
+    # p * limit here overflows a 64-bit OFFSET: found by schemathesis on PostgreSQL.
+    response = client.get("/api/daily_papers", {"p": 2**60, "limit": 31})
+    assert response.status_code == 200
+    assert response.json() == []
+    assert client.get("/api/daily_papers", {"p": 0}).json() != []
+
+
 def test_an_unknown_api_address_is_a_json_404(client):
     response = client.get("/api/v2/whatever")
     assert response.status_code == 404
