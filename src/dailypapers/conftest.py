@@ -27,6 +27,27 @@ def fast_test_settings(settings) -> None:
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_sessions_left_at_teardown(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """End stray PostgreSQL sessions before the test database is dropped.
+
+    The live server answers each browser connection in a daemon thread with its own
+    database connection; a thread still parked on a kept-alive socket when the session
+    ends holds its session open, and dropping the database then fails with "being accessed
+    by other users". Requesting ``django_db_setup`` makes this run before that teardown.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(autouse=True)
 def empty_cache() -> Iterator[None]:
     """Signed-out pages are cached by path: no test may see another test's pages."""
