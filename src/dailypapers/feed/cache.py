@@ -86,10 +86,9 @@ def _response_is_shareable(request: HttpRequest, response: HttpResponse) -> bool
     return "private" not in cache_control and "no-store" not in cache_control
 
 
-def _snapshot(response: HttpResponse, seconds: int) -> dict[str, Any]:
+def _snapshot(response: HttpResponse) -> dict[str, Any]:
     headers = {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)}
-    refresh_at = time.time() + seconds - min(REFRESH_AHEAD_SECONDS, seconds / 10)
-    return {"content": response.content, "headers": headers, "refresh_at": refresh_at}
+    return {"content": response.content, "headers": headers}
 
 
 def _replay(snapshot: dict[str, Any]) -> HttpResponse:
@@ -122,6 +121,48 @@ def _await_render(key: str) -> dict[str, Any] | None:
     return None
 
 
+def one_at_a_time(
+    key: str,
+    seconds: int,
+    compute: Callable[[], HttpResponse],
+    keep: Callable[[HttpResponse], dict[str, Any] | None],
+    replay: Callable[[dict[str, Any]], HttpResponse],
+) -> HttpResponse:
+    """The answer stored under ``key``, else ``compute()``, one request at a time.
+
+    ``keep`` turns a fresh response into the snapshot to store (None: store nothing) and
+    ``replay`` a snapshot back into a response. See the module docstring for the refresh
+    ahead of expiry and the wait for a request already computing the same answer; the API's
+    anonymous lists (api/list_cache.py) use the same machinery.
+    """
+    stored = cache.get(key)
+    if stored is not None:
+        # Still within its lifetime: replay it, unless it is time to refresh and this
+        # request is the one to do it.
+        if time.time() < stored.get("refresh_at", float("inf")) or not _claim_render(key):
+            return replay(stored)
+        claimed = True
+    else:
+        claimed = _claim_render(key)
+        if not claimed:
+            stored = _await_render(key)
+            if stored is not None:
+                return replay(stored)
+    try:
+        response = compute()
+        snapshot = keep(response)
+        if snapshot is not None:
+            snapshot["refresh_at"] = (
+                time.time() + seconds - min(REFRESH_AHEAD_SECONDS, seconds / 10)
+            )
+            cache.set(key, snapshot, seconds)
+            response["X-Page-Cache"] = "miss"
+    finally:
+        if claimed:
+            cache.delete(key + ":render")
+    return response
+
+
 def cached_page(
     request: HttpRequest,
     render: Callable[[], HttpResponse],
@@ -139,30 +180,11 @@ def cached_page(
         version = version()
         if version is None:
             return render()
-    key = page_key(request, version)
-    stored = cache.get(key)
-    if stored is not None:
-        # Still within its lifetime: replay it, unless it is time to refresh and this
-        # request is the one to do it.
-        if time.time() < stored.get("refresh_at", float("inf")) or not _claim_render(key):
-            return _replay(stored)
-        claimed = True
-    else:
-        claimed = _claim_render(key)
-        if not claimed:
-            stored = _await_render(key)
-            if stored is not None:
-                return _replay(stored)
-    try:
-        response = render()
-        if _response_is_shareable(request, response):
-            seconds = _seconds()
-            cache.set(key, _snapshot(response, seconds), seconds)
-            response["X-Page-Cache"] = "miss"
-    finally:
-        if claimed:
-            cache.delete(key + ":render")
-    return response
+
+    def keep(response: HttpResponse) -> dict[str, Any] | None:
+        return _snapshot(response) if _response_is_shareable(request, response) else None
+
+    return one_at_a_time(page_key(request, version), _seconds(), render, keep, _replay)
 
 
 def cache_for_anonymous(view: View) -> View:
