@@ -40,7 +40,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from types import ModuleType
 from urllib.parse import urlencode
@@ -326,37 +325,13 @@ def main(argv: list[str] | None = None) -> None:
     if args.child == "queries":
         return child_queries(args)
 
-    args.wrk = shutil.which("wrk")
-    if not args.wrk:
-        raise SystemExit(
-            "wrk is not installed. Install it with `apt-get install -y wrk` (Debian/Ubuntu), "
-            "`brew install wrk` (macOS), or build it from https://github.com/wg/wrk."
-        )
-    scratch = None
-    if args.data_dir:
-        data_dir = args.data_dir.resolve()
-        data_dir.mkdir(parents=True, exist_ok=True)
-    else:
-        scratch = data_dir = Path(tempfile.mkdtemp(prefix="dailypapers-apibench-"))
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL", "REDIS_URL")}
-    env.update(
-        DATA_DIR=str(data_dir),
-        DJANGO_SETTINGS_MODULE="dailypapers.settings",
-        PYTHONPATH=str(args.src) + os.pathsep + env.get("PYTHONPATH", ""),
-        LOG_LEVEL="WARNING",
-        API_RATE_PER_MINUTE_IP=RATE_OUT_OF_REACH,
-    )
-    print(f"DATA_DIR={data_dir}")
-    started = time.perf_counter()
-    try:
+    with web.bench_site(
+        args, "dailypapers-apibench-", API_RATE_PER_MINUTE_IP=RATE_OUT_OF_REACH
+    ) as (env, data_dir):
         info = web.prepare(args, env)
         info.update(child(env, args))
         info["cache_seconds"] = int(env.get("ANONYMOUS_PAGE_CACHE_SECONDS", "60"))
         run_server(args, env, data_dir, info)
-    finally:
-        if scratch is not None and not args.keep:
-            shutil.rmtree(scratch, ignore_errors=True)
-    print(f"total {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":

@@ -57,6 +57,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # Names re-exported with `x as x`: bench/api.py reaches them through this module.
@@ -244,32 +246,43 @@ def main(argv: list[str] | None = None) -> None:
     if args.child == "seed-trending":
         return child_seed_trending(args)
 
+    with bench_site(args, "dailypapers-webbench-") as (env, data_dir):
+        info = prepare(args, env)
+        info["cache_seconds"] = int(env.get("ANONYMOUS_PAGE_CACHE_SECONDS", "60"))
+        run_server(args, env, data_dir, info)
+
+
+@contextmanager
+def bench_site(
+    args: argparse.Namespace, prefix: str, **extra_env: str
+) -> Iterator[tuple[dict[str, str], Path]]:
+    """wrk found, a DATA_DIR (``--data-dir`` or a scratch folder) and the environment the
+    server and the set-up commands run with; the scratch folder goes at the end unless
+    ``--keep``. Also used by bench/api.py."""
     args.wrk = shutil.which("wrk")
     if not args.wrk:
         raise SystemExit(
             "wrk is not installed. Install it with `apt-get install -y wrk` (Debian/Ubuntu), "
             "`brew install wrk` (macOS), or build it from https://github.com/wg/wrk."
         )
-
     scratch = None
     if args.data_dir:
         data_dir = args.data_dir.resolve()
         data_dir.mkdir(parents=True, exist_ok=True)
     else:
-        scratch = data_dir = Path(tempfile.mkdtemp(prefix="dailypapers-webbench-"))
+        scratch = data_dir = Path(tempfile.mkdtemp(prefix=prefix))
     env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL", "REDIS_URL")}
     env.update(
         DATA_DIR=str(data_dir),
         DJANGO_SETTINGS_MODULE="dailypapers.settings",
         PYTHONPATH=str(args.src.resolve()) + os.pathsep + env.get("PYTHONPATH", ""),
         LOG_LEVEL="WARNING",
+        **extra_env,
     )
     print(f"DATA_DIR={data_dir}")
     started = time.perf_counter()
     try:
-        info = prepare(args, env)
-        info["cache_seconds"] = int(env.get("ANONYMOUS_PAGE_CACHE_SECONDS", "60"))
-        run_server(args, env, data_dir, info)
+        yield env, data_dir
     finally:
         if scratch is not None and not args.keep:
             shutil.rmtree(scratch, ignore_errors=True)
