@@ -27,6 +27,17 @@ def fast_test_settings(settings) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def fresh_paper_features() -> Iterator[None]:
+    """Test databases reuse ids: the recommender's per-process feature cache must not carry
+    one test's papers into the next."""
+    from dailypapers.feed import paper_features
+
+    paper_features.clear_cache()
+    yield
+    paper_features.clear_cache()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def no_sessions_left_at_teardown(django_db_setup, django_db_blocker) -> Iterator[None]:
     """End stray PostgreSQL sessions before the test database is dropped.

@@ -59,3 +59,35 @@ def chromium_page(*, width: int = 1280, height: int = 900) -> Iterator[object]:
             yield page
         finally:
             browser.close()
+
+
+def log_in(page, base_url: str, email: str, password: str) -> None:
+    """Sign in through the login form and wait until the page says so."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label(re.compile(r"^Password:?$")).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("navigation", name="Account").get_by_role("button", name="Log out").wait_for()
+
+
+@contextmanager
+def page_without_javascript(
+    page, shots: Screenshots | None = None, *, width: int = 1280, height: int = 900
+) -> Iterator[object]:
+    """A page of the same browser with JavaScript off: what the site must work without.
+
+    Screenshots taken meanwhile come from it.
+    """
+    context = page.context.browser.new_context(
+        java_script_enabled=False, viewport={"width": width, "height": height}
+    )
+    try:
+        plain = context.new_page()
+        plain.set_default_timeout(10_000)
+        if shots is not None:
+            shots.page = plain
+        yield plain
+    finally:
+        if shots is not None:
+            shots.page = page
+        context.close()

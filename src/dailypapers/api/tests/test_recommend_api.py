@@ -6,20 +6,12 @@ import pytest
 from django.test import Client
 
 from dailypapers.api.tokens import create_token
-from dailypapers.feed import paper_features
 from dailypapers.feed.models import TopicFollow
 from dailypapers.feed.tests.discovery_helpers import member, store, topic, upvote
 from dailypapers.feed.topics import follow
 from dailypapers.papers.models import Paper
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_feature_cache():
-    paper_features.clear_cache()
-    yield
-    paper_features.clear_cache()
 
 
 @pytest.fixture

@@ -5,20 +5,12 @@ from __future__ import annotations
 import feedparser
 import pytest
 
-from dailypapers.feed import paper_features
 from dailypapers.feed.personal_feed import feed_token, regenerate_feed_token
 from dailypapers.feed.tests.discovery_helpers import member, store, topic, upvote
 from dailypapers.papers.models import Paper
 
 pytestmark = pytest.mark.django_db
 FORMATS = ["rss", "atom"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_feature_cache():
-    paper_features.clear_cache()
-    yield
-    paper_features.clear_cache()
 
 
 @pytest.fixture

@@ -8,98 +8,30 @@ Every step leaves a screenshot under test-artifacts/screenshots/.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from dailypapers.accounts.models import User
 from dailypapers.feed.models import Collection, Comment, Submission, Vote
-from dailypapers.lib.records import PaperRecord
-from dailypapers.papers.ingest.pipeline import IngestReport, ingest
+from dailypapers.feed.tests.browser_helpers import (
+    ATTENTION,
+    GRAPHS,
+    PASSWORD,
+    SOCKS,
+    SPARSE,
+    member,
+    paper_item,
+    seed_papers,
+)
 from dailypapers.papers.models import Paper
 from dailypapers.testing import link_in
+from dailypapers.testing.browser import log_in, page_without_javascript
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 API_FIXTURES = Path(__file__).parents[2] / "lib" / "tests" / "fixtures" / "arxiv-api"
-PASSWORD = "correct horse battery staple"
-
-MONDAY, TUESDAY, WEDNESDAY = date(2025, 1, 6), date(2025, 1, 7), date(2025, 1, 8)
-ATTENTION = "Attention Is Mostly What You Need"
-GRAPHS = "Graph Networks for Tiny Weather Stations"
-SPARSE = "Sparse Experts Without the Router Tax"
-SOCKS = "Socks with a Single Drawer"  # the end of the title the fake arXiv answers with
-
-
-def seed_papers() -> None:
-    """Three days of feed; the latest (Wednesday) is what the home page shows."""
-    records = [
-        PaperRecord(
-            arxiv_id="2501.00010",
-            title="Benchmarks of Monday",
-            abstract="An older paper, one day before.",
-            authors=["Grace Hopper"],
-            categories=["cs.AI"],
-            announced_on=MONDAY,
-        ),
-        PaperRecord(
-            arxiv_id="2501.00020",
-            title=GRAPHS,
-            abstract="Message passing on a Raspberry Pi. " * 12,
-            authors=["Alan Turing", "Katherine Johnson"],
-            categories=["cs.LG", "physics.ao-ph"],
-            announced_on=TUESDAY,
-        ),
-        PaperRecord(
-            arxiv_id="2501.00030",
-            title=ATTENTION,
-            abstract=(
-                "We revisit attention with a very long unbroken token "
-                "https://example.org/" + "a" * 90 + " and the usual words around it. " * 8
-            ),
-            authors=[
-                "Ada Lovelace",
-                "Émilie du Châtelet",
-                "Srinivasa Ramanujan",
-                "Hypatia of Alexandria",
-                "Mary Somerville",
-            ],
-            categories=["cs.LG", "cs.CL", "stat.ML"],
-            announced_on=WEDNESDAY,
-            comments="12 pages, 4 figures",
-        ),
-        PaperRecord(
-            arxiv_id="2501.00040",
-            title=SPARSE,
-            abstract="Routing tokens costs less than it seems.",
-            authors=["Claude Shannon"],
-            categories=["cs.LG"],
-            announced_on=WEDNESDAY,
-        ),
-    ]
-    ingest(records, IngestReport(source="test"))
-
-
-def member(email: str = "grace@example.org", name: str = "Grace Hopper") -> User:
-    """A member whose address is already confirmed."""
-    return User.objects.create_user(
-        email, PASSWORD, display_name=name, email_verified_at=timezone.now()
-    )
-
-
-def log_in(page, live_server, email: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("navigation", name="Account").get_by_role("button", name="Log out").wait_for()
-
-
-def paper_item(page, title: str):
-    return page.locator("li.paper", has=page.get_by_role("link", name=title, exact=True))
 
 
 def only_entry(arxiv_id: str) -> str:
@@ -198,7 +130,7 @@ def test_a_new_member_signs_up_confirms_by_email_then_votes_comments_and_collect
     shots.take("email-confirmed")
     account_nav = page.get_by_role("navigation", name="Account")
     if account_nav.get_by_role("link", name="Log in").count():  # signing up may not log in
-        log_in(page, live_server, "ada@example.org")
+        log_in(page, live_server.url, "ada@example.org", PASSWORD)
     expect(account_nav.get_by_role("link", name="Ada L.")).to_be_visible()
 
     # An upvote on the home page changes the count in place: no reload, no navigation.
@@ -275,14 +207,8 @@ def test_without_javascript_an_upvote_posts_a_form_and_comes_back_with_the_new_c
     page, shots = browser_page
     seed_papers()
     member()
-    context = page.context.browser.new_context(
-        java_script_enabled=False, viewport={"width": 1280, "height": 900}
-    )
-    try:
-        plain = context.new_page()
-        plain.set_default_timeout(10_000)
-        shots.page = plain
-        log_in(plain, live_server, "grace@example.org")
+    with page_without_javascript(page, shots) as plain:
+        log_in(plain, live_server.url, "grace@example.org", PASSWORD)
         plain.goto(live_server.url + "/")
         item = paper_item(plain, SPARSE)
         expect(item.locator(".vote-count")).to_have_text("0")
@@ -305,8 +231,6 @@ def test_without_javascript_an_upvote_posts_a_form_and_comes_back_with_the_new_c
         item.get_by_role("button", name=re.compile(r"Upvoted")).click()
         expect(paper_item(plain, SPARSE).locator(".vote-count")).to_have_text("0")
         assert not Vote.objects.exists()
-    finally:
-        context.close()
 
 
 def test_a_member_submits_a_paper_arxiv_is_asked_for_and_it_joins_todays_feed(
@@ -320,7 +244,7 @@ def test_a_member_submits_a_paper_arxiv_is_asked_for_and_it_joins_todays_feed(
     fake_arxiv.add("/api/query", only_entry("2503.01234"))
     assert not Paper.objects.filter(arxiv_id="2503.01234").exists()
 
-    log_in(page, live_server, "grace@example.org")
+    log_in(page, live_server.url, "grace@example.org", PASSWORD)
     page.get_by_role("navigation", name="Site").get_by_role("link", name="Submit").click()
     expect(page.locator("h1")).to_have_text("Submit a paper")
     page.get_by_label("arXiv id or URL").fill("https://arxiv.org/abs/2503.01234v2")
@@ -343,119 +267,3 @@ def test_a_member_submits_a_paper_arxiv_is_asked_for_and_it_joins_todays_feed(
     expect(item.locator(".submitted").get_by_role("link", name="Grace Hopper")).to_be_visible()
     assert Submission.objects.get().feed_day == today
     shots.take("todays-feed-with-submission")
-
-
-FOCUSED = """() => {
-  const el = document.activeElement;
-  const style = getComputedStyle(el);
-  return {
-    tag: el.tagName, text: el.textContent.trim(), cls: el.closest('[class]')?.className || '',
-    outline: style.outlineStyle, width: parseFloat(style.outlineWidth) || 0,
-    color: style.outlineColor, visible: el.matches(':focus-visible'),
-  };
-}"""
-
-
-def test_keyboard_users_tab_to_the_first_paper_and_its_vote_button_and_see_where_they_are(
-    browser_page, live_server
-):
-    from playwright.sync_api import expect
-
-    page, shots = browser_page
-    seed_papers()
-    member()
-    log_in(page, live_server, "grace@example.org")
-    page.goto(live_server.url + "/")
-    first_title = page.locator("ol.papers li.paper .title a").first
-    expect(first_title).to_have_text(ATTENTION)
-
-    page.keyboard.press("Tab")
-    skip = page.get_by_role("link", name="Skip to content")
-    expect(skip).to_be_focused()
-    expect(skip).to_be_in_viewport()  # the skip link shows itself when focused
-
-    def tab_until(target, limit: int = 60) -> int:
-        for presses in range(1, limit + 1):
-            page.keyboard.press("Tab")
-            if target.evaluate("el => el === document.activeElement"):
-                return presses
-        raise AssertionError(f"{limit} presses of Tab never reached {target}")
-
-    tab_until(first_title)
-    focus = page.evaluate(FOCUSED)
-    assert focus["text"] == ATTENTION and focus["visible"]
-    assert focus["outline"] != "none" and focus["width"] >= 2, focus
-    shots.take("focus-on-first-paper")
-
-    # After the title come the paper's category links, then its vote button.
-    vote = paper_item(page, ATTENTION).get_by_role("button", name=re.compile("Upvote"))
-    presses = tab_until(vote, limit=10)
-    assert presses == 4, "cs.LG, cs.CL and stat.ML, then the vote button"
-    focus = page.evaluate(FOCUSED)
-    assert focus["tag"] == "BUTTON" and focus["visible"]
-    assert focus["outline"] != "none" and focus["width"] >= 2, focus
-    shots.take("focus-on-vote-button")
-
-    # Enter on the focused button votes, and focus stays on the (new) button.
-    page.wait_for_function("() => window.htmx !== undefined")
-    page.keyboard.press("Enter")
-    expect(paper_item(page, ATTENTION).locator(".vote-count")).to_have_text("1")
-
-
-# A paper card's text, and community controls, must stay readable in both colour schemes.
-CONTRAST = """(selectors) => {
-  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
-  const lum = ([r, g, b]) => {
-    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
-    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-  };
-  const background = (el) => {
-    for (let e = el; e; e = e.parentElement) {
-      const c = rgb(getComputedStyle(e).backgroundColor);
-      if (c.length === 3 || (c.length === 4 && c[3] > 0.99)) return c.slice(0, 3);
-    }
-    return [255, 255, 255];
-  };
-  const out = [];
-  for (const sel of selectors) {
-    for (const el of document.querySelectorAll(sel)) {
-      const a = lum(rgb(getComputedStyle(el).color)), b = lum(background(el));
-      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-      out.push({sel, ratio: Math.round(ratio * 100) / 100});
-    }
-  }
-  return out;
-}"""
-CHECKED = [
-    "li.paper .title a",
-    "li.paper .authors",
-    "li.paper .meta",
-    "form.vote button",
-    ".comments-link",
-    ".cat",
-    ".filters label",
-    "header.site a",
-]
-
-
-def test_on_a_phone_the_home_page_fits_the_screen_in_light_and_dark_schemes(
-    browser_page, live_server
-):
-    page, shots = browser_page
-    seed_papers()
-    member()
-    page.set_viewport_size({"width": 375, "height": 740})
-    log_in(page, live_server, "grace@example.org")
-    backgrounds = {}
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        for path, name in (("/", "home"), ("/papers/2501.00030/", "paper")):
-            page.goto(live_server.url + path)
-            shots.take(f"{name}-375px-{scheme}")
-            width = page.evaluate("() => document.scrollingElement.scrollWidth")
-            assert width <= 375, f"{path} scrolls sideways in {scheme} mode ({width}px wide)"
-            ratios = page.evaluate(CONTRAST, CHECKED)
-            weak = [r for r in ratios if r["ratio"] < 4.5]
-            assert ratios and not weak, f"low contrast in {scheme} mode on {path}: {weak}"
-        backgrounds[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    assert backgrounds["light"] != backgrounds["dark"], "the dark scheme was applied"

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 
-from dailypapers.feed import paper_features
 from dailypapers.feed.recommend import (
     Recommendation,
     recommend_for_user,
@@ -42,14 +41,6 @@ BACKGROUND = [
     ("2501.00105", "Sea ice thickness from satellite altimetry", "physics.ao-ph"),
     ("2501.00106", "Bayesian inference of exoplanet atmospheres", "astro-ph.EP"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def fresh_feature_cache():
-    # Test databases reuse ids; the per-process cache must not carry rows across tests.
-    paper_features.clear_cache()
-    yield
-    paper_features.clear_cache()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dailypapers.feed import paper_features
 from dailypapers.feed.recommend import recommend_for_user
 from dailypapers.feed.tests.discovery_helpers import DAY, arxiv_ids, member, store, upvote
 from dailypapers.papers.models import Paper
@@ -32,13 +31,6 @@ class MeaningEmbedder:
             rows.append([*row, 0.1])
         matrix = np.array(rows, dtype=np.float32).reshape(len(texts), self.dim)
         return matrix / np.linalg.norm(matrix, axis=1, keepdims=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_feature_cache():
-    paper_features.clear_cache()
-    yield
-    paper_features.clear_cache()
 
 
 def test_a_paper_close_in_meaning_beats_one_that_only_shares_a_word():

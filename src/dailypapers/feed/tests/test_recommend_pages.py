@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from dailypapers.feed import paper_features
 from dailypapers.feed.models import PersonalFeedToken
 from dailypapers.feed.personal_feed import feed_token, regenerate_feed_token, user_for_feed_token
 from dailypapers.feed.tests.discovery_helpers import member, store, upvote
 from dailypapers.papers.models import Paper
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_feature_cache():
-    paper_features.clear_cache()
-    yield
-    paper_features.clear_cache()
 
 
 @pytest.fixture

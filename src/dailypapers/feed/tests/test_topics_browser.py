@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from dailypapers.feed.models import TopicFollow
 from dailypapers.feed.tests.discovery_helpers import member, store, topic
+from dailypapers.testing.browser import log_in, page_without_javascript
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 PASSWORD = "a-long-password-1"  # what discovery_helpers.member sets
-
-
-def log_in(page, live_server, email: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label(re.compile(r"^Password:?$")).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("navigation", name="Account").get_by_role("button", name="Log out").wait_for()
 
 
 def seed() -> None:
@@ -32,7 +23,7 @@ def test_with_htmx_following_swaps_the_button_without_leaving_the_page(browser_p
 
     page, shots = browser_page
     seed()
-    log_in(page, live_server, "ada@example.org")
+    log_in(page, live_server.url, "ada@example.org", PASSWORD)
     page.goto(live_server.url + "/topics/graphs/")
     expect(page.get_by_role("link", name="Graph networks for molecules")).to_be_visible()
     page.evaluate("window.notReloaded = true")
@@ -54,14 +45,8 @@ def test_without_javascript_following_posts_a_form_and_comes_back(browser_page, 
 
     page, shots = browser_page
     seed()
-    context = page.context.browser.new_context(
-        java_script_enabled=False, viewport={"width": 1280, "height": 900}
-    )
-    try:
-        plain = context.new_page()
-        plain.set_default_timeout(10_000)
-        shots.page = plain
-        log_in(plain, live_server, "ada@example.org")
+    with page_without_javascript(page, shots) as plain:
+        log_in(plain, live_server.url, "ada@example.org", PASSWORD)
         plain.goto(live_server.url + "/topics/")
         with plain.expect_response(
             lambda r: r.request.method == "POST" and r.url.endswith("/topics/graphs/follow/")
@@ -76,5 +61,3 @@ def test_without_javascript_following_posts_a_form_and_comes_back(browser_page, 
         plain.get_by_role("button", name="Following").click()
         expect(plain.get_by_text("0 followers")).to_be_visible()
         assert not TopicFollow.objects.exists()
-    finally:
-        context.close()
