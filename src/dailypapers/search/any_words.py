@@ -205,15 +205,9 @@ def _postgres(
         for category in filters.excluded_categories:
             conditions.append(f"NOT p.{pg.VECTOR_COLUMN} @@ plainto_tsquery('simple', %s)")
             params.append(fts.category_token(category))
-        if filters.date_from is not None:
-            conditions.append("p.announced_on >= %s")
-            params.append(filters.date_from)
-        if filters.date_to is not None:
-            conditions.append("p.announced_on <= %s")
-            params.append(filters.date_to)
-        if filters.has_code is not None:
-            conditions.append("p.has_code = %s")
-            params.append(filters.has_code)
+        filter_conditions, filter_params = pg.paper_filter_conditions(filters)
+        conditions += filter_conditions
+        params += filter_params
         rank = f"ts_rank_cd('{{0, 0.2, 0.4, 1.0}}', p.{pg.VECTOR_COLUMN}, ({tsquery}), 1)"
         with transaction.atomic(using=connection.alias):
             # As in the keyword backend: the GIN index, never a scan of every tsvector.

@@ -144,6 +144,22 @@ def _rank(ts: TsQuery) -> str:
     return f"ts_rank_cd('{{0, 0.2, 0.4, 1.0}}', p.{VECTOR_COLUMN}, {ts.sql}, 1)"
 
 
+def paper_filter_conditions(filters: Filters) -> tuple[list[str], list[object]]:
+    """SQL conditions on the papers table aliased ``p`` for the date range and has_code."""
+    conditions: list[str] = []
+    params: list[object] = []
+    if filters.date_from is not None:
+        conditions.append("p.announced_on >= %s")
+        params.append(filters.date_from)
+    if filters.date_to is not None:
+        conditions.append("p.announced_on <= %s")
+        params.append(filters.date_to)
+    if filters.has_code is not None:
+        conditions.append("p.has_code = %s")
+        params.append(filters.has_code)
+    return conditions, params
+
+
 # Last key of every order is unique, so pages never shuffle between requests.
 _ORDERS = {
     "newest": "p.announced_on DESC NULLS LAST, p.id DESC",
@@ -159,16 +175,8 @@ class PostgresBackend:
         # Both tsqueries are constants the planner folds, so the GIN index serves them.
         conditions = [f"numnode({ts.required_sql}) > 0", f"p.{VECTOR_COLUMN} @@ {ts.sql}"]
         params: list = [*ts.required_params, *ts.params]
-        if filters.date_from is not None:
-            conditions.append("p.announced_on >= %s")
-            params.append(filters.date_from)
-        if filters.date_to is not None:
-            conditions.append("p.announced_on <= %s")
-            params.append(filters.date_to)
-        if filters.has_code is not None:
-            conditions.append("p.has_code = %s")
-            params.append(filters.has_code)
-        return " AND ".join(conditions), params
+        filter_conditions, filter_params = paper_filter_conditions(filters)
+        return " AND ".join([*conditions, *filter_conditions]), [*params, *filter_params]
 
     def search(
         self, query: Query, filters: Filters, sort: str, limit: int, offset: int, snippets: bool
