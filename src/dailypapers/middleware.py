@@ -1,10 +1,10 @@
-"""Response headers every page gets."""
+"""What every request and response goes through: NUL characters refused, security headers."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 # Everything a page uses is served by the app itself: no request leaves the site.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -33,3 +33,28 @@ class ContentSecurityPolicyMiddleware:
         if not request.path.startswith("/admin/"):
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+NUL_MESSAGE = "A parameter contains a NUL character (\\x00)."
+
+
+class RefuseNulCharactersMiddleware:
+    """A NUL in the path or the query string is a 400 before any view sees it.
+
+    PostgreSQL refuses NUL in text, so such a value would otherwise fail deep in a query (a
+    500) wherever a parameter reaches the database, on any page or API endpoint. Form fields
+    already refuse it (Django's ProhibitNullCharactersValidator).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        values = [request.path, *request.GET.values()]
+        if any("\x00" in value for value in values):
+            if request.path.startswith("/api/"):
+                from dailypapers.api.errors import error_response
+
+                return error_response(400, "invalid_parameter", NUL_MESSAGE)
+            return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -111,6 +111,31 @@ def test_a_daily_papers_page_far_past_the_end_is_an_empty_list(client, paper):
     assert client.get("/api/daily_papers", {"p": 0}).json() != []
 
 
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/topics?q=graph%00", "/api/v1/search?q=a%00b", "/api/daily_papers?submitter=%00"],
+)
+def test_a_nul_character_in_a_parameter_is_a_400_in_the_error_format(client, path):
+    # PostgreSQL refuses NUL in text: found by schemathesis as a 500 on /api/v1/topics.
+    response = client.get(path)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_parameter"
+    assert "NUL" in response.json()["error"]["message"]
+
+
+def test_a_nul_character_in_a_path_parameter_is_a_400_too(client):
+    response = client.get("/api/v1/papers/2501.00001%00/related")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_parameter"
+
+
+@pytest.mark.parametrize("path", ["/topics/?q=graph%00", "/?category=cs.LG%00", "/search/?q=%00"])
+def test_a_nul_character_on_a_page_is_a_plain_400(client, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+
+
 def test_an_unknown_api_address_is_a_json_404(client):
     response = client.get("/api/v2/whatever")
     assert response.status_code == 404

@@ -208,7 +208,7 @@ def test_creating_more_topics_than_the_daily_limit_is_refused_and_keeps_the_inpu
 
 
 @pytest.mark.parametrize(
-    "query", ["?page=abc", "?page=-3", "?page=99999999999999999999", "?sort=bogus", "?sort=%00"]
+    "query", ["?page=abc", "?page=-3", "?page=99999999999999999999", "?sort=bogus"]
 )
 def test_odd_query_strings_on_a_topic_page_fall_back_to_the_first_page(client, graphs, query):
     response = client.get(f"/topics/graphs/{query}")
