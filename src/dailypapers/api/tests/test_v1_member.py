@@ -176,6 +176,14 @@ def test_a_member_keeps_collections_through_the_api(client, ada, auth):
     assert not CollectionItem.objects.exists()
 
 
+def test_a_nul_character_in_a_json_body_is_a_400_and_nothing_is_stored(client, auth):
+    # PostgreSQL refuses NUL in text: this was a 500 there.
+    response = post(client, "/api/v1/me/collections", {"name": "Reading\u0000list"}, **auth)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_parameter"
+    assert not Collection.objects.exists()
+
+
 def test_another_members_collection_is_not_found(client, auth):
     store("2501.00001")
     grace = member("grace@example.org", "Grace")
