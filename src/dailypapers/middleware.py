@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.utils.cache import patch_vary_headers
 
 # Everything a page uses is served by the app itself: no request leaves the site.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -33,6 +34,57 @@ class ContentSecurityPolicyMiddleware:
         if not request.path.startswith("/admin/"):
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml")
+
+
+class FeedsReadableInBrowsersMiddleware:
+    """A browser opening a feed gets it as application/xml, the same bytes.
+
+    Chromium shows application/rss+xml and application/atom+xml as plain text and so never
+    applies the feed's XSLT stylesheet (api/static/api/feed.xsl); as application/xml it
+    does. Feed readers do not ask for text/html and keep the registered types.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        content_type = response.headers.get("Content-Type", "")
+        if content_type.startswith(FEED_TYPES):
+            patch_vary_headers(response, ["Accept"])
+            accept = request.headers.get("Accept", "")
+            if "text/html" in accept and not any(kind in accept for kind in FEED_TYPES):
+                response.headers["Content-Type"] = "application/xml; charset=utf-8"
+        return response
+
+
+# The longest address (path and query) answered. gunicorn refuses longer request lines itself
+# with a bare page; ``dailypapers run`` raises its limit_request_line above this one so that
+# addresses up to twice this long get the site's own 414 page from here.
+MAX_URI_LENGTH = 4094
+
+
+class RefuseLongUriMiddleware:
+    """An address longer than MAX_URI_LENGTH is a 414 in the site's layout (JSON under /api/)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if len(request.get_full_path()) > MAX_URI_LENGTH:
+            if request.path.startswith("/api/"):
+                from dailypapers.api.errors import error_response
+
+                return error_response(
+                    414, "uri_too_long", f"The address is longer than {MAX_URI_LENGTH} characters."
+                )
+            from dailypapers.errors import uri_too_long
+
+            return uri_too_long(request, MAX_URI_LENGTH)
+        return self.get_response(request)
 
 
 NUL_MESSAGE = "The request contains a NUL character (\\x00)."

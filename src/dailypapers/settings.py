@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "dailypapers.middleware.RefuseNulCharactersMiddleware",
+    "dailypapers.middleware.RefuseLongUriMiddleware",
+    "dailypapers.middleware.FeedsReadableInBrowsersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -103,6 +105,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "dailypapers.urls"
+# A refused CSRF check answers the site's own page, not Django's technical one.
+CSRF_FAILURE_VIEW = "dailypapers.errors.csrf_failure"
 WSGI_APPLICATION = "dailypapers.wsgi.application"
 
 TEMPLATES = [

@@ -10,3 +10,6 @@ urlpatterns = [
     path("", include("dailypapers.feed.urls_community")),
     path("", include("dailypapers.feed.urls")),
 ]
+
+# Django renders 400.html without the request; ours renders it in the site's layout.
+handler400 = "dailypapers.errors.bad_request"

@@ -18,8 +18,11 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, Stylesheet, SyndicationFeed
+from django.utils.functional import lazy
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from dailypapers.api.conditional import allow_any_origin, with_validators
 from dailypapers.api.queries import api_columns, collection_papers, listed_at, public_collection
@@ -69,7 +72,17 @@ class PaperRss(_RelatedLinks, Rss201rev2Feed):
 
 
 class PaperAtom(_RelatedLinks, Atom1Feed):
-    pass
+    def write(self, outfile: Any, encoding: str) -> None:
+        # Django's Atom writer has no stylesheet hook (its RSS one has): the same processing
+        # instruction, between the XML declaration and the root element.
+        handler = SimplerXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        for stylesheet in self.feed["stylesheets"] or []:
+            handler.processingInstruction("xml-stylesheet", stylesheet)
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
 
 
 FORMATS: dict[str, type[SyndicationFeed]] = {"rss": PaperRss, "atom": PaperAtom}
@@ -80,6 +93,8 @@ class PaperFeed(Feed):
 
     author_name = settings.SITE_NAME  # Atom wants a feed author when an entry has none
     description_template = "api/feed_entry.html"
+    # Browsers show the feed as a readable page through this XSLT (readers ignore it).
+    stylesheets = [Stylesheet(lazy(static, str)("api/feed.xsl"), mimetype="text/xsl")]
 
     def __init__(self, feed_type: type[SyndicationFeed]) -> None:
         super().__init__()

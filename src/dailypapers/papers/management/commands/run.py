@@ -55,6 +55,8 @@ class Command(BaseCommand):
             "--bind", f"{options['host']}:{options['port']}",
             "--workers", str(options["web_workers"]), "--threads", "4",
             "--access-logfile", "-", "--graceful-timeout", "5",
+            # gunicorn's bare 414 starts at 4094; the app's styled one answers below this.
+            "--limit-request-line", "8190",
         ]  # fmt: skip
         return {"web": web, "worker": worker, "scheduler": [*cli, "scheduler", "--loop"]}
 
