@@ -164,7 +164,7 @@ def serve() -> tuple[str, ThreadingServer]:
 SHOTS = [  # (name, path, signed in)
     ("home", "/", False),
     ("paper", "/papers/2612.00101/", True),
-    ("search", "/search/?q=attention+OR+experts", False),
+    ("search", "/search/?q=models", False),
     ("for-you", "/for-you/", True),
 ]
 VIEWS = [  # (suffix, width, height, scheme)
