@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from dailypapers.accounts.models import User
+from dailypapers.middleware import MAX_URI_LENGTH
 from dailypapers.search.backends import postgres_fts, sqlite_fts
 from dailypapers.search.tests.helpers import store
 
@@ -170,5 +171,9 @@ class TestAnyInputGivesAPage(HypothesisTestCase):
         response = self.client.get(URL, {"q": text})
         if "\x00" in text:
             assert response.status_code == 400 and b"NUL" in response.content
+            return
+        if len(f"{URL}?{urlencode({'q': text})}") > MAX_URI_LENGTH:
+            # The site's own 414 page, as gunicorn would refuse a request line this long.
+            assert response.status_code == 414 and b"too long" in response.content
             return
         assert response.status_code == 200
