@@ -25,7 +25,10 @@ from dailypapers.lib.env import (
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # An empty DATA_DIR (``DATA_DIR= cmd``) means the default, not the current directory.
-DATA_DIR = Path(env_str("DATA_DIR").strip() or Path.cwd() / "var").resolve()
+# DAILYPAPERS_DATA_DIR is the same setting under a name that can't clash with other tools.
+DATA_DIR = Path(
+    env_str("DATA_DIR").strip() or env_str("DAILYPAPERS_DATA_DIR").strip() or Path.cwd() / "var"
+).resolve()
 
 
 def _secret_key() -> str:
