@@ -72,6 +72,20 @@ def enqueue(pk: int, run_after: datetime | None = None) -> bool:
     return True
 
 
+def requeue_stalled(now: datetime | None = None, grace: timedelta = timedelta(minutes=5)) -> int:
+    """Queue again the emails whose task went missing: never queued (a queue outage), a
+    retry the backend could not defer, or a worker that died mid-send. Their tasks may
+    still be waiting; a second task for a row sends nothing twice."""
+    now = now or timezone.now()
+    stalled = QueuedEmail.objects.filter(
+        Q(status=QueuedEmail.Status.QUEUED, next_attempt_at__lte=now - grace)
+        | Q(status=QueuedEmail.Status.QUEUED, next_attempt_at=None, created_at__lte=now - grace)
+        | Q(status=QueuedEmail.Status.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+    )
+    ids = list(stalled.values_list("pk", flat=True)[:1000])
+    return sum(enqueue(pk) for pk in ids)
+
+
 def is_temporary(exc: BaseException) -> bool:
     """Worth trying again later: a connection problem or a 4xx reply (as digests judge it)."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):

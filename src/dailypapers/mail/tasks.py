@@ -1,4 +1,4 @@
-"""The one mail task: its argument is a QueuedEmail id, and running it twice sends once."""
+"""Mail tasks: sending takes a QueuedEmail id, and running it twice sends once."""
 
 from __future__ import annotations
 
@@ -10,3 +10,8 @@ from dailypapers.mail import queue
 @task()
 def send_queued_email(queued_email_id: int) -> str:
     return queue.deliver(queued_email_id)
+
+
+@task()
+def requeue_stalled_email() -> int:
+    return queue.requeue_stalled()
