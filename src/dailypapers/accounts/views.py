@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.conf import settings
@@ -33,8 +32,6 @@ from dailypapers.accounts.forms import (
 from dailypapers.accounts.models import User
 from dailypapers.accounts.ratelimit import client_ip, hit, key_part, too_many_requests
 from dailypapers.api.tokens import TokenLimitReached, active_tokens, create_token, revoke_token
-
-logger = logging.getLogger(__name__)
 
 NEW_TOKEN_SESSION_KEY = "new_api_token"  # shown on the next settings page, then forgotten
 FIFTEEN_MINUTES = 15 * 60
