@@ -86,6 +86,13 @@ def requeue_stalled(now: datetime | None = None, grace: timedelta = timedelta(mi
     return sum(enqueue(pk) for pk in ids)
 
 
+def prune(now: datetime | None = None, keep: timedelta = timedelta(days=30)) -> int:
+    """Forget emails finished (sent, skipped or failed) more than ``keep`` ago."""
+    cutoff = (now or timezone.now()) - keep
+    deleted, _ = QueuedEmail.objects.filter(finished_at__lt=cutoff).delete()
+    return deleted
+
+
 def is_temporary(exc: BaseException) -> bool:
     """Worth trying again later: a connection problem or a 4xx reply (as digests judge it)."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):

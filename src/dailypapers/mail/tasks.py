@@ -14,4 +14,5 @@ def send_queued_email(queued_email_id: int) -> str:
 
 @task()
 def requeue_stalled_email() -> int:
+    queue.prune()
     return queue.requeue_stalled()

@@ -69,3 +69,19 @@ def test_a_permanent_refusal_is_not_retried(settings):
     row.refresh_from_db()
     assert (status, row.status, row.attempts) == ("failed", "failed", 1)
     assert "550" in row.last_error
+
+
+def test_finished_emails_are_forgotten_after_thirty_days():
+    now = timezone.now()
+    old = QueuedEmail.objects.create(
+        builder="x.y", status="sent", finished_at=now - timedelta(days=31)
+    )
+    recent = QueuedEmail.objects.create(
+        builder="x.y", status="failed", finished_at=now - timedelta(days=29)
+    )
+    waiting = QueuedEmail.objects.create(builder="x.y", created_at=now - timedelta(days=40))
+
+    assert queue.prune(now) == 1
+
+    assert set(QueuedEmail.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
+    assert not QueuedEmail.objects.filter(pk=old.pk).exists()
