@@ -25,7 +25,10 @@ from dailypapers.lib.env import (
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # An empty DATA_DIR (``DATA_DIR= cmd``) means the default, not the current directory.
-DATA_DIR = Path(env_str("DATA_DIR").strip() or Path.cwd() / "var").resolve()
+# DAILYPAPERS_DATA_DIR is the same setting under a name that can't clash with other tools.
+DATA_DIR = Path(
+    env_str("DATA_DIR").strip() or env_str("DAILYPAPERS_DATA_DIR").strip() or Path.cwd() / "var"
+).resolve()
 
 
 def _secret_key() -> str:
@@ -46,7 +49,9 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False)
 
-SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+# The address `make run` / `dailypapers run` prints, so links in email land on the same host
+# (and its cookies); `run --port` passes its port on when SITE_URL is unset.
+SITE_URL = (env_str("SITE_URL").strip() or f"http://127.0.0.1:{env_int('PORT', 8000)}").rstrip("/")
 SITE_NAME = env_str("SITE_NAME", "dailypapers")
 _site_host = urlsplit(SITE_URL).hostname or "localhost"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", f"{_site_host} localhost 127.0.0.1 [::1]")
@@ -77,6 +82,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "dailypapers.mail",
     "dailypapers.accounts",
     "dailypapers.papers",
     "dailypapers.feed",
@@ -208,15 +214,25 @@ STORAGES = {
 # Tests and `runserver` serve files straight from the app folders.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
 
-# Email over SMTP (Django's mail framework).
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+# Email: over SMTP when EMAIL_HOST is set; with no SMTP configured every message is kept in
+# the local outbox ($DATA_DIR/outbox/, staff page /staff/outbox/) instead of being lost.
+EMAIL_HOST = env_str("EMAIL_HOST").strip()
+EMAIL_BACKEND = env_str("EMAIL_BACKEND").strip() or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "dailypapers.mail.backend.OutboxBackend"
+)
+EMAIL_HOST = EMAIL_HOST or "localhost"
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# Account and subscription emails go through the task queue; a temporary SMTP failure is
+# retried after EMAIL_RETRY_SECONDS, doubling, EMAIL_MAX_ATTEMPTS times in all.
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 6)
+EMAIL_RETRY_SECONDS = env_float("EMAIL_RETRY_SECONDS", 30.0)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"dailypapers <noreply@{_site_host}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

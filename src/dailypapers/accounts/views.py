@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +19,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dailypapers.accounts import emails, tokens
 from dailypapers.accounts.forms import (
@@ -35,8 +33,6 @@ from dailypapers.accounts.models import User
 from dailypapers.accounts.ratelimit import client_ip, hit, key_part, too_many_requests
 from dailypapers.api.tokens import TokenLimitReached, active_tokens, create_token, revoke_token
 
-logger = logging.getLogger(__name__)
-
 NEW_TOKEN_SESSION_KEY = "new_api_token"  # shown on the next settings page, then forgotten
 FIFTEEN_MINUTES = 15 * 60
 HOUR = 60 * 60
@@ -46,21 +42,15 @@ PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = 5
 SIGNUP_NOTICES_PER_ADDRESS_PER_HOUR = 1
 
 
-def _deliver(send: Callable[[User], None], user: User) -> bool:
-    """Send one account email; a mail outage is logged, never a lost sign-up or a 500."""
-    try:
-        send(user)
-    except Exception:
-        logger.exception("could not send %s to user %s", send.__name__, user.pk)
-        return False
-    return True
-
-
 # Sign-up and verification
 
+# The address (as a digest) signed up for in this browser: confirming it from here signs in.
+SIGNUP_SESSION_KEY = "signed_up_address"
 
-def _sign_up(form: SignupForm) -> User | None:
-    """The new account, or None when the address is taken (its owner is told by email)."""
+
+def _sign_up(form: SignupForm) -> None:
+    """Create the account and queue its confirmation link, or, when the address is taken,
+    queue a notice to its owner. Either way one email is queued and nobody is signed in."""
     email = form.cleaned_data["email"]
     password = form.cleaned_data["password1"]
     if not User.objects.filter(email__iexact=email).exists():
@@ -69,18 +59,17 @@ def _sign_up(form: SignupForm) -> User | None:
                 user = User.objects.create_user(
                     email, password, display_name=form.cleaned_data["display_name"]
                 )
+                emails.queue_verification(user)
         except IntegrityError:
             pass  # a simultaneous sign-up took the address; treat it as taken
         else:
-            _deliver(emails.send_verification, user)
-            return user
+            return
     # Hash anyway, so a taken address answers as slowly as a new one.
     make_password(password)
     owner = User.objects.filter(email__iexact=email).first()
     notice_key = f"signup-notice:{key_part(email)}"
     if owner is not None and hit(notice_key, SIGNUP_NOTICES_PER_ADDRESS_PER_HOUR, HOUR):
-        _deliver(emails.send_signup_attempt_notice, owner)
-    return None
+        emails.queue_signup_attempt_notice(owner)
 
 
 @sensitive_post_parameters("password1", "password2")
@@ -94,10 +83,10 @@ def signup(request: HttpRequest) -> HttpResponse:
         # Only complete forms count: they are what creates accounts and sends mail.
         if not hit(f"signup:ip:{client_ip(request)}", settings.SIGNUPS_PER_HOUR_PER_IP, HOUR):
             return too_many_requests(request, HOUR, "signed up")
-        user = _sign_up(form)
-        if user is not None:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        # The same answer whether or not the address was taken: no account enumeration.
+        _sign_up(form)
+        # The same answer, cookies included, whether or not the address was taken: nobody
+        # is signed in (the confirmation link does that), and both get a session.
+        request.session[SIGNUP_SESSION_KEY] = tokens.address_digest(form.cleaned_data["email"])
         return redirect("accounts:signup_done")
     return render(request, "accounts/signup.html", {"form": form})
 
@@ -106,8 +95,11 @@ def signup_done(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup_done.html")
 
 
+@csrf_protect
 @never_cache
+@require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button, POST confirms: link scanners open links, they don't press buttons."""
     try:
         user = tokens.user_for_verification_token(token)
     except tokens.ExpiredToken:
@@ -115,11 +107,17 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "accounts/verify_failed.html", context, status=410)
     except tokens.InvalidToken:
         return render(request, "accounts/verify_failed.html", {"expired": False}, status=400)
+    if request.method == "GET":
+        return render(request, "accounts/verify_confirm.html", {"verify_user": user})
     # Conditional update: a second click, or two at once, keeps the first timestamp.
     User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
         email_verified_at=timezone.now()
     )
     user.refresh_from_db(fields=["email_verified_at"])
+    # Sign in only the browser the account was made in; anywhere else, log in as usual.
+    if request.session.get(SIGNUP_SESSION_KEY) == tokens.address_digest(user.email):
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session.pop(SIGNUP_SESSION_KEY, None)
     return render(request, "accounts/verified.html", {"verified_user": user})
 
 
@@ -135,14 +133,23 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
     key = f"verify-resend:user:{user.pk}"
     if not hit(key, VERIFICATION_RESENDS_PER_HOUR, HOUR):
         return too_many_requests(request, HOUR, "asked for a new confirmation link")
-    sent = _deliver(emails.send_verification, user)
-    return redirect(reverse("accounts:settings") + ("?sent=1" if sent else "?send_failed=1"))
+    emails.queue_verification(user)
+    return redirect(reverse("accounts:settings") + "#email-heading")
 
 
 # Log-in and log-out
 
 
-class LoginView(auth_views.LoginView):
+class SiteNameMixin:
+    """Django's auth views put the request's host in ``site_name``; pages use SITE_NAME."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context["site_name"] = settings.SITE_NAME
+        return context
+
+
+class LoginView(SiteNameMixin, auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
@@ -158,7 +165,7 @@ class LoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
 
-class LogoutView(auth_views.LogoutView):
+class LogoutView(SiteNameMixin, auth_views.LogoutView):
     """POST logs out; GET only shows the button, so a link or prefetch can't log anyone out."""
 
     http_method_names = ["get", "post", "options"]
@@ -170,7 +177,7 @@ class LogoutView(auth_views.LogoutView):
 
 # Its form carries a CSRF token, so no cache may keep it.
 @method_decorator(never_cache, name="dispatch")
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(SiteNameMixin, auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     form_class = PasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
@@ -186,12 +193,18 @@ class PasswordResetView(auth_views.PasswordResetView):
             return too_many_requests(request, HOUR, "asked for a password reset")
         return super().post(request, *args, **kwargs)
 
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        # Only a row and a queued task here, known address or not: the task looks the
+        # account up and talks to the mail server, so neither shows in this answer's timing.
+        emails.queue_password_reset(form.cleaned_data["email"])
+        return redirect(self.get_success_url())
 
-class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+
+class PasswordResetDoneView(SiteNameMixin, auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(SiteNameMixin, auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
@@ -204,16 +217,16 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
-class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+class PasswordResetCompleteView(SiteNameMixin, auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(SiteNameMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
 
 
-class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+class PasswordChangeDoneView(SiteNameMixin, auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
 
 
@@ -233,8 +246,6 @@ def account_settings(request: HttpRequest) -> HttpResponseBase:
     context = {
         "form": form,
         "saved": "saved" in request.GET,
-        "sent": "sent" in request.GET,
-        "send_failed": "send_failed" in request.GET,
         "valid_days": settings.EMAIL_VERIFICATION_DAYS,
         "api_tokens": active_tokens(request.user),
         # The secret exists only in this one answer: the database keeps its digest.

@@ -7,6 +7,9 @@ refused connection: retry later) and permanent ones (5xx). Only a 5xx to RCPT TO
 address is not deliverable (a bounce, counted against the subscriber); a 5xx to our own
 MAIL FROM or login is our configuration's fault and is retried like an outage, and a 5xx
 to the message itself fails that one delivery without blaming the address.
+
+With no SMTP server configured (the outbox email backend), messages are kept in the local
+outbox instead, exactly as they would have been sent.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import threading
 import time
 
 from django.conf import settings
+
+from dailypapers.mail import outbox
 
 
 class TemporaryFailure(Exception):
@@ -113,6 +118,12 @@ class Mailer:
 
     def send(self, sender: str, recipient: str, message: bytes) -> None:
         """Send one message; raises TemporaryFailure or PermanentFailure (or their kinds)."""
+        if outbox.enabled():
+            try:
+                outbox.write(message, recipient)
+            except OSError as exc:  # a full or read-only disk: try again later
+                raise TemporaryFailure(f"cannot write to the outbox: {exc}") from exc
+            return
         self._pace()
         for attempt in (1, 2):
             connection = self._open()

@@ -12,12 +12,15 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 
 from dailypapers.accounts import emails
 from dailypapers.digests import links
 from dailypapers.digests.models import Subscriber, new_link_key
 from dailypapers.digests.schedule import next_due
+from dailypapers.mail import queue
+from dailypapers.mail.models import QueuedEmail
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +79,12 @@ def subscribe(data: dict[str, Any], user_id: int | None = None) -> tuple[Subscri
     return subscriber, CONFIRM_EMAIL
 
 
-def send_subscription_email(subscriber: Subscriber, kind: str) -> None:
+def build_subscription_email(row: QueuedEmail) -> list[EmailMessage]:
+    """The confirmation (or "already subscribed") email, rendered when the task sends it."""
+    subscriber = Subscriber.objects.filter(pk=row.object_id).first()
+    if subscriber is None:
+        return []
+    kind = row.argument
     context = {
         "subscriber": subscriber,
         "preferences_url": links.preferences_url(subscriber.pk, subscriber.link_key),
@@ -86,7 +94,12 @@ def send_subscription_email(subscriber: Subscriber, kind: str) -> None:
     }
     if kind == CONFIRM_EMAIL:
         context["confirm_url"] = links.confirm_url(subscriber)
-    emails.send(kind, subscriber.email, context)
+    return [emails.render(kind, subscriber.email, context)]
+
+
+def send_subscription_email(subscriber: Subscriber, kind: str) -> None:
+    """Queue the email; the mail task sends it, retrying through an SMTP outage."""
+    queue.queue(build_subscription_email, object_id=subscriber.pk, argument=kind)
 
 
 def confirm(subscriber: Subscriber, now: datetime) -> bool:

@@ -38,15 +38,9 @@ DIGEST_PAGE_CSP = (
 
 
 def _queue_email(subscriber: Subscriber, kind: str) -> None:
-    from dailypapers.digests.tasks import send_subscription_email
-
-    def enqueue() -> None:
-        try:
-            send_subscription_email.enqueue(subscriber.pk, kind)
-        except Exception:  # a queue outage must not turn into an error page that leaks
-            logger.exception("could not queue the %s email for subscriber %s", kind, subscriber.pk)
-
-    transaction.on_commit(enqueue)
+    # A row in this transaction; the task is queued after the commit, and a queue outage
+    # is logged there, never shown.
+    subscriptions.send_subscription_email(subscriber, kind)
 
 
 @csrf_exempt

@@ -84,6 +84,12 @@ def _enqueue_digest_check() -> object:
     return check_digests.enqueue()
 
 
+def _enqueue_mail_requeue() -> object:
+    from dailypapers.mail.tasks import requeue_stalled_email
+
+    return requeue_stalled_email.enqueue()
+
+
 def jobs() -> list[Job]:
     return [
         Job("ingest-rss-listings", _daily_at_ingest_time, _enqueue_listings),
@@ -91,6 +97,8 @@ def jobs() -> list[Job]:
         Job("refresh-trending", _every_few_minutes, _enqueue_trending),
         # Starts a digest run when subscribers are due, and resumes unfinished ones.
         Job("check-digests", _every_digest_check, _enqueue_digest_check),
+        # Account and subscription emails whose task went missing (mail/queue.py).
+        Job("requeue-mail", _every_digest_check, _enqueue_mail_requeue),
     ]
 
 

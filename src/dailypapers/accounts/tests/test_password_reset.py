@@ -55,7 +55,7 @@ def test_the_reset_email_is_ours_with_an_absolute_link(client, ada, smtp_sink):
     assert message["To"] == "ada@example.org"
     assert message["Subject"] == "Reset your dailypapers password"
     link = link_in(message, "/accounts/password/reset/")
-    assert link.startswith("http://localhost:8000/accounts/password/reset/")
+    assert link.startswith("http://127.0.0.1:8000/accounts/password/reset/")
     assert link in html_part(message)
 
 

@@ -1,4 +1,5 @@
-"""Email verification: the emailed link confirms the address, once, for a limited time."""
+"""Email verification: the emailed link opens a page whose button confirms the address, once,
+for a limited time; link scanners that only GET confirm nothing."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth import get_user
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.test import Client
 
 from dailypapers.accounts import tokens
 from dailypapers.accounts.decorators import verified_required
@@ -42,23 +45,55 @@ def emailed_verify_path(client, smtp_sink) -> str:
     return urlsplit(link_in(message, "/accounts/verify/")).path
 
 
-def test_following_the_emailed_link_confirms_the_address(client, smtp_sink):
+def test_opening_the_emailed_link_only_shows_a_button(client, smtp_sink):
     path = emailed_verify_path(client, smtp_sink)
-    client.logout()  # the link works in any browser, logged in or not
 
     response = client.get(path)
 
     assert response.status_code == 200
+    assert f'<form method="post" action="{path}">' in response.text
+    assert "csrfmiddlewaretoken" in response.text
+    assert not User.objects.get(email="new@example.org").email_verified
+
+
+def test_pressing_the_button_confirms_the_address_and_signs_in_the_same_browser(client, smtp_sink):
+    path = emailed_verify_path(client, smtp_sink)
+
+    response = client.post(path)
+
+    assert response.status_code == 200
     assert "Email address confirmed" in response.text
+    user = User.objects.get(email="new@example.org")
+    assert user.email_verified
+    assert get_user(client).pk == user.pk
+
+
+def test_pressing_the_button_in_another_browser_confirms_and_asks_to_log_in(client, smtp_sink):
+    path = emailed_verify_path(client, smtp_sink)
+    client.cookies.clear()  # the link works in any browser
+
+    response = client.post(path)
+
+    assert "Email address confirmed" in response.text
+    assert "/accounts/login/" in response.text
     assert User.objects.get(email="new@example.org").email_verified
+    assert get_user(client).is_anonymous
+
+
+def test_the_button_needs_a_csrf_token(client, smtp_sink):
+    csrf_client = Client(enforce_csrf_checks=True)
+    path = emailed_verify_path(client, smtp_sink)
+
+    assert csrf_client.post(path).status_code == 403
+    assert not User.objects.get(email="new@example.org").email_verified
 
 
 def test_following_the_link_again_keeps_the_first_confirmation_time(client, smtp_sink):
     path = emailed_verify_path(client, smtp_sink)
-    client.get(path)
+    client.post(path)
     first = User.objects.get(email="new@example.org").email_verified_at
 
-    again = client.get(path)
+    again = client.post(path)
 
     assert again.status_code == 200
     assert User.objects.get(email="new@example.org").email_verified_at == first
@@ -82,7 +117,7 @@ def test_a_link_still_inside_its_validity_works(client, ada, settings):
     settings.EMAIL_VERIFICATION_DAYS = 3
     token = tokens.make_verification_token(ada, issued_at=time.time() - 3 * DAY + 60)
 
-    assert client.get(f"/accounts/verify/{token}/").status_code == 200
+    assert client.post(f"/accounts/verify/{token}/").status_code == 200
     ada.refresh_from_db()
     assert ada.email_verified
 
@@ -123,10 +158,12 @@ def test_asking_for_a_new_link_emails_one_that_works(client, ada, smtp_sink):
 
     response = client.post("/accounts/resend-verification/")
 
-    assert response["Location"] == "/accounts/settings/?sent=1"
-    assert "on its way" in client.get(response["Location"]).text
+    assert response["Location"] == "/accounts/settings/#email-heading"
+    assert (
+        "We sent a confirmation link to ada@example.org" in client.get("/accounts/settings/").text
+    )
     (message,) = smtp_sink.wait_for(1)
-    assert client.get(urlsplit(link_in(message, "/accounts/verify/")).path).status_code == 200
+    assert client.post(urlsplit(link_in(message, "/accounts/verify/")).path).status_code == 200
     ada.refresh_from_db()
     assert ada.email_verified
 

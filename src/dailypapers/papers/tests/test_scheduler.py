@@ -52,7 +52,13 @@ def test_due_jobs_enqueue_ingest_tasks_on_the_task_queue(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     scheduling.run_due(NOW)
     started = scheduling.run_due(NOW + timedelta(days=1))
-    assert started == ["ingest-rss-listings", "harvest-oai", "refresh-trending", "check-digests"]
+    assert started == [
+        "ingest-rss-listings",
+        "harvest-oai",
+        "refresh-trending",
+        "check-digests",
+        "requeue-mail",
+    ]
     queued = sorted(
         (r.task_path.rsplit(".", 1)[-1], str(r.args_kwargs["args"]))
         for r in DBTaskResult.objects.all()
@@ -63,6 +69,7 @@ def test_due_jobs_enqueue_ingest_tasks_on_the_task_queue(settings):
         ("harvest_set", "['physics:astro-ph']"),
         ("ingest_listings", "[['cs.AI', 'astro-ph.GA']]"),
         ("refresh_trending", "[]"),
+        ("requeue_stalled_email", "[]"),
     ]
 
 

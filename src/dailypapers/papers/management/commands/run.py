@@ -6,6 +6,7 @@ processes and stops all of them cleanly on Ctrl-C (or when one of them dies).
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from dailypapers.mail.outbox import where_mail_goes
 from dailypapers.papers.models import Paper
 
 STOP_GRACE = 10.0
@@ -87,10 +89,12 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        os.environ["PORT"] = str(options["port"])  # the children's default SITE_URL
         for name, command in self._processes(options).items():
             children[name] = subprocess.Popen(command, start_new_session=True)
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(self.style.SUCCESS(f"dailypapers is running at {url}  (Ctrl-C stops)"))
+        self.stdout.write(where_mail_goes())
 
         failed = ""
         while not stopping:

@@ -1,0 +1,62 @@
+"""Staff pages that show the local outbox: the list, newest first, and one message."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from dailypapers.mail import outbox
+
+# The message's HTML is shown in a sandboxed frame (no scripts, no same origin); its
+# inline styles need 'unsafe-inline', which this page alone allows, and only for styles.
+MESSAGE_PAGE_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Staff see the page; others are asked to log in, or told there is nothing here."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_staff:
+            raise Http404("No such page.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@never_cache
+@staff_only
+def outbox_list(request: HttpRequest) -> HttpResponse:
+    context = {
+        "entries": outbox.entries(),
+        "enabled": outbox.enabled(),
+        "folder": outbox.folder(),
+    }
+    return render(request, "mail/outbox.html", context)
+
+
+@never_cache
+@staff_only
+def outbox_message(request: HttpRequest, name: str) -> HttpResponse:
+    message = outbox.read(name)
+    if message is None:
+        raise Http404("There is no such message in the outbox.")
+    srcdoc = None
+    if message.html is not None:
+        # Links open in a new tab: a sandboxed frame may not navigate the page itself.
+        srcdoc = '<base target="_blank">' + message.html
+    response = render(request, "mail/outbox_message.html", {"message": message, "srcdoc": srcdoc})
+    response["Content-Security-Policy"] = MESSAGE_PAGE_CSP
+    return response
