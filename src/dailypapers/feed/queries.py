@@ -16,7 +16,9 @@ from django.db import connections, router
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from dailypapers.feed.models import Curation, Submission, Vote
+from dailypapers.feed.trending import Signal, with_fallback
 from dailypapers.papers.models import Paper, PaperAuthor, PaperCategory
+from dailypapers.papers.queries import latest_announcement_day
 
 SORTS = ("upvotes", "trending", "newest")
 # Last key of every order is the id, so pages never shuffle between requests.
@@ -96,9 +98,19 @@ def feed_papers(start: date, end: date, filters: FeedFilters) -> QuerySet[Paper]
     return list_columns(papers).order_by("-featured", *_ORDERS[filters.sort])
 
 
-def trending_papers(filters: FeedFilters) -> QuerySet[Paper]:
-    """Papers rising now, across days; a paper a curator hid anywhere stays out."""
+def trending_papers(filters: FeedFilters, signal: Signal | None = None) -> QuerySet[Paper]:
+    """Papers rising now, across days; a paper a curator hid anywhere stays out.
+
+    Given a ``signal`` that is thin (``Signal.thin``), the scored papers come first, then
+    the papers of the latest days by the published fallback (feed/trending.py), so the list
+    is never empty while there are papers. Without one, only scored papers are listed.
+    """
     hidden = Curation.objects.filter(paper=OuterRef("pk"), state=Curation.HIDDEN)
+    if signal is not None and signal.thin and signal.latest_day is not None:
+        papers = with_fallback(Paper.objects.exclude(Exists(hidden)), signal.latest_day)
+        order = ("-trending_score", "-fallback_score", F("announced_on").desc(nulls_last=True),
+                 "arxiv_id")  # fmt: skip
+        return list_columns(apply_filters(papers, filters)).order_by(*order)
     papers = Paper.objects.filter(trending_score__gt=0).exclude(Exists(hidden))
     papers = apply_filters(papers, filters)
     return list_columns(papers).order_by(*_ORDERS["trending"])
@@ -136,10 +148,15 @@ def _one_row(**subqueries: Subquery) -> dict[str, date | None]:
 
 
 def latest_feed_day() -> date | None:
-    """The newest day with something on its feed: an announcement or a submission."""
-    paper_day, submission_day = _first_day(Q(), Q(), newest=True)
-    row = _one_row(a=paper_day, b=submission_day)
-    return _pick(row.values(), newest=True)
+    """The newest announcement day: what the home page shows and windows count from.
+
+    Submissions join the latest announcement day, so they never start a day of their own;
+    only an instance with no announced papers at all falls back to its newest submission.
+    """
+    announced = latest_announcement_day()
+    if announced is not None:
+        return announced
+    return Submission.objects.order_by("-feed_day").values_list("feed_day", flat=True).first()
 
 
 def neighbour_days(start: date, end: date) -> tuple[date | None, date | None]:

@@ -131,11 +131,20 @@ def candidate_pool() -> list[_Candidate]:
     if latest is None:
         return []
     since = latest - timedelta(days=POOL_DAYS - 1)
-    rows = (
+    rows = list(
         Paper.objects.filter(announced_on__gte=since)
         .order_by("-announced_on", "-pk")
         .values_list(*_CANDIDATE_COLUMNS)[:POOL_LIMIT]
     )
+    # Members' submissions join the latest days whatever their own date (a separate query:
+    # an OR across the join would keep the announcement index from serving the first).
+    found = {row[0] for row in rows}
+    submitted = (
+        Paper.objects.filter(submission__feed_day__gte=since)
+        .order_by("-submission__feed_day", "-pk")
+        .values_list(*_CANDIDATE_COLUMNS)[:POOL_LIMIT]
+    )
+    rows += [row for row in submitted if row[0] not in found]
     return _candidates(rows)
 
 

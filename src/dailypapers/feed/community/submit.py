@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,6 +27,7 @@ from dailypapers.feed.trending import refresh_papers
 from dailypapers.lib.records import SourceError
 from dailypapers.papers.ingest.api import import_api
 from dailypapers.papers.models import Paper
+from dailypapers.papers.queries import latest_announcement_day
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,14 @@ class SubmitError(Exception):
 class Outcome:
     submission: Submission
     fetched: bool  # the paper came from arXiv just now
+
+
+def submission_day() -> date:
+    """The feed day a submission joins: the latest announcement day, so a submission (of an
+    old paper, or on a day without announcements) never starts a day of its own."""
+    today = today_utc()
+    latest = latest_announcement_day()
+    return min(latest, today) if latest is not None else today
 
 
 def submissions_left(user: User) -> int:
@@ -106,7 +115,7 @@ def submit_paper(user: User, arxiv_id: str) -> Outcome:
             User.objects.select_for_update().filter(pk=user.pk).first()
             _check_limit(user)
             submission = Submission.objects.create(
-                paper=paper, submitted_by=user, feed_day=today_utc()
+                paper=paper, submitted_by=user, feed_day=submission_day()
             )
     except IntegrityError:  # someone submitted it while we were fetching
         raise SubmitError(
