@@ -144,3 +144,11 @@ def test_a_new_member_gets_papers_for_you_on_data_that_ended_long_ago(quiet_week
     browser.force_login(newcomer)
     body = browser.get("/for-you/").content.decode()
     assert len(set(listed(body)) & {"2501.00001", "2501.00002", "2501.00003"}) == 3
+
+
+def test_a_cold_start_on_a_quiet_site_is_ranked_by_the_trending_fallback(quiet_week):
+    picks = recommend_for_user(member("new@example.org").pk, limit=5)
+    ids = dict(Paper.objects.values_list("pk", "arxiv_id"))
+    assert [ids[pick.paper_id] for pick in picks] == [
+        "2501.00003", "2501.00002", "2501.00001", "2501.00004", "2501.00005"
+    ]  # fmt: skip
