@@ -246,18 +246,32 @@ def paper_page_version(arxiv_id: str) -> str | None:
     return None if row is None else hashlib.sha256(repr(row).encode("utf-8")).hexdigest()
 
 
+# What related papers were found by, for the note under them on the paper page.
+RELATED_BY_MEANING = "meaning"  # an embedding model's vectors
+RELATED_BY_WORDS = "words"  # word-hash vectors: no embedding model configured
+RELATED_BY_AUTHORS = "authors"  # no vector for this paper yet: shared authors, then category
+
+
 def related_papers(
     paper: Paper, limit: int = 5, author_ids: Iterable[int] | None = None
 ) -> list[Paper]:
+    """The papers nearest to this one (``related_with_basis`` without the basis)."""
+    return related_with_basis(paper, limit, author_ids)[0]
+
+
+def related_with_basis(
+    paper: Paper, limit: int = 5, author_ids: Iterable[int] | None = None
+) -> tuple[list[Paper], str]:
     """The papers nearest to this one by their vectors, with a boost for shared categories
     and authors (search/related.py): by meaning with an embedding model configured, by shared
     words without one. A paper not embedded yet gets papers sharing its authors, then recent
-    papers of its primary category.
+    papers of its primary category. The second value (RELATED_BY_…) says which it was.
 
     ``author_ids`` (in author order) saves a query when the caller has loaded them already.
     Only the columns the related list shows are loaded, and no submitter join.
     """
     from dailypapers.search.related import related_ids
+    from dailypapers.search.semantic import semantic_enabled
 
     if author_ids is None:
         author_ids = (
@@ -268,9 +282,10 @@ def related_papers(
     author_ids = list(author_ids)[:RELATED_AUTHORS_LIMIT]
     ids = related_ids(paper.pk, paper.categories.split(), author_ids, limit)
     if ids is None:
-        return _related_by_authors_and_category(paper, limit, author_ids)
+        return _related_by_authors_and_category(paper, limit, author_ids), RELATED_BY_AUTHORS
     rows = {item.pk: item for item in Paper.objects.filter(pk__in=ids).only(*RELATED_COLUMNS)}
-    return [rows[pk] for pk in ids if pk in rows]  # a paper deleted meanwhile is left out
+    found = [rows[pk] for pk in ids if pk in rows]  # a paper deleted meanwhile is left out
+    return found, RELATED_BY_MEANING if semantic_enabled() else RELATED_BY_WORDS
 
 
 def _related_by_authors_and_category(
