@@ -79,3 +79,12 @@ def data_now(wall_clock: datetime | None = None) -> datetime:
         return clock
     end_of_latest = datetime.combine(latest + timedelta(days=1), time.min, tzinfo=UTC)
     return min(clock, end_of_latest)
+
+
+def current_feed_day() -> date:
+    """The day a member's action lands on (a submission, a curator's default day): the
+    newest announcement day, or today (UTC) when nothing is announced or the clock is
+    behind; so such actions never start a feed day of their own."""
+    today = datetime.now(UTC).date()
+    latest = latest_announcement_day()
+    return min(latest, today) if latest is not None else today

@@ -16,7 +16,7 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -29,7 +29,7 @@ from django.utils import timezone
 from dailypapers.accounts.decorators import verified_required
 from dailypapers.accounts.models import User
 from dailypapers.feed.community.common import paper_url
-from dailypapers.feed.forms import SubmitForm, today_utc
+from dailypapers.feed.forms import SubmitForm
 from dailypapers.feed.models import Submission
 from dailypapers.feed.trending import refresh_papers
 from dailypapers.lib.arxiv.client import ArxivHttpError
@@ -37,7 +37,7 @@ from dailypapers.lib.records import SourceError
 from dailypapers.papers.ingest.api import import_api
 from dailypapers.papers.ingest.connect import interactive_arxiv_client
 from dailypapers.papers.models import Paper
-from dailypapers.papers.queries import latest_announcement_day
+from dailypapers.papers.queries import current_feed_day
 
 log = logging.getLogger(__name__)
 
@@ -59,14 +59,6 @@ class SubmitError(Exception):
 class Outcome:
     submission: Submission
     fetched: bool  # the paper came from arXiv just now
-
-
-def submission_day() -> date:
-    """The feed day a submission joins: the latest announcement day, so a submission (of an
-    old paper, or on a day without announcements) never starts a day of its own."""
-    today = today_utc()
-    latest = latest_announcement_day()
-    return min(latest, today) if latest is not None else today
 
 
 def _failures_key(user_id: int) -> str:
@@ -176,7 +168,7 @@ def submit_paper(user: User, arxiv_id: str) -> Outcome:
             User.objects.select_for_update().filter(pk=user.pk).first()
             _check_limit(user)
             submission = Submission.objects.create(
-                paper=paper, submitted_by=user, feed_day=submission_day()
+                paper=paper, submitted_by=user, feed_day=current_feed_day()
             )
     except IntegrityError:  # someone submitted it while we were fetching
         raise SubmitError(
