@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Least, Length, Replace
 
+from dailypapers.feed.models import Submission
 from dailypapers.lib import ranking
 from dailypapers.lib.ranking import Activity, trending_score
 from dailypapers.papers.models import Paper
@@ -153,8 +154,16 @@ def with_fallback(papers: QuerySet[Paper], latest: date) -> QuerySet[Paper]:
         default=Value(0.0),
         output_field=FloatField(),
     )  # fmt: skip
+    days = (since, latest)
+    # Three indexed look-ups rather than one condition on the computed day, which would
+    # read every paper.
+    in_window = (
+        Q(trending_score__gt=0)
+        | Q(pk__in=Paper.objects.filter(announced_on__range=days).values("pk"))
+        | Q(pk__in=Submission.objects.filter(feed_day__range=days).values("paper_id"))
+    )
     return (
-        papers.annotate(feed_day=Coalesce(F("submission__feed_day"), F("announced_on")))
-        .filter(Q(trending_score__gt=0) | Q(feed_day__range=(since, latest)))
+        papers.filter(in_window)
+        .annotate(feed_day=Coalesce(F("submission__feed_day"), F("announced_on")))
         .annotate(fallback_score=points * recency)
     )
