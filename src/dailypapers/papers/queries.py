@@ -30,13 +30,12 @@ _NO_DAY = "none"  # cached when no paper has a day yet (None means "not cached")
 
 
 def _newest_announcement_day() -> date | None:
-    # One step down the (announced_on, arxiv_id) index.
-    return (
-        Paper.objects.filter(announced_on__isnull=False)
-        .order_by("-announced_on")
-        .values_list("announced_on", flat=True)
-        .first()
-    )
+    # A few steps down the (announced_on, arxiv_id) index. Days estimated from a submission
+    # time (a paper a member fetched through submit, say) count only when no listing gave a
+    # day at all: one fetched paper must not move the whole site to its day.
+    dated = Paper.objects.filter(announced_on__isnull=False).order_by("-announced_on")
+    listed = dated.filter(announced_on_estimated=False).values_list("announced_on", flat=True)
+    return listed.first() or dated.values_list("announced_on", flat=True).first()
 
 
 def latest_announcement_day() -> date | None:

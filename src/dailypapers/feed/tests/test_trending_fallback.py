@@ -152,3 +152,14 @@ def test_a_cold_start_on_a_quiet_site_is_ranked_by_the_trending_fallback(quiet_w
     assert [ids[pick.paper_id] for pick in picks] == [
         "2501.00003", "2501.00002", "2501.00001", "2501.00004", "2501.00005"
     ]  # fmt: skip
+
+
+def test_a_fetched_paper_with_an_estimated_newer_day_does_not_move_the_site_to_it(
+    client, quiet_week
+):
+    store("2612.00007", date(2026, 12, 7))
+    Paper.objects.filter(arxiv_id="2612.00007").update(announced_on_estimated=True)
+    submission = submit_paper(member(), "2612.00007").submission
+    assert submission.feed_day == LATEST
+    body = client.get("/").content.decode()
+    assert "Papers of Wednesday, 8 January 2025" in body and "2612.00007" in listed(body)
