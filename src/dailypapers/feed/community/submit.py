@@ -1,4 +1,4 @@
-"""Submissions: a member puts an arXiv paper on today's feed ("submitted by").
+"""Submissions: a member puts an arXiv paper on the latest day's feed ("submitted by").
 
 A paper we don't have yet is fetched from the arXiv API first; when arXiv can't be
 reached or answers an error, nothing is stored and the form says so in one sentence,
@@ -153,7 +153,8 @@ def _fetch(user: User, arxiv_id: str) -> Paper:
 
 
 def submit_paper(user: User, arxiv_id: str) -> Outcome:
-    """Put ``arxiv_id`` (a bare id) on today's feed in ``user``'s name, or raise SubmitError."""
+    """Put ``arxiv_id`` (a bare id) on the latest day's feed (``current_feed_day``) in
+    ``user``'s name, or raise SubmitError."""
     existing = _existing(arxiv_id)
     if existing is not None:
         raise SubmitError("Someone already submitted this paper.", status=409, existing=existing)
@@ -192,5 +193,8 @@ def submit(request: HttpRequest) -> HttpResponse:
         context.update(error=str(error), existing=error.existing)
         return render(request, "feed/community/submit.html", context, status=error.status)
     paper = outcome.submission.paper
-    messages.success(request, f"Thank you: “{paper.title}” is on today's feed.")
+    day = outcome.submission.feed_day
+    messages.success(
+        request, f"Thank you: “{paper.title}” is on the feed of {day:%A} {day.day} {day:%B %Y}."
+    )
     return redirect(paper_url(paper))

@@ -254,7 +254,9 @@ def test_a_member_submits_a_paper_arxiv_is_asked_for_and_it_joins_todays_feed(
 
     expect(page).to_have_url(f"{live_server.url}/papers/2503.01234/")
     expect(page.locator("h1")).to_contain_text(SOCKS)
-    expect(page.locator(".messages")).to_contain_text("is on today's feed")
+    expect(page.locator(".messages")).to_contain_text(
+        f"is on the feed of {format_date(latest, 'l j F Y')}"
+    )
     expect(page.locator("p.submitted")).to_contain_text("by Grace Hopper")
     [request] = fake_arxiv.requests_to("/api/query")
     assert request.query["id_list"] == "2503.01234"

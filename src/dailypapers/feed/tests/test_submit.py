@@ -1,4 +1,4 @@
-"""Submissions: put an arXiv paper on today's feed, fetching it from arXiv when needed."""
+"""Submissions: put an arXiv paper on the latest day's feed, fetching it from arXiv when needed."""
 
 from __future__ import annotations
 
