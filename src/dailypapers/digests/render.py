@@ -78,8 +78,9 @@ class DigestRenderer:
         self._paper_html: dict[int, str] = {}
         self._paper_text: dict[int, str] = {}
 
-    def _context(self, heading: str, papers: str) -> dict[str, object]:
+    def _context(self, heading: str, papers: str, note: str = "") -> dict[str, object]:
         return {
+            "note": note,
             "site_name": settings.SITE_NAME,
             "site_url": settings.SITE_URL,
             "operator_name": settings.DIGEST_OPERATOR_NAME,
@@ -97,13 +98,14 @@ class DigestRenderer:
     def _shells(self, content: str) -> tuple[list[str], list[str]]:
         if content not in self._html_shells:
             heading = HEADINGS.get(content, HEADINGS[Subscriber.Content.TRENDING])
-            page = render_to_string(
-                "digests/email/digest.html", self._context(heading, "@@PAPERS@@")
+            # Trending without votes must say what ranked it, in the trending page's words.
+            trending = heading == HEADINGS[Subscriber.Content.TRENDING]
+            context = self._context(
+                heading, "@@PAPERS@@", self.papers.signal_note if trending else ""
             )
+            page = render_to_string("digests/email/digest.html", context)
             self._html_shells[content] = _split(self._inliner.inline(page))
-            text = render_to_string(
-                "digests/email/digest.txt", self._context(heading, "@@PAPERS@@")
-            )
+            text = render_to_string("digests/email/digest.txt", context)
             self._text_shells[content] = _split(text)
         return self._html_shells[content], self._text_shells[content]
 

@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dailypapers.digests.models import DigestRun, Subscriber
+from dailypapers.feed.models import Submission
 from dailypapers.feed.recommend import recommend_for_user
 from dailypapers.feed.topics import topic_paper_ids
+from dailypapers.feed.trending import current_signal
 from dailypapers.lib.query import canonical_category
+from dailypapers.lib.ranking import Standing, fallback_score
 from dailypapers.papers.models import Paper
 
 logger = logging.getLogger(__name__)
@@ -99,15 +102,14 @@ class RunPapers:
         self.by_id: dict[int, Candidate] = {}
         # (topic, first day) -> (the limit it was ranked to, its papers)
         self._topic_lists: dict[tuple[int, date], tuple[int, list[int]]] = {}
+        self.signal_note = ""  # what ranked the list when votes are thin (feed/trending.py)
         if self.latest_day is None:
             return
         self.oldest_day = self.latest_day - timedelta(days=MAX_LOOKBACK_DAYS - 1)
         rows = (
             Paper.objects.filter(
                 announced_on__gte=self.oldest_day, announced_on__lte=self.latest_day
-            )
-            .order_by("-trending_score", "-upvote_count", "-id")
-            .values_list(
+            ).values_list(
                 "id",
                 "arxiv_id",
                 "title",
@@ -118,9 +120,31 @@ class RunPapers:
                 "categories",
                 "announced_on",
                 "code_links",
+                "has_code",
             )  # fmt: skip
         )
-        for pid, arxiv_id, title, authors, abstract, votes, score, cats, day, code in rows:
+        # Scored papers first; then, for the many without votes, the published fallback
+        # (lib/ranking.py), as on the trending page, rather than an arbitrary order.
+        self.signal = current_signal()
+        self.signal_note = self.signal.note
+        submitted = set(
+            Submission.objects.filter(paper__announced_on__gte=self.oldest_day).values_list(
+                "paper_id", flat=True
+            )
+        )
+        ranked_rows = []
+        for row in rows:
+            pid, cats, day, has_code = row[0], row[7], row[8], row[10]
+            standing = Standing(
+                submitted=pid in submitted,
+                has_code=has_code,
+                cross_lists=len(cats.split()) - 1,
+                age_days=(self.latest_day - day).days,
+            )
+            ranked_rows.append((-row[6], -row[5], -fallback_score(standing), -pid, row))
+        ranked_rows.sort(key=lambda item: item[:4])
+        for *_, row in ranked_rows:
+            pid, arxiv_id, title, authors, abstract, votes, score, cats, day, code, _ = row
             candidate = Candidate(
                 id=pid,
                 arxiv_id=arxiv_id,

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from dailypapers.feed.models import Collection, Curation
 from dailypapers.lib.arxiv.ids import InvalidArxivId, split_id
+from dailypapers.papers.queries import current_feed_day
 
 MAX_COMMENT_CHARS = 10_000
-
-
-def today_utc() -> date:
-    # Feed days are UTC days, whatever the server's or the reader's zone.
-    return datetime.now(UTC).date()
 
 
 class CommentForm(forms.Form):
@@ -88,4 +84,4 @@ class CurationForm(forms.Form):
     note = forms.CharField(max_length=200, required=False, strip=True)
 
     def clean_day(self) -> date:
-        return self.cleaned_data.get("day") or today_utc()
+        return self.cleaned_data.get("day") or current_feed_day()

@@ -16,7 +16,9 @@ from django.db import connections, router
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from dailypapers.feed.models import Curation, Submission, Vote
+from dailypapers.feed.trending import Signal, with_fallback
 from dailypapers.papers.models import Paper, PaperAuthor, PaperCategory
+from dailypapers.papers.queries import latest_announcement_day
 
 SORTS = ("upvotes", "trending", "newest")
 # Last key of every order is the id, so pages never shuffle between requests.
@@ -96,9 +98,19 @@ def feed_papers(start: date, end: date, filters: FeedFilters) -> QuerySet[Paper]
     return list_columns(papers).order_by("-featured", *_ORDERS[filters.sort])
 
 
-def trending_papers(filters: FeedFilters) -> QuerySet[Paper]:
-    """Papers rising now, across days; a paper a curator hid anywhere stays out."""
+def trending_papers(filters: FeedFilters, signal: Signal | None = None) -> QuerySet[Paper]:
+    """Papers rising now, across days; a paper a curator hid anywhere stays out.
+
+    Given a ``signal`` that is thin (``Signal.thin``), the scored papers come first, then
+    the papers of the latest days by the published fallback (feed/trending.py), so the list
+    is never empty while there are papers. Without one, only scored papers are listed.
+    """
     hidden = Curation.objects.filter(paper=OuterRef("pk"), state=Curation.HIDDEN)
+    if signal is not None and signal.thin and signal.latest_day is not None:
+        papers = with_fallback(Paper.objects.exclude(Exists(hidden)), signal.latest_day)
+        order = ("-trending_score", "-fallback_score", F("announced_on").desc(nulls_last=True),
+                 "arxiv_id")  # fmt: skip
+        return list_columns(apply_filters(papers, filters)).order_by(*order)
     papers = Paper.objects.filter(trending_score__gt=0).exclude(Exists(hidden))
     papers = apply_filters(papers, filters)
     return list_columns(papers).order_by(*_ORDERS["trending"])
@@ -136,10 +148,15 @@ def _one_row(**subqueries: Subquery) -> dict[str, date | None]:
 
 
 def latest_feed_day() -> date | None:
-    """The newest day with something on its feed: an announcement or a submission."""
-    paper_day, submission_day = _first_day(Q(), Q(), newest=True)
-    row = _one_row(a=paper_day, b=submission_day)
-    return _pick(row.values(), newest=True)
+    """The newest announcement day: what the home page shows and windows count from.
+
+    Submissions join the latest announcement day, so they never start a day of their own;
+    only an instance with no announced papers at all falls back to its newest submission.
+    """
+    announced = latest_announcement_day()
+    if announced is not None:
+        return announced
+    return Submission.objects.order_by("-feed_day").values_list("feed_day", flat=True).first()
 
 
 def neighbour_days(start: date, end: date) -> tuple[date | None, date | None]:
@@ -229,18 +246,32 @@ def paper_page_version(arxiv_id: str) -> str | None:
     return None if row is None else hashlib.sha256(repr(row).encode("utf-8")).hexdigest()
 
 
+# What related papers were found by, for the note under them on the paper page.
+RELATED_BY_MEANING = "meaning"  # an embedding model's vectors
+RELATED_BY_WORDS = "words"  # word-hash vectors: no embedding model configured
+RELATED_BY_AUTHORS = "authors"  # no vector for this paper yet: shared authors, then category
+
+
 def related_papers(
     paper: Paper, limit: int = 5, author_ids: Iterable[int] | None = None
 ) -> list[Paper]:
+    """The papers nearest to this one (``related_with_basis`` without the basis)."""
+    return related_with_basis(paper, limit, author_ids)[0]
+
+
+def related_with_basis(
+    paper: Paper, limit: int = 5, author_ids: Iterable[int] | None = None
+) -> tuple[list[Paper], str]:
     """The papers nearest to this one by their vectors, with a boost for shared categories
     and authors (search/related.py): by meaning with an embedding model configured, by shared
     words without one. A paper not embedded yet gets papers sharing its authors, then recent
-    papers of its primary category.
+    papers of its primary category. The second value (RELATED_BY_…) says which it was.
 
     ``author_ids`` (in author order) saves a query when the caller has loaded them already.
     Only the columns the related list shows are loaded, and no submitter join.
     """
     from dailypapers.search.related import related_ids
+    from dailypapers.search.semantic import semantic_enabled
 
     if author_ids is None:
         author_ids = (
@@ -251,9 +282,10 @@ def related_papers(
     author_ids = list(author_ids)[:RELATED_AUTHORS_LIMIT]
     ids = related_ids(paper.pk, paper.categories.split(), author_ids, limit)
     if ids is None:
-        return _related_by_authors_and_category(paper, limit, author_ids)
+        return _related_by_authors_and_category(paper, limit, author_ids), RELATED_BY_AUTHORS
     rows = {item.pk: item for item in Paper.objects.filter(pk__in=ids).only(*RELATED_COLUMNS)}
-    return [rows[pk] for pk in ids if pk in rows]  # a paper deleted meanwhile is left out
+    found = [rows[pk] for pk in ids if pk in rows]  # a paper deleted meanwhile is left out
+    return found, RELATED_BY_MEANING if semantic_enabled() else RELATED_BY_WORDS
 
 
 def _related_by_authors_and_category(

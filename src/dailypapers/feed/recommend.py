@@ -30,6 +30,7 @@ from dailypapers.feed import paper_features
 from dailypapers.feed.models import CollectionItem, Topic, Vote
 from dailypapers.feed.queries import latest_feed_day
 from dailypapers.feed.topics import TopicError, papers_of
+from dailypapers.lib.ranking import Standing, fallback_score
 from dailypapers.lib.recommend import SparseRows, fit_logistic, nearest, tfidf, unit_dense
 from dailypapers.papers.models import Paper
 
@@ -82,6 +83,7 @@ class _Candidate(NamedTuple):
     categories: tuple[str, ...]
     trending_score: float
     announced_on: date | None
+    has_code: bool
 
 
 def user_signals(user_id: int) -> Signals:
@@ -114,14 +116,15 @@ def user_categories(signals: Signals) -> list[str]:
 
 
 _CANDIDATE_COLUMNS = (
-    "pk", "content_hash", "primary_category", "categories", "trending_score", "announced_on"
+    "pk", "content_hash", "primary_category", "categories", "trending_score", "announced_on",
+    "has_code",
 )  # fmt: skip
 
 
 def _candidates(rows: Sequence[tuple]) -> list[_Candidate]:
     return [
-        _Candidate(pk, digest, primary, tuple(categories.split()), trending, day)
-        for pk, digest, primary, categories, trending, day in rows
+        _Candidate(pk, digest, primary, tuple(categories.split()), trending, day, code)
+        for pk, digest, primary, categories, trending, day, code in rows
     ]
 
 
@@ -131,11 +134,20 @@ def candidate_pool() -> list[_Candidate]:
     if latest is None:
         return []
     since = latest - timedelta(days=POOL_DAYS - 1)
-    rows = (
+    rows = list(
         Paper.objects.filter(announced_on__gte=since)
         .order_by("-announced_on", "-pk")
         .values_list(*_CANDIDATE_COLUMNS)[:POOL_LIMIT]
     )
+    # Members' submissions join the latest days whatever their own date (a separate query:
+    # an OR across the join would keep the announcement index from serving the first).
+    found = {row[0] for row in rows}
+    submitted = (
+        Paper.objects.filter(submission__feed_day__gte=since)
+        .order_by("-submission__feed_day", "-pk")
+        .values_list(*_CANDIDATE_COLUMNS)[:POOL_LIMIT]
+    )
+    rows += [row for row in submitted if row[0] not in found]
     return _candidates(rows)
 
 
@@ -279,6 +291,9 @@ def _rank(
     if learned is not None and learned.scores is None:
         learned = None  # nothing to contrast the liked papers with
     trending = np.maximum([candidate.trending_score for candidate in candidates], 0.0)
+    if learned is None and not trending.any():
+        # A cold start on a quiet site: the trending page's fallback stands in for votes.
+        trending = _fallback_scores(candidates)
     top_trending = max(float(trending.max()), 1e-9)
     # Without a model, trending is most of what there is to go by.
     prior_weight = TRENDING_PRIOR if learned is not None else COLD_TRENDING_PRIOR
@@ -306,6 +321,18 @@ def _rank(
             reason = f"trending in {where}" if candidate.trending_score > 0 else f"new in {where}"
         picks.append(Recommendation(candidate.pk, round(float(scores[int(row)]), 6), reason))
     return picks
+
+
+def _fallback_scores(candidates: Sequence[_Candidate]) -> np.ndarray:
+    """lib/ranking.py's fallback score of each candidate (submissions aside: not loaded)."""
+    days = [candidate.announced_on for candidate in candidates if candidate.announced_on]
+    newest = max(days, default=None)
+    scores = []
+    for candidate in candidates:
+        age = (newest - candidate.announced_on).days if newest and candidate.announced_on else 0
+        standing = Standing(False, candidate.has_code, len(candidate.categories) - 1, age)
+        scores.append(fallback_score(standing))
+    return np.array(scores, dtype=float)
 
 
 def _cold_start_pool(pool: list[_Candidate]) -> list[_Candidate]:

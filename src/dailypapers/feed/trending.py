@@ -4,17 +4,25 @@ Votes and comments call ``refresh_papers`` for the paper they touch; the schedul
 ``refresh_recent`` every few minutes because scores decay with age even when nothing
 happens. Counters are recounted from the votes and comments tables here, so any drift
 from the quick increments in the request path heals on the next run.
+
+Ages count to ``data_now()``: the clock, but never past the newest announcement day, so an
+instance whose data stops (the sample, a paused ingest) keeps its last days trending.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Least, Length, Replace
 
+from dailypapers.feed.models import Submission
+from dailypapers.lib import ranking
 from dailypapers.lib.ranking import Activity, trending_score
 from dailypapers.papers.models import Paper
+from dailypapers.papers.queries import data_now, latest_announcement_day
 
 WINDOW_DAYS = 30  # older papers drop out of trending (score 0)
 
@@ -31,7 +39,7 @@ def _entered_feed_at(paper: Paper) -> datetime:
 
 def refresh_papers(paper_ids: Iterable[int], now: datetime | None = None) -> int:
     """Recount votes and comments and recompute the score of these papers."""
-    now = now or datetime.now(UTC)
+    now = now or data_now()
     papers = (
         Paper.objects.filter(pk__in=list(paper_ids))
         .select_related("submission")
@@ -65,7 +73,7 @@ def refresh_papers(paper_ids: Iterable[int], now: datetime | None = None) -> int
 
 def refresh_recent(now: datetime | None = None) -> int:
     """Recompute every paper that has a score or activity; old ones fall to 0."""
-    now = now or datetime.now(UTC)
+    now = now or data_now()
     ids = Paper.objects.filter(
         Q(trending_score__gt=0)
         | Q(upvote_count__gt=0)
@@ -82,3 +90,80 @@ def refresh_recent(now: datetime | None = None) -> int:
     if batch:
         total += refresh_papers(batch, now)
     return total
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """Which signal ranks trending now, in words for the page, its feeds and the digest."""
+
+    scored: int  # papers with community points, counted up to MIN_COMMUNITY_PAPERS
+    latest_day: date | None
+
+    @property
+    def thin(self) -> bool:
+        return self.scored < ranking.MIN_COMMUNITY_PAPERS and self.latest_day is not None
+
+    @property
+    def note(self) -> str:
+        """One sentence saying what ranked the list; "" when votes and comments did."""
+        if not self.thin:
+            return ""
+        days = f"the last {WINDOW_DAYS} days"
+        fallback = (
+            f"papers of the latest {ranking.FALLBACK_DAYS} days are ranked by "
+            f"{ranking.FALLBACK_SIGNALS}"
+        )
+        if self.scored == 0:
+            return f"No votes yet in {days}: {fallback}."
+        papers = "paper has" if self.scored == 1 else "papers have"
+        return f"Only {self.scored} {papers} votes or comments in {days}; after them, {fallback}."
+
+
+def current_signal() -> Signal:
+    scored = Paper.objects.filter(trending_score__gt=0)[: ranking.MIN_COMMUNITY_PAPERS].count()
+    return Signal(scored=scored, latest_day=latest_announcement_day())
+
+
+def with_fallback(papers: QuerySet[Paper], latest: date) -> QuerySet[Paper]:
+    """Scored papers and those of the latest FALLBACK_DAYS days, each annotated with
+    ``fallback_score`` (lib/ranking.py's formula in SQL; stars are 0: none are stored)."""
+    since = latest - timedelta(days=ranking.FALLBACK_DAYS - 1)
+    cross_lists = Length("categories") - Length(Replace("categories", Value(" "), Value("")))
+    points = (
+        Value(ranking.FALLBACK_BASE)
+        + Case(
+            When(submission__isnull=False, then=Value(ranking.SUBMISSION_BONUS)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        + Case(
+            When(has_code=True, then=Value(ranking.CODE_WEIGHT)),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        + Value(ranking.CROSS_LIST_WEIGHT)
+        * Least(cross_lists, Value(ranking.MAX_CROSS_LISTS), output_field=FloatField())
+    )
+    # One WHEN per day keeps the date arithmetic out of SQL, where every database differs.
+    recency = Case(
+        *(
+            When(feed_day=since + timedelta(days=offset),
+                 then=Value(ranking.recency_factor(ranking.FALLBACK_DAYS - 1 - offset)))
+            for offset in range(ranking.FALLBACK_DAYS)
+        ),
+        default=Value(0.0),
+        output_field=FloatField(),
+    )  # fmt: skip
+    days = (since, latest)
+    # Three indexed look-ups rather than one condition on the computed day, which would
+    # read every paper.
+    in_window = (
+        Q(trending_score__gt=0)
+        | Q(pk__in=Paper.objects.filter(announced_on__range=days).values("pk"))
+        | Q(pk__in=Submission.objects.filter(feed_day__range=days).values("paper_id"))
+    )
+    return (
+        papers.filter(in_window)
+        .annotate(feed_day=Coalesce(F("submission__feed_day"), F("announced_on")))
+        .annotate(fallback_score=points * recency)
+    )

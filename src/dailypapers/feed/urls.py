@@ -1,11 +1,12 @@
 from django.urls import path, re_path
 
 from dailypapers.feed import views
-from dailypapers.feed.views import for_you, topics
+from dailypapers.feed.views import for_you, robots, topics
 
 app_name = "feed"
 urlpatterns = [
     path("", views.latest_day, name="home"),
+    path("robots.txt", robots.robots_txt, name="robots"),
     re_path(
         r"^day/(?P<year>\d{4})-(?P<month>\d{2})-(?P<day_of_month>\d{2})/$", views.day, name="day"
     ),

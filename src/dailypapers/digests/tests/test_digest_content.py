@@ -225,3 +225,33 @@ def test_dkim_signature_covers_the_list_headers(
     assert dkim.verify(raw_messages[0], dnsfunc=lambda name, timeout=5: record)
     tampered = raw_messages[0].replace(b"List-Unsubscribe-Post: List", b"List-Unsubscribe-Post:  X")
     assert not dkim.verify(tampered, dnsfunc=lambda name, timeout=5: record)
+
+
+def test_a_trending_digest_without_votes_says_what_ranked_it_and_uses_the_fallback(
+    smtp_sink, immediate_tasks, django_capture_on_commit_callbacks
+):
+    make_paper(score=0.0, title="Plain paper")
+    make_paper(score=0.0, title="Paper with code", code_links=["https://example.org/c"],
+               has_code=True)  # fmt: skip
+    make_paper(score=0.0, title="Widely cross-listed paper", categories="cs.LG cs.AI stat.ML")
+    make_subscriber("reader@example.com")
+    run_digests(django_capture_on_commit_callbacks)
+    [message] = smtp_sink.wait_for(1)
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    note = "No votes yet in the last 30 days: papers of the latest 7 days are ranked by"
+    assert note in text and note in html
+    # 1 + 1 (code) = 2 before 1 + 0.25 × 2 (two cross-lists) = 1.5 before 1
+    order = [text.index(t) for t in ("Paper with code", "Widely cross-listed", "Plain paper")]
+    assert order == sorted(order)
+
+
+def test_a_trending_digest_with_enough_votes_has_no_fallback_note(
+    smtp_sink, immediate_tasks, django_capture_on_commit_callbacks
+):
+    for rank in range(10):
+        make_paper(score=10.0 - rank)
+    make_subscriber("reader@example.com")
+    run_digests(django_capture_on_commit_callbacks)
+    [message] = smtp_sink.wait_for(1)
+    assert "ranked by" not in message.get_body(("plain",)).get_content()

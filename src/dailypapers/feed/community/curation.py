@@ -19,9 +19,10 @@ from dailypapers.feed.community.common import (
     redirect_back,
     safe_next,
 )
-from dailypapers.feed.forms import CurationForm, today_utc
+from dailypapers.feed.forms import CurationForm
 from dailypapers.feed.models import Curation
 from dailypapers.papers.models import Paper
+from dailypapers.papers.queries import current_feed_day
 
 RECENT = 5  # decisions shown beside the form
 
@@ -51,7 +52,7 @@ def curation_context(
         "user": request.user,
         "request": request,
         "curations": recent,
-        "today": today_utc(),
+        "today": current_feed_day(),  # the latest announcement day: where features show
         "curation_message": message,
         "curation_next": next_url or request.get_full_path(),  # the no-JS way back
     }

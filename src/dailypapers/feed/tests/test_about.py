@@ -33,3 +33,17 @@ def test_about_says_what_the_site_is_and_links_the_feeds(client):
     body = client.get("/about/").content.decode()
     assert "community feed of new arXiv papers" in body
     assert 'id="trending"' in body and 'href="/trending/"' in body
+
+
+def test_about_explains_the_fallback_for_quiet_sites_with_the_shipped_constants(
+    client, monkeypatch
+):
+    monkeypatch.setattr(ranking, "CODE_WEIGHT", 2.5)
+    monkeypatch.setattr(ranking, "FALLBACK_DAYS", 5)
+    body = client.get("/about/").content.decode()
+    assert 'id="trending-fallback"' in body
+    assert "2.5 × <var>has code</var>" in body
+    assert "latest <strong>5</strong> announcement days" in body
+    assert "member submissions, links to code, cross-lists and recency" in body
+    # 1 + 2.5 (code) + 0.25 × 2 (cross-lists) = 4, then divided by 1 and by 3
+    assert "two cross-lists scores\n4;" in body and "scores 1.33." in body

@@ -51,6 +51,13 @@ def test_a_curator_features_a_paper_today_and_goes_back_to_the_page():
     assert decision.day == datetime.now(UTC).date()
 
 
+def test_without_a_day_a_curator_features_on_the_latest_announcement_day_not_the_clocks():
+    paper = make_paper()
+    Paper.objects.filter(pk=paper.pk).update(announced_on=date(2025, 1, 6))
+    signed_in(make_user()).post(URL, {"state": "featured"})
+    assert Curation.objects.get().day == date(2025, 1, 6)  # the day the home page shows
+
+
 def test_a_new_decision_for_the_same_day_replaces_the_old_one_and_clear_removes_it():
     make_paper()
     browser = signed_in(make_user())

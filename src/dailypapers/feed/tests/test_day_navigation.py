@@ -47,14 +47,20 @@ def test_a_day_with_only_a_member_submission_is_reachable_and_lists_it(client):
     assert "Paper 2412.00001" in saturday and "Paper 2501.00002" not in saturday
 
 
-def test_home_is_the_newest_day_with_a_submission_or_an_announcement(client):
+def test_home_is_the_newest_announcement_day_even_after_a_later_submission_day(client):
     store("2501.00001", date(2025, 1, 6))
     store("2412.00009", date(2024, 12, 2))
-    submit("2412.00009", date(2025, 1, 7))
+    submit("2412.00009", date(2025, 1, 7))  # stored before submissions joined the latest day
     body = client.get("/").content.decode()
-    assert "Papers of Tuesday, 7 January 2025" in body
-    assert "Paper 2412.00009" in body
-    assert 'rel="prev" href="/day/2025-01-06/"' in body and 'rel="next"' not in body
+    assert "Papers of Monday, 6 January 2025" in body
+    assert "Paper 2501.00001" in body
+    assert 'rel="next" href="/day/2025-01-07/"' in body
+
+
+def test_a_site_with_only_submitted_papers_opens_on_its_newest_submission_day(client):
+    store("2412.00009", None)
+    submit("2412.00009", date(2025, 1, 7))
+    assert "Papers of Tuesday, 7 January 2025" in client.get("/").content.decode()
 
 
 def test_a_day_links_its_iso_week_and_its_month(client):

@@ -91,7 +91,9 @@ def test_paper_page_shows_what_is_stored_with_arxiv_links(client):
 def test_old_style_and_versioned_ids_reach_the_paper_page(client):
     store("hep-th/9901001", date(1999, 1, 4))
     assert client.get("/papers/hep-th/9901001/").status_code == 200
-    assert client.get("/papers/hep-th/9901001v3/").status_code == 200
+    versioned = client.get("/papers/hep-th/9901001v3/", follow=True)
+    assert versioned.status_code == 200
+    assert versioned.redirect_chain == [("/papers/hep-th/9901001/", 301)]
 
 
 def test_unknown_paper_gives_a_helpful_404(client):

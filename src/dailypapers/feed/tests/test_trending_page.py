@@ -10,9 +10,17 @@ from django.core.cache import cache
 
 from dailypapers.feed.models import Curation
 from dailypapers.feed.tests.test_pages import store
+from dailypapers.lib import ranking
 from dailypapers.papers.models import Paper
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def enough_community_signal(monkeypatch):
+    """These tests are about the community ranking: one scored paper is signal enough, so
+    the fallback for quiet sites (test_trending_fallback.py) stays out of them."""
+    monkeypatch.setattr(ranking, "MIN_COMMUNITY_PAPERS", 1)
 
 
 @pytest.fixture(autouse=True)

@@ -35,6 +35,14 @@ def _example() -> dict[str, float]:
     }
 
 
+def _fallback_example() -> dict[str, float]:
+    def score(age_days: int) -> float:
+        standing = ranking.Standing(False, has_code=True, cross_lists=2, age_days=age_days)
+        return ranking.fallback_score(standing)
+
+    return {"today": score(0), "earlier": score(2)}
+
+
 def about(request: HttpRequest) -> HttpResponse:
     context = {
         "comment_weight": ranking.COMMENT_WEIGHT,
@@ -44,6 +52,14 @@ def about(request: HttpRequest) -> HttpResponse:
         "gravity": ranking.GRAVITY,
         "window_days": trending.WINDOW_DAYS,
         "example": _example(),
+        "min_community_papers": ranking.MIN_COMMUNITY_PAPERS,
+        "fallback_days": ranking.FALLBACK_DAYS,
+        "fallback_base": ranking.FALLBACK_BASE,
+        "code_weight": ranking.CODE_WEIGHT,
+        "cross_list_weight": ranking.CROSS_LIST_WEIGHT,
+        "max_cross_lists": ranking.MAX_CROSS_LISTS,
+        "fallback_signals": ranking.FALLBACK_SIGNALS,
+        "fallback_example": _fallback_example(),
         "cache_seconds": settings.ANONYMOUS_PAGE_CACHE_SECONDS,
     }
     return render(request, "feed/about.html", context)

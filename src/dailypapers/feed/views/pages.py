@@ -22,6 +22,7 @@ from dailypapers.feed.queries import (
     neighbour_days,
     trending_papers,
 )
+from dailypapers.feed.trending import current_signal
 from dailypapers.feed.views.common import filter_query, paper_page, read_filters
 
 
@@ -185,9 +186,11 @@ def trending(request: HttpRequest) -> HttpResponse:
     found = read_filters(request)
     # Trending has one order by definition; only the filters apply.
     filters = FeedFilters(sort="trending", category=found.category, has_code=found.has_code)
-    page = paper_page(request, trending_papers(filters))
+    signal = current_signal()
+    page = paper_page(request, trending_papers(filters, signal))
     context = {
         "page": page,
+        "signal_note": signal.note,
         "filters": filters,
         "category_choices": settings.ARXIV_CATEGORIES,
     }

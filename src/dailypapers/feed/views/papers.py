@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from dailypapers.feed.cache import cached_page
 from dailypapers.feed.queries import (
     paper_page_version,
     paper_with_submitter,
-    related_papers,
+    related_with_basis,
     voted_ids,
 )
-from dailypapers.lib.arxiv.ids import InvalidArxivId, normalize_id
+from dailypapers.lib.arxiv.ids import InvalidArxivId, split_id
 from dailypapers.lib.bibtex import paper_bibtex
 from dailypapers.papers.models import Author, Paper
 
@@ -45,14 +46,27 @@ def paper(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     comments may be up to ANONYMOUS_PAGE_CACHE_SECONDS old, like the feed pages.
     """
     try:
-        bare_id = normalize_id(arxiv_id)
+        bare_id, version = split_id(arxiv_id)
     except InvalidArxivId:
         raise Http404("Not an arXiv id") from None
+    if version is not None:
+        return _versioned(bare_id, version)
     return cached_page(
         request,
         lambda: _paper_page(request, bare_id),
         version=lambda: paper_page_version(bare_id),
     )
+
+
+def _versioned(bare_id: str, version: int) -> HttpResponse:
+    """``/papers/<id>v2/``: the page is about the paper, so a version that exists leads to
+    it; a version after the newest we know of does not exist (yet) and is a 404."""
+    stored = Paper.objects.filter(arxiv_id=bare_id).values_list("version", flat=True).first()
+    if stored is None and not Paper.objects.filter(arxiv_id=bare_id).exists():
+        raise Http404("No such paper")
+    if version < 1 or (stored is not None and version > stored):
+        raise Http404("No such version of this paper")
+    return HttpResponsePermanentRedirect(reverse("feed:paper", args=[bare_id]))
 
 
 def _paper_page(request: HttpRequest, bare_id: str) -> HttpResponse:
@@ -65,12 +79,14 @@ def _paper_page(request: HttpRequest, bare_id: str) -> HttpResponse:
         .order_by("authorships__position")
         .only("id", "name")
     )
+    related, related_by = related_with_basis(found, author_ids=[author.pk for author in authors])
     context = {
         "paper": found,
         "authors": authors,
         "voted": found.voted,
         "submission": submission,
         "bibtex": bibtex_for(found),
-        "related": related_papers(found, author_ids=[author.pk for author in authors]),
+        "related": related,
+        "related_by": related_by,
     }
     return render(request, "feed/paper.html", context)

@@ -6,7 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dailypapers.lib.ranking import Activity, points, trending_score
+from dailypapers.lib.ranking import (
+    Activity,
+    Standing,
+    fallback_points,
+    fallback_score,
+    points,
+    trending_score,
+)
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -48,3 +55,30 @@ def test_more_votes_at_the_same_age_always_rank_higher():
 
 def test_a_future_entry_time_counts_as_age_zero():
     assert trending_score(activity(upvotes=1, hours=-5), NOW) == pytest.approx(1 / 2**1.5)
+
+
+def standing(submitted=False, has_code=False, cross_lists=0, age_days=0, stars=0) -> Standing:
+    return Standing(submitted, has_code, cross_lists, age_days, stars)
+
+
+def test_fallback_points_weigh_base_submission_code_cross_lists_and_stars():
+    assert fallback_points(standing()) == pytest.approx(1.0)
+    assert fallback_points(
+        standing(submitted=True, has_code=True, cross_lists=2, stars=99)
+    ) == pytest.approx(1.0 + 1.0 + 1.0 + 0.25 * 2 + 0.5 * 2)
+
+
+def test_fallback_counts_at_most_four_cross_lists():
+    assert fallback_points(standing(cross_lists=9)) == pytest.approx(1.0 + 0.25 * 4)
+
+
+def test_fallback_score_divides_by_age_in_days_plus_one():
+    assert fallback_score(standing(has_code=True, cross_lists=1, age_days=0)) == pytest.approx(2.25)
+    assert fallback_score(standing(has_code=True, cross_lists=1, age_days=3)) == pytest.approx(
+        2.25 / 4
+    )
+
+
+def test_a_plain_paper_of_the_latest_day_ties_a_day_old_paper_with_code():
+    assert fallback_score(standing()) == pytest.approx(fallback_score(standing(True, age_days=1)))
+    assert fallback_score(standing(has_code=True, age_days=1)) == pytest.approx(1.0)

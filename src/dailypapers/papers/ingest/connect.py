@@ -16,3 +16,19 @@ def arxiv_client() -> PoliteClient:
         backoff=settings.ARXIV_BACKOFF,
         max_bytes=settings.INGEST_MAX_RESPONSE_BYTES,
     )
+
+
+# A member waits on the page while a submission fetches its paper: one try, a short timeout.
+INTERACTIVE_TIMEOUT = 3.0
+
+
+def interactive_arxiv_client() -> PoliteClient:
+    """The client for a fetch someone waits for: no retries, at most INTERACTIVE_TIMEOUT
+    seconds per connect or read, so an unreachable arXiv answers within seconds."""
+    return PoliteClient(
+        user_agent=user_agent(settings.ARXIV_CONTACT, settings.SITE_URL),
+        min_interval=settings.ARXIV_REQUEST_INTERVAL,
+        timeout=min(settings.ARXIV_TIMEOUT, INTERACTIVE_TIMEOUT),
+        retries=0,
+        max_bytes=settings.INGEST_MAX_RESPONSE_BYTES,
+    )

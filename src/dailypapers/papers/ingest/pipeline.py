@@ -19,6 +19,7 @@ from dailypapers.papers.ingest.normalize import CleanPaper, InvalidRecord, norma
 from dailypapers.papers.ingest.upsert import upsert_batch
 from dailypapers.papers.ingest.writes import KnownAuthors
 from dailypapers.papers.models import IngestRun
+from dailypapers.papers.queries import forget_latest_announcement_day
 
 MAX_REASONS = 10
 
@@ -102,6 +103,8 @@ def ingest(
         if not batch:
             return
         result = upsert_batch(batch, authors=authors)
+        if result.new or result.updated:
+            forget_latest_announcement_day()  # the batch may hold a newer day
         report.new += result.new
         report.updated += result.updated
         report.unchanged += result.unchanged + (len(batch) - _distinct(batch))
