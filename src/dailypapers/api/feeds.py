@@ -36,6 +36,7 @@ from dailypapers.feed.queries import (
     latest_feed_day,
     trending_papers,
 )
+from dailypapers.feed.trending import current_signal
 from dailypapers.feed.views.pages import day_url
 from dailypapers.papers.models import Author, Paper
 
@@ -174,7 +175,7 @@ class TrendingFeed(PaperFeed):
         return reverse("feed:trending")
 
     def papers(self, obj: None) -> Any:
-        return trending_papers(FeedFilters(sort="trending"))
+        return trending_papers(FeedFilters(sort="trending"), current_signal())
 
 
 class CategoryFeed(PaperFeed):

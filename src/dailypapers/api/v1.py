@@ -36,6 +36,7 @@ from dailypapers.feed.queries import (
     is_category,
     trending_papers,
 )
+from dailypapers.feed.trending import current_signal
 from dailypapers.feed.views.papers import bibtex_for
 from dailypapers.papers.models import Author, Paper
 
@@ -112,7 +113,8 @@ def trending(
 ) -> dict[str, Any]:
     """Papers rising now across days, highest trending score first."""
     filters = _filters("trending", category, has_code)
-    result = _page(trending_papers(filters), cursor, limit)
+    # On a quiet site the published fallback ranks the latest papers, as on /trending/.
+    result = _page(trending_papers(filters, current_signal()), cursor, limit)
     return {"category": filters.category or None, "has_code": has_code, **result}
 
 
