@@ -60,6 +60,21 @@ def hit(key: str, limit: int, window_seconds: int) -> bool:
     return count <= limit
 
 
+LOGIN_WINDOW_SECONDS = 15 * 60
+
+
+def login_attempt_allowed(request: HttpRequest, email: str) -> bool:
+    """Count one log-in attempt against the address and the IP, the site's and the admin's.
+
+    Both are counted before either is checked, so every attempt is counted everywhere; past
+    LOGIN_ATTEMPTS_PER_15_MIN on either, even the right password is refused.
+    """
+    limit = settings.LOGIN_ATTEMPTS_PER_15_MIN
+    ip_ok = hit(f"login:ip:{client_ip(request)}", limit, LOGIN_WINDOW_SECONDS)
+    email_ok = not email or hit(f"login:email:{key_part(email)}", limit, LOGIN_WINDOW_SECONDS)
+    return ip_ok and email_ok
+
+
 def retry_after(window_seconds: int) -> int:
     return window_seconds - int(time.time()) % window_seconds
 

@@ -32,7 +32,13 @@ from dailypapers.accounts.forms import (
     normalize_email,
 )
 from dailypapers.accounts.models import User
-from dailypapers.accounts.ratelimit import client_ip, hit, key_part, too_many_requests
+from dailypapers.accounts.ratelimit import (
+    client_ip,
+    hit,
+    key_part,
+    login_attempt_allowed,
+    too_many_requests,
+)
 from dailypapers.api.tokens import TokenLimitReached, active_tokens, create_token, revoke_token
 
 logger = logging.getLogger(__name__)
@@ -148,12 +154,8 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        limit = settings.LOGIN_ATTEMPTS_PER_15_MIN
-        # Count both before checking either, so every attempt is counted everywhere.
-        ip_ok = hit(f"login:ip:{client_ip(request)}", limit, FIFTEEN_MINUTES)
         email = normalize_email(request.POST.get("username", ""))
-        email_ok = not email or hit(f"login:email:{key_part(email)}", limit, FIFTEEN_MINUTES)
-        if not (ip_ok and email_ok):
+        if not login_attempt_allowed(request, email):
             return too_many_requests(request, FIFTEEN_MINUTES, "tried to log in")
         return super().post(request, *args, **kwargs)
 
