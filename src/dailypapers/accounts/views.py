@@ -24,6 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from dailypapers.accounts import emails, tokens
+from dailypapers.accounts.credentials import revoke_credentials
 from dailypapers.accounts.forms import (
     DisplayNameForm,
     EmailAuthenticationForm,
@@ -39,7 +40,7 @@ from dailypapers.accounts.ratelimit import (
     login_attempt_allowed,
     too_many_requests,
 )
-from dailypapers.api.tokens import TokenLimitReached, active_tokens, create_token, revoke_token
+from dailypapers.api.tokens import TokenRefused, active_tokens, create_token, revoke_token
 
 logger = logging.getLogger(__name__)
 
@@ -122,9 +123,12 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     except tokens.InvalidToken:
         return render(request, "accounts/verify_failed.html", {"expired": False}, status=400)
     # Conditional update: a second click, or two at once, keeps the first timestamp.
-    User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
+    first = User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
         email_verified_at=timezone.now()
     )
+    if first:  # the address's owner takes the account over: nothing made before counts
+        keep = request.session.session_key if request.user == user else None
+        revoke_credentials(user, keep_session_key=keep)
     user.refresh_from_db(fields=["email_verified_at"])
     return render(request, "accounts/verified.html", {"verified_user": user})
 
@@ -203,6 +207,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         User.objects.filter(pk=form.user.pk, email_verified_at__isnull=True).update(
             email_verified_at=timezone.now()
         )
+        revoke_credentials(form.user)
         return response
 
 
@@ -213,6 +218,11 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)  # keeps this session signed in
+        revoke_credentials(form.user, keep_session_key=self.request.session.session_key)
+        return response
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
@@ -254,7 +264,7 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
     """Create a personal API token; the settings page shows its secret once."""
     try:
         token, secret = create_token(request.user, request.POST.get("name", ""))
-    except TokenLimitReached as error:
+    except TokenRefused as error:
         request.session["api_token_error"] = str(error)
     else:
         request.session[NEW_TOKEN_SESSION_KEY] = {"name": token.name, "secret": secret}
