@@ -1,8 +1,9 @@
 """Settings, read from environment variables only (each one is documented in README.md).
 
 With nothing set, the service runs on the embedded default: SQLite in WAL mode under
-DATA_DIR, the database task queue, and a local-memory cache. DATABASE_URL, REDIS_URL and
-TASK_BACKEND switch to PostgreSQL, Redis and RQ workers without any code change.
+DATA_DIR, the database task queue, and a file cache under DATA_DIR shared by every process.
+DATABASE_URL, REDIS_URL and TASK_BACKEND switch to PostgreSQL, Redis and RQ workers without any
+code change.
 """
 
 from __future__ import annotations
@@ -163,7 +164,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files under DATA_DIR, shared by every process of `run` (web workers, task worker):
+    # rate limits count across them (a local-memory cache counted per worker).
+    CACHES = {
+        "default": {
+            "BACKEND": "dailypapers.filecache.SharedFileCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},  # past this, a third are culled at random
+        }
+    }
 
 if TASK_BACKEND == "rq":
     if not REDIS_URL:
