@@ -44,7 +44,6 @@ from dailypapers.api.tokens import TokenRefused, active_tokens, create_token, re
 
 logger = logging.getLogger(__name__)
 
-NEW_TOKEN_SESSION_KEY = "new_api_token"  # shown on the next settings page, then forgotten
 FIFTEEN_MINUTES = 15 * 60
 HOUR = 60 * 60
 # Not operator settings: they only bound how much mail one person can trigger.
@@ -242,6 +241,12 @@ def account_settings(request: HttpRequest) -> HttpResponseBase:
             return redirect(reverse("accounts:settings") + "?saved=1")
     else:
         form = DisplayNameForm(instance=request.user)
+    return _settings_page(request, form)
+
+
+def _settings_page(
+    request: HttpRequest, form: DisplayNameForm, new_api_token: dict | None = None
+) -> HttpResponse:
     context = {
         "form": form,
         "saved": "saved" in request.GET,
@@ -249,8 +254,7 @@ def account_settings(request: HttpRequest) -> HttpResponseBase:
         "send_failed": "send_failed" in request.GET,
         "valid_days": settings.EMAIL_VERIFICATION_DAYS,
         "api_tokens": active_tokens(request.user),
-        # The secret exists only in this one answer: the database keeps its digest.
-        "new_api_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
+        "new_api_token": new_api_token,
         "token_error": request.session.pop("api_token_error", None),
         "token_revoked": "token_revoked" in request.GET,
     }
@@ -259,17 +263,22 @@ def account_settings(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 @csrf_protect
+@never_cache
 @require_POST
 def api_token_create(request: HttpRequest) -> HttpResponse:
-    """Create a personal API token; the settings page shows its secret once."""
+    """Create a personal API token and show its secret in this one answer.
+
+    The secret is never stored, not even in the session (a database row until the next
+    page view): the settings page is rendered here with it. Reloading re-posts the form,
+    which the browser asks about first; each token counts against API_TOKENS_PER_MEMBER.
+    """
     try:
         token, secret = create_token(request.user, request.POST.get("name", ""))
     except TokenRefused as error:
         request.session["api_token_error"] = str(error)
-    else:
-        request.session[NEW_TOKEN_SESSION_KEY] = {"name": token.name, "secret": secret}
-    # A redirect, so reloading the page cannot create a second token.
-    return redirect(reverse("accounts:settings") + "#api-tokens-heading")
+        return redirect(reverse("accounts:settings") + "#api-tokens-heading")
+    form = DisplayNameForm(instance=request.user)
+    return _settings_page(request, form, new_api_token={"name": token.name, "secret": secret})
 
 
 @login_required
