@@ -55,6 +55,7 @@ class Command(BaseCommand):
             "--bind", f"{options['host']}:{options['port']}",
             "--workers", str(options["web_workers"]), "--threads", "4",
             "--access-logfile", "-", "--graceful-timeout", "5",
+            "--logger-class", "dailypapers.logredact.GunicornLogger",
         ]  # fmt: skip
         return {"web": web, "worker": worker, "scheduler": [*cli, "scheduler", "--loop"]}
 
