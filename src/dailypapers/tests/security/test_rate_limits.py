@@ -92,3 +92,24 @@ def test_with_the_cache_down_api_requests_pass_uncounted(cache_down):
     from dailypapers.api.auth import _within
 
     assert all(_within("api:ip:192.0.2.1", 1) for _ in range(3))
+
+
+@pytest.mark.django_db
+def test_with_the_cache_down_subscribe_and_comments_do_not_fail(client, cache_down, settings):
+    from django.utils import timezone
+
+    from dailypapers.feed.models import Comment
+    from dailypapers.search.tests.helpers import store
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    subscribe = client.post("/digests/subscribe/", {"email": "r@example.org", "content": "trending",
+                                                    "frequency": "daily", "top_n": 10})  # fmt: skip
+    assert subscribe.status_code < 500
+    member = User.objects.create_user(
+        "c@example.org", "a-long-Passphrase-4711", email_verified_at=timezone.now()
+    )
+    client.force_login(member)
+    paper = store("2501.00001")
+    comment = client.post(f"/papers/{paper.arxiv_id}/comments/", {"body": "still works"})
+    assert comment.status_code == 302
+    assert Comment.objects.filter(body="still works").exists()
