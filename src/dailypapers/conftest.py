@@ -59,6 +59,22 @@ def no_sessions_left_at_teardown(django_db_setup, django_db_blocker) -> Iterator
         )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_file_cache(tmp_path_factory) -> Iterator[None]:
+    """The embedded default's file cache lives under DATA_DIR: tests get their own folder, so
+    clearing it never empties a server's cache running from the same checkout."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    cache_settings = settings.CACHES["default"]
+    if not cache_settings["BACKEND"].endswith("SharedFileCache"):
+        yield
+        return
+    location = str(tmp_path_factory.mktemp("cache"))
+    with override_settings(CACHES={"default": {**cache_settings, "LOCATION": location}}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def empty_cache() -> Iterator[None]:
     """Signed-out pages are cached by path: no test may see another test's pages."""

@@ -1,8 +1,9 @@
 """Settings, read from environment variables only (each one is documented in README.md).
 
 With nothing set, the service runs on the embedded default: SQLite in WAL mode under
-DATA_DIR, the database task queue, and a local-memory cache. DATABASE_URL, REDIS_URL and
-TASK_BACKEND switch to PostgreSQL, Redis and RQ workers without any code change.
+DATA_DIR, the database task queue, and a file cache under DATA_DIR shared by every process.
+DATABASE_URL, REDIS_URL and TASK_BACKEND switch to PostgreSQL, Redis and RQ workers without any
+code change.
 """
 
 from __future__ import annotations
@@ -62,8 +63,12 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _https)
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _https else 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _https)
+# Both bind more than this site (every subdomain; browsers' preload lists, slow to leave):
+# the operator opts in.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# check --deploy warns when either is off; off is the decision above, not an oversight.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -96,6 +101,7 @@ LOGIN_REDIRECT_URL = "feed:home"
 LOGOUT_REDIRECT_URL = "feed:home"
 
 MIDDLEWARE = [
+    "dailypapers.upload_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "dailypapers.middleware.RefuseNulCharactersMiddleware",
@@ -109,6 +115,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dailypapers.middleware.ContentSecurityPolicyMiddleware",
 ]
+
+# Request bodies: over MAX_REQUEST_BODY_BYTES is a 413 before anything is read (the largest
+# upload, a library import, is 5 MB); form fields over 2.5 MB are refused by Django, and a
+# file over 2.5 MB is spooled to a temporary file rather than held in memory.
+MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 6 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 ROOT_URLCONF = "dailypapers.urls"
 # A refused CSRF check answers the site's own page, not Django's technical one.
@@ -173,7 +186,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files under DATA_DIR, shared by every process of `run` (web workers, task worker):
+    # rate limits count across them (a local-memory cache counted per worker).
+    CACHES = {
+        "default": {
+            "BACKEND": "dailypapers.filecache.SharedFileCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},  # past this, a third are culled at random
+        }
+    }
 
 if TASK_BACKEND == "rq":
     if not REDIS_URL:
@@ -306,7 +327,20 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Secret-bearing paths (feed, digest, verification links) are redacted in every record.
+    "filters": {"redact_tokens": {"()": "dailypapers.logredact.RedactTokens"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Filters on the loggers too: Django's own handlers (runserver, DEBUG) skip ours.
+        "django.request": {"filters": ["redact_tokens"]},
+        "django.server": {"filters": ["redact_tokens"]},
+    },
 }

@@ -1,7 +1,14 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from dailypapers.accounts.admin_login import admin_login
+from dailypapers.converters import IdConverter
+
+# Before the includes below build their patterns: they use <id:…>.
+register_converter(IdConverter, "id")
 
 urlpatterns = [
+    path("admin/login/", admin_login),  # rate limited, then Django's own page
     path("admin/", admin.site.urls),
     path("accounts/", include("dailypapers.accounts.urls")),
     path("search/", include("dailypapers.search.urls")),

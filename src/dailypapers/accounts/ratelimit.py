@@ -1,19 +1,26 @@
-"""Fixed-window rate limits kept in the cache (local memory, or Redis when configured).
+"""Fixed-window rate limits kept in the cache, shared by every process.
 
+The cache is Redis when configured, else files under DATA_DIR (dailypapers.filecache);
+both make ``add`` and ``incr`` atomic across processes, so two workers count together.
 ``hit`` counts one attempt and says whether it is still within the limit; views answer
-429 with a page that says when to try again.
+429 with a page that says when to try again. When the cache itself fails (Redis down),
+limits fail open with a log line: sign-in, sign-up and comments keep working, unlimited,
+rather than answer 500.
 """
 
 from __future__ import annotations
 
 import hashlib
 import ipaddress
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -50,14 +57,39 @@ def hit(key: str, limit: int, window_seconds: int) -> bool:
     """Count one attempt under ``key``; False once more than ``limit`` fall in this window."""
     window = int(time.time() // window_seconds)
     cache_key = f"ratelimit:{key}:{window}"
-    if cache.add(cache_key, 1, timeout=window_seconds + 5):
-        return limit >= 1
     try:
-        count = cache.incr(cache_key)
+        return _count(cache_key, window_seconds) <= limit
+    except Exception:  # the cache is down: let the attempt through, and say so
+        logger.warning(
+            "rate limit %s not counted: the cache failed", key.split(":")[0], exc_info=True
+        )
+        return True
+
+
+def _count(cache_key: str, window_seconds: int) -> int:
+    """This window's count after one more; add() then incr(), each atomic in the cache."""
+    if cache.add(cache_key, 1, timeout=window_seconds + 5):
+        return 1
+    try:
+        return cache.incr(cache_key)
     except ValueError:  # expired between add and incr
         cache.add(cache_key, 1, timeout=window_seconds + 5)
-        return limit >= 1
-    return count <= limit
+        return 1
+
+
+LOGIN_WINDOW_SECONDS = 15 * 60
+
+
+def login_attempt_allowed(request: HttpRequest, email: str) -> bool:
+    """Count one log-in attempt against the address and the IP, the site's and the admin's.
+
+    Both are counted before either is checked, so every attempt is counted everywhere; past
+    LOGIN_ATTEMPTS_PER_15_MIN on either, even the right password is refused.
+    """
+    limit = settings.LOGIN_ATTEMPTS_PER_15_MIN
+    ip_ok = hit(f"login:ip:{client_ip(request)}", limit, LOGIN_WINDOW_SECONDS)
+    email_ok = not email or hit(f"login:email:{key_part(email)}", limit, LOGIN_WINDOW_SECONDS)
+    return ip_ok and email_ok
 
 
 def retry_after(window_seconds: int) -> int:

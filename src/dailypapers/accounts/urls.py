@@ -13,7 +13,7 @@ urlpatterns = [
     path("settings/", views.account_settings, name="settings"),
     path("settings/api-tokens/", views.api_token_create, name="api_token_create"),
     path(
-        "settings/api-tokens/<int:token_id>/revoke/",
+        "settings/api-tokens/<id:token_id>/revoke/",
         views.api_token_revoke,
         name="api_token_revoke",
     ),

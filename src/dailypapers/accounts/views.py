@@ -22,6 +22,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dailypapers.accounts import emails, tokens
+from dailypapers.accounts.credentials import revoke_credentials
 from dailypapers.accounts.forms import (
     DisplayNameForm,
     EmailAuthenticationForm,
@@ -30,10 +31,15 @@ from dailypapers.accounts.forms import (
     normalize_email,
 )
 from dailypapers.accounts.models import User
-from dailypapers.accounts.ratelimit import client_ip, hit, key_part, too_many_requests
-from dailypapers.api.tokens import TokenLimitReached, active_tokens, create_token, revoke_token
+from dailypapers.accounts.ratelimit import (
+    client_ip,
+    hit,
+    key_part,
+    login_attempt_allowed,
+    too_many_requests,
+)
+from dailypapers.api.tokens import TokenRefused, active_tokens, create_token, revoke_token
 
-NEW_TOKEN_SESSION_KEY = "new_api_token"  # shown on the next settings page, then forgotten
 FIFTEEN_MINUTES = 15 * 60
 HOUR = 60 * 60
 # Not operator settings: they only bound how much mail one person can trigger.
@@ -110,9 +116,12 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "GET":
         return render(request, "accounts/verify_confirm.html", {"verify_user": user})
     # Conditional update: a second click, or two at once, keeps the first timestamp.
-    User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
+    first = User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
         email_verified_at=timezone.now()
     )
+    if first:  # the address's owner takes the account over: nothing made before counts
+        keep = request.session.session_key if request.user == user else None
+        revoke_credentials(user, keep_session_key=keep)
     user.refresh_from_db(fields=["email_verified_at"])
     # Sign in only the browser the account was made in; anywhere else, log in as usual.
     if request.session.get(SIGNUP_SESSION_KEY) == tokens.address_digest(user.email):
@@ -155,12 +164,8 @@ class LoginView(SiteNameMixin, auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        limit = settings.LOGIN_ATTEMPTS_PER_15_MIN
-        # Count both before checking either, so every attempt is counted everywhere.
-        ip_ok = hit(f"login:ip:{client_ip(request)}", limit, FIFTEEN_MINUTES)
         email = normalize_email(request.POST.get("username", ""))
-        email_ok = not email or hit(f"login:email:{key_part(email)}", limit, FIFTEEN_MINUTES)
-        if not (ip_ok and email_ok):
+        if not login_attempt_allowed(request, email):
             return too_many_requests(request, FIFTEEN_MINUTES, "tried to log in")
         return super().post(request, *args, **kwargs)
 
@@ -214,6 +219,7 @@ class PasswordResetConfirmView(SiteNameMixin, auth_views.PasswordResetConfirmVie
         User.objects.filter(pk=form.user.pk, email_verified_at__isnull=True).update(
             email_verified_at=timezone.now()
         )
+        revoke_credentials(form.user)
         return response
 
 
@@ -224,6 +230,11 @@ class PasswordResetCompleteView(SiteNameMixin, auth_views.PasswordResetCompleteV
 class PasswordChangeView(SiteNameMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)  # keeps this session signed in
+        revoke_credentials(form.user, keep_session_key=self.request.session.session_key)
+        return response
 
 
 class PasswordChangeDoneView(SiteNameMixin, auth_views.PasswordChangeDoneView):
@@ -243,13 +254,18 @@ def account_settings(request: HttpRequest) -> HttpResponseBase:
             return redirect(reverse("accounts:settings") + "?saved=1")
     else:
         form = DisplayNameForm(instance=request.user)
+    return _settings_page(request, form)
+
+
+def _settings_page(
+    request: HttpRequest, form: DisplayNameForm, new_api_token: dict | None = None
+) -> HttpResponse:
     context = {
         "form": form,
         "saved": "saved" in request.GET,
         "valid_days": settings.EMAIL_VERIFICATION_DAYS,
         "api_tokens": active_tokens(request.user),
-        # The secret exists only in this one answer: the database keeps its digest.
-        "new_api_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
+        "new_api_token": new_api_token,
         "token_error": request.session.pop("api_token_error", None),
         "token_revoked": "token_revoked" in request.GET,
     }
@@ -258,17 +274,22 @@ def account_settings(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 @csrf_protect
+@never_cache
 @require_POST
 def api_token_create(request: HttpRequest) -> HttpResponse:
-    """Create a personal API token; the settings page shows its secret once."""
+    """Create a personal API token and show its secret in this one answer.
+
+    The secret is never stored, not even in the session (a database row until the next
+    page view): the settings page is rendered here with it. Reloading re-posts the form,
+    which the browser asks about first; each token counts against API_TOKENS_PER_MEMBER.
+    """
     try:
         token, secret = create_token(request.user, request.POST.get("name", ""))
-    except TokenLimitReached as error:
+    except TokenRefused as error:
         request.session["api_token_error"] = str(error)
-    else:
-        request.session[NEW_TOKEN_SESSION_KEY] = {"name": token.name, "secret": secret}
-    # A redirect, so reloading the page cannot create a second token.
-    return redirect(reverse("accounts:settings") + "#api-tokens-heading")
+        return redirect(reverse("accounts:settings") + "#api-tokens-heading")
+    form = DisplayNameForm(instance=request.user)
+    return _settings_page(request, form, new_api_token={"name": token.name, "secret": secret})
 
 
 @login_required

@@ -80,6 +80,8 @@ def _within(key: str, limit: int) -> bool:
         return cache.incr(cache_key) <= limit
     except ValueError:  # the first request of this window
         return hit(key, limit, WINDOW_SECONDS)
+    except Exception:  # the cache is down: hit() logs it and lets the request through
+        return hit(key, limit, WINDOW_SECONDS)
 
 
 @lru_cache(maxsize=4096)

@@ -9,6 +9,7 @@ functions (collections: queries.py here), one query per feed.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -69,7 +70,22 @@ class _RelatedLinks:
 
 
 class PaperRss(_RelatedLinks, Rss201rev2Feed):
+    """RSS titles and descriptions are HTML by convention: readers decode the XML and render
+    what is left. Names and titles are plain text here (a collection called "<img onerror=…>"
+    must show as those characters), so they are HTML-escaped once more; entry descriptions
+    are our own escaped HTML already. Atom says type="text" and needs no such step."""
+
     link_tag = "atom:link"
+
+    def __init__(self, title: str, link: str, description: str, **kwargs: Any) -> None:
+        if kwargs.get("subtitle"):
+            kwargs["subtitle"] = html.escape(kwargs["subtitle"], quote=False)
+        super().__init__(
+            html.escape(title, quote=False), link, html.escape(description, quote=False), **kwargs
+        )
+
+    def add_item(self, title: str, link: str, description: str, **kwargs: Any) -> None:
+        super().add_item(html.escape(title, quote=False), link, description, **kwargs)
 
 
 class PaperAtom(_RelatedLinks, Atom1Feed):

@@ -26,7 +26,15 @@ PREFIX_LENGTH = 8
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
-class TokenLimitReached(Exception):
+class TokenRefused(Exception):
+    """No token is made; the message says why, for the member."""
+
+
+class TokenLimitReached(TokenRefused):
+    pass
+
+
+class AddressNotVerified(TokenRefused):
     pass
 
 
@@ -44,6 +52,11 @@ def active_tokens(user: User) -> list[ApiToken]:
 
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for ``user``, and its secret (the only time anyone sees it)."""
+    if not user.email_verified:
+        # Otherwise whoever signs up with someone else's address could act as them later.
+        raise AddressNotVerified(
+            "Confirm your email address first: API tokens are for verified addresses only."
+        )
     name = " ".join(name.split())[:60] or "API token"
     with transaction.atomic():
         # Lock the member's row so two quick requests can't both pass the count.

@@ -16,6 +16,7 @@ from django.urls import include, path, re_path
 from dailypapers.api import exports, feeds, feeds_discovery, import_views, opml
 from dailypapers.api.api import api_index, api_urls
 from dailypapers.api.errors import api_not_found
+from dailypapers.converters import ID_PATTERN
 from dailypapers.feed.community.common import ARXIV_ID_PATTERN
 
 FORMAT = r"(?P<fmt>rss|atom)"
@@ -25,9 +26,9 @@ feed_patterns = [
     re_path(rf"^daily/{FORMAT}$", feeds.daily, name="daily"),
     re_path(rf"^trending/{FORMAT}$", feeds.trending, name="trending"),
     re_path(rf"^categories/(?P<category>[\w.\-]+)/{FORMAT}$", feeds.category, name="category"),
-    re_path(rf"^authors/(?P<author_id>\d+)/{FORMAT}$", feeds.author, name="author"),
+    re_path(rf"^authors/(?P<author_id>{ID_PATTERN})/{FORMAT}$", feeds.author, name="author"),
     re_path(
-        rf"^collections/(?P<user_id>\d+)/(?P<slug>[-\w]+)/{FORMAT}$",
+        rf"^collections/(?P<user_id>{ID_PATTERN})/(?P<slug>[-\w]+)/{FORMAT}$",
         feeds.collection,
         name="collection",
     ),
@@ -39,7 +40,7 @@ feed_patterns = [
 export_patterns = [
     re_path(rf"^papers/{ARXIV_ID_PATTERN}/bibtex$", exports.paper_bibtex, name="paper_bibtex"),
     path(
-        "collections/<int:user_id>/<slug:slug>/bibtex",
+        "collections/<id:user_id>/<slug:slug>/bibtex",
         exports.collection_bibtex,
         name="collection_bibtex",
     ),

@@ -39,8 +39,18 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def _key_digest(link_key: str) -> str:
+    return hashlib.sha256(link_key.encode()).hexdigest()[:16]
+
+
 def confirm_token(subscriber: Subscriber) -> str:
-    payload = {"s": subscriber.pk, "e": _address_digest(subscriber.email)}
+    # The link key too: an unsubscribe replaces it, so a confirmation link sent before the
+    # subscriber left cannot start mail again (or hand out a fresh preferences link).
+    payload = {
+        "s": subscriber.pk,
+        "e": _address_digest(subscriber.email),
+        "k": _key_digest(subscriber.link_key),
+    }
     return signing.TimestampSigner(salt=CONFIRM_SALT).sign_object(payload)
 
 
@@ -57,6 +67,8 @@ def subscriber_for_confirm_token(token: str) -> Subscriber:
         raise InvalidLink
     subscriber = Subscriber.objects.filter(pk=payload.get("s")).first()
     if subscriber is None or payload.get("e") != _address_digest(subscriber.email):
+        raise InvalidLink
+    if payload.get("k") != _key_digest(subscriber.link_key):
         raise InvalidLink
     return subscriber
 

@@ -9,5 +9,5 @@ urlpatterns = [
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("preferences/<str:token>/", views.preferences, name="preferences"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
-    path("view/<int:run_id>/<str:token>/", views.view, name="view"),
+    path("view/<id:run_id>/<str:token>/", views.view, name="view"),
 ]

@@ -28,6 +28,12 @@ _OFF_INLINE_PATTERNS = (
     "short_image_ref",
 )
 
+# Python-Markdown looks for the end of a link's (target) from every "](" to the end of the
+# text: quadratic, 10 KB of "[](" took seconds. No real comment holds this many links; past
+# it, links come out as the text typed.
+MAX_LINKS = 100
+_LINK_PATTERNS = ("link", "reference", "short_reference", "autolink", "automail")
+
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
@@ -38,19 +44,20 @@ _cleaner = nh3.Cleaner(
 )
 
 
-def _markdown() -> markdown.Markdown:
+def _markdown(links: bool = True) -> markdown.Markdown:
     # A fresh instance per call: Markdown objects keep state and are not thread-safe.
     md = markdown.Markdown(extensions=["fenced_code", "nl2br", "sane_lists"], output_format="html")
     for name in _OFF_PREPROCESSORS:
         md.preprocessors.deregister(name, strict=False)
     for name in _OFF_BLOCK_PROCESSORS:
         md.parser.blockprocessors.deregister(name, strict=False)
-    for name in _OFF_INLINE_PATTERNS:
+    for name in _OFF_INLINE_PATTERNS + (() if links else _LINK_PATTERNS):
         md.inlinePatterns.deregister(name, strict=False)
     return md
 
 
 def render_markdown(text: str) -> str:
     """Safe HTML for ``text``; store it beside the source and show it with |safe."""
-    html = _markdown().convert(text or "")
+    text = text or ""
+    html = _markdown(links=text.count("](") <= MAX_LINKS).convert(text)
     return _cleaner.clean(html).strip()

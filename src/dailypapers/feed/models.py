@@ -198,16 +198,19 @@ class TopicFollow(models.Model):
 
 
 class PersonalFeedToken(models.Model):
-    """The secret in the address of a member's personal "For you" feed.
+    """What makes the secret in the address of a member's personal "For you" feed.
 
-    Kept in the clear because the page shows the address again; regenerating replaces the
-    row's token, so the old address stops working at once.
+    The address's token is an HMAC of ``nonce`` under SECRET_KEY, so the page can show it
+    again, while the database keeps only the nonce and the token's SHA-256 (a copy of the
+    database alone opens nobody's feed). Regenerating replaces the nonce, so the old address
+    stops working at once.
     """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_feed_token"
     )
-    token = models.CharField(max_length=64, unique=True)
+    nonce = models.CharField(max_length=64)
+    digest = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the token")
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

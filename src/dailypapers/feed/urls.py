@@ -21,9 +21,9 @@ urlpatterns = [
     path("trending/", views.trending, name="trending"),
     # Old-style ids contain a slash: hep-th/9901001.
     re_path(r"^papers/(?P<arxiv_id>[\w.\-]+(?:/\d{7})?(?:v\d+)?)/$", views.paper, name="paper"),
-    path("authors/<int:author_id>/", views.author, name="author"),
+    path("authors/<id:author_id>/", views.author, name="author"),
     path("categories/<str:category>/", views.category, name="category"),
-    path("u/<int:user_id>/", views.profile, name="profile"),
+    path("u/<id:user_id>/", views.profile, name="profile"),
     path("about/", views.about, name="about"),
     path("topics/", topics.topic_index, name="topics"),
     path("topics/new/", topics.topic_create, name="topic_create"),

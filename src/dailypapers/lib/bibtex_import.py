@@ -26,6 +26,11 @@ MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "o
 MONTHS = {name: name.capitalize() for name in MONTH_NAMES}
 _WRAPPING_COMMAND = re.compile(r"\\[a-zA-Z]+\s*(?=\{)")  # \emph{…}, \textbf{…}
 _NAME = re.compile(r"[^\s\"#%'(),={}]+")
+# Macros joined with # can double in size on every line (@string{a = a # a}): a 500-byte
+# file would otherwise expand to gigabytes. No real field comes near these bounds.
+MAX_VALUE_CHARS = 100_000  # one field or @string value, after expansion
+MAX_EXPANDED_CHARS = 20_000_000  # every value of the file together, after expansion
+MAX_MACROS = 10_000
 # Fields where exports put an arXiv id or link, in the order they are trusted.
 ARXIV_FIELDS = ("eprint", "arxivid", "arxiv", "url", "doi", "journal", "note", "howpublished")
 
@@ -43,6 +48,7 @@ class _Reader:
         self.text = text
         self.pos = 0
         self.macros: dict[str, str] = dict(MONTHS)
+        self.expanded_chars = 0  # all values read so far, after expansion
         # Lines are counted on from the last position asked about: entries are asked in file
         # order, so a large file is counted once, not once per entry (quadratic).
         self._counted_to = 0
@@ -121,6 +127,8 @@ class _Reader:
     def value(self) -> str:
         """A field value: pieces joined with #."""
         parts = []
+        size = 0
+        start = self.pos
         while True:
             self.skip_space()
             char = self.text[self.pos] if self.pos < len(self.text) else ""
@@ -133,10 +141,24 @@ class _Reader:
             else:
                 word = self.name("a value in braces, quotes, a number or a @string name")
                 parts.append(word if word.isdigit() else self.macros.get(word.lower(), word))
+            size += len(parts[-1])
+            if size > MAX_VALUE_CHARS:
+                raise self.fail(
+                    f"this value is over {MAX_VALUE_CHARS:,} characters once its @string "
+                    "macros are expanded",
+                    start,
+                )
             self.skip_space()
             if self.pos < len(self.text) and self.text[self.pos] == "#":
                 self.pos += 1
                 continue
+            self.expanded_chars += size
+            if self.expanded_chars > MAX_EXPANDED_CHARS:
+                raise self.fail(
+                    f"the file's values are over {MAX_EXPANDED_CHARS:,} characters once "
+                    "@string macros are expanded",
+                    start,
+                )
             return "".join(parts)
 
     def fields(self, closing: str) -> dict[str, str]:
@@ -176,6 +198,8 @@ class _Reader:
             if entry_type == "string":
                 for name, value in self.fields(closing).items():
                     self.macros[name] = value
+                if len(self.macros) > MAX_MACROS + len(MONTHS):
+                    raise self.fail(f"over {MAX_MACROS:,} @string macros", at)
                 continue
             key = self.name(f"a citation key after @{entry_type}{opening}")
             separator = self.expect("," + closing, f"',' after the key {key!r}")

@@ -43,6 +43,11 @@ def read_csl_references(text: str) -> list[Reference]:
         raise ImportFileError(
             f"CSL JSON line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})."
         ) from None
+    except RecursionError:
+        # Arrays in arrays thousands deep: no CSL item nests more than a few levels.
+        raise ImportFileError("CSL JSON nests arrays or objects too deeply to read.") from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise ImportFileError(f"CSL JSON holds a value that cannot be read ({exc}).") from None
     if isinstance(data, dict) and isinstance(data.get("items"), list):
         data = data["items"]  # some tools wrap the array in {"items": […]}
     if not isinstance(data, list):

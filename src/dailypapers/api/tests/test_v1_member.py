@@ -56,9 +56,9 @@ def test_an_upvote_can_be_taken_back(client, auth):
 def test_an_unverified_member_cannot_vote_through_the_api(client):
     store("2501.00001")
     unverified = member()
-    unverified.email_verified_at = None
+    _token, secret = create_token(unverified, "script")  # tokens need a verified address
+    unverified.email_verified_at = None  # which staff may take back
     unverified.save()
-    _token, secret = create_token(unverified, "script")
 
     response = post(
         client, "/api/v1/papers/2501.00001/upvote", HTTP_AUTHORIZATION=f"Bearer {secret}"

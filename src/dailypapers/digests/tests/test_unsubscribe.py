@@ -125,3 +125,13 @@ def test_preferences_change_schedule_and_content_and_pause_stops_mail(client):
     bad = client.post(path, {**form, "time_zone": "Mars/Base", "categories": "not a cat!"})
     assert bad.status_code == 400
     assert Subscriber.objects.get(pk=subscriber.pk).time_zone == "Europe/Berlin"
+
+
+@pytest.mark.django_db
+def test_an_old_confirmation_link_cannot_resubscribe_after_a_one_click_unsubscribe(client):
+    subscriber = make_subscriber("left@example.com")
+    confirm_path = local(links.confirm_url(subscriber))
+    client.post(local(links.unsubscribe_url(subscriber.pk, subscriber.link_key)))
+    assert client.post(confirm_path).status_code in (400, 404, 410)
+    subscriber.refresh_from_db()
+    assert subscriber.unsubscribed_at is not None and subscriber.next_due_at is None

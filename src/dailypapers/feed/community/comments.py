@@ -199,6 +199,9 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _own_comment(request, pk)
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
+        # Each edit renders Markdown again: edits have their own COMMENTS_PER_HOUR budget.
+        if not hit(f"comment-edits:{request.user.pk}", settings.COMMENTS_PER_HOUR, HOUR):
+            return too_many_requests(request, HOUR, "edited comments")
         edit_comment(comment, form.cleaned_data["body"])
         return _done(request, comment.paper, anchor=f"comment-{comment.pk}")
     context = {"paper": comment.paper, "form": form, "comment": comment}

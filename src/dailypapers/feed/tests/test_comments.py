@@ -284,3 +284,18 @@ def test_visitors_see_the_discussion_and_a_log_in_link_instead_of_the_form():
     assert 'name="body"' in member_view and 'name="csrfmiddlewaretoken"' in member_view
     unconfirmed = section(paper, make_user("new@example.org", verified=False))
     assert "Confirm your email address" in unconfirmed and 'name="body"' not in unconfirmed
+
+
+def test_edits_past_the_hourly_limit_are_refused_with_429(settings):
+    settings.COMMENTS_PER_HOUR = 2
+    author = make_user()
+    comment = post_comment(author, make_paper(), "first words")
+    browser = signed_in(author)
+    edit = f"/comments/{comment.pk}/edit/"
+    assert [browser.post(edit, {"body": f"edit {n}"}).status_code for n in range(3)] == [
+        302,
+        302,
+        429,
+    ]
+    comment.refresh_from_db()
+    assert comment.body == "edit 1"

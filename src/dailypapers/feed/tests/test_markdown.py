@@ -97,3 +97,19 @@ def test_entities_stay_escaped():
 
 def test_empty_input_renders_nothing():
     assert render_markdown("") == ""
+
+
+@pytest.mark.parametrize("unit", ["[](", "[a](", "[x](<", "[[]](", "[a](b "])
+def test_ten_kilobytes_of_link_openers_render_fast_as_text(unit):
+    import time
+
+    text = unit * (10_000 // len(unit))
+    started = time.perf_counter()
+    html = render_markdown(text)
+    assert time.perf_counter() - started < 0.5  # was 2–3.5 s (quadratic link scanning)
+    assert "<a " not in html and "[" in html
+
+
+def test_a_comment_with_a_few_links_keeps_them():
+    html = render_markdown("[one](https://a.example) and [two](https://b.example)")
+    assert html.count("<a ") == 2

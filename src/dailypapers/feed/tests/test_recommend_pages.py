@@ -33,7 +33,7 @@ def test_the_page_shows_picks_with_their_reasons_and_a_private_feed_address(clie
     assert response.status_code == 200
     assert "Graph networks for proteins" in html
     assert "Because you upvoted “Graph networks for molecules”" in html
-    token = PersonalFeedToken.objects.get(user=ada).token
+    token = feed_token(ada.pk)
     assert f"http://testserver/feeds/for-you/{token}/rss" in html
     assert f'href="/feeds/for-you/{token}/atom"' not in html  # absolute in autodiscovery
     assert f'href="http://testserver/feeds/for-you/{token}/atom"' in html
@@ -53,7 +53,7 @@ def test_regenerating_the_address_retires_the_old_one(client):
     old = feed_token(ada.pk)
     response = client.post("/for-you/feed-address/")
     assert response.status_code == 302 and response["Location"] == "/for-you/#feed"
-    new = PersonalFeedToken.objects.get(user=ada).token
+    new = feed_token(ada.pk)
     assert new != old and user_for_feed_token(old) is None and user_for_feed_token(new) == ada
     assert client.get("/for-you/feed-address/").status_code == 405
 
@@ -64,6 +64,8 @@ def test_tokens_are_made_once_and_unknown_ones_open_nothing():
     assert len(feed_token(ada.pk)) >= 32
     assert regenerate_feed_token(member("b@example.org").pk)  # no token yet: makes one
     assert user_for_feed_token("") is None and user_for_feed_token("x" * 100) is None
+    stored = PersonalFeedToken.objects.get(user=ada)
+    assert feed_token(ada.pk) not in (stored.nonce, stored.digest)  # not kept in the clear
     ada.is_active = False
     ada.save()
     assert user_for_feed_token(feed_token(ada.pk)) is None

@@ -90,6 +90,15 @@ def _check_length(name: str, value: str, limit: int) -> None:
 _NAME_NEEDS_CLEANING = ("\\", "{", "$", "~", "\n", "\t", "  ", "'", "`", "-")
 
 
+# Search marks its highlights and separates author names with private-use characters
+# (search/backends: U+E000–U+E002); a paper's own text must not be able to fake them.
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+def _no_private_use(text: str) -> str:
+    return _PRIVATE_USE.sub("", text) if _PRIVATE_USE.search(text) else text
+
+
 def _clean_name(name: str) -> str:
     # Most names are plain; cleaning 100,000s of them one by one is a bulk import's hot spot.
     if any(marker in name for marker in _NAME_NEEDS_CLEANING):
@@ -114,7 +123,7 @@ def normalize(record: PaperRecord, *, max_field_chars: int) -> CleanPaper:
     for name in ("doi", "license"):
         _check_length(name, getattr(record, name) or "", SHORT_FIELD_CHARS)
 
-    title = clean_title(record.title or "")
+    title = _no_private_use(clean_title(record.title or ""))
     if not title:
         raise InvalidRecord("the title is empty")
 
@@ -123,7 +132,7 @@ def normalize(record: PaperRecord, *, max_field_chars: int) -> CleanPaper:
         raise InvalidRecord(f"{len(names):,} authors (limit {MAX_AUTHORS:,})")
     if record.authors:
         names = [_clean_name(name) for name in record.authors]  # split_authors already cleans
-    author_names = [name[:MAX_NAME_CHARS].strip() for name in names]
+    author_names = [_no_private_use(name[:MAX_NAME_CHARS]).strip() for name in names]
     author_names = [name for name in author_names if name]
 
     categories: list[str] = []
@@ -137,7 +146,7 @@ def normalize(record: PaperRecord, *, max_field_chars: int) -> CleanPaper:
     if len(categories) > MAX_CATEGORIES:
         raise InvalidRecord(f"{len(categories)} categories (limit {MAX_CATEGORIES})")
 
-    abstract = clean_abstract(record.abstract or "")
+    abstract = _no_private_use(clean_abstract(record.abstract or ""))
     comments = clean_text(record.comments or "")
     announced_on, estimated = record.announced_on, False
     if record.announce_type in REPLACEMENTS:

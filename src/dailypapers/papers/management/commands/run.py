@@ -59,6 +59,7 @@ class Command(BaseCommand):
             "--access-logfile", "-", "--graceful-timeout", "5",
             # gunicorn's bare 414 starts at 4094; the app's styled one answers below this.
             "--limit-request-line", "8190",
+            "--logger-class", "dailypapers.logredact.GunicornLogger",
         ]  # fmt: skip
         return {"web": web, "worker": worker, "scheduler": [*cli, "scheduler", "--loop"]}
 

@@ -1,0 +1,1 @@
+"""Cross-cutting tests of the whole site."""

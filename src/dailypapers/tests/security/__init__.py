@@ -1,0 +1,1 @@
+"""The outside security review, kept alive: each module replays one attack class."""
