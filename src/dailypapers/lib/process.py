@@ -1,0 +1,32 @@
+"""Child processes that do not outlive their parent."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def die_with_parent(signum: int = signal.SIGKILL) -> bool:
+    """Ask Linux to send ``signum`` to this process when its parent dies; False elsewhere.
+
+    Call it in the child right after fork. Where it is unavailable, callers check
+    ``parent_gone`` while they wait.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) != 0:
+            return False
+    except (OSError, AttributeError):
+        return False
+    return True
+
+
+def parent_gone(parent_pid: int) -> bool:
+    """True once the process that started this one has exited (this one was re-parented)."""
+    return os.getppid() != parent_pid
