@@ -30,3 +30,18 @@ def die_with_parent(signum: int = signal.SIGKILL) -> bool:
 def parent_gone(parent_pid: int) -> bool:
     """True once the process that started this one has exited (this one was re-parented)."""
     return os.getppid() != parent_pid
+
+
+def pid_alive(pid: int) -> bool:
+    """True while a process with this id runs on this machine (a zombie counts as gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except OSError:
+        return True  # no /proc: assume it runs
