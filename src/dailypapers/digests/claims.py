@@ -8,14 +8,11 @@ waiting for its lease (DIGEST_LEASE_SECONDS) to run out.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import secrets
-import socket
 from datetime import datetime, timedelta
-from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -23,16 +20,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from dailypapers.digests.models import Delivery, SentPaper, Subscriber
-from dailypapers.lib.process import pid_alive
+from dailypapers.lib.process import host_tag, pid_alive
 
 logger = logging.getLogger("dailypapers.digests.sending")
 State = Delivery.State
 LOST_WORKER_NOTE = "the worker stopped while sending; sent again (it may repeat once)"
-
-
-@lru_cache(maxsize=1)
-def host_tag() -> str:
-    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
 
 
 def new_claim() -> str:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import os
 import signal
+import socket
 import sys
+from functools import lru_cache
 
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
@@ -45,3 +48,9 @@ def pid_alive(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[-1].split()[0] != "Z"
     except OSError:
         return True  # no /proc: assume it runs
+
+
+@lru_cache(maxsize=1)
+def host_tag() -> str:
+    """A short, stable tag of this machine, to tell its processes' marks from others'."""
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
