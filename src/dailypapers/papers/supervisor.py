@@ -1,10 +1,11 @@
 """The children of `dailypapers run` (web server, worker, scheduler) and their restarts.
 
-A child that exits while the service runs is started again after a pause that doubles
-(1 s, 2 s, 4 s, …, at most ``MAX_BACKOFF``), at most ``max_restarts`` times within
-``window`` seconds; one more exit in that window stops everything with one line saying which
-child kept failing. Each child runs in its own process group (a stop signal reaches
-gunicorn's workers and RQ's work horse too) and gets SIGTERM should `run` itself die.
+A child that exits while the service runs is started again: at once the first time, then
+after a pause that doubles (1 s, 2 s, 4 s, …, at most ``MAX_BACKOFF``), at most
+``max_restarts`` times within ``window`` seconds; one more exit in that window stops
+everything with one line saying which child kept failing. Each child runs in its own
+process group (a stop signal reaches gunicorn's workers and RQ's work horse too) and gets
+SIGTERM should `run` itself die.
 """
 
 from __future__ import annotations
@@ -96,7 +97,8 @@ class Supervisor:
                 f"the {child.name} exited {restarts} times within {self.window:.0f} s"
                 f" (last status {child.last_status}); see the log above"
             )
-        pause = min(2.0 ** (restarts - 1), MAX_BACKOFF)
+        # A first crash restarts at once; one that keeps crashing waits 1 s, 2 s, 4 s, …
+        pause = 0.0 if restarts == 1 else min(2.0 ** (restarts - 2), MAX_BACKOFF)
         child.restart_at = now + pause
         self.say(
             f"the {child.name} exited with status {child.last_status}; restarting it in"
