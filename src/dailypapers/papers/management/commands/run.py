@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connections
 
 from dailypapers.papers import sample_import, worker_recovery
 from dailypapers.papers.models import Paper, ScheduledJob
@@ -90,15 +91,24 @@ class Command(BaseCommand):
         ]
 
     def _before_start(self, child: Child) -> None:
-        """Before a worker starts: take back what a dead one held, and check digests now."""
+        """Before a worker starts: take back what a dead one held, and check digests now.
+
+        Best effort: with the database down (the reason the worker died, perhaps) the
+        worker starts anyway, and the next digest check or lease does the same later.
+        """
         if child.name != "worker" or settings.TASK_BACKEND != "db":
             return
         run_pid, live = os.getpid(), None  # no generation of ours is alive at this point
-        worker_recovery.reclaim_tasks(
-            lambda worker: worker_recovery.dead_run_worker(worker, run_pid, live)
-        )
-        # The digest check takes back deliveries a dead worker left "sending" (claims.py).
-        ScheduledJob.objects.filter(name="check-digests").update(next_run_at=datetime.now(UTC))
+        try:
+            worker_recovery.reclaim_tasks(
+                lambda worker: worker_recovery.dead_run_worker(worker, run_pid, live)
+            )
+            # The digest check takes back deliveries a dead worker left "sending" (claims.py).
+            ScheduledJob.objects.filter(name="check-digests").update(next_run_at=datetime.now(UTC))
+        except DatabaseError as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            self.stderr.write(f"could not take back the dead worker's tasks yet: {first}")
+            connections.close_all()
 
     def _collect_static(self) -> None:
         try:

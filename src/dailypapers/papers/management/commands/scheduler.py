@@ -47,9 +47,9 @@ class Command(BaseCommand):
             signal.signal(signum, lambda *_: stop.set())
         backoff = FIRST_BACKOFF
         while not stop.is_set():
-            # Drop connections that broke or outlived their age, as a request would.
-            close_old_connections()
             try:
+                # Drop connections that broke or outlived their age, as a request would.
+                close_old_connections()
                 pause = self._enqueue_due()
                 backoff = FIRST_BACKOFF
             except Exception as exc:  # noqa: BLE001 - any failure is retried; see docstring
