@@ -320,7 +320,7 @@ def postgres_drop(
         if restart:
             subprocess.run(["pg_ctlcluster", "15", "main", "restart"], check=True)
         else:
-            with psycopg.connect(admin_url, autocommit=True) as conn:
+            with psycopg.connect(_admin_url(admin_url), autocommit=True) as conn:
                 conn.execute(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                     " WHERE datname = %s AND pid <> pg_backend_pid()",
@@ -363,11 +363,16 @@ def sigterm(site: Site) -> Outcome:
     return outcome
 
 
+def _admin_url(url: str) -> str:
+    """The server's maintenance database: the named one may not exist (the tests' own)."""
+    return url.rsplit("/", 1)[0] + "/postgres"
+
+
 def _scratch_postgres(url: str) -> tuple[str, str]:
     import psycopg
 
     database = f"dp_faults_bench_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as conn:
+    with psycopg.connect(_admin_url(url), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{database}"')
     return url.rsplit("/", 1)[0] + f"/{database}", database
 
@@ -375,7 +380,7 @@ def _scratch_postgres(url: str) -> tuple[str, str]:
 def _drop_postgres(url: str, database: str) -> None:
     import psycopg
 
-    with psycopg.connect(url, autocommit=True) as conn:
+    with psycopg.connect(_admin_url(url), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
