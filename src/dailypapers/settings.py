@@ -171,7 +171,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_SQLITE_NAME") or None}
     if DATABASES["default"]["NAME"] != ":memory:":
-        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        _sqlite_folder = Path(DATABASES["default"]["NAME"]).parent
+        if _sqlite_folder == DATA_DIR:
+            DATA_DIR.mkdir(parents=True, exist_ok=True)  # the data folder is ours to make
+        elif not _sqlite_folder.is_dir():
+            # A typo in DATABASE_URL must not quietly start an empty database elsewhere.
+            raise EnvError(
+                "DATABASE_URL names a SQLite file in a folder that does not exist:"
+                f" {_sqlite_folder}"
+            )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and task queue: embedded default, or Redis + RQ.
@@ -183,6 +191,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "dailypapers"),
+            # An unreachable Redis must fail fast: pages are then served uncached.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
         }
     }
 else:

@@ -29,6 +29,7 @@ from dailypapers.accounts.ratelimit import client_ip, hit, retry_after
 from dailypapers.api.errors import ApiError, error_response
 from dailypapers.api.models import ApiToken
 from dailypapers.api.tokens import find_token, looks_like_ours
+from dailypapers.papers.cache_guard import report_cache_error
 
 WINDOW_SECONDS = 60
 View = Callable[..., HttpResponse]
@@ -80,8 +81,9 @@ def _within(key: str, limit: int) -> bool:
         return cache.incr(cache_key) <= limit
     except ValueError:  # the first request of this window
         return hit(key, limit, WINDOW_SECONDS)
-    except Exception:  # the cache is down: hit() logs it and lets the request through
-        return hit(key, limit, WINDOW_SECONDS)
+    except Exception as exc:  # noqa: BLE001 - the cache is down: serve, uncounted
+        report_cache_error("incr", exc)
+        return True
 
 
 @lru_cache(maxsize=4096)

@@ -20,12 +20,12 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
 from dailypapers.api.auth import is_personal
+from dailypapers.papers.cache_guard import cache_get, cache_set
 
 KEY_PREFIX = "api:representation:"
 REPRESENTATION_SECONDS = 7 * 24 * 3600  # how long the first-served date of a body is kept
@@ -58,13 +58,13 @@ def representation_since(address: str, etag: str, now: float | None = None) -> i
     that nothing changed since.
     """
     key = KEY_PREFIX + hashlib.sha256(address.encode("utf-8")).hexdigest()
-    stored = cache.get(key)
+    stored = cache_get(key)  # None when the cache is down: the date is now, never earlier
     if stored is not None and stored[0] == etag:
         return int(stored[1])
     since = int(now if now is not None else time.time())
     if stored is not None:
         since = max(since, int(stored[1]) + 1)
-    cache.set(key, (etag, since), REPRESENTATION_SECONDS)
+    cache_set(key, (etag, since), REPRESENTATION_SECONDS)
     return since
 
 

@@ -3,30 +3,41 @@
 Each delivery is claimed by a conditional UPDATE (pending -> sending) just before its SMTP
 transaction and marked sent just after, so two workers never send the same delivery, and
 a worker killed at any moment leaves at most the one message it had in flight to be sent
-again (when its lease runs out, see runs.py). Papers recorded as sent to a subscriber are
-never chosen for them again: the unique (subscriber, paper) rows are written in the same
+again (taken back at once by the next check when the worker is gone, else when its lease
+runs out; see claims.py and runs.py). Papers recorded as sent to a subscriber are never
+chosen for them again: the unique (subscriber, paper) rows are written in the same
 transaction as the "sent" mark.
+
+A chunk runs in three phases: select (which deliveries, which papers each), send (per
+message: claim, SMTP, record) and a last record of the chunk. The next message is rendered
+*before* the current one goes to SMTP, so between an SMTP accept and the commit that
+records it there is only that commit: no rendering that could fail or take time.
+
+SIGTERM or SIGINT during a chunk asks it to stop after the message in flight: the rest of
+the chunk goes back to pending for the next check, and the worker can exit within its
+shutdown grace.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import secrets
+import signal
+import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from email.utils import parseaddr
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from dailypapers.digests import links, mime
+from dailypapers.digests import claims, links, mime
 from dailypapers.digests.models import Delivery, DigestRun, SentPaper, Subscriber
 from dailypapers.digests.render import DigestRenderer
 from dailypapers.digests.selection import RunPapers, SubscriberChoice, choose
@@ -96,10 +107,6 @@ def _domain_of(address: str) -> str:
     return parseaddr(address)[1].rpartition("@")[2] or "localhost"
 
 
-def retry_delay(attempts: int) -> timedelta:
-    return timedelta(seconds=settings.DIGEST_RETRY_SECONDS * 2 ** max(0, attempts - 1))
-
-
 def build_message(
     renderer: DigestRenderer, subscriber: SubscriberChoice, paper_ids: list[int], message_id: str
 ) -> bytes:
@@ -145,40 +152,100 @@ def _load_sent(subscriber_ids: list[int], papers: RunPapers) -> dict[int, set[in
     return sent
 
 
-def _advance_coverage(subscriber_ids: list[int], day) -> None:
-    if day is None or not subscriber_ids:
+@dataclass
+class Planned:
+    delivery_id: int
+    subscriber: SubscriberChoice
+    paper_ids: list[int]
+    attempts: int
+
+
+@dataclass
+class Prepared:
+    """A planned message, rendered (or the error rendering it raised)."""
+
+    item: Planned
+    message_id: str = ""
+    message: bytes = b""
+    error: BaseException | None = None
+
+
+_stop = threading.Event()
+
+
+def request_stop() -> None:
+    """Stop the chunk being sent after its message in flight (a graceful shutdown)."""
+    _stop.set()
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """While a chunk is sent, SIGTERM and SIGINT also ask it to stop between messages.
+
+    The worker's own handler still runs (db_worker's marks itself stopping and waits for
+    this task; a second signal still ends it at once). Where the previous disposition was
+    the default (RQ's work horse), the chunk stops early instead of dying mid-message.
+    """
+    _stop.clear()
+    if threading.current_thread() is not threading.main_thread():
+        yield
         return
-    # A retried delivery of an older run may finish after a newer one: never move back.
-    Subscriber.objects.filter(pk__in=subscriber_ids).filter(
-        Q(covered_until__isnull=True) | Q(covered_until__lt=day)
-    ).update(covered_until=day)
+    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
 
+    def handler(signum: int, frame: object) -> None:
+        first = not _stop.is_set()
+        _stop.set()
+        chained = previous[signum]
+        if callable(chained):
+            chained(signum, frame)
+        elif not first and chained == signal.SIG_DFL:
+            signal.signal(signum, signal.SIG_DFL)
+            signal.raise_signal(signum)
 
-def _defer(delivery_ids: list[int], now: datetime, error: str) -> int:
-    """Put pending deliveries back for the next check, after the first retry delay."""
-    return Delivery.objects.filter(pk__in=delivery_ids, state=State.PENDING).update(
-        next_attempt_at=now + retry_delay(1), enqueued_at=None, error=error[:500]
-    )
+    for signum in previous:
+        signal.signal(signum, handler)
+    try:
+        yield
+    finally:
+        for signum, chained in previous.items():
+            signal.signal(signum, chained)
 
 
 def send_chunk(run_id: int, delivery_ids: list[int]) -> ChunkReport:
     """Build and send the pending deliveries among ``delivery_ids``; safe to run twice."""
     report = ChunkReport()
-    clock = time.perf_counter
-    started = clock()
     run = DigestRun.objects.filter(pk=run_id).first()
     if run is None:
         return report
+    plan = _select(run, delivery_ids, report)
+    if plan:
+        _papers, renderer = _RunCache.get(run)
+        with _stop_on_signals():
+            _send(run, renderer, plan, report)
+    DigestRun.objects.filter(pk=run_id).update(
+        **{
+            f"{phase}_seconds": F(f"{phase}_seconds") + value
+            for phase, value in report.seconds.items()
+        }
+    )
+    return report
+
+
+def _select(run: DigestRun, delivery_ids: list[int], report: ChunkReport) -> list[Planned]:
+    """Phase 1: the chunk's pending deliveries and each one's papers; cancelled and empty
+    ones are recorded here. What is left to send, in order."""
+    clock = time.perf_counter
+    started = clock()
     now = timezone.now()
     rows = list(
         Delivery.objects.filter(
-            pk__in=delivery_ids, run_id=run_id, state=State.PENDING, next_attempt_at__lte=now
+            pk__in=delivery_ids, run_id=run.pk, state=State.PENDING, next_attempt_at__lte=now
         ).values_list("pk", "subscriber_id", "attempts")
     )
     report.skipped = len(delivery_ids) - len(rows)
     if not rows:
-        return report
-    papers, renderer = _RunCache.get(run)
+        return []
+    papers, _renderer = _RunCache.get(run)
     subscriber_rows = Subscriber.objects.filter(pk__in=[r[1] for r in rows]).values(
         *SubscriberChoice.FIELDS, "confirmed_at", "unsubscribed_at", "bounced_at", "paused"
     )
@@ -197,7 +264,7 @@ def send_chunk(run_id: int, delivery_ids: list[int]) -> ChunkReport:
     report.seconds["select"] += clock() - started
 
     mark = clock()
-    plan: list[tuple[int, SubscriberChoice, list[int], int]] = []
+    plan: list[Planned] = []
     empty: list[tuple[int, int]] = []
     cancelled: list[int] = []
     for delivery_id, subscriber_id, attempts in rows:
@@ -207,7 +274,7 @@ def send_chunk(run_id: int, delivery_ids: list[int]) -> ChunkReport:
             continue
         paper_ids = choose(subscriber, papers, sent_before.get(subscriber_id, set()))
         if paper_ids:
-            plan.append((delivery_id, subscriber, paper_ids, attempts))
+            plan.append(Planned(delivery_id, subscriber, paper_ids, attempts))
         else:
             empty.append((delivery_id, subscriber_id))
     report.seconds["rank"] += clock() - mark
@@ -222,177 +289,94 @@ def send_chunk(run_id: int, delivery_ids: list[int]) -> ChunkReport:
             report.empty = Delivery.objects.filter(
                 pk__in=[d for d, _ in empty], state=State.PENDING
             ).update(state=State.EMPTY)
-            _advance_coverage([s for _, s in empty], run.latest_day)
+            claims.advance_coverage([s for _, s in empty], run.latest_day)
     report.seconds["record"] += clock() - mark
+    return plan
 
+
+def _prepare(renderer: DigestRenderer, item: Planned, report: ChunkReport) -> Prepared:
+    mark = time.perf_counter()
+    try:
+        message_id = mime.make_message_id(sender_domain())
+        message = build_message(renderer, item.subscriber, item.paper_ids, message_id)
+        prepared = Prepared(item, message_id, message)
+    except Exception as exc:  # raised in its turn, after the message before it is recorded
+        prepared = Prepared(item, error=exc)
+    report.seconds["render"] += time.perf_counter() - mark
+    return prepared
+
+
+def _send(
+    run: DigestRun, renderer: DigestRenderer, plan: list[Planned], report: ChunkReport
+) -> None:
+    """Phase 2, per message: claim it (in the commit that records the one before), render
+    the next, hand it to SMTP. Phase 3 (the finally): record what is still unrecorded."""
+    clock = time.perf_counter
     smtp = mailer()
-    claim = secrets.token_hex(8)
+    token = claims.new_claim()
     # A message SMTP accepted is recorded in the same transaction that claims the next
     # one: one commit per digest, and still at most one delivery "sending" per worker.
     unrecorded: tuple[int, int, list[int]] | None = None
     sent_subscribers: list[int] = []
+    upcoming = _prepare(renderer, plan[0], report)
     try:
-        for index, (delivery_id, subscriber, paper_ids, attempts) in enumerate(plan):
-            mark = clock()
-            message_id = mime.make_message_id(sender_domain())
-            message = build_message(renderer, subscriber, paper_ids, message_id)
-            report.seconds["render"] += clock() - mark
+        for index in range(len(plan)):
+            current = upcoming
+            if _stop.is_set():
+                released = claims.release([p.delivery_id for p in plan[index:]])
+                logger.info("stopping: %s deliveries of this chunk left for later", released)
+                break
+            if current.error is not None:
+                raise current.error
+            item = current.item
 
             mark = clock()
             with transaction.atomic():
                 if unrecorded is not None:
-                    _record_sent(*unrecorded, claim)
-                claimed = _claim(delivery_id, claim, message_id, paper_ids)
+                    claims.record_sent(*unrecorded, token)
+                claimed = claims.claim(item.delivery_id, token, current.message_id, item.paper_ids)
             # Only once that commit stands: if the claim failed, the rollback undid the
             # record too, and the finally below must record the accepted message again.
             unrecorded = None
             report.seconds["record"] += clock() - mark
+            if index + 1 < len(plan):
+                upcoming = _prepare(renderer, plan[index + 1], report)
             if not claimed:
                 report.skipped += 1
                 continue
 
             mark = clock()
             try:
-                smtp.send(settings.DIGEST_FROM_EMAIL, subscriber.email, message)
+                smtp.send(settings.DIGEST_FROM_EMAIL, item.subscriber.email, current.message)
             except TemporaryFailure as exc:
                 report.seconds["send"] += clock() - mark
                 if isinstance(exc, SenderRefused):
                     logger.error("the mail server refused our sender or login: %s", exc)
-                report.retrying += _after_temporary_failure(
-                    delivery_id, claim, attempts + 1, str(exc)
+                report.retrying += claims.after_temporary_failure(
+                    item.delivery_id, token, item.attempts + 1, str(exc)
                 )
                 # The server is unreachable or busy: leave the rest of the chunk for later
                 # instead of failing every one of them now.
-                rest = [d for d, *_ in plan[index + 1 :]]
-                report.retrying += _defer(rest, timezone.now(), str(exc))
+                rest = [p.delivery_id for p in plan[index + 1 :]]
+                report.retrying += claims.defer(rest, timezone.now(), str(exc))
                 break
             except PermanentFailure as exc:
                 report.seconds["send"] += clock() - mark
                 bounced = isinstance(exc, RecipientRefused)
-                _after_permanent_failure(delivery_id, claim, subscriber.id, str(exc), bounced)
+                claims.after_permanent_failure(
+                    item.delivery_id, token, item.subscriber.id, str(exc), bounced
+                )
                 report.failed += 1
                 continue
+            # Accepted: nothing but the next commit until it is recorded.
+            unrecorded = (item.delivery_id, item.subscriber.id, item.paper_ids)
             report.seconds["send"] += clock() - mark
-            unrecorded = (delivery_id, subscriber.id, paper_ids)
-            sent_subscribers.append(subscriber.id)
+            sent_subscribers.append(item.subscriber.id)
             report.sent += 1
     finally:
         mark = clock()
         with transaction.atomic():
             if unrecorded is not None:
-                _record_sent(*unrecorded, claim)
-            _after_sending(sent_subscribers, run.latest_day)
+                claims.record_sent(*unrecorded, token)
+            claims.after_sending(sent_subscribers, run.latest_day)
         report.seconds["record"] += clock() - mark
-
-    DigestRun.objects.filter(pk=run_id).update(
-        **{
-            f"{phase}_seconds": F(f"{phase}_seconds") + value
-            for phase, value in report.seconds.items()
-        }
-    )
-    return report
-
-
-# The per-message statements, in plain SQL: they run once or twice per digest, and
-# building them through the ORM cost more than executing them.
-def _sql(template: str, rows: str = "") -> str:
-    return template.format(
-        rows=rows,
-        delivery=connection.ops.quote_name(Delivery._meta.db_table),
-        sent=connection.ops.quote_name(SentPaper._meta.db_table),
-        json="%s::jsonb" if connection.vendor == "postgresql" else "%s",
-    )
-
-
-_CLAIM = (
-    "UPDATE {delivery} SET state = 'sending', claim = %s, claimed_at = %s, "
-    "attempts = attempts + 1, message_id = %s, paper_ids = {json} "
-    "WHERE id = %s AND state = 'pending'"
-)
-_MARK_SENT = (
-    "UPDATE {delivery} SET state = 'sent', sent_at = %s, error = '' "
-    "WHERE id = %s AND claim = %s AND state = 'sending'"
-)
-_SENT_PAPERS = (
-    "INSERT INTO {sent} (subscriber_id, paper_id, delivery_id) VALUES {rows} ON CONFLICT DO NOTHING"
-)
-
-
-def _now_param() -> object:
-    return connection.ops.adapt_datetimefield_value(timezone.now())
-
-
-def _claim(delivery_id: int, claim: str, message_id: str, paper_ids: list[int]) -> bool:
-    """pending -> sending, for this worker only; False when someone else has it."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _sql(_CLAIM),
-            [claim, _now_param(), message_id, json.dumps(paper_ids), delivery_id],
-        )
-        return cursor.rowcount == 1
-
-
-def _record_sent(delivery_id: int, subscriber_id: int, paper_ids: list[int], claim: str) -> None:
-    """Mark one accepted message sent, and its papers never to be sent again (inside the
-    caller's transaction)."""
-    rows = ", ".join(["(%s, %s, %s)"] * len(paper_ids))
-    params: list[object] = []
-    for paper_id in paper_ids:
-        params += (subscriber_id, paper_id, delivery_id)
-    with connection.cursor() as cursor:
-        cursor.execute(_sql(_MARK_SENT), [_now_param(), delivery_id, claim])
-        cursor.execute(_sql(_SENT_PAPERS, rows), params)
-
-
-def _after_sending(subscriber_ids: list[int], day) -> None:
-    """Once per chunk: when these subscribers last got mail, and which days it covered.
-
-    A worker killed mid-chunk skips this for its chunk; the papers it sent are recorded
-    already, so nothing repeats: their next digest only looks back a little further.
-    """
-    if not subscriber_ids:
-        return
-    Subscriber.objects.filter(pk__in=subscriber_ids).update(
-        last_sent_at=timezone.now(), bounce_count=0
-    )
-    _advance_coverage(subscriber_ids, day)
-
-
-def _after_temporary_failure(delivery_id: int, claim: str, attempts: int, error: str) -> int:
-    now = timezone.now()
-    if attempts >= settings.DIGEST_MAX_ATTEMPTS:
-        Delivery.objects.filter(pk=delivery_id, claim=claim, state=State.SENDING).update(
-            state=State.FAILED, error=f"gave up after {attempts} attempts: {error}"[:500]
-        )
-        logger.warning("delivery %s failed after %s attempts: %s", delivery_id, attempts, error)
-        return 0
-    Delivery.objects.filter(pk=delivery_id, claim=claim, state=State.SENDING).update(
-        state=State.PENDING,
-        next_attempt_at=now + retry_delay(attempts),
-        enqueued_at=None,
-        claim="",
-        error=error[:500],
-    )
-    return 1
-
-
-def _after_permanent_failure(
-    delivery_id: int, claim: str, subscriber_id: int, error: str, bounced: bool
-) -> None:
-    """Fail the delivery; only a refused recipient address counts towards stopping its mail."""
-    with transaction.atomic():
-        Delivery.objects.filter(pk=delivery_id, claim=claim, state=State.SENDING).update(
-            state=State.FAILED, error=error[:500]
-        )
-        if bounced:
-            Subscriber.objects.filter(pk=subscriber_id).update(bounce_count=F("bounce_count") + 1)
-            Subscriber.objects.filter(
-                pk=subscriber_id,
-                bounce_count__gte=settings.DIGEST_MAX_BOUNCES,
-                bounced_at__isnull=True,
-            ).update(bounced_at=timezone.now(), next_due_at=None)
-    if bounced:
-        logger.warning("delivery %s: the recipient was refused for good: %s", delivery_id, error)
-    else:
-        # Not the address's fault (e.g. the content was refused): the subscriber stays.
-        logger.error("delivery %s: the mail server refused the message: %s", delivery_id, error)

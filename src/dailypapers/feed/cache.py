@@ -31,8 +31,9 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+
+from dailypapers.papers.cache_guard import cache_add, cache_delete, cache_get, cache_set
 
 KEY_PREFIX = "feed:anon-page:"
 # Headers worth replaying; cookies and hop-by-hop headers never are.
@@ -99,13 +100,14 @@ def _replay(snapshot: dict[str, Any]) -> HttpResponse:
     return response
 
 
-def _claim_render(key: str) -> bool:
-    """True for the one request that may render this page now (add() succeeds once).
+def _claim_render(key: str) -> bool | None:
+    """True for the one request that may render this page now (add() succeeds once); None
+    when the cache is unreachable.
 
     The marker lapses on its own should that request die; a request that claimed it deletes
     it when done.
     """
-    return cache.add(key + ":render", 1, RENDER_WAIT_SECONDS)
+    return cache_add(key + ":render", 1, RENDER_WAIT_SECONDS)
 
 
 def _await_render(key: str) -> dict[str, Any] | None:
@@ -113,10 +115,10 @@ def _await_render(key: str) -> dict[str, Any] | None:
     deadline = time.monotonic() + RENDER_WAIT_SECONDS
     while time.monotonic() < deadline:
         time.sleep(_POLL_SECONDS)
-        stored = cache.get(key)
+        stored = cache_get(key)
         if stored is not None:
             return stored
-        if cache.get(key + ":render") is None:  # it ended without storing a page
+        if cache_get(key + ":render") is None:  # it ended without storing a page
             return None
     return None
 
@@ -133,9 +135,10 @@ def one_at_a_time(
     ``keep`` turns a fresh response into the snapshot to store (None: store nothing) and
     ``replay`` a snapshot back into a response. See the module docstring for the refresh
     ahead of expiry and the wait for a request already computing the same answer; the API's
-    anonymous lists (api/list_cache.py) use the same machinery.
+    anonymous lists (api/list_cache.py) use the same machinery. With the cache down, every
+    request computes its answer (cache_guard.py logs it).
     """
-    stored = cache.get(key)
+    stored = cache_get(key)
     if stored is not None:
         # Still within its lifetime: replay it, unless it is time to refresh and this
         # request is the one to do it.
@@ -144,6 +147,8 @@ def one_at_a_time(
         claimed = True
     else:
         claimed = _claim_render(key)
+        if claimed is None:  # the cache is unreachable: nothing to store or wait for
+            return compute()
         if not claimed:
             stored = _await_render(key)
             if stored is not None:
@@ -155,11 +160,11 @@ def one_at_a_time(
             snapshot["refresh_at"] = (
                 time.time() + seconds - min(REFRESH_AHEAD_SECONDS, seconds / 10)
             )
-            cache.set(key, snapshot, seconds)
+            cache_set(key, snapshot, seconds)
             response["X-Page-Cache"] = "miss"
     finally:
         if claimed:
-            cache.delete(key + ":render")
+            cache_delete(key + ":render")
     return response
 
 

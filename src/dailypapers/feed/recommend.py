@@ -24,7 +24,6 @@ from typing import NamedTuple
 
 import numpy as np
 from django.conf import settings
-from django.core.cache import cache
 
 from dailypapers.feed import paper_features
 from dailypapers.feed.models import CollectionItem, Topic, Vote
@@ -32,6 +31,7 @@ from dailypapers.feed.queries import latest_feed_day
 from dailypapers.feed.topics import TopicError, papers_of
 from dailypapers.lib.ranking import Standing, fallback_score
 from dailypapers.lib.recommend import SparseRows, fit_logistic, nearest, tfidf, unit_dense
+from dailypapers.papers.cache_guard import cache_get, cache_set
 from dailypapers.papers.models import Paper
 
 POOL_DAYS = 7  # calendar days back from the latest announcement day
@@ -362,12 +362,12 @@ def recommend_for_user(
                  default=None)  # fmt: skip
     pool_key = f"{newest}:{len(pool)}:{max((c.pk for c in pool), default=0)}"
     key = f"recommend:{user_id}:{signals.fingerprint()}:{pool_key}:{limit}"
-    cached = cache.get(key)
+    cached = cache_get(key)  # guarded: with the cache down, rank afresh
     if cached is not None:
         return [Recommendation(*item) for item in cached]
     seed = user_id * 100_003 + (newest.toordinal() if newest else 0)
     picks = _rank(signals, pool, limit, seed)
     timeout = settings.RECOMMENDATIONS_CACHE_SECONDS
     if timeout > 0:
-        cache.set(key, [(pick.paper_id, pick.score, pick.reason) for pick in picks], timeout)
+        cache_set(key, [(pick.paper_id, pick.score, pick.reason) for pick in picks], timeout)
     return picks

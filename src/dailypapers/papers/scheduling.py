@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
+from django.db import transaction
 
 from dailypapers.lib.arxiv.schedule import next_ingest_time
 from dailypapers.papers.models import ScheduledJob
@@ -115,14 +116,38 @@ def claim(job: Job, now: datetime) -> bool:
     return won == 1
 
 
+def claim_and_enqueue(job: Job, now: datetime) -> bool:
+    """Claim the due run of ``job`` and queue it, or neither.
+
+    The claim and the enqueue share one transaction: on the database queue the task row
+    commits with the claim; on Redis a failed enqueue rolls the claim back, so the job stays
+    due and the next pass queues it (rather than waiting a whole period for the next run).
+    A commit failing after a Redis enqueue can queue a run twice; tasks are idempotent.
+    """
+    with transaction.atomic():
+        if not claim(job, now):
+            return False
+        job.enqueue()
+    return True
+
+
 def run_due(now: datetime | None = None) -> list[str]:
-    """Enqueue every due job this scheduler wins; returns their names."""
+    """Enqueue every due job this scheduler wins; returns their names.
+
+    A job that fails to queue does not keep the others from being queued; the first
+    failure is raised once all were tried, so the caller can retry after a pause.
+    """
     now = now or datetime.now(UTC)
     started = []
+    failure: Exception | None = None
     for job in jobs():
-        if claim(job, now):
-            job.enqueue()
-            started.append(job.name)
+        try:
+            if claim_and_enqueue(job, now):
+                started.append(job.name)
+        except Exception as exc:  # noqa: BLE001 - reported below, after the other jobs
+            failure = failure or exc
+    if failure is not None:
+        raise failure
     return started
 
 

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 
+from dailypapers.papers.cache_guard import cache_get, cache_set
 from dailypapers.search import ann
 
 # The index itself lives in vector_index.py; its names stay importable from here.
@@ -300,7 +300,7 @@ def _generation_key(model: str) -> str:
 
 
 def generation(model: str) -> str:
-    return str(cache.get(_generation_key(model), ""))
+    return str(cache_get(_generation_key(model), ""))
 
 
 def changed(model: str) -> None:
@@ -311,7 +311,8 @@ def changed(model: str) -> None:
     local-memory default) notice within VECTOR_INDEX_CHECK_SECONDS, when they compare the
     table's count and newest row.
     """
-    cache.set(_generation_key(model), secrets.token_hex(8), timeout=None)
+    # Unsaid while the cache is down: indexes notice by the table check instead.
+    cache_set(_generation_key(model), secrets.token_hex(8), timeout=None)
 
 
 def current(model: str, dim: int) -> VectorIndex:

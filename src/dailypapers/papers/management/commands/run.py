@@ -1,7 +1,9 @@
 """`dailypapers run`: the whole service on one machine — web server, task worker, scheduler.
 
-Used by `make run`. It migrates, optionally imports a sample file, then starts the three
-processes and stops all of them cleanly on Ctrl-C (or when one of them dies).
+Used by `make run`. It checks the port, migrates, optionally imports a sample file (once:
+an unchanged file is skipped), then starts the three processes and keeps them running: a
+child that exits is restarted with backoff, a few times a minute at most (papers/supervisor.py).
+Ctrl-C or SIGTERM stops all of them, giving the worker time to finish its message in flight.
 """
 
 from __future__ import annotations
@@ -9,10 +11,10 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 from argparse import ArgumentParser
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,11 +22,17 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connections
 
 from dailypapers.mail.outbox import where_mail_goes
-from dailypapers.papers.models import Paper
+from dailypapers.papers import sample_import, worker_recovery
+from dailypapers.papers.models import Paper, ScheduledJob
+from dailypapers.papers.supervisor import Child, RestartLimitReached, Supervisor
 
-STOP_GRACE = 10.0
+
+def stop_grace() -> float:
+    """Seconds children get to stop: a message in flight may wait for SMTP that long."""
+    return max(15.0, float(settings.EMAIL_TIMEOUT) + 5.0)
 
 
 def arxiv_reachable(timeout: float = 3.0) -> bool:
@@ -37,6 +45,16 @@ def arxiv_reachable(timeout: float = 3.0) -> bool:
         return False
 
 
+def port_in_use(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
 class Command(BaseCommand):
     help = "Run the web server, the task worker and the scheduler together (Ctrl-C stops all)."
 
@@ -45,13 +63,22 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--sample", type=Path, help="import this JSON-lines file first")
         parser.add_argument("--web-workers", type=int, default=2)
+        parser.add_argument(
+            "--max-restarts", type=int, default=5,
+            help="restarts of one child within --restart-window before everything stops",
+        )  # fmt: skip
+        parser.add_argument("--restart-window", type=float, default=60.0, help="seconds")
 
-    def _processes(self, options: dict[str, Any]) -> dict[str, list[str]]:
+    def _children(self, options: dict[str, Any]) -> list[Child]:
         cli = [sys.executable, "-m", "dailypapers"]
-        if settings.TASK_BACKEND == "rq":
-            worker = [*cli, "rqworker", "--job-class", "django_tasks_rq.Job", "default"]
-        else:
-            worker = [*cli, "db_worker", "--no-reload", "--interval", "1"]
+        run_pid = os.getpid()
+
+        def worker(generation: int) -> list[str]:
+            if settings.TASK_BACKEND == "rq":
+                return [*cli, "rqworker", "--job-class", "django_tasks_rq.Job", "default"]
+            worker_id = worker_recovery.worker_id(run_pid, generation)
+            return [*cli, "db_worker", "--no-reload", "--interval", "1", "--worker-id", worker_id]
+
         web = [
             sys.executable, "-m", "gunicorn", "dailypapers.wsgi",
             "--bind", f"{options['host']}:{options['port']}",
@@ -61,15 +88,68 @@ class Command(BaseCommand):
             "--limit-request-line", "8190",
             "--logger-class", "dailypapers.logredact.GunicornLogger",
         ]  # fmt: skip
-        return {"web": web, "worker": worker, "scheduler": [*cli, "scheduler", "--loop"]}
+        return [
+            Child("web", lambda _generation: web),
+            Child("worker", worker),
+            Child("scheduler", lambda _generation: [*cli, "scheduler", "--loop"]),
+        ]
+
+    def _before_start(self, child: Child) -> None:
+        """Before a worker starts: take back what a dead one held, and check digests now.
+
+        Best effort: with the database down (the reason the worker died, perhaps) the
+        worker starts anyway, and the next digest check or lease does the same later.
+        """
+        if child.name != "worker" or settings.TASK_BACKEND != "db":
+            return
+        run_pid, live = os.getpid(), None  # no generation of ours is alive at this point
+        try:
+            worker_recovery.reclaim_tasks(
+                lambda worker: worker_recovery.dead_run_worker(worker, run_pid, live)
+            )
+            # The digest check takes back deliveries a dead worker left "sending" (claims.py).
+            ScheduledJob.objects.filter(name="check-digests").update(next_run_at=datetime.now(UTC))
+        except DatabaseError as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            self.stderr.write(f"could not take back the dead worker's tasks yet: {first}")
+            connections.close_all()
+
+    def _collect_static(self) -> None:
+        try:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        except OSError as exc:
+            manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+            if not manifest.exists():
+                raise CommandError(
+                    f"cannot collect static files into {settings.STATIC_ROOT}: {exc.strerror}"
+                ) from None
+            self.stdout.write(
+                f"collectstatic failed ({exc.strerror}); serving the static files collected before"
+            )
+
+    def _import_sample(self, sample: Path) -> None:
+        if not sample.is_file():
+            raise CommandError(f"SAMPLE file not found: {sample}")
+        if Paper.objects.exists() and sample_import.already_imported(sample):
+            self.stdout.write(f"{sample} is imported already (unchanged): skipping the import")
+            return
+        call_command("ingest", "jsonl", str(sample))
+        sample_import.remember(sample)
+
+    def banner(self, url: str) -> list[str]:
+        """The lines printed once everything runs (one line per fact, easy to extend)."""
+        return [f"dailypapers is running at {url}  (Ctrl-C stops)", where_mail_goes()]
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if port_in_use(options["host"], options["port"]):
+            raise CommandError(
+                f"port {options['port']} is in use: try make run PORT={options['port'] + 1}"
+                f" (or dailypapers run --port {options['port'] + 1})"
+            )
         call_command("migrate", interactive=False, verbosity=0)
-        call_command("collectstatic", interactive=False, verbosity=0)
+        self._collect_static()
         if options["sample"]:
-            if not options["sample"].is_file():
-                raise CommandError(f"SAMPLE file not found: {options['sample']}")
-            call_command("ingest", "jsonl", str(options["sample"]))
+            self._import_sample(options["sample"])
         count = Paper.objects.count()
         if settings.TASK_BACKEND != "immediate" and arxiv_reachable():
             from dailypapers.papers.tasks import ingest_listings
@@ -81,7 +161,6 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"offline: arXiv is unreachable, serving the {count:,} papers stored")
 
-        children: dict[str, subprocess.Popen] = {}
         stopping = False
 
         def stop(*_: object) -> None:
@@ -91,32 +170,34 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
         os.environ["PORT"] = str(options["port"])  # the children's default SITE_URL
-        for name, command in self._processes(options).items():
-            children[name] = subprocess.Popen(command, start_new_session=True)
+        supervisor = Supervisor(
+            self._children(options),
+            say=lambda line: (self.stderr.write(line), self.stderr.flush()),
+            max_restarts=options["max_restarts"],
+            window=options["restart_window"],
+            before_start=self._before_start,
+        )
+        supervisor.start()
         url = f"http://{options['host']}:{options['port']}/"
-        self.stdout.write(self.style.SUCCESS(f"dailypapers is running at {url}  (Ctrl-C stops)"))
-        self.stdout.write(where_mail_goes())
+        for line in self.banner(url):
+            self.stdout.write(self.style.SUCCESS(line))
+        self.stdout.flush()
 
         failed = ""
         while not stopping:
-            for name, child in children.items():
-                if child.poll() is not None:
-                    failed = f"{name} exited with status {child.returncode}"
-                    stopping = True
-            time.sleep(0.3)
-        self._stop_all(children)
-        if failed:
-            raise CommandError(f"stopped because the {failed}")
-        self.stdout.write("stopped")
-
-    def _stop_all(self, children: dict[str, subprocess.Popen]) -> None:
-        for child in children.values():
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + STOP_GRACE
-        for child in children.values():
             try:
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
+                supervisor.check()
+            except RestartLimitReached as exc:
+                failed = str(exc)
+                break
+            time.sleep(0.3)
+        grace = stop_grace()
+        killed = supervisor.stop(grace)
+        if failed:
+            raise CommandError(f"stopped: {failed}")
+        if killed:
+            raise CommandError(
+                f"stopped, but the {' and '.join(killed)} did not stop within {grace:.0f} s"
+                " and had to be killed (its work is taken back at the next start)"
+            )
+        self.stdout.write("stopped")
