@@ -22,7 +22,20 @@ import random
 import re
 from pathlib import Path
 
-DEFAULT_FILE = Path(__file__).resolve().parents[3] / "shared" / "data" / "arxiv-metadata.jsonl.gz"
+# ../shared beside the checkout (main), or two levels up from a helper worktree (/work/wt/x).
+DEFAULT_FILE = next(
+    (
+        candidate
+        for up in (3, 4)
+        if (
+            candidate := Path(__file__).resolve().parents[up]
+            / "shared"
+            / "data"
+            / "arxiv-metadata.jsonl.gz"
+        ).exists()
+    ),
+    Path(__file__).resolve().parents[3] / "shared" / "data" / "arxiv-metadata.jsonl.gz",
+)
 SEED = 20261207
 SIZE = 320
 
