@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dailypapers.lib.arxiv import client as arxiv_client
 from dailypapers.lib.named_paper import title_keys
@@ -22,6 +24,11 @@ pytestmark = pytest.mark.django_db
 API_FIXTURES = Path(__file__).parents[2] / "lib" / "tests" / "fixtures" / "arxiv-api"
 API_PATH = "/api/query"
 CLOSED_PORT_API = "http://127.0.0.1:9/api/query"  # nothing listens on port 9
+
+
+@pytest.fixture
+def django_settings(settings):  # pytest-django's, under a name that leaves hypothesis' free
+    return settings
 
 
 def only_entry(arxiv_id: str) -> str:
@@ -154,8 +161,8 @@ def test_an_id_arxiv_does_not_know_is_asked_once_a_minute_and_said_each_time(cli
     assert len(fake_arxiv.requests_to(API_PATH)) == 1
 
 
-def test_offline_the_page_says_so_at_once_and_still_shows_keyword_results(client, settings):
-    settings.ARXIV_API_URL = CLOSED_PORT_API
+def test_offline_the_page_says_so_at_once_and_still_shows_keyword_results(client, django_settings):
+    django_settings.ARXIV_API_URL = CLOSED_PORT_API
     store("2501.05678", title="Follow-up of 2503.01234", abstract="We extend 2503.01234.")
     started = time.monotonic()
     response = client.get("/search/", {"q": "2503.01234"})
@@ -167,8 +174,8 @@ def test_offline_the_page_says_so_at_once_and_still_shows_keyword_results(client
     assert "127.0.0.1" not in text and "Error" not in text and "refused" not in text
 
 
-def test_offline_the_apis_answer_with_a_note_and_keyword_results(client, settings):
-    settings.ARXIV_API_URL = CLOSED_PORT_API
+def test_offline_the_apis_answer_with_a_note_and_keyword_results(client, django_settings):
+    django_settings.ARXIV_API_URL = CLOSED_PORT_API
     store("2501.05678", title="Follow-up of 2503.01234", abstract="We extend 2503.01234.")
     body = client.get("/api/v1/search", {"q": "2503.01234"}).json()
     assert body["notes"][0].startswith("arXiv cannot be reached just now")
@@ -187,10 +194,12 @@ def arxiv_gate() -> Iterator[None]:
     arxiv_client._last_start.update(saved)
 
 
-def test_a_slow_arxiv_gap_is_not_waited_for_past_the_budget(fake_arxiv, settings, arxiv_gate):
+def test_a_slow_arxiv_gap_is_not_waited_for_past_the_budget(
+    fake_arxiv, django_settings, arxiv_gate
+):
     """With arXiv's request gap just taken by another request, an id is not fetched when
     waiting for the next turn would pass the budget: the person hears so at once."""
-    settings.ARXIV_REQUEST_INTERVAL = 10.0
+    django_settings.ARXIV_REQUEST_INTERVAL = 10.0
     fake_arxiv.add(API_PATH, empty_feed())
     lookup.named_paper("2503.09998")  # takes the next slot (or finds it taken)
     asked = len(fake_arxiv.requests_to(API_PATH))
@@ -199,3 +208,19 @@ def test_a_slow_arxiv_gap_is_not_waited_for_past_the_budget(fake_arxiv, settings
     assert time.monotonic() - started < 1.0
     assert found.note.startswith("arXiv cannot be reached just now")
     assert len(fake_arxiv.requests_to(API_PATH)) == asked
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.one_of(
+        st.text(max_size=300),
+        st.text(alphabet="abc' \"%\\_-–:;.$/()’\t", min_size=16, max_size=80),
+        st.from_regex(r"(10\.\d{4}/|https://doi\.org/10\.\d{4}/)[\w%'\\.;()/-]{1,40}"),
+    )
+)
+def test_any_pasted_text_is_looked_up_without_error_on_this_database(text, django_settings):
+    django_settings.ARXIV_API_URL = CLOSED_PORT_API
+    found = lookup.named_paper(text)
+    assert found is None or found.paper is not None or found.note
