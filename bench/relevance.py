@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/search.py relevance [--db sqlite|postgres] [--data-dir DIR]
                                      [--file PATH] [--split dev|heldout|all] [--misses N]
+                                     [--lexical]
     .venv/bin/python bench/relevance.py pool [--db ...] [--data-dir DIR] > pool.tsv
 
 Loads the 90,929 papers of the shared file into a scratch store (SQLite under --data-dir,
@@ -12,7 +13,9 @@ sends every query of bench/relevance/ through ``engine.search()``, the code path
 - keyword: the default install's mode (no embedding model);
 - semantic and hybrid: only when EMBEDDING_MODEL names a model that loads and the store
   holds that model's vectors for the papers (``dailypapers embed`` with the same DATA_DIR
-  and DATABASE_URL); otherwise one line says why they were skipped.
+  and DATABASE_URL); otherwise one line says why they were skipped. ``--lexical`` runs
+  them with the built-in word-hashing embedder instead (its vectors are computed into the
+  store first): a check of the code path and a floor, not semantic search.
 
 Known items (known_items.tsv: one paper per paraphrase): MRR@10 and recall@10, per split
 (dev for tuning, heldout for reporting only). Topical (topical.tsv, graded 0-3 in
@@ -170,9 +173,35 @@ def ranker(mode: str) -> Callable[[str], list[str]]:
 
 def report(args: argparse.Namespace) -> None:
     papers = prepare(args)
+    if not args.lexical:
+        _report(args, papers)
+        return
+    from dailypapers.search import semantic
+    from dailypapers.search.embedders import LexicalEmbedder
+    from dailypapers.search.embedding import embed_papers, pending_ids
+
+    embedder = LexicalEmbedder()
+    with semantic.use_embedder(embedder):
+        todo = pending_ids(embedder.name)
+        if todo:
+            started = time.perf_counter()
+            embed_papers(todo, embedder, batch_size=1000)
+            print(f"lexical vectors: {len(todo):,} papers in {time.perf_counter() - started:.0f} s",
+                  file=sys.stderr)  # fmt: skip
+        _report(args, papers, note=LEXICAL_NOTE)
+
+
+LEXICAL_NOTE = (
+    "Semantic and hybrid here use the built-in word-hashing embedder (--lexical), not a "
+    "language model: a check of the code path and a floor, not semantic search."
+)
+
+
+def _report(args: argparse.Namespace, papers: int, note: str = "") -> None:
     from django.db import connection
 
     modes, skipped = runnable_modes(papers)
+    skipped = skipped or note
     items = [item for item in known_items() if args.split in ("all", item.split)]
     topics = [topic for topic in topical() if topic.grades]
     print(f"## Relevance: {papers:,} shared papers, {connection.vendor}\n")
@@ -251,6 +280,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pg-database", default=PG_BENCH_DB + "_relevance")
     parser.add_argument("--split", choices=("dev", "heldout", "all"), default="all")
     parser.add_argument("--misses", type=int, default=0, help="list up to N misses per mode")
+    parser.add_argument(
+        "--lexical", action="store_true",
+        help="semantic/hybrid with the built-in word-hashing embedder (no model needed)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     (pool if args.command == "pool" else report)(args)
 
