@@ -22,9 +22,11 @@ _DOI = re.compile(
 # arXiv's own DOIs: 10.48550/arXiv.2501.01234 names arXiv paper 2501.01234.
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(?P<id>.+)$", re.IGNORECASE)
 
-# An exact title is only tried for text that reads like one: a few words, no query syntax.
-TITLE_MIN_WORDS = 3
-TITLE_MIN_KEY = 16
+# An exact title is only tried for text that reads like one: no query syntax, and long
+# enough that a topic searched for is not taken for the short title of one paper
+# ("tidal disruption events" is both): four words and 20 letters or more.
+TITLE_MIN_WORDS = 4
+TITLE_MIN_KEY = 20
 _SYNTAX = re.compile(r"(?:^|\s)(?:-\S|\w+:)|\bOR\b")
 
 # Characters a title key drops: spaces and the punctuation people paste differently. The

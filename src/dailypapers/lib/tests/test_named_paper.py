@@ -111,7 +111,8 @@ def test_a_title_like_text_is_offered_as_a_title():
     "text",
     [
         "diffusion models",  # too few words
-        "a b c",  # too short to be a title
+        "tidal disruption events",  # a topic, though also one paper's whole title
+        "a b c d e",  # too short to be a title
         "author:lovelace analytical engine notes",  # query syntax
         "graph networks -molecules for chemistry",
         "cats OR dogs in the wild",
