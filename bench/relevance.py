@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/search.py relevance [--db sqlite|postgres] [--data-dir DIR]
                                      [--file PATH] [--split dev|heldout|all] [--misses N]
-                                     [--lexical]
+                                     [--lexical] [--ranks FILE]
     .venv/bin/python bench/relevance.py pool [--db ...] [--data-dir DIR] > pool.tsv
 
 Loads the 90,929 papers of the shared file into a scratch store (SQLite under --data-dir,
@@ -211,6 +211,7 @@ def _report(args: argparse.Namespace, papers: int, note: str = "") -> None:
     print("| mode | set | queries | MRR@10 | recall@10 | nDCG@10 | top 1 | ms/query |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     misses: dict[str, list[tuple[KnownItem, list[str]]]] = {}
+    rows: list[str] = []  # for --ranks
     for mode in modes:
         run = ranker(mode)
         splits = sorted({item.split for item in items})
@@ -225,6 +226,9 @@ def _report(args: argparse.Namespace, papers: int, note: str = "") -> None:
             misses.setdefault(mode, []).extend(
                 (item, r) for r, item, rr in zip(ranked, chosen, ranks, strict=True) if rr == 0
             )
+            rows += [f"{connection.vendor}\t{mode}\t{split}\t{item.arxiv_id}\t"
+                     f"{round(1 / rr) if rr else 0}\n"
+                     for item, rr in zip(chosen, ranks, strict=True)]  # fmt: skip
             print(f"| {mode} | known items, {split} | {len(chosen)} | "
                   f"{sum(ranks) / len(ranks):.3f} | "
                   f"{sum(rr > 0 for rr in ranks) / len(ranks):.3f} |  | "
@@ -236,6 +240,8 @@ def _report(args: argparse.Namespace, papers: int, note: str = "") -> None:
             print(f"| {mode} | topical | {len(topics)} |  |  | {sum(gains) / len(gains):.3f} |  "
                   f"| {per_query:.0f} |")  # fmt: skip
     print(f"\n{load()}")
+    if args.ranks:
+        args.ranks.write_text("database\tmode\tsplit\tarxiv_id\trank\n" + "".join(rows))
     for mode, missed in misses.items():
         for item, ranked in missed[: args.misses]:
             print(f"miss ({mode}, {item.split}): {item.arxiv_id} <- {item.query!r}; "
@@ -280,6 +286,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pg-database", default=PG_BENCH_DB + "_relevance")
     parser.add_argument("--split", choices=("dev", "heldout", "all"), default="all")
     parser.add_argument("--misses", type=int, default=0, help="list up to N misses per mode")
+    parser.add_argument("--ranks", type=Path, help="write each known item's rank (0: not in 10)")
     parser.add_argument(
         "--lexical", action="store_true",
         help="semantic/hybrid with the built-in word-hashing embedder (no model needed)",
