@@ -27,7 +27,11 @@ _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(?P<id>.+)$", re.IGNORECASE)
 # ("tidal disruption events" is both): four words and 20 letters or more.
 TITLE_MIN_WORDS = 4
 TITLE_MIN_KEY = 20
-_SYNTAX = re.compile(r"(?:^|\s)(?:-\S|\w+:)|\bOR\b")
+# Query syntax (lib/query.py): a field ("author:x"), an exclusion ("-word"), OR. A colon
+# that ends a word is a title's ("Chasm: Uncovering…"), not a field.
+_SYNTAX = re.compile(
+    r"(?:^|\s)(?:-\S|-?(?:author|au|cat|title|ti|abstract|abs|all):\S)|\bOR\b", re.IGNORECASE
+)
 
 # Characters a title key drops: spaces and the punctuation people paste differently. The
 # database computes the same key (papers/title_key.py), on SQLite with one nested REPLACE

@@ -100,6 +100,19 @@ def test_an_arxiv_doi_names_the_arxiv_paper(text, arxiv_id, version):
     assert found.doi.startswith("10.48550/arxiv.")
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Bridging the Dimensional Chasm: Uncover Layer-wise Dimensional Reduction in Transformers",
+        "SWE-rebench: An Automated Pipeline for Task Collection",
+        "Convergence of the discrete-dipole approximation I: theoretical analysis",
+        "Who Gets the Callback? Generative AI and Gender Bias",
+    ],
+)
+def test_titles_with_colons_dashes_and_questions_are_offered_as_titles(title):
+    assert parse_named_paper(title) == NamedPaper("title", title=title)
+
+
 def test_a_title_like_text_is_offered_as_a_title():
     found = parse_named_paper('  "Clustering in a stochastic model of one-dimensional gas"  ')
     assert found == NamedPaper(
@@ -114,6 +127,8 @@ def test_a_title_like_text_is_offered_as_a_title():
         "tidal disruption events",  # a topic, though also one paper's whole title
         "a b c d e",  # too short to be a title
         "author:lovelace analytical engine notes",  # query syntax
+        "notes on engines ti:analytical by Lovelace",
+        "graph networks for molecules -proteins",
         "graph networks -molecules for chemistry",
         "cats OR dogs in the wild",
         "",
