@@ -1,12 +1,15 @@
 """Benchmark search: ranking quality on the relevance set, latency, index size, embedding speed.
 
-    .venv/bin/python bench/search.py relevance [--db sqlite|postgres] [--live]
+    .venv/bin/python bench/search.py relevance [--db sqlite|postgres] [--data-dir DIR] ...
+    .venv/bin/python bench/search.py relevance-fixture [--db sqlite|postgres] [--live]
     .venv/bin/python bench/search.py latency [--db sqlite|postgres] [--replicate 11]
                                      [--data-dir DIR] [--queries 50]
     .venv/bin/python bench/search.py ann [--vectors 1000000]
     .venv/bin/python bench/search.py embed-speed [--papers 1000]
 
-relevance: our fixture corpus and paraphrased queries (src/dailypapers/search/tests/
+relevance: the shared 90,929 papers with hand-written known-item and topical queries
+    (bench/relevance.py, bench/relevance/README.md).
+relevance-fixture: our fixture corpus and paraphrased queries (src/dailypapers/search/tests/
     relevance/) in a scratch database; MRR@10 and recall@10 of keyword, semantic and hybrid,
     for the MiniLM vectors saved beside the set (``--live``: embed with the installed model
     instead) and for the built-in lexical embedder; then the fusion weights grid.
@@ -336,7 +339,8 @@ def embed_speed(args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    rel = commands.add_parser("relevance")
+    commands.add_parser("relevance", help="the real-data set: see bench/relevance.py")
+    rel = commands.add_parser("relevance-fixture")
     rel.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     rel.add_argument("--live", action="store_true", help="embed with the installed MiniLM")
     lat = commands.add_parser("latency")
@@ -352,10 +356,18 @@ def main() -> None:
     speed = commands.add_parser("embed-speed")
     speed.add_argument("--papers", type=int, default=1000)
     speed.add_argument("--file", type=Path, default=DEFAULT_FILE)
+    if sys.argv[1:2] == ["relevance"]:  # the real-data set: bench/relevance.py owns its options
+        import relevance as real_data
+
+        real_data.main(sys.argv[2:])
+        return
     args = parser.parse_args()
-    {"relevance": relevance, "latency": latency, "ann": ann_scale, "embed-speed": embed_speed}[
-        args.command
-    ](args)
+    {
+        "relevance-fixture": relevance,
+        "latency": latency,
+        "ann": ann_scale,
+        "embed-speed": embed_speed,
+    }[args.command](args)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from ninja.decorators import decorate_view
 
 from dailypapers.api.errors import ApiError, bad_parameter
 from dailypapers.api.list_cache import shared_read
+from dailypapers.api.named_paper import look_up, named_first
 from dailypapers.api.queries import api_columns, find_paper, listed_at
 from dailypapers.api.schemas import ErrorOut, HfDailyPaper, HfPaper
 from dailypapers.api.search import SearchRequest, run_search
@@ -173,8 +174,9 @@ def search_papers(text: str, limit: int) -> list[Paper]:
     """
     if not text.strip():
         return []
+    named = look_up(text)  # a pasted id, link, DOI or title: that paper first
     request = SearchRequest(q=text, sort="relevance", limit=min(limit, SEARCH_LIMIT))
-    return run_search(request, 1).papers
+    return named_first(named, run_search(request, 1).papers, min(limit, SEARCH_LIMIT))
 
 
 # Registered before /papers/{id}: the id pattern takes slashes and would swallow "search".

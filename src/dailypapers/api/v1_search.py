@@ -13,6 +13,7 @@ from ninja.decorators import decorate_view
 
 from dailypapers.api.errors import ApiError
 from dailypapers.api.list_cache import shared_read
+from dailypapers.api.named_paper import look_up, named_first, named_notes
 from dailypapers.api.queries import api_papers_in_order, find_paper
 from dailypapers.api.schemas import ErrorOut, RelatedOut, SearchPageOut
 from dailypapers.api.search import InvalidSearchCursor, SearchRequest, page_of, run_search
@@ -90,18 +91,20 @@ def search(
         page = page_of(wanted, cursor)
     except InvalidSearchCursor as exc:
         raise ApiError(400, "invalid_cursor", str(exc)) from None
+    named = look_up(q, page)  # a pasted id, link, DOI or title: that paper first
     found = run_search(wanted, page)
-    if found.results.error:
+    if found.results.error and not (named and named.paper):
         raise ApiError(400, "invalid_query", found.results.error)
+    items = named_first(named, found.papers, limit)
     bibtex = reverse("exports:search_bibtex") + "?" + bibtex_query(wanted, page)
     return {
-        "items": found.papers,
+        "items": items,
         "next_cursor": found.next_cursor,
-        "total": found.results.total,
+        "total": max(found.results.total, len(items)),
         "total_capped": found.results.total_capped,
         "sort": found.results.sort,
         "mode": found.results.mode,
-        "notes": list(found.results.notes),
+        "notes": [*named_notes(named), *found.results.notes],
         "bibtex_url": request.build_absolute_uri(bibtex),
     }
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Lower
 
 from dailypapers.lib.arxiv.ids import abs_url, pdf_url
+from dailypapers.papers.title_key import TitleKey
 
 
 class Author(models.Model):
@@ -58,6 +60,9 @@ class Paper(models.Model):
             models.Index(fields=["submitted_at"], name="paper_submitted_idx"),
             models.Index(fields=["-trending_score"], name="paper_trending_idx"),
             models.Index(fields=["announced_on", "-upvote_count"], name="paper_day_votes_idx"),
+            # Pasting a title or a DOI into search finds the paper (search/lookup.py).
+            models.Index(TitleKey("title"), name="paper_title_key_idx"),
+            models.Index(Lower("doi"), name="paper_doi_lower_idx"),
         ]
 
     def __str__(self) -> str:

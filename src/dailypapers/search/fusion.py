@@ -19,7 +19,7 @@ class Weights:
     semantic: float  # nearest vectors
 
 
-# Chosen on the relevance set (`bench/search.py relevance` prints the grid; see
+# Chosen on the relevance set (`bench/search.py relevance-fixture` prints the grid; see
 # docs/benchmarks.md). Per database, because their word rankings differ: SQLite's BM25
 # alone finds the known paper about as well as MiniLM there, PostgreSQL's ts_rank_cd
 # clearly less well, so it gets half the weight and meaning a little more.

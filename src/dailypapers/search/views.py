@@ -13,12 +13,12 @@ from datetime import date
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from dailypapers.feed.cache import cached_page
 from dailypapers.feed.queries import list_columns, mark_voted
 from dailypapers.papers.models import Paper
-from dailypapers.search import engine, semantic
+from dailypapers.search import engine, lookup, semantic
 
 PER_PAGE = engine.DEFAULT_PER_PAGE
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -107,13 +107,23 @@ def _page(results: engine.SearchResults, papers: list[Paper]) -> Page:
     return page
 
 
+def _named_paper(form: SearchForm) -> lookup.Lookup | None:
+    """A pasted id, link, DOI or exact title (search/lookup.py), on a first page."""
+    return lookup.named_paper(form.q) if not form.errors and form.page == 1 else None
+
+
 def search_page(request: HttpRequest) -> HttpResponse:
     form = read_form(request.GET)
+    named = _named_paper(form)
+    if named and named.paper:
+        return redirect("feed:paper", named.paper.arxiv_id)
     results = engine.SearchResults()
     page = None
     if not form.errors:
         asked = min(form.page, engine.MAX_RESULTS // PER_PAGE)
         results = _run(form, asked)
+        if named and named.note:  # why the paper it names is not here; keyword results below
+            results = replace(results, notes=(named.note, *results.notes))
         last = max(1, -(-min(results.total, engine.MAX_RESULTS) // PER_PAGE))
         if results.searched and asked > last:  # an old link past the end: show the end
             results = _run(form, last)

@@ -63,3 +63,44 @@ def abs_url(arxiv_id: str) -> str:
 
 def pdf_url(arxiv_id: str) -> str:
     return f"https://arxiv.org/pdf/{arxiv_id}"
+
+
+# -- pasted text: "arXiv:2501.01234v2", any arxiv.org link ------------------------------------
+
+# Any arxiv.org page that names one paper: abs, pdf (with or without .pdf), html, format and
+# src, on arxiv.org, www. or export., with or without the scheme; a query or fragment is fine.
+_ARXIV_URL = re.compile(
+    r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|format|src|ps)/"
+    r"(?P<rest>[^?#]+?)(?:\.pdf)?/?(?:[?#].*)?$",
+    re.IGNORECASE,
+)
+_ARXIV_PREFIX = re.compile(r"^arxiv\s*:\s*", re.IGNORECASE)
+# Old-style ids may carry the subject class ("math.GT/0309136"); arXiv names the paper
+# without it ("math/0309136"), and so do the stored ids.
+_SUBJECT_CLASS = re.compile(r"^(?P<archive>[a-z\-]+)\.[A-Z]{2}/")
+MAX_PASTED = 500
+
+
+def parse_pasted(text: str) -> tuple[str, int | None] | None:
+    """(bare id, version or None) when ``text`` is only an arXiv id or an arxiv.org link to
+    one paper, else None. Never raises, whatever the text.
+
+    New-style ids must have a real month (2501.01234 yes, 2513.01234 no), so that numbers
+    typed as search words are not taken for ids.
+    """
+    if not isinstance(text, str) or len(text) > MAX_PASTED:
+        return None
+    candidate = text.strip().strip("<>\"'").strip()
+    url = _ARXIV_URL.match(candidate)
+    candidate = url.group("rest") if url else _ARXIV_PREFIX.sub("", candidate, count=1)
+    for pattern in (NEW_STYLE, OLD_STYLE):
+        match = pattern.match(candidate)
+        if match is None:
+            continue
+        bare = match.group("id")
+        if pattern is NEW_STYLE and not 1 <= int(bare[2:4]) <= 12:
+            return None
+        bare = _SUBJECT_CLASS.sub(r"\g<archive>/", bare)
+        version = match.group("version")
+        return bare, int(version) if version else None
+    return None
