@@ -19,11 +19,13 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Max, Min
+from django.utils import timezone
 
 from dailypapers.search import vectors
 from dailypapers.search.backends import Filters
@@ -198,10 +200,38 @@ class Status:
     embedded: int  # papers with a vector of the active embedder
     other_models: dict[str, int]  # vectors of embedders no longer active
     index_kind: str  # "exact", "approximate (IVF, nprobe …)" or "not loaded"
+    rate: float = 0.0  # papers embedded per second lately (0: embedding is not running)
 
     @property
     def related_by(self) -> str:
         return "meaning (the embedding model)" if self.semantic else "shared words"
+
+    @property
+    def remaining(self) -> int:
+        return max(self.papers - self.embedded, 0)
+
+    @property
+    def eta_minutes(self) -> int | None:
+        """Minutes until every paper has a vector at the recent rate; None if not running."""
+        if not self.rate or not self.remaining:
+            return None
+        return max(1, round(self.remaining / self.rate / 60))
+
+
+RATE_WINDOW = timedelta(minutes=5)
+
+
+def embedding_rate(model: str) -> float:
+    """Papers per second embedded with ``model`` in the last few minutes (0 when idle)."""
+    from dailypapers.search.models import PaperEmbedding
+
+    now = timezone.now()
+    recent = PaperEmbedding.objects.filter(model=model, embedded_at__gte=now - RATE_WINDOW)
+    found = recent.aggregate(n=Count("pk"), first=Min("embedded_at"), last=Max("embedded_at"))
+    if found["n"] < 2 or now - found["last"] > timedelta(minutes=1):
+        return 0.0  # nothing written for a minute: not running now
+    seconds = (now - found["first"]).total_seconds()
+    return found["n"] / seconds if seconds > 0 else 0.0
 
 
 def status(load_index: bool = False) -> Status:
@@ -229,4 +259,5 @@ def status(load_index: bool = False) -> Status:
         embedded=counts.pop(embedder.name, 0),
         other_models=counts,
         index_kind=kind,
+        rate=embedding_rate(embedder.name),
     )
