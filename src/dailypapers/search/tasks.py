@@ -30,6 +30,7 @@ def embed_paper_ids(paper_ids: list[int]) -> int:
 # A day's ingest is about a thousand papers; one task per chunk keeps each task short
 # (a minute or so with the model on two cores).
 TASK_CHUNK = 500
+EMBED_PRIORITY = -10  # below every other task (the default priority is 0)
 
 
 def enqueue_embedding(paper_ids: Iterable[int]) -> None:
@@ -39,8 +40,12 @@ def enqueue_embedding(paper_ids: Iterable[int]) -> None:
         return
 
     def enqueue() -> None:
+        queued = embed_paper_ids
+        if queued.get_backend().supports_priority:
+            # A bulk import queues hours of embedding: ingest and digests must not wait on it.
+            queued = queued.using(priority=EMBED_PRIORITY)
         for start in range(0, len(ids), TASK_CHUNK):
-            embed_paper_ids.enqueue(ids[start : start + TASK_CHUNK])
+            queued.enqueue(ids[start : start + TASK_CHUNK])
 
     transaction.on_commit(enqueue)
 

@@ -51,6 +51,16 @@ def test_a_bulk_file_import_embeds_every_paper_it_stored(
     assert PaperEmbedding.objects.count() == Paper.objects.count() == report.new
 
 
+def test_embedding_is_queued_behind_other_tasks(settings, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        import_one("2501.00001", "Graph networks")
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path.endswith("embed_paper_ids") and queued.priority < 0
+
+
 def test_an_import_that_changed_nothing_queues_nothing(
     settings, django_capture_on_commit_callbacks
 ):
