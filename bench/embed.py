@@ -176,6 +176,40 @@ def compare(count: int, threads: int, held_out_count: int, extra: bool) -> None:
     print(f"load after: {os.getloadavg()[0]:.2f}")
 
 
+def known_items(path: Path, count: int, threads: int) -> None:
+    """Semantic MRR@10 of hand-written known-item queries (searchrel's known_items.tsv) among
+    ``count`` shared papers: the known items plus papers drawn at random."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    items = [line.split("\t")[:2] for line in path.read_text().splitlines() if line.strip()]
+    wanted = {arxiv_id for arxiv_id, _ in items}
+    with gzip.open(DATA, "rt", encoding="utf-8") as handle:
+        rows = {r["id"]: (" ".join(r["title"].split()), " ".join(r["abstract"].split()))
+                for r in map(json.loads, handle)}  # fmt: skip
+    others = random.Random(7).sample(sorted(set(rows) - wanted), count - len(wanted))
+    ids = sorted(wanted & set(rows)) + others
+    position = {arxiv_id: i for i, arxiv_id in enumerate(ids)}
+    texts = [paper_text(*rows[arxiv_id]) for arxiv_id in ids]
+    questions = [query_text(parse(query)) for _, query in items]
+    expected = [{position[arxiv_id]} for arxiv_id, _ in items]
+    print(f"{len(items)} known items among {len(ids):,} papers; load {os.getloadavg()[0]:.2f}")
+    print("| embedder | MRR@10 | recall@10 |")
+    print("| --- | --- | --- |")
+    chosen = ("st-fp32-256", "onnx-int8dq-256", "onnx-int8dq-128")
+    for name, make in candidates(threads, extra=False).items():
+        if name not in chosen:
+            continue
+        embedder = make()
+        documents = embedder.embed(texts)
+        queries = embedder.embed(questions)
+        scores = queries @ documents.T
+        top = np.argsort(-scores, axis=1, kind="stable")[:, :10]
+        found = [next((1 / r for r, i in enumerate(row, 1) if int(i) in e), 0.0)
+                 for row, e in zip(top, expected, strict=True)]  # fmt: skip
+        recall = sum(1 for value in found if value) / len(found)
+        print(f"| {name} | {sum(found) / len(found):.3f} | {recall:.3f} |", flush=True)
+    print(f"load after: {os.getloadavg()[0]:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -185,9 +219,15 @@ def main() -> None:
     run.add_argument("--threads", type=int, default=2)
     run.add_argument("--held-out", type=int, default=300, help="papers for title → abstract")
     run.add_argument("--extra", action="store_true", help="also fp32 ONNX and unsorted batches")
+    known = commands.add_parser("known-items")
+    known.add_argument("file", type=Path, help="arxiv_id<TAB>query lines (bench/relevance/)")
+    known.add_argument("--papers", type=int, default=1000)
+    known.add_argument("--threads", type=int, default=2)
     options = parser.parse_args()
     if options.command == "export":
         export()
+    elif options.command == "known-items":
+        known_items(options.file, options.papers, options.threads)
     else:
         compare(options.papers, options.threads, options.held_out, options.extra)
 
