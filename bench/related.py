@@ -1,7 +1,7 @@
 """Related papers without a model: word hashing against hashed TF-IDF (docs/benchmarks.md).
 
     .venv/bin/python bench/related.py [--papers 20000] [--queries 300]
-    .venv/bin/python bench/related.py --write-frequencies src/dailypapers/search/data/lexical-df.npz
+    .venv/bin/python bench/related.py --write-frequencies /tmp/lexical-df.npz
 
 A proxy for "related": for a query paper, a hit is another paper in the same primary
 category that shares at least one author (the same name as written; papers of more than
@@ -31,7 +31,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from dailypapers.search.embedders import (  # noqa: E402
-    LEXICAL_FREQUENCIES,
     LexicalEmbedder,
     document_frequencies,
     inverse_frequencies,
@@ -106,7 +105,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--papers", type=int, default=20_000)
     parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--write-frequencies", type=Path, help="write the shipped table here")
+    parser.add_argument("--write-frequencies", type=Path, help="write a table of all papers")
+    parser.add_argument("--frequencies", type=Path, help="use this table (else the sample's)")
     options = parser.parse_args()
     if options.write_frequencies:
         write_frequencies(options.write_frequencies)
@@ -126,8 +126,11 @@ def main() -> None:
     texts = [paper["text"] for paper in papers]
     print(f"{len(papers):,} papers, {len(hits):,} with a hit, {len(queries)} queries; "
           f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
-    with np.load(LEXICAL_FREQUENCIES) as saved:  # the table the site ships (all 90,929)
-        counts, documents = saved["counts"].astype(np.int64), int(saved["documents"])
+    if options.frequencies:  # a table of all 90,929 papers (--write-frequencies)
+        with np.load(options.frequencies) as saved:
+            counts, documents = saved["counts"].astype(np.int64), int(saved["documents"])
+    else:
+        counts, documents = document_frequencies(texts)
     idf = inverse_frequencies(counts, documents)
     variants = {
         "word hashing (before)": LexicalEmbedder(),

