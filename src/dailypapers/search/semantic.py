@@ -1,9 +1,11 @@
 """The semantic layer's public face: is it on, which embedder, the vectors, nearest papers.
 
-Semantic search is on when EMBEDDING_MODEL names a model that loads here (the optional extra
-``semantic``). Whatever the configuration, paper vectors are stored for the *active*
-embedder: the model when it loads, else the built-in lexical embedder, whose vectors serve
-"more like this" (related papers) but never semantic search.
+Semantic search is on when EMBEDDING_MODEL names a model that loads here: by default
+all-MiniLM-L6-v2 on ONNX Runtime (EMBEDDING_BACKEND=onnx, onnx_embedder.py), or any
+sentence-transformers model with the optional extra ``semantic``. Whatever the
+configuration, paper vectors are stored for the *active* embedder: the model when it
+loads, else the built-in lexical embedder, whose vectors serve "more like this" (related
+papers) but never semantic search.
 
 For other parts (recommendations): ``semantic_enabled()`` and ``vectors_for(ids)``, which
 returns the stored vectors of the active embedder, unit length, float32.
@@ -17,10 +19,13 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Max, Min
+from django.utils import timezone
 
 from dailypapers.search import vectors
 from dailypapers.search.backends import Filters
@@ -30,6 +35,7 @@ from dailypapers.search.embedders import (
     LexicalEmbedder,
     SentenceTransformerEmbedder,
 )
+from dailypapers.search.onnx_embedder import packaged_embedder
 
 logger = logging.getLogger(__name__)
 
@@ -48,15 +54,12 @@ def _model_embedder() -> Embedder | None:
     name = settings.EMBEDDING_MODEL
     if not name:
         return None
-    key = (name, settings.EMBEDDING_DEVICE)
+    key = (name, settings.EMBEDDING_BACKEND, settings.EMBEDDING_DEVICE)
     with _lock:
         found = _loaded.get(key)
         if found is None:
             try:
-                found = SentenceTransformerEmbedder(
-                    name, device=settings.EMBEDDING_DEVICE,
-                    batch_size=settings.EMBEDDING_BATCH_SIZE,
-                )  # fmt: skip
+                found = _load(name)
             except EmbedderUnavailable as error:
                 logger.warning("semantic search is off: %s", error)
                 found = error
@@ -64,6 +67,14 @@ def _model_embedder() -> Embedder | None:
     if isinstance(found, EmbedderUnavailable):
         raise found
     return found
+
+
+def _load(name: str) -> Embedder:
+    if settings.EMBEDDING_BACKEND == "onnx":
+        return packaged_embedder(name, Path(settings.DATA_DIR) / "models")
+    return SentenceTransformerEmbedder(
+        name, device=settings.EMBEDDING_DEVICE, batch_size=settings.EMBEDDING_BATCH_SIZE
+    )
 
 
 def semantic_enabled() -> bool:
@@ -189,10 +200,38 @@ class Status:
     embedded: int  # papers with a vector of the active embedder
     other_models: dict[str, int]  # vectors of embedders no longer active
     index_kind: str  # "exact", "approximate (IVF, nprobe …)" or "not loaded"
+    rate: float = 0.0  # papers embedded per second lately (0: embedding is not running)
 
     @property
     def related_by(self) -> str:
         return "meaning (the embedding model)" if self.semantic else "shared words"
+
+    @property
+    def remaining(self) -> int:
+        return max(self.papers - self.embedded, 0)
+
+    @property
+    def eta_minutes(self) -> int | None:
+        """Minutes until every paper has a vector at the recent rate; None if not running."""
+        if not self.rate or not self.remaining:
+            return None
+        return max(1, round(self.remaining / self.rate / 60))
+
+
+RATE_WINDOW = timedelta(minutes=5)
+
+
+def embedding_rate(model: str) -> float:
+    """Papers per second embedded with ``model`` in the last few minutes (0 when idle)."""
+    from dailypapers.search.models import PaperEmbedding
+
+    now = timezone.now()
+    recent = PaperEmbedding.objects.filter(model=model, embedded_at__gte=now - RATE_WINDOW)
+    found = recent.aggregate(n=Count("pk"), first=Min("embedded_at"), last=Max("embedded_at"))
+    if found["n"] < 2 or now - found["last"] > timedelta(minutes=1):
+        return 0.0  # nothing written for a minute: not running now
+    seconds = (now - found["first"]).total_seconds()
+    return found["n"] / seconds if seconds > 0 else 0.0
 
 
 def status(load_index: bool = False) -> Status:
@@ -220,4 +259,5 @@ def status(load_index: bool = False) -> Status:
         embedded=counts.pop(embedder.name, 0),
         other_models=counts,
         index_kind=kind,
+        rate=embedding_rate(embedder.name),
     )

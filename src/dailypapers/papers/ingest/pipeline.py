@@ -20,6 +20,7 @@ from dailypapers.papers.ingest.upsert import upsert_batch
 from dailypapers.papers.ingest.writes import KnownAuthors
 from dailypapers.papers.models import IngestRun
 from dailypapers.papers.queries import forget_latest_announcement_day
+from dailypapers.papers.signals import papers_imported
 
 MAX_REASONS = 10
 
@@ -74,6 +75,7 @@ class IngestReport:
             skipped=self.skipped,
             error=error[:2000],
         )
+        papers_imported.send(self.source, count=self.new + self.updated, ids=self.changed_paper_ids)
         return self
 
 
