@@ -17,8 +17,6 @@ tsvector column (a word absent from them is rare).
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 import time
 
 from django.db import transaction
@@ -28,6 +26,7 @@ from dailypapers.lib.query import Query
 from dailypapers.search.backends import PAPER_TABLE, Filters
 from dailypapers.search.backends import postgres_fts as pg
 from dailypapers.search.backends import sqlite_fts as fts
+from dailypapers.search.backends import sqlite_ranked
 from dailypapers.search.embedders import is_stop_word
 
 VOCAB_TABLE = "search_paper_fts_vocab"
@@ -70,31 +69,6 @@ def ranked_ids(
 
 # -- SQLite --------------------------------------------------------------------------------
 
-_scratch = threading.local()
-
-
-def _stems(words: list[str]) -> list[str]:
-    """The index's own terms for these words (the porter stemmer), in the same order."""
-    connection = getattr(_scratch, "connection", None)
-    if connection is None:
-        connection = sqlite3.connect(":memory:", isolation_level=None)
-        connection.execute(f"CREATE VIRTUAL TABLE q USING fts5(a, tokenize='{fts.TOKENIZER}')")
-        connection.execute("CREATE VIRTUAL TABLE qv USING fts5vocab(q, instance)")
-        _scratch.connection = connection
-    connection.execute("BEGIN")
-    try:
-        connection.executemany(
-            "INSERT INTO q(rowid, a) VALUES (?, ?)", list(enumerate(words, start=1))
-        )
-        rows = connection.execute("SELECT doc, term FROM qv ORDER BY doc, offset").fetchall()
-    finally:
-        connection.execute("ROLLBACK")
-    stems: dict[str, None] = {}
-    for _, term in rows:
-        stems.setdefault(term, None)
-    return list(stems)
-
-
 def _within_budget(frequencies: list[tuple[str, int]], budget: int | None = None) -> list[str]:
     budget = MATCH_BUDGET if budget is None else budget
     chosen, spent = [], 0
@@ -109,7 +83,7 @@ def _within_budget(frequencies: list[tuple[str, int]], budget: int | None = None
 def _sqlite(
     connection: BaseDatabaseWrapper, words: list[str], filters: Filters, depth: int
 ) -> list[int]:
-    stems = _stems(words)
+    stems = sqlite_ranked.stems(words)
     if not stems:
         return []
     with connection.cursor() as cursor:

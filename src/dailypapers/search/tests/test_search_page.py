@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from dailypapers.accounts.models import User
-from dailypapers.search.backends import postgres_fts, sqlite_fts
+from dailypapers.search.backends import postgres_fts, postgres_ranked, sqlite_fts, sqlite_ranked
 from dailypapers.search.tests.helpers import store
 
 pytestmark = pytest.mark.django_db
@@ -103,8 +103,8 @@ def test_a_page_past_the_end_shows_the_last_page(client):
 
 
 def test_a_capped_count_reads_more_than(client, monkeypatch):
-    monkeypatch.setattr(sqlite_fts, "COUNT_LIMIT", 2)
-    monkeypatch.setattr(postgres_fts, "COUNT_LIMIT", 2)
+    for module in (sqlite_fts, postgres_fts, sqlite_ranked, postgres_ranked):
+        monkeypatch.setattr(module, "COUNT_LIMIT", 2)
     for number in range(1, 4):
         store(f"2501.0000{number}", title="Bandits")
     assert "More than 2 papers" in page(client, q="bandits")
@@ -112,7 +112,7 @@ def test_a_capped_count_reads_more_than(client, monkeypatch):
 
 def test_notes_about_how_the_query_was_read_are_shown(client):
     store("2501.00001", title="Cats and dogs")
-    assert "is not an operator here" in page(client, q="cats OR dogs")
+    assert "is not needed here" in page(client, q="cats OR dogs")
 
 
 def test_members_see_their_votes_on_results(client):
