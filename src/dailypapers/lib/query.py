@@ -55,16 +55,15 @@ _DROPPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
 # English function words: they say nothing about what a paper is about, so ranked keyword
 # search leaves them out (a query of only these is refused with a message). Domain words such
 # as "model" stay: BM25 weighs them down by how many papers hold them.
-STOP_WORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before
+_STOP_TEXT = """a about above after again against all am an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for from
     further had has have having he her here hers herself him himself his how i if in into is
     it its itself just me more most my myself no nor not now of off on once only or other our
     ours ourselves out over own same she should so some such than that the their theirs them
     themselves then there these they this those through to too under until up very via was we
     were what when where which while who whom why will with would you your yours yourself
-    yourselves""".split()
-)
+    yourselves"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 
 def is_stop_word(word: str) -> bool:

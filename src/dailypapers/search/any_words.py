@@ -23,10 +23,9 @@ from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from dailypapers.lib.query import Query
-from dailypapers.search.backends import PAPER_TABLE, Filters
+from dailypapers.search.backends import PAPER_TABLE, Filters, sqlite_ranked
 from dailypapers.search.backends import postgres_fts as pg
 from dailypapers.search.backends import sqlite_fts as fts
-from dailypapers.search.backends import sqlite_ranked
 from dailypapers.search.embedders import is_stop_word
 
 VOCAB_TABLE = "search_paper_fts_vocab"
@@ -68,6 +67,7 @@ def ranked_ids(
 
 
 # -- SQLite --------------------------------------------------------------------------------
+
 
 def _within_budget(frequencies: list[tuple[str, int]], budget: int | None = None) -> list[str]:
     budget = MATCH_BUDGET if budget is None else budget

@@ -18,8 +18,13 @@ from django.utils.safestring import SafeString
 
 from dailypapers.lib.query import Query, QueryError, canonical_category, is_stop_word, parse
 from dailypapers.search import any_words, hybrid, semantic
-from dailypapers.search.backends import COUNT_LIMIT, Filters, KeywordBackend
-from dailypapers.search.backends import postgres_ranked, sqlite_ranked
+from dailypapers.search.backends import (
+    COUNT_LIMIT,
+    Filters,
+    KeywordBackend,
+    postgres_ranked,
+    sqlite_ranked,
+)
 from dailypapers.search.backends.postgres_fts import PostgresBackend
 from dailypapers.search.backends.sqlite_fts import SqliteBackend
 from dailypapers.search.hybrid import can_rank_by_meaning

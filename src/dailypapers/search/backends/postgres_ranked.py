@@ -30,24 +30,23 @@ CANDIDATE_BUDGET = 5_000
 _LEXEME = "to_tsquery('simple'::regconfig, %s)"
 
 
-def _lexemes(cursor: object, words: list[str]) -> list[str]:
-    if not words:
-        return []
+def _lexemes(cursor: object, words: list[str]) -> tuple[list[str], int]:
+    """The index's lexemes for these words, and about how many papers there are (one query)."""
     cursor.execute(
-        f"SELECT DISTINCT unnest(tsvector_to_array(to_tsvector('{pg.CONFIG}', %s)))",
-        [" ".join(words)],
+        f"SELECT array(SELECT DISTINCT unnest(tsvector_to_array(to_tsvector('{pg.CONFIG}', %s)))),"
+        " (SELECT reltuples::bigint FROM pg_class WHERE relname = %s)",
+        [" ".join(words), PAPER_TABLE],
     )
+    lexemes, papers = cursor.fetchone()
     # Lexemes of letters and digits only (the parser's words): safe inside '…'.
-    return sorted(lexeme for (lexeme,) in cursor.fetchall() if lexeme.isalnum())
+    return sorted(lexeme for lexeme in lexemes if lexeme.isalnum()), max(int(papers or 0), 1)
 
 
-def _candidates(connection: BaseDatabaseWrapper, lexemes: list[str]) -> list[str]:
+def _candidates(connection: BaseDatabaseWrapper, lexemes: list[str], papers: int) -> list[str]:
     """The rarer lexemes whose papers fit the budget (always the rarest one)."""
     shares = any_words._lexeme_shares(connection)
     if not shares:
         return sorted(lexemes, key=lambda lexeme: (-len(lexeme), lexeme))[:3]
-    with connection.cursor() as cursor:
-        papers = any_words._estimated_papers(cursor)
     floor = min(shares.values())
     counted = sorted((int(shares.get(lexeme, floor) * papers), lexeme) for lexeme in lexemes)
     chosen, spent = [], 0
@@ -59,12 +58,10 @@ def _candidates(connection: BaseDatabaseWrapper, lexemes: list[str]) -> list[str
     return chosen
 
 
-def _any(lexemes: list[str], run: tuple[str, ...]) -> tuple[str, list[str]]:
-    parts = [_LEXEME] * len(lexemes)
-    params = [f"'{lexeme}'" for lexeme in lexemes]
-    if len(run) > 1:
-        parts.append(pg._PHRASE)
-        params.append(" ".join(run))
+def _any(lexemes: list[str], runs: list[str]) -> tuple[str, list[str]]:
+    """Any of these lexemes or phrases (a quoted phrase is an alternative too, as on SQLite)."""
+    parts = [_LEXEME] * len(lexemes) + [pg._PHRASE] * len(runs)
+    params = [f"'{lexeme}'" for lexeme in lexemes] + runs
     return "(" + " || ".join(parts) + ")", params
 
 
@@ -79,12 +76,14 @@ def search(
 ) -> Found:
     required_query = replace(query, terms=())
     with connection.cursor() as cursor:
-        lexemes = _lexemes(cursor, words)
+        lexemes, papers = _lexemes(cursor, words)
     has_required = bool(query.phrases or query.authors)
     if not lexemes and not has_required:
         return Found(total=0, ids=[])
-    ranked_sql, ranked_params = _any(lexemes, query.terms)
-    chosen = _candidates(connection, lexemes) if lexemes else []
+    phrases = [phrase.text for phrase in query.phrases]
+    runs = [" ".join(query.terms)] if len(query.terms) > 1 else []
+    ranked_sql, ranked_params = _any(lexemes, runs + phrases)
+    chosen = _candidates(connection, lexemes, papers) if lexemes else []
     conditions: list[str] = []
     params: list[object] = []
     ts = pg.tsquery(required_query, filters)
@@ -104,7 +103,7 @@ def search(
         rank_params = ranked_params
         every = [f"p.{pg.VECTOR_COLUMN} @@ {ranked_sql}", *conditions]
         every_params = [*ranked_params, *params]
-        some_sql, some_params = _any(chosen, ())
+        some_sql, some_params = _any(chosen, phrases)
         pool = [f"p.{pg.VECTOR_COLUMN} @@ {some_sql}", *conditions]
         pool_params = [*some_params, *params]
     else:
@@ -115,18 +114,23 @@ def search(
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         # As in the keyword backend: the GIN index, never a scan of every tsvector.
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(
+        count = (
             f"SELECT count(*) FROM (SELECT 1 FROM {PAPER_TABLE} p WHERE {' AND '.join(every)} "
-            "LIMIT %s) m",
-            [*every_params, COUNT_LIMIT + 1],
+            "LIMIT %s) m"
         )
-        total = cursor.fetchone()[0]
+        # The count rides along with the page (one round trip); alone only past the end.
         cursor.execute(
-            f"SELECT p.id FROM {PAPER_TABLE} p WHERE {' AND '.join(pool)} "
+            f"SELECT p.id, ({count}) FROM {PAPER_TABLE} p WHERE {' AND '.join(pool)} "
             f"ORDER BY {rank} DESC, p.id DESC LIMIT %s OFFSET %s",
-            [*pool_params, *rank_params, limit, offset],
+            [*every_params, COUNT_LIMIT + 1, *pool_params, *rank_params, limit, offset],
         )
-        ids = [pk for (pk,) in cursor.fetchall()]
+        rows = cursor.fetchall()
+        ids = [pk for pk, _ in rows]
+        if rows:
+            total = rows[0][1]
+        else:
+            cursor.execute(count, [*every_params, COUNT_LIMIT + 1])
+            total = cursor.fetchone()[0]
         marked = pg.PostgresBackend(connection)._snippets(cursor, query, ids) if snippets else {}
         cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
     return Found(

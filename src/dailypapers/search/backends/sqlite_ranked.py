@@ -103,8 +103,14 @@ def _count(cursor: CursorWrapper, match: str, cap: int) -> int:
     return cursor.fetchone()[0]
 
 
-def optional_parts(words: list[str], run: tuple[str, ...]) -> list[str]:
-    """The optional phrases: each stem, and the run of plain words when it has several."""
+def optional_parts(query: Query, words: list[str]) -> list[str]:
+    """The optional phrases: one per index term of ``words`` (the meaningful plain words),
+    the run of plain words when it has several, and the quoted phrases.
+
+    A quoted phrase is required and also one of the alternatives, so that a paper holding
+    it but none of the plain words still matches (any word, or the phrase, is enough).
+    """
+    run = query.terms
     # One word per index term ("network" and "networks" are one), written as typed: FTS5
     # stems a query string itself, and stemming a stem again can change it ("spars").
     by_stem: dict[str, str] = {}
@@ -115,6 +121,8 @@ def optional_parts(words: list[str], run: tuple[str, ...]) -> list[str]:
     parts = [fts._string((word,)) for word in by_stem.values()]
     if len(run) > 1:
         parts.append(fts._string(run))
+    if parts:
+        parts += [fts._string(phrase.words) for phrase in query.phrases]
     return parts
 
 
@@ -125,9 +133,7 @@ def _required(query: Query, filters: Filters) -> tuple[str, str]:
     required += [fts._column("categories", category) for category in filters.categories]
     excluded = "".join(f" NOT {fts._string(p.words)}" for p in query.excluded)
     excluded += "".join(f" NOT {fts._column('authors', a)}" for a in query.excluded_authors)
-    excluded += "".join(
-        f" NOT {fts._column('categories', c)}" for c in filters.excluded_categories
-    )
+    excluded += "".join(f" NOT {fts._column('categories', c)}" for c in filters.excluded_categories)
     return " AND ".join(required), excluded
 
 
@@ -152,7 +158,7 @@ def search(
     """A page of the BM25 ranking of papers with any of ``words`` (the query's meaningful
     words) that pass the query's required parts and the filters, best first."""
     backend = fts.SqliteBackend(connection)
-    optional = optional_parts(words, query.terms)
+    optional = optional_parts(query, words)
     required, excluded = _required(query, filters)
     full = _expression(optional, required, excluded)
     if not full.strip() or full.startswith(" NOT"):
