@@ -55,6 +55,7 @@ class SearchResults:
     searched: bool = False  # False when there was nothing to search for, or an error
     total_capped: bool = False  # more than COUNT_LIMIT matched; total is COUNT_LIMIT
     mode: str = "keyword"  # how the results were ranked (see MODES)
+    ranked_window: int = 0  # when not 0, only the newest this many matches were ordered
 
 
 def backend_for(connection: BaseDatabaseWrapper) -> KeywordBackend | None:
@@ -164,6 +165,7 @@ def search(
         snippets=found.snippets,
         notes=notes,
         searched=True,
+        ranked_window=found.ranked_window,
     )
 
 

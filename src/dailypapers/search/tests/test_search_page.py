@@ -172,3 +172,24 @@ class TestAnyInputGivesAPage(HypothesisTestCase):
             assert response.status_code == 400 and b"NUL" in response.content
             return
         assert response.status_code == 200
+
+
+def test_notes_are_neutral_messages_inside_their_box_not_success_green(client):
+    store("2501.00001", title="Cats and dogs")
+    body = page(client, q="cats OR dogs")
+    assert '<ul class="messages search-notes" role="status">' in body
+    assert 'class="notice"' not in body  # the green box of a success
+
+
+def test_when_only_the_newest_matches_are_ordered_it_is_said_once(client, monkeypatch):
+    from dailypapers.search import engine
+
+    for module in (sqlite_fts, postgres_fts):
+        monkeypatch.setattr(module, "RANK_WINDOW", 2)
+    monkeypatch.setattr(engine, "MAX_RESULTS", 2)
+    for number in range(1, 4):
+        store(f"2501.0000{number}", title="Bandits")
+    trending = page(client, q="bandits", sort="trending")
+    assert "only the newest 2" in trending and "the first 2 shown" not in trending
+    relevance = page(client, q="bandits")
+    assert "only the newest" not in relevance and "the first 2 shown, best first" in relevance
