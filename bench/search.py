@@ -21,6 +21,8 @@ latency: the shared 90,929 records (``--replicate N``: N copies with new ids, fo
 ann: the vector index alone at scale: ``--vectors`` synthetic unit vectors (clustered like
     real embeddings), IVF build time, recall@10 against exact, latency.
 embed-speed: MiniLM on real abstracts (the daily volume is about 1,000 papers).
+keyword: ranked keyword search on a prepared database, its exactness, the baseline code's
+    timings, and Tantivy beside it (bench/search_keyword.py).
 
 Every figure is printed with the load average; docs/benchmarks.md ("Search") has results.
 """
@@ -38,6 +40,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import search_keyword
 from search_setup import (
     DEFAULT_FILE,
     PG_BENCH_DB,
@@ -352,10 +355,17 @@ def main() -> None:
     speed = commands.add_parser("embed-speed")
     speed.add_argument("--papers", type=int, default=1000)
     speed.add_argument("--file", type=Path, default=DEFAULT_FILE)
+    kw = commands.add_parser("keyword", help="ranked keyword search: latency, exactness")
+    kw.add_argument("--data-dir", type=Path, required=True, help="a prepared SQLite DATA_DIR")
+    kw.add_argument("--src", help="time the code of this src folder instead (the baseline)")
+    kw.add_argument("--queries", type=int, default=50)
+    kw.add_argument("--rounds", type=int, default=3)
+    kw.add_argument("--tantivy", action="store_true", help="build and time a Tantivy index")
+    kw.add_argument("--skip-exact", action="store_true", help="leave out the exactness check")
     args = parser.parse_args()
-    {"relevance": relevance, "latency": latency, "ann": ann_scale, "embed-speed": embed_speed}[
-        args.command
-    ](args)
+    commands_by_name = {"relevance": relevance, "latency": latency, "ann": ann_scale,
+                        "embed-speed": embed_speed, "keyword": search_keyword.keyword}  # fmt: skip
+    commands_by_name[args.command](args)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.safestring import SafeString
 
 from dailypapers.lib.query import Query, QueryError, canonical_category, is_stop_word, parse
-from dailypapers.search import any_words, hybrid, semantic
+from dailypapers.search import any_words, hybrid, keyword_index, semantic
 from dailypapers.search.backends import (
     COUNT_LIMIT,
     Filters,
@@ -146,9 +146,13 @@ def search(
         if not words and not (parsed.phrases or parsed.authors):
             return replace(base, error=ONLY_COMMON_WORDS)
         connection = connections[using]
-        ranked = sqlite_ranked if connection.vendor == "sqlite" else postgres_ranked
-        found = ranked.search(connection, parsed, filters, words, limit, offset,
-                              snippets=True)  # fmt: skip
+        found = None
+        if keyword_index.enabled(connection):
+            found = keyword_index.search(connection, parsed, filters, words, limit, offset, True)
+        if found is None:  # PostgreSQL, or the index is off or not in step with the database
+            ranked = sqlite_ranked if connection.vendor == "sqlite" else postgres_ranked
+            found = ranked.search(connection, parsed, filters, words, limit, offset,
+                                  snippets=True)  # fmt: skip
     else:
         found = backend.search(parsed, filters, sort, limit, offset, snippets=parsed.has_words)
     notes = base.notes

@@ -12,8 +12,9 @@ bm25() is a sum with one term per phrase of the MATCH, each below ``idf × (k1 +
 the paper (MaxScore). So the rarest words are asked for first: every paper that holds none
 of them scores at most the bound of the words left out, and when the k-th best score of
 the rarer words' ranking beats that bound (plus the next score), the top k is proven to be
-the top k of the full ranking. Otherwise the next rarer word is added, up to all of them.
-The page's order is then read from the full expression over those k papers only.
+the top k of the full ranking. Otherwise more words are added (four times the papers, at
+least one word more), and after ``TRIES`` tries every match is ranked. The page's order
+is then read from the full expression over those k papers only.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ MIN_IDF = 1e-6  # FTS5 clamps the idf of a word in over half the papers to this
 COUNT_CAP = 20_000
 # The rarer words are taken until their papers add up to this, before the first try.
 FIRST_BUDGET = 20_000
+# Each try that proves nothing takes four times the papers; after these, every match is ranked.
+TRIES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,11 +249,14 @@ def _top(
         for part in [fts._string(p.words) for p in query.phrases]
         + [fts._column("authors", a) for a in query.authors]
     )
-    taken, spent = 0, 0
-    while taken < len(parts) and (taken == 0 or spent + parts[taken].papers <= FIRST_BUDGET):
-        spent += parts[taken].papers
-        taken += 1
-    while taken < len(parts):
+    taken, spent, budget = 0, 0, FIRST_BUDGET
+    for _ in range(TRIES):
+        at_least = taken + 1
+        while taken < len(parts) and (taken < at_least or spent + parts[taken].papers <= budget):
+            spent += parts[taken].papers
+            taken += 1
+        if taken >= len(parts):
+            break
         rest = sum(part.bound(papers) for part in parts[taken:])
         chosen = [part.fts for part in parts[:taken]]
         match = _expression(chosen, required, excluded)
@@ -262,5 +268,5 @@ def _top(
                 top = [rowid for rowid, _, _ in found[:wanted]]
                 exact = _ranked(backend, cursor, full, filters, wanted, rowids=top)
                 return [(rowid, pk) for rowid, pk, _ in exact]
-        taken += 1
+        budget *= 4
     return [(rowid, pk) for rowid, pk, _ in _ranked(backend, cursor, full, filters, wanted)]

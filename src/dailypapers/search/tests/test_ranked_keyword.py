@@ -115,3 +115,13 @@ def test_no_papers_match_only_when_no_word_matches():
     store("2501.00001", title="Kalman filters")
     assert engine.search("zygomorphic flowers").total == 0
     assert engine.search("zygomorphic kalman").total == 1
+
+
+def test_a_paper_with_no_known_day_is_outside_a_range_with_only_an_end():
+    store("2501.00001", date(2025, 1, 6), title="Kalman filters")
+    store("2501.00002", None, title="Kalman smoothing")
+    found = engine.search("kalman", date_to=date(2025, 1, 31))
+    assert arxiv_ids(found.papers) == ["2501.00001"]
+    assert arxiv_ids(engine.search("kalman", date_to=date(2025, 1, 31), sort="newest").papers) == [
+        "2501.00001"
+    ]
