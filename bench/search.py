@@ -361,6 +361,7 @@ def main() -> None:
     kw.add_argument("--queries", type=int, default=50)
     kw.add_argument("--rounds", type=int, default=3)
     kw.add_argument("--tantivy", action="store_true", help="build and time a Tantivy index")
+    kw.add_argument("--known-items", help="known_items.tsv: arxiv_id, query, split")
     kw.add_argument("--skip-exact", action="store_true", help="leave out the exactness check")
     args = parser.parse_args()
     commands_by_name = {"relevance": relevance, "latency": latency, "ann": ann_scale,

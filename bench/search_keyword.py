@@ -58,12 +58,36 @@ def keyword(args: argparse.Namespace) -> None:
               f"max {max(samples):6.1f} ms; {load()}", flush=True)  # fmt: skip
     print(f"RSS after searching: {_rss_mb():,.0f} MB (peak "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB)")  # fmt: skip
+    if args.known_items:
+        _known_items(Path(args.known_items))
     if args.src:
         return
     if not args.skip_exact:
         _exactness(queries, filters)
     if args.tantivy:
         _tantivy(queries, args)
+
+
+def _known_items(path: Path) -> None:
+    """MRR@10 and recall@10 of keyword search on known-item queries (arxiv_id, query, split)."""
+    from dailypapers.papers.models import Paper
+    from dailypapers.search.engine import search
+
+    rows = [line.split("\t") for line in path.read_text().splitlines() if line.strip()]
+    by_split: dict[str, list[float]] = {}
+    started = time.perf_counter()
+    for arxiv_id, query, split in rows:
+        found = search(query, mode="keyword", per_page=10).papers
+        ids = dict(Paper.objects.filter(pk__in=found).values_list("pk", "arxiv_id"))
+        ranked = [ids.get(pk) for pk in found]
+        rank = ranked.index(arxiv_id) + 1 if arxiv_id in ranked else 0
+        for name in ("all", split.strip()):
+            by_split.setdefault(name, []).append(1 / rank if rank else 0.0)
+    for name, scores in by_split.items():
+        mrr = sum(scores) / len(scores)
+        recall = sum(1 for score in scores if score) / len(scores)
+        print(f"known items ({name}, {len(scores)}): MRR@10 {mrr:.3f}, recall@10 {recall:.3f}")
+    print(f"  ({time.perf_counter() - started:.0f} s; {load()})")
 
 
 def _reference(query: str, filters: dict) -> list[int]:

@@ -41,8 +41,13 @@ from dailypapers.search.backends import sqlite_fts as fts
 FOLDER = "keyword-index"
 STAMP_FILE = "dailypapers-stamp.json"
 FIELDS = ("title", "authors", "abstract")
-# The same weights as FTS5's bm25 (sqlite_fts.WEIGHTS): title 10, authors 4, abstract 1.
-BOOSTS = {"title": 10.0, "authors": 4.0}
+# Words rank over one field of title, authors and abstract, the title written TITLE_REPEAT
+# times: one BM25 saturation for all of them, as FTS5's weighted bm25 does. Boosting
+# separate fields instead adds up one BM25 per field, so a common word in a title outranks
+# everything: on the known-item set (dev half) that gave MRR@10 0.28 (boosts 10/4) to 0.51
+# (no boosts), against 0.54 for FTS5 (docs/benchmarks.md).
+TEXT = "text"
+TITLE_REPEAT = 3
 WRITER_HEAP = 200_000_000
 EPOCH = date(1970, 1, 1)
 
@@ -81,7 +86,7 @@ def _schema() -> Any:
 
     builder = tantivy.SchemaBuilder()
     builder.add_integer_field("id", stored=True, indexed=True, fast=True)
-    for name in FIELDS:
+    for name in (*FIELDS, TEXT):
         builder.add_text_field(name, stored=False, tokenizer_name="en_stem")
     builder.add_text_field("categories", stored=False, tokenizer_name="raw")
     builder.add_integer_field("day", indexed=True, fast=True)
@@ -174,11 +179,13 @@ def _document(pk, title, authors, abstract, categories, day, has_code) -> Any:  
             authors = []
     if isinstance(day, str):
         day = date.fromisoformat(day)
+    names = "\n".join(str(name) for name in authors or [])
     document = tantivy.Document(
         id=pk,
         title=title or "",
-        authors="\n".join(str(name) for name in authors or []),
+        authors=names,
         abstract=abstract or "",
+        text="\n".join([title or ""] * TITLE_REPEAT + [names, abstract or ""]),
         day=(day - EPOCH).days if day else 0,
         has_code=int(bool(has_code)),
     )
@@ -192,7 +199,7 @@ def _query(index: Any, query: Query, filters: Filters, words: list[str]) -> Any:
     from tantivy import Occur
 
     schema = index.schema
-    fields = list(FIELDS)
+    fields = [TEXT]
     # Words and phrases hold only letters and digits (lib/query.py): never query syntax.
     phrases = [" ".join(phrase.words) for phrase in query.phrases]
     optional = list(words)
@@ -202,7 +209,7 @@ def _query(index: Any, query: Query, filters: Filters, words: list[str]) -> Any:
     clauses = []
     if optional:
         clauses.append(
-            (Occur.Must, index.parse_query(" ".join(optional), fields, field_boosts=BOOSTS))
+            (Occur.Must, index.parse_query(" ".join(optional), fields))
         )
     for phrase in phrases:
         clauses.append((Occur.Must, index.parse_query(f'"{phrase}"', fields)))
