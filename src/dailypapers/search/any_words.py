@@ -83,15 +83,16 @@ def _within_budget(frequencies: list[tuple[str, int]], budget: int | None = None
 def _sqlite(
     connection: BaseDatabaseWrapper, words: list[str], filters: Filters, depth: int
 ) -> list[int]:
-    stems = sqlite_ranked.stems(words)
-    if not stems:
+    # The words as typed, one per index term: FTS5 stems a query string itself.
+    terms = sqlite_ranked.one_word_per_term(words)
+    if not terms:
         return []
     with connection.cursor() as cursor:
-        chosen = _within_budget([(stem, _papers_with(cursor, stem)) for stem in stems])
+        chosen = _within_budget([(term, _papers_with(cursor, term)) for term in terms])
         if not chosen:
             return []
-        # Stems are letters and digits: as FTS5 strings they are plain terms, never syntax.
-        match = "(" + " OR ".join(f'"{stem}"' for stem in chosen) + ")"
+        # Words are letters and digits: as FTS5 strings they are plain terms, never syntax.
+        match = "(" + " OR ".join(f'"{term}"' for term in chosen) + ")"
         where, params = fts.SqliteBackend(connection)._where(Query(), filters)
         rest = params[0].strip()  # the filters' categories, as the keyword backend writes them
         if rest:

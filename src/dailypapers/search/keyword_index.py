@@ -208,9 +208,7 @@ def _query(index: Any, query: Query, filters: Filters, words: list[str]) -> Any:
     optional += [f'"{phrase}"' for phrase in phrases]
     clauses = []
     if optional:
-        clauses.append(
-            (Occur.Must, index.parse_query(" ".join(optional), fields))
-        )
+        clauses.append((Occur.Must, index.parse_query(" ".join(optional), fields)))
     for phrase in phrases:
         clauses.append((Occur.Must, index.parse_query(f'"{phrase}"', fields)))
     for author in query.authors:

@@ -79,6 +79,17 @@ def stems(words: list[str]) -> list[str]:
     return list(found)
 
 
+def one_word_per_term(words: list[str]) -> list[str]:
+    """One word per index term ("network" and "networks" are one), written as typed: FTS5
+    stems a query string itself, and stemming a stem again can change it ("spars")."""
+    by_stem: dict[str, str] = {}
+    for word in words:
+        found = stems([word])
+        if found:
+            by_stem.setdefault(found[0], word)
+    return list(by_stem.values())
+
+
 def _varint(data: bytes, at: int) -> tuple[int, int]:
     """SQLite's variable-length integer (as FTS5 writes them) at ``at``: value, next offset."""
     value = 0
@@ -114,14 +125,7 @@ def optional_parts(query: Query, words: list[str]) -> list[str]:
     it but none of the plain words still matches (any word, or the phrase, is enough).
     """
     run = query.terms
-    # One word per index term ("network" and "networks" are one), written as typed: FTS5
-    # stems a query string itself, and stemming a stem again can change it ("spars").
-    by_stem: dict[str, str] = {}
-    for word in words:
-        found = stems([word])
-        if found:
-            by_stem.setdefault(found[0], word)
-    parts = [fts._string((word,)) for word in by_stem.values()]
+    parts = [fts._string((word,)) for word in one_word_per_term(words)]
     if len(run) > 1:
         parts.append(fts._string(run))
     if parts:
