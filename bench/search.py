@@ -361,6 +361,8 @@ def main() -> None:
     kw.add_argument("--queries", type=int, default=50)
     kw.add_argument("--rounds", type=int, default=3)
     kw.add_argument("--tantivy", action="store_true", help="build and time a Tantivy index")
+    kw.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    kw.add_argument("--pg-database", default="dp_searchkw_bench", help="a prepared database")
     kw.add_argument("--known-items", help="known_items.tsv: arxiv_id, query, split")
     kw.add_argument("--skip-exact", action="store_true", help="leave out the exactness check")
     args = parser.parse_args()

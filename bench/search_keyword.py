@@ -1,16 +1,21 @@
 """Keyword search at scale: latency and exactness of the ranked any-words search, against the
-baseline code and against Tantivy, on a database prepared beforehand (see bench/README.md).
+baseline code and against Tantivy, on a database prepared beforehand: a DATA_DIR made with
+``DATA_DIR=DIR dailypapers ingest jsonl ../shared/data/arxiv-metadata.jsonl.gz`` (1M: copy it,
+then search_setup.replicate_corpus(11)), its keyword index built with ``dailypapers
+keyword_index``; on PostgreSQL a database filled the same way (``--pg-database``).
 
-    .venv/bin/python bench/search.py keyword --data-dir DIR [--src /work/main/src]
-                                     [--queries 50] [--tantivy] [--rounds 3]
+    .venv/bin/python bench/search.py keyword --data-dir DIR [--db sqlite|postgres]
+        [--src /work/main/src] [--queries 50] [--rounds 3] [--known-items known_items.tsv]
+        [--tantivy] [--skip-exact]
 
 Without ``--src``: this tree's engine.search(mode="keyword") over the queries of
-bench/search_queries.txt, p50/p95, with and without filters, and whether each top 10 is the
-top 10 of FTS5's bm25 over every match of the same expression (fetched whole, no LIMIT).
-With ``--src``: the same timings with the code of that tree (the baseline), nothing else.
-``--tantivy``: build a Tantivy index of the same papers in a scratch folder (build time,
-size), then p50/p95 of the same queries as OR-queries with the same field weights, its
-top 10 against its own exhaustive ranking, and the resident memory it adds.
+bench/search_queries.txt, p50/p95, with and without filters, and (SQLite) whether each top
+10 is the top 10 of ranking every match with nothing pruned (Tantivy collecting every
+document when it serves, else FTS5's bm25 over the same expression fetched whole).
+With ``--src``: the same timings with the code of that tree (the baseline).
+``--known-items``: MRR@10 and recall@10 of keyword mode on known-item queries.
+``--tantivy``: the first evaluation, kept for comparison: a scratch Tantivy index with
+per-field boosts (title 10, authors 4), build time, size, p50/p95, memory.
 """
 
 from __future__ import annotations
@@ -37,14 +42,14 @@ def _rss_mb() -> float:
 def keyword(args: argparse.Namespace) -> None:
     if args.src:
         search_setup.REPO = Path(args.src).resolve().parent
-    setup_django("sqlite", Path(args.data_dir))
+    setup_django(args.db, Path(args.data_dir), pg_database=args.pg_database)
     from dailypapers.papers.models import Paper
     from dailypapers.search.engine import search
 
     queries = [q for q in QUERIES_FILE.read_text().split("\n")[: args.queries] if q.strip()]
     papers = Paper.objects.count()
     code = args.src or "this tree"
-    print(f"# keyword search, {papers:,} papers, code: {code}; {machine()}; {load()}")
+    print(f"# keyword search ({args.db}), {papers:,} papers, code: {code}; {machine()}; {load()}")
     filters = {"category": "cs.LG", "has_code": True}
     for label, options in (("no filter", {}), ("cs.LG + has code", filters)):
         for query in queries[:3]:
@@ -62,7 +67,7 @@ def keyword(args: argparse.Namespace) -> None:
         _known_items(Path(args.known_items))
     if args.src:
         return
-    if not args.skip_exact:
+    if not args.skip_exact and args.db == "sqlite":
         _exactness(queries, filters)
     if args.tantivy:
         _tantivy(queries, args)
