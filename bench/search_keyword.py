@@ -111,7 +111,8 @@ def _reference(query: str, filters: dict) -> list[int]:
         opened = keyword_index._searcher(keyword_index.database_stamp(connection))
         if opened is not None:
             tantivy_query = keyword_index._query(opened.index, parsed, found, words)
-            every = opened.searcher.search(tantivy_query, opened.searcher.num_docs).hits
+            matches = opened.searcher.search(tantivy_query, 1, count=True).count
+            every = opened.searcher.search(tantivy_query, max(matches, 10)).hits
             return [opened.searcher.doc(address)["id"][0] for _, address in every[:10]]
     optional = sqlite_ranked.optional_parts(parsed, words)
     required, excluded = sqlite_ranked._required(parsed, found)
