@@ -24,6 +24,8 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -146,8 +148,10 @@ def rebuild(connection: BaseDatabaseWrapper) -> tuple[int, float] | None:
         index = tantivy.Index(_schema(), path=str(fresh))
         writer = index.writer(heap_size=WRITER_HEAP)
         papers = 0
-        # One read transaction: the stamp and the rows are the same state of the database.
-        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        # One read transaction: the stamp and the rows are the same state of the database. A
+        # deferred BEGIN, not Django's atomic (BEGIN IMMEDIATE here, see settings), which would
+        # hold the write lock and stop every vote and ingest for the whole build.
+        with _read_snapshot(connection) as cursor:
             stamp = database_stamp(connection)
             cursor.execute(
                 f"SELECT id, title, author_names, abstract, categories, announced_on, has_code "
@@ -167,6 +171,22 @@ def rebuild(connection: BaseDatabaseWrapper) -> tuple[int, float] | None:
         fresh.rename(base)
         shutil.rmtree(old, ignore_errors=True)
     return papers, time.perf_counter() - started
+
+
+@contextmanager
+def _read_snapshot(connection: BaseDatabaseWrapper) -> Iterator[Any]:
+    """A cursor inside a read-only snapshot: a deferred transaction outside any atomic block,
+    else the enclosing transaction (tests run inside one)."""
+    with connection.cursor() as cursor:
+        if connection.in_atomic_block:
+            yield cursor
+            return
+        connection.ensure_connection()
+        cursor.execute("BEGIN DEFERRED")
+        try:
+            yield cursor
+        finally:
+            cursor.execute("ROLLBACK")
 
 
 def _document(pk, title, authors, abstract, categories, day, has_code) -> Any:  # noqa: ANN001
