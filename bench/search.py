@@ -24,6 +24,8 @@ latency: the shared 90,929 records (``--replicate N``: N copies with new ids, fo
 ann: the vector index alone at scale: ``--vectors`` synthetic unit vectors (clustered like
     real embeddings), IVF build time, recall@10 against exact, latency.
 embed-speed: MiniLM on real abstracts (the daily volume is about 1,000 papers).
+keyword: ranked keyword search on a prepared database, its exactness, the baseline code's
+    timings, and Tantivy beside it (bench/search_keyword.py).
 
 Every figure is printed with the load average; docs/benchmarks.md ("Search") has results.
 """
@@ -41,6 +43,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import search_keyword
 from search_setup import (
     DEFAULT_FILE,
     PG_BENCH_DB,
@@ -362,12 +365,9 @@ def main() -> None:
         real_data.main(sys.argv[2:])
         return
     args = parser.parse_args()
-    {
-        "relevance-fixture": relevance,
-        "latency": latency,
-        "ann": ann_scale,
-        "embed-speed": embed_speed,
-    }[args.command](args)
+    commands_by_name = {"relevance-fixture": relevance, "latency": latency, "ann": ann_scale,
+                        "embed-speed": embed_speed, "keyword": search_keyword.keyword}  # fmt: skip
+    commands_by_name[args.command](args)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,18 @@ def semantic_search_off_unless_asked(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def no_keyword_index(monkeypatch) -> Iterator[None]:
+    """The Tantivy keyword index lives in DATA_DIR: off unless a test turns it on (with a
+    folder of its own, see search/tests/test_keyword_index.py), and never carried over."""
+    from dailypapers.search import keyword_index
+
+    monkeypatch.setenv("KEYWORD_INDEX", "off")
+    keyword_index.forget()
+    yield
+    keyword_index.forget()
+
+
+@pytest.fixture(autouse=True)
 def fresh_paper_features() -> Iterator[None]:
     """Test databases reuse ids: the recommender's per-process feature cache must not carry
     one test's papers into the next."""

@@ -169,14 +169,18 @@ def search_papers(text: str, limit: int) -> list[Paper]:
     """The papers a Hub-style search finds, best first: the site's own search engine.
 
     The Hub's search takes plain words, and so does ours (its query syntax included:
-    "phrases", author:, cat:, -excluded). A query our search cannot read finds nothing
-    rather than failing, as a search box would answer. Rows carry ``api_columns``.
+    "phrases", author:, cat:, -excluded), ranked: papers with any of the words, best first.
+    A query our search cannot read (too long, only stop words) is a 400 saying why, as the
+    site's search page and /api/v1/search answer. Rows carry ``api_columns``.
     """
     if not text.strip():
         return []
     named = look_up(text)  # a pasted id, link, DOI or title: that paper first
     request = SearchRequest(q=text, sort="relevance", limit=min(limit, SEARCH_LIMIT))
-    return named_first(named, run_search(request, 1).papers, min(limit, SEARCH_LIMIT))
+    found = run_search(request, 1)
+    if found.results.error:
+        raise ApiError(400, "invalid_query", found.results.error)
+    return named_first(named, found.papers, min(limit, SEARCH_LIMIT))
 
 
 # Registered before /papers/{id}: the id pattern takes slashes and would swallow "search".

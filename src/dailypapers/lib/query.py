@@ -1,6 +1,7 @@
 """Read what a person typed into the search box as a structure the search backends can trust.
 
-Syntax (everything else is plain text, and every plain word must match)::
+Syntax (everything else is plain text; plain words rank papers, the more of them a paper
+holds the better, and the other parts are required or excluded)::
 
     diffusion model            words
     "attention is all"         a phrase: these words in this order
@@ -49,6 +50,24 @@ _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": 
 # Unicode categories replaced by a space: controls (NUL included), format characters such as
 # zero-width spaces and bidi marks, surrogates, private use and unassigned code points.
 _DROPPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+
+
+# English function words: they say nothing about what a paper is about, so ranked keyword
+# search leaves them out (a query of only these is refused with a message). Domain words such
+# as "model" stay: BM25 weighs them down by how many papers hold them.
+_STOP_TEXT = """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is
+    it its itself just me more most my myself no nor not now of off on once only or other our
+    ours ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very via was we
+    were what when where which while who whom why will with would you your yours yourself
+    yourselves"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
+
+
+def is_stop_word(word: str) -> bool:
+    return word.lower() in STOP_WORDS
 
 
 class QueryError(ValueError):
@@ -265,8 +284,8 @@ def _add_token(token: _Token, builder: _Builder) -> None:
     if not token.quoted and not token.negated and token.value in _OPERATORS:
         if token.value != "AND":  # every word must match anyway
             builder.note(
-                f"“{token.value}” is not an operator here: every word must match, "
-                "and -word leaves a word out."
+                f"“{token.value}” is not needed here: papers with any of the words are found, "
+                "those with more of them first; -word leaves a word out."
             )
         return
     if phrase is None:

@@ -17,15 +17,13 @@ tsvector column (a word absent from them is rare).
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 import time
 
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from dailypapers.lib.query import Query
-from dailypapers.search.backends import PAPER_TABLE, Filters
+from dailypapers.search.backends import PAPER_TABLE, Filters, sqlite_ranked
 from dailypapers.search.backends import postgres_fts as pg
 from dailypapers.search.backends import sqlite_fts as fts
 from dailypapers.search.embedders import is_stop_word
@@ -70,30 +68,6 @@ def ranked_ids(
 
 # -- SQLite --------------------------------------------------------------------------------
 
-_scratch = threading.local()
-
-
-def _stems(words: list[str]) -> list[str]:
-    """The index's own terms for these words (the porter stemmer), in the same order."""
-    connection = getattr(_scratch, "connection", None)
-    if connection is None:
-        connection = sqlite3.connect(":memory:", isolation_level=None)
-        connection.execute(f"CREATE VIRTUAL TABLE q USING fts5(a, tokenize='{fts.TOKENIZER}')")
-        connection.execute("CREATE VIRTUAL TABLE qv USING fts5vocab(q, instance)")
-        _scratch.connection = connection
-    connection.execute("BEGIN")
-    try:
-        connection.executemany(
-            "INSERT INTO q(rowid, a) VALUES (?, ?)", list(enumerate(words, start=1))
-        )
-        rows = connection.execute("SELECT doc, term FROM qv ORDER BY doc, offset").fetchall()
-    finally:
-        connection.execute("ROLLBACK")
-    stems: dict[str, None] = {}
-    for _, term in rows:
-        stems.setdefault(term, None)
-    return list(stems)
-
 
 def _within_budget(frequencies: list[tuple[str, int]], budget: int | None = None) -> list[str]:
     budget = MATCH_BUDGET if budget is None else budget
@@ -109,15 +83,16 @@ def _within_budget(frequencies: list[tuple[str, int]], budget: int | None = None
 def _sqlite(
     connection: BaseDatabaseWrapper, words: list[str], filters: Filters, depth: int
 ) -> list[int]:
-    stems = _stems(words)
-    if not stems:
+    # The words as typed, one per index term: FTS5 stems a query string itself.
+    terms = sqlite_ranked.one_word_per_term(words)
+    if not terms:
         return []
     with connection.cursor() as cursor:
-        chosen = _within_budget([(stem, _papers_with(cursor, stem)) for stem in stems])
+        chosen = _within_budget([(term, _papers_with(cursor, term)) for term in terms])
         if not chosen:
             return []
-        # Stems are letters and digits: as FTS5 strings they are plain terms, never syntax.
-        match = "(" + " OR ".join(f'"{stem}"' for stem in chosen) + ")"
+        # Words are letters and digits: as FTS5 strings they are plain terms, never syntax.
+        match = "(" + " OR ".join(f'"{term}"' for term in chosen) + ")"
         where, params = fts.SqliteBackend(connection)._where(Query(), filters)
         rest = params[0].strip()  # the filters' categories, as the keyword backend writes them
         if rest:

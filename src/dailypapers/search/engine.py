@@ -16,9 +16,15 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.safestring import SafeString
 
-from dailypapers.lib.query import Query, QueryError, canonical_category, parse
-from dailypapers.search import any_words, hybrid, semantic
-from dailypapers.search.backends import COUNT_LIMIT, Filters, KeywordBackend
+from dailypapers.lib.query import Query, QueryError, canonical_category, is_stop_word, parse
+from dailypapers.search import any_words, hybrid, keyword_index, semantic
+from dailypapers.search.backends import (
+    COUNT_LIMIT,
+    Filters,
+    KeywordBackend,
+    postgres_ranked,
+    sqlite_ranked,
+)
 from dailypapers.search.backends.postgres_fts import PostgresBackend
 from dailypapers.search.backends.sqlite_fts import SqliteBackend
 from dailypapers.search.hybrid import can_rank_by_meaning
@@ -29,6 +35,10 @@ DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 # Deep pages cost a sort of every match and nobody reads them.
 MAX_RESULTS = 1000
+ONLY_COMMON_WORDS = (
+    "Every word of this search is too common to rank papers by (such as “the” or “of”): "
+    "add a word that says what the papers are about."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +55,7 @@ class SearchResults:
     searched: bool = False  # False when there was nothing to search for, or an error
     total_capped: bool = False  # more than COUNT_LIMIT matched; total is COUNT_LIMIT
     mode: str = "keyword"  # how the results were ranked (see MODES)
+    ranked_window: int = 0  # when not 0, only the newest this many matches were ordered
 
 
 def backend_for(connection: BaseDatabaseWrapper) -> KeywordBackend | None:
@@ -130,7 +141,20 @@ def search(
         base = replace(base, notes=(*base.notes, why_not))
     if mode != "keyword":
         return _by_meaning(base, parsed, filters, mode, limit, offset, using)
-    found = backend.search(parsed, filters, sort, limit, offset, snippets=parsed.has_words)
+    if sort == "relevance" and parsed.has_words:
+        words = meaningful_words(parsed)
+        if not words and not (parsed.phrases or parsed.authors):
+            return replace(base, error=ONLY_COMMON_WORDS)
+        connection = connections[using]
+        found = None
+        if keyword_index.enabled(connection):
+            found = keyword_index.search(connection, parsed, filters, words, limit, offset, True)
+        if found is None:  # PostgreSQL, or the index is off or not in step with the database
+            ranked = sqlite_ranked if connection.vendor == "sqlite" else postgres_ranked
+            found = ranked.search(connection, parsed, filters, words, limit, offset,
+                                  snippets=True)  # fmt: skip
+    else:
+        found = backend.search(parsed, filters, sort, limit, offset, snippets=parsed.has_words)
     notes = base.notes
     if found.ranked_window:
         notes += (
@@ -145,7 +169,17 @@ def search(
         snippets=found.snippets,
         notes=notes,
         searched=True,
+        ranked_window=found.ranked_window,
     )
+
+
+def meaningful_words(query: Query) -> list[str]:
+    """The plain words that rank papers: stop words left out, each once, in typed order."""
+    seen: dict[str, None] = {}
+    for word in query.terms:
+        if not is_stop_word(word):
+            seen.setdefault(word.lower(), None)
+    return list(seen)
 
 
 def _mode(asked: str | None, parsed: Query, sort: str) -> tuple[str, str]:

@@ -134,7 +134,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "results": results,
         "page": page,
         "errors": [*form.errors, *([results.error] if results.error else [])],
-        "capped": results.total > engine.MAX_RESULTS,
+        # A note already says when only the newest matches were ordered: no second "1,000".
+        "capped": results.total > engine.MAX_RESULTS and not results.ranked_window,
         "max_results": engine.MAX_RESULTS,
         "category_choices": settings.ARXIV_CATEGORIES,
         "semantic_enabled": semantic.semantic_enabled(),

@@ -101,7 +101,7 @@ def test_an_unclosed_quote_runs_to_the_end_and_says_so():
 def test_upper_case_operators_of_other_engines_are_dropped_with_a_note():
     query = parse("cats OR dogs AND mice NEAR birds")
     assert query.terms == ("cats", "dogs", "mice", "birds")
-    assert any("“OR” is not an operator" in note for note in query.notes)
+    assert any("“OR” is not needed here" in note for note in query.notes)
 
 
 def test_lower_case_operator_words_and_fts_syntax_are_plain_text():

@@ -110,7 +110,7 @@ class SqliteBackend:
         low = high = None
         if filters.date_from or filters.date_to:
             # Papers with no known day (day 0) never fall in a date range.
-            low = max(_day(filters.date_from), 1) << DAY_SHIFT if filters.date_from else 1
+            low = max(_day(filters.date_from) if filters.date_from else 1, 1) << DAY_SHIFT
             if filters.date_to:
                 high = ((_day(filters.date_to) + 1) << DAY_SHIFT) - 1
         if floor is not None:

@@ -53,3 +53,10 @@ def test_filters_apply_including_an_excluded_category():
         "2501.00002"
     ]
     assert ranked("kalman", Filters(has_code=True)) == []
+
+
+def test_a_word_whose_stem_stems_again_differently_is_still_found():
+    # porter: "sparse" -> "spars" -> "spar"; the index holds "spars".
+    store("2501.00001", title="Sparse coding", abstract="Dictionaries.")
+    assert ranked("sparse dictionaries") == ["2501.00001"]
+    assert ranked("sparse") == ["2501.00001"]

@@ -15,7 +15,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from dailypapers.accounts.models import User
 from dailypapers.middleware import MAX_URI_LENGTH
-from dailypapers.search.backends import postgres_fts, sqlite_fts
+from dailypapers.search.backends import postgres_fts, postgres_ranked, sqlite_fts, sqlite_ranked
 from dailypapers.search.tests.helpers import store
 
 pytestmark = pytest.mark.django_db
@@ -104,8 +104,8 @@ def test_a_page_past_the_end_shows_the_last_page(client):
 
 
 def test_a_capped_count_reads_more_than(client, monkeypatch):
-    monkeypatch.setattr(sqlite_fts, "COUNT_LIMIT", 2)
-    monkeypatch.setattr(postgres_fts, "COUNT_LIMIT", 2)
+    for module in (sqlite_fts, postgres_fts, sqlite_ranked, postgres_ranked):
+        monkeypatch.setattr(module, "COUNT_LIMIT", 2)
     for number in range(1, 4):
         store(f"2501.0000{number}", title="Bandits")
     assert "More than 2 papers" in page(client, q="bandits")
@@ -113,7 +113,7 @@ def test_a_capped_count_reads_more_than(client, monkeypatch):
 
 def test_notes_about_how_the_query_was_read_are_shown(client):
     store("2501.00001", title="Cats and dogs")
-    assert "is not an operator here" in page(client, q="cats OR dogs")
+    assert "is not needed here" in page(client, q="cats OR dogs")
 
 
 def test_members_see_their_votes_on_results(client):
@@ -177,3 +177,24 @@ class TestAnyInputGivesAPage(HypothesisTestCase):
             assert response.status_code == 414 and b"too long" in response.content
             return
         assert response.status_code == 200
+
+
+def test_notes_are_neutral_messages_inside_their_box_not_success_green(client):
+    store("2501.00001", title="Cats and dogs")
+    body = page(client, q="cats OR dogs")
+    assert '<ul class="messages search-notes" role="status">' in body
+    assert 'class="notice"' not in body  # the green box of a success
+
+
+def test_when_only_the_newest_matches_are_ordered_it_is_said_once(client, monkeypatch):
+    from dailypapers.search import engine
+
+    for module in (sqlite_fts, postgres_fts):
+        monkeypatch.setattr(module, "RANK_WINDOW", 2)
+    monkeypatch.setattr(engine, "MAX_RESULTS", 2)
+    for number in range(1, 4):
+        store(f"2501.0000{number}", title="Bandits")
+    trending = page(client, q="bandits", sort="trending")
+    assert "only the newest 2" in trending and "the first 2 shown" not in trending
+    relevance = page(client, q="bandits")
+    assert "only the newest" not in relevance and "the first 2 shown, best first" in relevance
