@@ -149,6 +149,7 @@ class RunningSite:
     url: str
     log: Path
     exit_code: int | None = field(default=None)
+    left_running: list[int] = field(default_factory=list)  # group members alive after run
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -166,10 +167,25 @@ class RunningSite:
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=30)
             self.exit_code = -signal.SIGKILL
+        self.left_running = _live_members(self.process.pid)
         # Whatever is left in the group (nothing, when run stopped its children) goes too.
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         return self.exit_code
+
+
+def _live_members(group: int) -> list[int]:
+    """Processes of this process group still alive (zombies waiting for a reaper aside)."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # pid (comm) state ppid pgrp ...: comm may hold spaces, so split after its ")".
+            state, _ppid, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError):
+            continue
+        if int(pgrp) == group and state != "Z":
+            alive.append(int(stat.parent.name))
+    return alive
 
 
 @contextlib.contextmanager

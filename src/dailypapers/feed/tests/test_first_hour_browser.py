@@ -221,6 +221,7 @@ def test_a_newcomer_walks_the_first_hour_on_the_default_install_with_mail_in_the
     output = site.output()
     assert exit_code == 0, output
     assert output.rstrip().endswith("stopped"), output[-2000:]
+    assert site.left_running == [], "run stopped its web server, worker and scheduler"
     assert "Traceback" not in output, output
     # The embedded default ran, whatever the test run's own environment says: SQLite and
     # the file cache under the data folder.
