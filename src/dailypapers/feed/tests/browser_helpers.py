@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from pathlib import Path
 
 from django.utils import timezone
 
@@ -17,6 +19,7 @@ ATTENTION = "Attention Is Mostly What You Need"
 GRAPHS = "Graph Networks for Tiny Weather Stations"
 SPARSE = "Sparse Experts Without the Router Tax"
 SOCKS = "Socks with a Single Drawer"  # the end of the title the fake arXiv answers with
+API_FIXTURES = Path(__file__).parents[2] / "lib" / "tests" / "fixtures" / "arxiv-api"
 
 
 def seed_papers() -> None:
@@ -77,3 +80,13 @@ def member(email: str = "grace@example.org", name: str = "Grace Hopper") -> User
 
 def paper_item(page, title: str):
     return page.locator("li.paper", has=page.get_by_role("link", name=title, exact=True))
+
+
+def only_entry(arxiv_id: str) -> str:
+    """The id-list fixture cut down to the one entry asked for, as arXiv would answer."""
+    feed = (API_FIXTURES / "current_2026_id_list.atom.xml").read_text()
+    entries = re.findall(r"\s*<entry>.*?</entry>", feed, flags=re.S)
+    for entry in entries:
+        if f"/abs/{arxiv_id}v" not in entry:
+            feed = feed.replace(entry, "")
+    return feed.replace("<opensearch:totalResults>2<", "<opensearch:totalResults>1<")

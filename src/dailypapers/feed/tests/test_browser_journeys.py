@@ -8,7 +8,6 @@ Every step leaves a screenshot under test-artifacts/screenshots/.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.utils.dateformat import format as format_date
@@ -21,6 +20,7 @@ from dailypapers.feed.tests.browser_helpers import (
     SOCKS,
     SPARSE,
     member,
+    only_entry,
     paper_item,
     seed_papers,
 )
@@ -29,18 +29,6 @@ from dailypapers.testing import link_in
 from dailypapers.testing.browser import log_in, page_without_javascript
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-API_FIXTURES = Path(__file__).parents[2] / "lib" / "tests" / "fixtures" / "arxiv-api"
-
-
-def only_entry(arxiv_id: str) -> str:
-    """The id-list fixture cut down to the one entry asked for, as arXiv would answer."""
-    feed = (API_FIXTURES / "current_2026_id_list.atom.xml").read_text()
-    entries = re.findall(r"\s*<entry>.*?</entry>", feed, flags=re.S)
-    for entry in entries:
-        if f"/abs/{arxiv_id}v" not in entry:
-            feed = feed.replace(entry, "")
-    return feed.replace("<opensearch:totalResults>2<", "<opensearch:totalResults>1<")
 
 
 def test_a_reader_pages_between_days_and_opens_a_paper_with_its_links_and_bibtex(
