@@ -155,3 +155,33 @@ def test_a_worker_stopped_or_killed_after_an_accept_never_leaves_it_to_be_sent_a
     assert received_per_address(smtp_sink) == Counter(f"r{i}@example.com" for i in range(3))
     assert set(Delivery.objects.values_list("state", flat=True)) == {"sent"}
     assert SentPaper.objects.count() == 6
+
+
+def test_ctrl_c_right_after_an_accept_records_it_before_interrupting(smtp_sink, monkeypatch):
+    """`dailypapers digest send` in a terminal: Python's own SIGINT handler would raise
+    KeyboardInterrupt wherever the chunk is, even between the accept and its record."""
+    run, ids = plan_run(3)
+    real_send = smtp.Mailer.send
+
+    def send(mailer, sender, recipient, message):
+        real_send(mailer, sender, recipient, message)
+        if len(smtp_sink.messages) == 1:
+            signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(smtp.Mailer, "send", send)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            sending.send_chunk(run.pk, ids)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    [accepted] = smtp_sink.messages
+    delivery = Delivery.objects.get(subscriber__email=accepted["To"])
+    assert delivery.state == "sent"
+    assert SentPaper.objects.filter(delivery=delivery).count() == 2
+    assert Delivery.objects.filter(state="pending", enqueued_at__isnull=True).count() == 2
+
+    monkeypatch.setattr(smtp.Mailer, "send", real_send)
+    assert sending.send_chunk(run.pk, ids).sent == 2
+    smtp_sink.wait_for(3)
+    assert received_per_address(smtp_sink) == Counter(f"r{i}@example.com" for i in range(3))
