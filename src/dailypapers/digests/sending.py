@@ -384,8 +384,11 @@ def _send(
             report.sent += 1
     finally:
         mark = clock()
-        with transaction.atomic():
-            if unrecorded is not None:
+        if unrecorded is not None:
+            # A commit of its own: the chunk's bookkeeping below may fail (a deadlock, a
+            # lock timeout) and must not take the record of an accepted message with it.
+            with transaction.atomic():
                 claims.record_sent(*unrecorded, token)
+        with transaction.atomic():
             claims.after_sending(sent_subscribers, run.latest_day)
         report.seconds["record"] += clock() - mark

@@ -11,11 +11,11 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import connections
+from django.db import DatabaseError, connection, connections
 from django.utils import timezone
 
 from dailypapers.digests import runs, sending, smtp
-from dailypapers.digests.models import Delivery, SentPaper
+from dailypapers.digests.models import Delivery, SentPaper, Subscriber
 from dailypapers.digests.render import DigestRenderer
 from dailypapers.digests.tests.test_delivery import plan_run
 
@@ -184,4 +184,42 @@ def test_ctrl_c_right_after_an_accept_records_it_before_interrupting(smtp_sink, 
     monkeypatch.setattr(smtp.Mailer, "send", real_send)
     assert sending.send_chunk(run.pk, ids).sent == 2
     smtp_sink.wait_for(3)
+    assert received_per_address(smtp_sink) == Counter(f"r{i}@example.com" for i in range(3))
+
+
+def fail_updates_of_last_sent_at(table: str) -> str:
+    """A database error (a deadlock, a lock timeout) whenever a subscriber's last mail time
+    is written; returns the statement that takes it away again."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION digest_test_fail_last_sent() RETURNS trigger LANGUAGE plpgsql"
+                " AS $$ BEGIN RAISE EXCEPTION 'deadlock detected'; END $$"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER digest_test_fail_last_sent BEFORE UPDATE OF last_sent_at"
+                f" ON {table} FOR EACH ROW EXECUTE FUNCTION digest_test_fail_last_sent()"
+            )
+            return f"DROP TRIGGER digest_test_fail_last_sent ON {table}"
+        cursor.execute(
+            f"CREATE TEMP TRIGGER digest_test_fail_last_sent BEFORE UPDATE OF last_sent_at"
+            f" ON {table} BEGIN SELECT RAISE(ABORT, 'deadlock detected'); END"
+        )
+        return "DROP TRIGGER digest_test_fail_last_sent"
+
+
+def test_the_last_digest_of_a_chunk_stays_recorded_when_the_chunk_bookkeeping_fails(smtp_sink):
+    run, ids = plan_run(3)
+    drop = fail_updates_of_last_sent_at(Subscriber._meta.db_table)
+    with pytest.raises(DatabaseError):
+        sending.send_chunk(run.pk, ids)
+    smtp_sink.wait_for(3)
+    # The last one was accepted after the others were recorded: only the chunk's final
+    # commit records it, and the subscribers' last mail time must not take it down with it.
+    assert set(Delivery.objects.values_list("state", flat=True)) == {"sent"}
+    assert SentPaper.objects.count() == 6
+
+    with connection.cursor() as cursor:
+        cursor.execute(drop)
+    assert sending.send_chunk(run.pk, ids).skipped == 3
     assert received_per_address(smtp_sink) == Counter(f"r{i}@example.com" for i in range(3))
