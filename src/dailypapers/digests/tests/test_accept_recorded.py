@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 import traceback
 from collections import Counter
 from datetime import timedelta
@@ -123,8 +124,16 @@ def _send_chunk_in_a_worker_process(run_id: int, ids: list[int], fault) -> int:
             code = 1
         finally:
             os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    return status
+    deadline = time.monotonic() + 30
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise AssertionError("the worker process hung")
+        time.sleep(0.02)
 
 
 @pytest.mark.parametrize(
