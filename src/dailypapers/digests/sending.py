@@ -185,18 +185,25 @@ def _stop_on_signals() -> Iterator[None]:
     The worker's own handler still runs (db_worker's marks itself stopping and waits for
     this task; a second signal still ends it at once). Where the previous disposition was
     the default (RQ's work horse), the chunk stops early instead of dying mid-message.
+    Python's own Ctrl-C handler (`dailypapers digest send` in a terminal) would raise
+    KeyboardInterrupt wherever the chunk is, even between an SMTP accept and its record:
+    the first Ctrl-C is raised once the chunk has stopped and recorded what was sent.
     """
     _stop.clear()
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     previous = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
+    interrupted = False
 
     def handler(signum: int, frame: object) -> None:
+        nonlocal interrupted
         first = not _stop.is_set()
         _stop.set()
         chained = previous[signum]
-        if callable(chained):
+        if first and chained is signal.default_int_handler:
+            interrupted = True
+        elif callable(chained):
             chained(signum, frame)
         elif not first and chained == signal.SIG_DFL:
             signal.signal(signum, signal.SIG_DFL)
@@ -209,6 +216,8 @@ def _stop_on_signals() -> Iterator[None]:
     finally:
         for signum, chained in previous.items():
             signal.signal(signum, chained)
+    if interrupted:
+        raise KeyboardInterrupt
 
 
 def send_chunk(run_id: int, delivery_ids: list[int]) -> ChunkReport:
@@ -375,8 +384,11 @@ def _send(
             report.sent += 1
     finally:
         mark = clock()
-        with transaction.atomic():
-            if unrecorded is not None:
+        if unrecorded is not None:
+            # A commit of its own: the chunk's bookkeeping below may fail (a deadlock, a
+            # lock timeout) and must not take the record of an accepted message with it.
+            with transaction.atomic():
                 claims.record_sent(*unrecorded, token)
+        with transaction.atomic():
             claims.after_sending(sent_subscribers, run.latest_day)
         report.seconds["record"] += clock() - mark
