@@ -48,7 +48,8 @@ SEARCH_LIMIT = 50
 HF_SORTS = {"publishedAt": "newest", "trending": "trending", "upvotes": "upvotes"}
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+# 414: an address past middleware.MAX_URI_LENGTH (long query strings) is refused before any view.
+ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 414: ErrorOut, 429: ErrorOut}
 
 
 def hub_time(moment: datetime | None) -> str | None:

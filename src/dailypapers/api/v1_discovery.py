@@ -42,7 +42,8 @@ MAX_LIMIT = 100
 DEFAULT_LIMIT = 50
 FOR_YOU_MAX = 100
 CURSOR_SALT = "dailypapers.api.topic-papers"
-ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+# 414: an address past middleware.MAX_URI_LENGTH (long query strings) is refused before any view.
+ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 414: ErrorOut, 429: ErrorOut}
 
 Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page")
 Cursor = Query(None, description="next_cursor of the previous page")

@@ -49,7 +49,7 @@ from dailypapers.papers.models import Paper
 router = Router(tags=["v1 (member)"], auth=MEMBER)
 
 # Every answer a member operation can give besides its success.
-FAILURES: dict[int, Any] = {s: ErrorOut for s in (400, 401, 403, 404, 429)}
+FAILURES: dict[int, Any] = {s: ErrorOut for s in (400, 401, 403, 404, 414, 429)}
 
 
 def _member(request: HttpRequest) -> User:

@@ -22,7 +22,8 @@ from dailypapers.search import engine
 
 router = Router(tags=["v1"])
 
-ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+# 414: an address past middleware.MAX_URI_LENGTH (long query strings) is refused before any view.
+ERRORS: dict[int, Any] = {400: ErrorOut, 404: ErrorOut, 414: ErrorOut, 429: ErrorOut}
 MAX_RELATED = 20
 DateFrom = Query(None, alias="from", description="Announced on or after")
 DateTo = Query(None, alias="to", description="Announced on or before")
