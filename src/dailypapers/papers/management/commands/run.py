@@ -75,7 +75,10 @@ class Command(BaseCommand):
 
         def worker(generation: int) -> list[str]:
             if settings.TASK_BACKEND == "rq":
-                return [*cli, "rqworker", "--job-class", "django_tasks_rq.Job", "default"]
+                # --with-scheduler: tasks queued with run_after (email and digest retries)
+                # wait in RQ's scheduled registry until a scheduler moves them.
+                return [*cli, "rqworker", "--with-scheduler", "--job-class", "django_tasks_rq.Job",
+                        "default"]  # fmt: skip
             worker_id = worker_recovery.worker_id(run_pid, generation)
             return [*cli, "db_worker", "--no-reload", "--interval", "1", "--worker-id", worker_id]
 
