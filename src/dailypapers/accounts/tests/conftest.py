@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from dailypapers.accounts.models import User
+
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
@@ -20,3 +22,9 @@ def client(settings, django_capture_on_commit_callbacks) -> Client:
                 return super().request(**request)
 
     return CommittingClient()
+
+
+@pytest.fixture
+def ada() -> User:
+    """A member (tests that need another password make their own `ada`)."""
+    return User.objects.create_user("ada@example.org", "correct horse battery", display_name="Ada")

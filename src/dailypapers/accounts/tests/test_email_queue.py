@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
@@ -20,16 +19,6 @@ from dailypapers.mail import queue
 from dailypapers.mail.models import QueuedEmail
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits() -> None:
-    cache.clear()
-
-
-@pytest.fixture
-def ada() -> User:
-    return User.objects.create_user("ada@example.org", "correct horse battery", display_name="Ada")
 
 
 def test_a_sign_up_request_only_queues_its_email(smtp_sink, settings):

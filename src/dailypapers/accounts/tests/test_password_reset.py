@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user
-from django.core.cache import cache
 
 from dailypapers.accounts.models import User
 from dailypapers.testing import html_part, link_in
@@ -14,11 +13,6 @@ from dailypapers.testing import html_part, link_in
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a brand new passphrase"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits() -> None:
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user
-from django.core.cache import cache
 
 from dailypapers.accounts.models import User
 from dailypapers.accounts.ratelimit import client_ip, hit
@@ -12,11 +11,6 @@ from dailypapers.accounts.ratelimit import client_ip, hit
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits() -> None:
-    cache.clear()
 
 
 def assert_too_many(response, longest_wait: int) -> None:

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user
-from django.core.cache import cache
 
 from dailypapers.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits() -> None:
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user
-from django.core.cache import cache
 
 from dailypapers.accounts.models import User
 from dailypapers.mail.models import QueuedEmail
@@ -13,11 +12,6 @@ from dailypapers.testing import html_part, link_in, text_part
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits() -> None:
-    cache.clear()
 
 
 def sign_up(client, email="ada@example.org", name="Ada", password=PASSWORD, **extra):

@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.contrib.auth import get_user
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client
 
@@ -21,16 +20,6 @@ from dailypapers.testing import link_in
 pytestmark = pytest.mark.django_db
 
 DAY = 24 * 60 * 60
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits() -> None:
-    cache.clear()
-
-
-@pytest.fixture
-def ada() -> User:
-    return User.objects.create_user("ada@example.org", "correct horse battery", display_name="Ada")
 
 
 def emailed_verify_path(client, smtp_sink) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 
 from dailypapers.accounts.models import User
 from dailypapers.feed.models import Submission
@@ -13,13 +12,6 @@ from dailypapers.feed.tests.test_pages import store
 from dailypapers.papers.models import Paper
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_page_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def submit(arxiv_id: str, feed_day: date) -> None:

@@ -6,7 +6,6 @@ import re
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 
 from dailypapers.accounts.models import User
 from dailypapers.feed.models import Curation, Submission
@@ -16,13 +15,6 @@ from dailypapers.papers.models import Paper
 pytestmark = pytest.mark.django_db
 DAY = date(2025, 1, 8)
 DAY_URL = "/day/2025-01-08/"
-
-
-@pytest.fixture(autouse=True)
-def empty_page_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def listed(body: str) -> list[str]:

@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
@@ -17,13 +16,6 @@ from dailypapers.feed.tests.test_pages import store
 from dailypapers.papers.models import Paper
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_page_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from dailypapers.accounts.models import User
@@ -16,14 +15,6 @@ from dailypapers.papers.ingest.pipeline import IngestReport, ingest
 from dailypapers.papers.models import Paper
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_page_cache():
-    """Signed-out pages are cached by path; one test's page must not answer the next."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def store(arxiv_id: str, day: date | None, **fields) -> None:

@@ -6,7 +6,6 @@ import re
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 
 from dailypapers.accounts.models import User
 from dailypapers.feed.models import Collection, CollectionItem, Submission, Vote
@@ -14,13 +13,6 @@ from dailypapers.feed.tests.test_pages import store
 from dailypapers.papers.models import Author, Paper
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_page_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def listed(body: str) -> list[str]:

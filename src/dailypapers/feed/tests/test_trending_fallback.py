@@ -10,7 +10,6 @@ import re
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -26,13 +25,6 @@ from dailypapers.papers.models import Paper
 
 pytestmark = pytest.mark.django_db
 LATEST = date(2025, 1, 8)
-
-
-@pytest.fixture(autouse=True)
-def empty_page_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def listed(body: str) -> list[str]:

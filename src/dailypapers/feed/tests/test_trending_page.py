@@ -6,7 +6,6 @@ import re
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 
 from dailypapers.feed.models import Curation
 from dailypapers.feed.tests.test_pages import store
@@ -21,13 +20,6 @@ def enough_community_signal(monkeypatch):
     """These tests are about the community ranking: one scored paper is signal enough, so
     the fallback for quiet sites (test_trending_fallback.py) stays out of them."""
     monkeypatch.setattr(ranking, "MIN_COMMUNITY_PAPERS", 1)
-
-
-@pytest.fixture(autouse=True)
-def empty_page_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def listed(body: str) -> list[str]:
