@@ -8,23 +8,10 @@ IntegrityError, which we read as "already voted". The form says what the button 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_POST
 
-from dailypapers.accounts.decorators import verified_required
 from dailypapers.accounts.models import User
-from dailypapers.feed.community.common import (
-    bump,
-    is_htmx,
-    paper_or_404,
-    paper_url,
-    redirect_back,
-    safe_next,
-)
+from dailypapers.feed.community.services.counters import bump
 from dailypapers.feed.models import Vote
 from dailypapers.papers.models import Paper
 
@@ -54,38 +41,3 @@ def withdraw_vote(user: User, paper: Paper) -> bool:
 
 def has_voted(user: User, paper: Paper) -> bool:
     return user.is_authenticated and Vote.objects.filter(user=user, paper=paper).exists()
-
-
-def voted_paper_ids(user: User, paper_ids: Iterable[int]) -> set[int]:
-    """Which of these papers the user upvoted: one query for a whole list page."""
-    if not user.is_authenticated:
-        return set()
-    return set(
-        Vote.objects.filter(user=user, paper_id__in=list(paper_ids)).values_list(
-            "paper_id", flat=True
-        )
-    )
-
-
-@require_POST
-@verified_required
-def vote(request: HttpRequest, arxiv_id: str) -> HttpResponse:
-    """Toggle the member's upvote; htmx gets the new button, a plain form goes back."""
-    paper = paper_or_404(arxiv_id)
-    action = request.POST.get("action", "")
-    if action not in ("add", "remove"):
-        # A form without an explicit action toggles from what is stored now.
-        action = "remove" if has_voted(request.user, paper) else "add"
-    if action == "add":
-        cast_vote(request.user, paper)
-    else:
-        withdraw_vote(request.user, paper)
-    if is_htmx(request):
-        paper.refresh_from_db(fields=["upvote_count"])
-        context = {
-            "paper": paper,
-            "voted": action == "add",
-            "vote_next": safe_next(request, paper_url(paper)),
-        }
-        return render(request, "feed/includes/vote_button.html", context)
-    return redirect_back(request, paper_url(paper))
