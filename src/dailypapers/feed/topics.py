@@ -19,11 +19,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.text import slugify
 
 from dailypapers.feed.models import Topic, TopicFollow
+from dailypapers.feed.unique_rows import delete_rows, insert_once
 from dailypapers.lib.query import QueryError, canonical_category, parse
 from dailypapers.papers.models import Paper, PaperCategory
 from dailypapers.search.engine import MAX_PER_PAGE, MAX_RESULTS, search
@@ -251,18 +251,12 @@ def topic_paper_ids(topic_id: int, since: date, limit: int) -> list[int]:
 
 def follow(user_id: int, topic_id: int) -> bool:
     """Follow a topic; False when already followed (the unique constraint says so)."""
-    try:
-        with transaction.atomic():
-            TopicFollow.objects.create(user_id=user_id, topic_id=topic_id)
-    except IntegrityError:
-        return False
-    return True
+    return insert_once(TopicFollow, user_id=user_id, topic_id=topic_id)
 
 
 def unfollow(user_id: int, topic_id: int) -> bool:
     """Stop following; False when the topic was not followed."""
-    deleted, _ = TopicFollow.objects.filter(user_id=user_id, topic_id=topic_id).delete()
-    return bool(deleted)
+    return delete_rows(TopicFollow, user_id=user_id, topic_id=topic_id)
 
 
 def is_following(user_id: int | None, topic_id: int) -> bool:

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from dailypapers.accounts.models import User
 from dailypapers.feed.models import Collection, CollectionItem
+from dailypapers.feed.unique_rows import delete_rows, insert_once
 from dailypapers.papers.models import Paper
 
 SLUG_ATTEMPTS = 5  # concurrent creations with one name race for a slug; retry a few times
@@ -51,17 +52,11 @@ def create_collection(
 
 def add_paper(collection: Collection, paper: Paper) -> bool:
     """False when the paper was already in the collection (the unique constraint says so)."""
-    try:
-        with transaction.atomic():
-            CollectionItem.objects.create(collection=collection, paper=paper)
-    except IntegrityError:
-        return False
-    return True
+    return insert_once(CollectionItem, collection=collection, paper=paper)
 
 
 def remove_paper(collection: Collection, paper: Paper) -> bool:
-    deleted, _ = CollectionItem.objects.filter(collection=collection, paper=paper).delete()
-    return bool(deleted)
+    return delete_rows(CollectionItem, collection=collection, paper=paper)
 
 
 def collection_url(collection: Collection) -> str:

@@ -8,13 +8,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from dailypapers.feed.community.http import (
-    is_htmx,
-    paper_or_404,
-    paper_url,
-    redirect_back,
-    safe_next,
-)
 from dailypapers.feed.community.services.collections import (
     add_paper,
     collection_url,
@@ -23,6 +16,13 @@ from dailypapers.feed.community.services.collections import (
     remove_paper,
 )
 from dailypapers.feed.forms import CollectionForm
+from dailypapers.feed.http import (
+    is_htmx,
+    paper_or_404,
+    paper_url,
+    redirect_back,
+    safe_next,
+)
 from dailypapers.feed.models import Collection
 from dailypapers.papers.models import Paper
 

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from dailypapers.accounts.decorators import verified_required
 from dailypapers.accounts.ratelimit import hit, too_many_requests
-from dailypapers.feed.community.http import is_htmx, paper_or_404, paper_url
 from dailypapers.feed.community.services.comments import (
     HOUR,
     delete_comment,
@@ -22,6 +21,7 @@ from dailypapers.feed.community.services.comments import (
     set_hidden,
 )
 from dailypapers.feed.forms import CommentForm, FlagForm
+from dailypapers.feed.http import is_htmx, paper_or_404, paper_url
 from dailypapers.feed.models import Comment
 from dailypapers.papers.models import Paper
 

@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from dailypapers.accounts.decorators import verified_required
-from dailypapers.feed.community.http import paper_url
 from dailypapers.feed.community.services.submit import SubmitError, submissions_left, submit_paper
 from dailypapers.feed.forms import SubmitForm
+from dailypapers.feed.http import paper_url
 
 
 @verified_required

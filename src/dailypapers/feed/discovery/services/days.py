@@ -10,9 +10,7 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 
-from dailypapers.feed.queries import (
-    neighbour_days,
-)
+from dailypapers.feed.queries import neighbour_days
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,50 +52,51 @@ def _week_label(day: date) -> str:
     return f"Week {week}, {year}"
 
 
-def _link(day: date | None, url: Callable[[date], str], label_format: str) -> Link | None:
-    """The link to a neighbouring page, labelled by its date; None when there is none."""
-    return Link(url(day), format_date(day, label_format)) if day else None
+def _dated(label_format: str) -> Callable[[date], str]:
+    return lambda day: format_date(day, label_format)
+
+
+def _period(
+    kind: str,
+    start: date,
+    end: date,
+    heading: str,
+    url: Callable[[date], str],
+    label: Callable[[date], str],
+    subheading: str = "",
+    wider: tuple[Link, ...] = (),
+) -> Period:
+    """A period with links to the nearest non-empty period of its kind on either side."""
+    before, after = neighbour_days(start, end)
+    return Period(
+        kind=kind,
+        start=start,
+        end=end,
+        heading=heading,
+        subheading=subheading,
+        previous=Link(url(before), label(before)) if before else None,
+        following=Link(url(after), label(after)) if after else None,
+        wider=wider,
+    )
 
 
 def day_period(day: date) -> Period:
-    before, after = neighbour_days(day, day)
-    return Period(
-        kind="day",
-        start=day,
-        end=day,
-        heading=f"Papers of {format_date(day, 'l, j F Y')}",
-        previous=_link(before, day_url, "D j M Y"),
-        following=_link(after, day_url, "D j M Y"),
-        wider=(
-            Link(week_url(day), _week_label(day)),
-            Link(month_url(day), format_date(day, "F Y")),
-        ),
-    )
+    wider = (Link(week_url(day), _week_label(day)), Link(month_url(day), format_date(day, "F Y")))
+    heading = f"Papers of {format_date(day, 'l, j F Y')}"
+    return _period("day", day, day, heading, day_url, _dated("D j M Y"), wider=wider)
 
 
 def week_period(monday: date) -> Period:
     sunday = monday + timedelta(days=6)
-    before, after = neighbour_days(monday, sunday)
-    return Period(
-        kind="week",
-        start=monday,
-        end=sunday,
-        heading=f"Papers of {_week_label(monday).lower()}",
+    heading = f"Papers of {_week_label(monday).lower()}"
+    return _period(
+        "week", monday, sunday, heading, week_url, _week_label,
         subheading=f"{format_date(monday, 'j F Y')} to {format_date(sunday, 'j F Y')}",
-        previous=Link(week_url(before), _week_label(before)) if before else None,
-        following=Link(week_url(after), _week_label(after)) if after else None,
         wider=(Link(month_url(monday), format_date(monday, "F Y")),),
-    )
+    )  # fmt: skip
 
 
 def month_period(first: date) -> Period:
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    before, after = neighbour_days(first, last)
-    return Period(
-        kind="month",
-        start=first,
-        end=last,
-        heading=f"Papers of {format_date(first, 'F Y')}",
-        previous=_link(before, month_url, "F Y"),
-        following=_link(after, month_url, "F Y"),
-    )
+    heading = f"Papers of {format_date(first, 'F Y')}"
+    return _period("month", first, last, heading, month_url, _dated("F Y"))
