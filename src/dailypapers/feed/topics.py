@@ -23,7 +23,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils.text import slugify
 
 from dailypapers.feed.models import Topic, TopicFollow
-from dailypapers.feed.unique_rows import delete_rows, insert_once
+from dailypapers.feed.unique_rows import delete_rows, free_slug, insert_once
 from dailypapers.lib.query import QueryError, canonical_category, parse
 from dailypapers.papers.models import Paper, PaperCategory
 from dailypapers.search.engine import MAX_PER_PAGE, MAX_RESULTS, search
@@ -92,13 +92,7 @@ def unique_slug(name: str) -> str:
     """A free slug for a new topic: "graph-learning", then "graph-learning-2", …"""
     base = slugify(name)[:90] or "topic"
     taken = set(Topic.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    taken |= RESERVED_SLUGS
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+    return free_slug(base, taken | RESERVED_SLUGS)
 
 
 # -- papers of a topic ---------------------------------------------------------------------

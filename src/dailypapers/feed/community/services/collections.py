@@ -13,7 +13,7 @@ from django.utils.text import slugify
 
 from dailypapers.accounts.models import User
 from dailypapers.feed.models import Collection, CollectionItem
-from dailypapers.feed.unique_rows import delete_rows, insert_once
+from dailypapers.feed.unique_rows import delete_rows, free_slug, insert_once
 from dailypapers.papers.models import Paper
 
 SLUG_ATTEMPTS = 5  # concurrent creations with one name race for a slug; retry a few times
@@ -24,12 +24,7 @@ def _free_slug(owner: User, name: str) -> str:
     taken = set(
         Collection.objects.filter(owner=owner, slug__startswith=base).values_list("slug", flat=True)
     )
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+    return free_slug(base, taken)
 
 
 def create_collection(

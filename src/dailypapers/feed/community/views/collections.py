@@ -16,13 +16,7 @@ from dailypapers.feed.community.services.collections import (
     remove_paper,
 )
 from dailypapers.feed.forms import CollectionForm
-from dailypapers.feed.http import (
-    is_htmx,
-    paper_or_404,
-    paper_url,
-    redirect_back,
-    safe_next,
-)
+from dailypapers.feed.http import is_htmx, paper_or_404, paper_url, redirect_back, safe_next
 from dailypapers.feed.models import Collection
 from dailypapers.papers.models import Paper
 

@@ -11,13 +11,7 @@ from django.views.decorators.http import require_POST
 
 from dailypapers.feed.community.services.curation import curate, curation_context
 from dailypapers.feed.forms import CurationForm
-from dailypapers.feed.http import (
-    is_htmx,
-    paper_or_404,
-    paper_url,
-    redirect_back,
-    safe_next,
-)
+from dailypapers.feed.http import is_htmx, paper_or_404, paper_url, redirect_back, safe_next
 from dailypapers.feed.models import Curation
 
 

@@ -8,13 +8,7 @@ from django.views.decorators.http import require_POST
 
 from dailypapers.accounts.decorators import verified_required
 from dailypapers.feed.community.services.votes import cast_vote, has_voted, withdraw_vote
-from dailypapers.feed.http import (
-    is_htmx,
-    paper_or_404,
-    paper_url,
-    redirect_back,
-    safe_next,
-)
+from dailypapers.feed.http import is_htmx, paper_or_404, paper_url, redirect_back, safe_next
 
 
 @require_POST
