@@ -1,7 +1,6 @@
 """Collections: named reading lists, private unless their owner makes them public.
 
-A private collection answers 404 to everyone but its owner, so its existence is not
-revealed. Slugs are fixed when a list is created: renaming keeps shared links working.
+Slugs are fixed when a list is created: renaming keeps shared links working.
 """
 
 from __future__ import annotations

@@ -1,8 +1,4 @@
-"""Comments on a paper: Markdown rendered once at save, replies one level deep.
-
-Every action works as a plain form POST that redirects back to the paper; with htmx
-(HX-Request) the answer is the re-rendered comment section instead, which the page swaps in.
-"""
+"""Comments on a paper: Markdown rendered once at save, replies one level deep."""
 
 from __future__ import annotations
 

@@ -2,8 +2,7 @@
 
 The database's unique constraint on (user, paper) is the only arbiter of "already voted":
 two simultaneous votes by one person both try the INSERT and the loser gets an
-IntegrityError, which we read as "already voted". The form says what the button meant
-(``action=add`` or ``remove``), so a double-submitted click never undoes itself.
+IntegrityError, which we read as "already voted".
 """
 
 from __future__ import annotations

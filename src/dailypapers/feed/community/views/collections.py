@@ -1,4 +1,8 @@
-"""Collection pages and the picker's forms (services/collections.py holds the rules)."""
+"""Collection pages and the picker's forms (services/collections.py holds the rules).
+
+A private collection answers 404 to everyone but its owner, so its existence is not
+revealed.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""The comment forms: each a plain POST that redirects back, or with htmx the new section."""
+"""The comment forms (services/comments.py holds the rules).
+
+Every action works as a plain form POST that redirects back to the paper; with htmx
+(HX-Request) the answer is the re-rendered comment section instead, which the page swaps in.
+"""
 
 from __future__ import annotations
 

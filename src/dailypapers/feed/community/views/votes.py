@@ -1,4 +1,8 @@
-"""The vote button: toggles a member's upvote (services/votes.py holds the rules)."""
+"""The vote button (services/votes.py holds the rules).
+
+The form says what the button meant (``action=add`` or ``remove``), so a double-submitted
+click never undoes itself.
+"""
 
 from __future__ import annotations
 
