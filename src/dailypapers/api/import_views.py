@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
@@ -17,6 +17,7 @@ from dailypapers.api.library_import import (
     import_library,
     may_import,
 )
+from dailypapers.feed.http import AuthenticatedHttpRequest
 from dailypapers.lib.references import ImportFileError
 
 
@@ -44,7 +45,7 @@ class ImportForm(forms.Form):
 
 @login_required
 @never_cache
-def library_import(request: HttpRequest) -> HttpResponse:
+def library_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     context: dict = {"form": form, "max_references": MAX_REFERENCES, "report": None}
     if request.method != "POST":

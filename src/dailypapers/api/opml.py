@@ -21,6 +21,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 from django.views.decorators.cache import never_cache
 
 from dailypapers.accounts.models import User
+from dailypapers.feed.http import AuthenticatedHttpRequest
 from dailypapers.feed.models import Collection, TopicFollow
 from dailypapers.feed.personal_feed import feed_token
 
@@ -119,7 +120,7 @@ def opml_document(
 
 @login_required
 @never_cache
-def member_opml(request: HttpRequest) -> HttpResponse:
+def member_opml(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in member's feeds, downloaded as ``<site>-feeds.opml``."""
     title = f"{settings.SITE_NAME} feeds of {request.user.public_name}"
     body = opml_document(request, title, member_feeds(request.user))

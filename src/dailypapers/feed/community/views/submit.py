@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from dailypapers.accounts.decorators import verified_required
 from dailypapers.feed.community.services.submit import SubmitError, submissions_left, submit_paper
 from dailypapers.feed.forms import SubmitForm
-from dailypapers.feed.http import paper_url
+from dailypapers.feed.http import AuthenticatedHttpRequest, paper_url
 
 
 @verified_required
-def submit(request: HttpRequest) -> HttpResponse:
+def submit(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SubmitForm(request.POST or None)
     context = {"form": form, "left": submissions_left(request.user), "existing": None}
     if request.method != "POST":

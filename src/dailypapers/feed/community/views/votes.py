@@ -6,18 +6,25 @@ click never undoes itself.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from dailypapers.accounts.decorators import verified_required
 from dailypapers.feed.community.services.votes import cast_vote, has_voted, withdraw_vote
-from dailypapers.feed.http import is_htmx, paper_or_404, paper_url, redirect_back, safe_next
+from dailypapers.feed.http import (
+    AuthenticatedHttpRequest,
+    is_htmx,
+    paper_or_404,
+    paper_url,
+    redirect_back,
+    safe_next,
+)
 
 
 @require_POST
 @verified_required
-def vote(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+def vote(request: AuthenticatedHttpRequest, arxiv_id: str) -> HttpResponse:
     """Toggle the member's upvote; htmx gets the new button, a plain form goes back."""
     paper = paper_or_404(arxiv_id)
     action = request.POST.get("action", "")

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
+from dailypapers.feed.http import AuthenticatedHttpRequest
 from dailypapers.feed.personal_feed import feed_token, regenerate_feed_token
 from dailypapers.feed.recommend import recommend_for_user, user_signals
 from dailypapers.papers.models import Paper
@@ -29,7 +30,7 @@ def personal_feed_urls(request: HttpRequest, token: str) -> dict[str, str]:
 
 
 @login_required
-def for_you(request: HttpRequest) -> HttpResponse:
+def for_you(request: AuthenticatedHttpRequest) -> HttpResponse:
     picks = recommend_for_user(request.user.pk, limit=SHOWN)
     papers = mark_voted(
         request.user, Paper.objects.listed().in_order([pick.paper_id for pick in picks])
@@ -51,7 +52,7 @@ def for_you(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def regenerate_feed(request: HttpRequest) -> HttpResponse:
+def regenerate_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
     regenerate_feed_token(request.user.pk)
     messages.success(request, "Your feed has a new address; the old one no longer works.")
     return HttpResponseRedirect(reverse("feed:for_you") + "#feed")

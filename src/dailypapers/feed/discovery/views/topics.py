@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from dailypapers.accounts.decorators import verified_required
 from dailypapers.feed.cache import cache_for_anonymous
-from dailypapers.feed.http import is_htmx, redirect_back, safe_next
+from dailypapers.feed.http import AuthenticatedHttpRequest, is_htmx, redirect_back, safe_next
 from dailypapers.feed.models import Topic
 from dailypapers.feed.topic_forms import TopicForm
 from dailypapers.feed.topics import (
@@ -107,7 +107,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @verified_required
-def topic_create(request: HttpRequest) -> HttpResponse:
+def topic_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TopicForm(request.POST or None)
     limit = settings.TOPICS_PER_DAY
     made_today = Topic.objects.filter(
@@ -147,7 +147,7 @@ def _can_edit(request: HttpRequest, topic: Topic) -> bool:
 
 
 @verified_required
-def topic_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def topic_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Its creator, or a curator, changes a topic; its address stays, so links keep working."""
     topic = get_object_or_404(Topic, slug=slug)
     if not _can_edit(request, topic):
@@ -174,7 +174,7 @@ def topic_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @verified_required
-def topic_follow(request: HttpRequest, slug: str) -> HttpResponse:
+def topic_follow(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Follow or unfollow; htmx gets the new button, a plain form goes back."""
     topic = get_object_or_404(Topic, slug=slug)
     action = request.POST.get("action", "")
@@ -198,7 +198,7 @@ def topic_follow(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @verified_required
-def topic_feature(request: HttpRequest, slug: str) -> HttpResponse:
+def topic_feature(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Curators and staff feature a topic (first on the index) or take that back."""
     if not _is_curator(request):
         raise PermissionDenied("Only curators can feature topics.")
