@@ -25,7 +25,6 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.decorators import decorate_view
@@ -38,6 +37,7 @@ from dailypapers.api.schemas import ErrorOut, HfDailyPaper, HfPaper
 from dailypapers.api.search import SearchRequest, run_search
 from dailypapers.feed.queries import FeedFilters, feed_papers, latest_feed_day
 from dailypapers.papers.models import Paper
+from dailypapers.papers.querysets import PaperQuerySet
 
 router = Router(tags=["Hugging Face-compatible"])
 
@@ -129,7 +129,7 @@ def _period(day: str | None, week: str | None, month: str | None) -> tuple[date,
     return None
 
 
-def _by_submitter(papers: QuerySet[Paper], submitter: str) -> QuerySet[Paper]:
+def _by_submitter(papers: PaperQuerySet, submitter: str) -> PaperQuerySet:
     # The Hub names submitters by username; ours is the member id we publish as "user".
     if not submitter.isdigit():
         return papers.none()

@@ -56,6 +56,12 @@ class Paper(models.Model):
 
     objects = PaperQuerySet.as_manager()
 
+    # Not columns: what a list sets on the items it shows, for feed/paper_item.html, which
+    # reads each only where set. mark_voted() sets voted; "For you" a reason; search a snippet.
+    voted: bool
+    reason: str
+    snippet: str
+
     class Meta:
         indexes = [
             models.Index(fields=["announced_on", "arxiv_id"], name="paper_day_idx"),
