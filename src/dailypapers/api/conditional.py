@@ -103,7 +103,10 @@ def with_validators(request: HttpRequest, response: HttpResponse) -> HttpRespons
             response["Cache-Control"] = f"public, max-age={settings.ANONYMOUS_PAGE_CACHE_SECONDS}"
     if not any(header in request.META for header in CONDITIONAL_HEADERS):
         return response  # nothing to compare with
-    return get_conditional_response(request, etag=etag, last_modified=since, response=response)
+    answer = get_conditional_response(request, etag=etag, last_modified=since, response=response)
+    # Given a response, Django answers it or a 304/412, never None (the stub's None is for
+    # calls without one).
+    return answer if answer is not None else response
 
 
 def conditional_read(run: View) -> View:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from io import StringIO
+from xml.sax.xmlreader import AttributesImpl
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -94,14 +95,14 @@ def opml_document(
     out = StringIO()
     xml = SimplerXMLGenerator(out, "utf-8")
     xml.startDocument()
-    xml.startElement("opml", {"version": "2.0"})
-    xml.startElement("head", {})
+    xml.startElement("opml", AttributesImpl({"version": "2.0"}))
+    xml.startElement("head", AttributesImpl({}))
     xml.addQuickElement("title", title)
     xml.addQuickElement("dateCreated", http_date(timezone.now().timestamp()))
     xml.endElement("head")
-    xml.startElement("body", {})
+    xml.startElement("body", AttributesImpl({}))
     for group_title, links in groups:
-        xml.startElement("outline", {"text": group_title, "title": group_title})
+        xml.startElement("outline", AttributesImpl({"text": group_title, "title": group_title}))
         for link in links:
             attrs = {
                 "type": "rss",
@@ -126,5 +127,7 @@ def member_opml(request: AuthenticatedHttpRequest) -> HttpResponse:
     body = opml_document(request, title, member_feeds(request.user))
     response = HttpResponse(body, content_type="text/x-opml; charset=utf-8")
     filename = f"{settings.SITE_NAME}-feeds.opml".replace(" ", "-")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    disposition = content_disposition_header(True, filename)
+    assert disposition is not None  # None only for an inline answer without a filename
+    response["Content-Disposition"] = disposition
     return response

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from django.conf import settings
@@ -121,7 +121,7 @@ _CANDIDATE_COLUMNS = (
 )  # fmt: skip
 
 
-def _candidates(rows: Sequence[tuple]) -> list[_Candidate]:
+def _candidates(rows: Iterable[tuple[Any, ...]]) -> list[_Candidate]:
     return [
         _Candidate(pk, digest, primary, tuple(categories.split()), trending, day, code)
         for pk, digest, primary, categories, trending, day, code in rows

@@ -8,6 +8,7 @@ never undoes itself.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -90,7 +91,9 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except TopicError as exc:
         error = str(exc)
     if found is not None and found.total:
-        page = Paginator(range(min(found.total, MAX_RESULTS)), PER_PAGE).page(asked)
+        # Pages over the positions of all matches; this page's positions become its papers.
+        positions: Paginator[Any] = Paginator(range(min(found.total, MAX_RESULTS)), PER_PAGE)
+        page = positions.page(asked)
         page.object_list = mark_voted(request.user, Paper.objects.listed().in_order(found.ids))
     context = {
         **follow_context(request, topic),
