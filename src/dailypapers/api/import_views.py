@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -17,8 +19,11 @@ from dailypapers.api.library_import import (
     import_library,
     may_import,
 )
-from dailypapers.feed.http import AuthenticatedHttpRequest
 from dailypapers.lib.references import ImportFileError
+
+if TYPE_CHECKING:
+    # Only a type: see its docstring.
+    from dailypapers.feed.http import AuthenticatedHttpRequest
 
 
 class ImportForm(forms.Form):

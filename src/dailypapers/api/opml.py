@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from io import StringIO
+from typing import TYPE_CHECKING
 from xml.sax.xmlreader import AttributesImpl
 
 from django.conf import settings
@@ -22,9 +23,12 @@ from django.utils.xmlutils import SimplerXMLGenerator
 from django.views.decorators.cache import never_cache
 
 from dailypapers.accounts.models import User
-from dailypapers.feed.http import AuthenticatedHttpRequest
 from dailypapers.feed.models import Collection, TopicFollow
 from dailypapers.feed.personal_feed import feed_token
+
+if TYPE_CHECKING:
+    # Only a type: see its docstring.
+    from dailypapers.feed.http import AuthenticatedHttpRequest
 
 
 @dataclass(frozen=True, slots=True)

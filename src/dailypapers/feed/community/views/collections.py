@@ -6,6 +6,8 @@ revealed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -20,16 +22,13 @@ from dailypapers.feed.community.services.collections import (
     remove_paper,
 )
 from dailypapers.feed.forms import CollectionForm
-from dailypapers.feed.http import (
-    AuthenticatedHttpRequest,
-    is_htmx,
-    paper_or_404,
-    paper_url,
-    redirect_back,
-    safe_next,
-)
+from dailypapers.feed.http import is_htmx, paper_or_404, paper_url, redirect_back, safe_next
 from dailypapers.feed.models import Collection
 from dailypapers.papers.models import Paper
+
+if TYPE_CHECKING:
+    # Only a type: see its docstring.
+    from dailypapers.feed.http import AuthenticatedHttpRequest
 
 
 @login_required

@@ -6,6 +6,8 @@ Every action works as a plain form POST that redirects back to the paper; with h
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -25,9 +27,13 @@ from dailypapers.feed.community.services.comments import (
     set_hidden,
 )
 from dailypapers.feed.forms import CommentForm, FlagForm
-from dailypapers.feed.http import AuthenticatedHttpRequest, is_htmx, paper_or_404, paper_url
+from dailypapers.feed.http import is_htmx, paper_or_404, paper_url
 from dailypapers.feed.models import Comment
 from dailypapers.papers.models import Paper
+
+if TYPE_CHECKING:
+    # Only a type: see its docstring.
+    from dailypapers.feed.http import AuthenticatedHttpRequest
 
 
 def _section(request: HttpRequest, paper: Paper, status: int = 200, **errors) -> HttpResponse:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,15 +13,12 @@ from django.views.decorators.http import require_POST
 
 from dailypapers.feed.community.services.curation import curate, curation_context
 from dailypapers.feed.forms import CurationForm
-from dailypapers.feed.http import (
-    AuthenticatedHttpRequest,
-    is_htmx,
-    paper_or_404,
-    paper_url,
-    redirect_back,
-    safe_next,
-)
+from dailypapers.feed.http import is_htmx, paper_or_404, paper_url, redirect_back, safe_next
 from dailypapers.feed.models import Curation
+
+if TYPE_CHECKING:
+    # Only a type: see its docstring.
+    from dailypapers.feed.http import AuthenticatedHttpRequest
 
 
 @require_POST

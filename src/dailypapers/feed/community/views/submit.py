@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -9,7 +11,11 @@ from django.shortcuts import redirect, render
 from dailypapers.accounts.decorators import verified_required
 from dailypapers.feed.community.services.submit import SubmitError, submissions_left, submit_paper
 from dailypapers.feed.forms import SubmitForm
-from dailypapers.feed.http import AuthenticatedHttpRequest, paper_url
+from dailypapers.feed.http import paper_url
+
+if TYPE_CHECKING:
+    # Only a type: see its docstring.
+    from dailypapers.feed.http import AuthenticatedHttpRequest
 
 
 @verified_required

@@ -6,20 +6,19 @@ click never undoes itself.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from dailypapers.accounts.decorators import verified_required
 from dailypapers.feed.community.services.votes import cast_vote, has_voted, withdraw_vote
-from dailypapers.feed.http import (
-    AuthenticatedHttpRequest,
-    is_htmx,
-    paper_or_404,
-    paper_url,
-    redirect_back,
-    safe_next,
-)
+from dailypapers.feed.http import is_htmx, paper_or_404, paper_url, redirect_back, safe_next
+
+if TYPE_CHECKING:
+    # Only a type: see its docstring.
+    from dailypapers.feed.http import AuthenticatedHttpRequest
 
 
 @require_POST

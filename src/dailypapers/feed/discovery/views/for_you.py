@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -9,11 +11,14 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from dailypapers.feed.http import AuthenticatedHttpRequest
 from dailypapers.feed.personal_feed import feed_token, regenerate_feed_token
 from dailypapers.feed.recommend import recommend_for_user, user_signals
 from dailypapers.papers.models import Paper
 from dailypapers.papers.queries import mark_voted
+
+if TYPE_CHECKING:
+    # Only a type: see its docstring.
+    from dailypapers.feed.http import AuthenticatedHttpRequest
 
 SHOWN = 30
 

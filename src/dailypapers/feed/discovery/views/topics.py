@@ -8,7 +8,7 @@ never undoes itself.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from dailypapers.accounts.decorators import verified_required
 from dailypapers.feed.cache import cache_for_anonymous
-from dailypapers.feed.http import AuthenticatedHttpRequest, is_htmx, redirect_back, safe_next
+from dailypapers.feed.http import is_htmx, redirect_back, safe_next
 from dailypapers.feed.models import Topic
 from dailypapers.feed.topic_forms import TopicForm
 from dailypapers.feed.topics import (
@@ -40,6 +40,10 @@ from dailypapers.lib.paging import page_number
 from dailypapers.papers.models import Paper
 from dailypapers.papers.queries import mark_voted
 from dailypapers.search.engine import MAX_RESULTS
+
+if TYPE_CHECKING:
+    # Only a type: see its docstring.
+    from dailypapers.feed.http import AuthenticatedHttpRequest
 
 PER_PAGE = 25
 TOPICS_PER_PAGE = 50
