@@ -18,7 +18,7 @@ from dailypapers.papers.ingest.jsonl import import_jsonl
 from dailypapers.papers.models import Paper
 from dailypapers.search.backends import sqlite_fts
 from dailypapers.search.engine import search
-from dailypapers.search.tests.helpers import arxiv_ids
+from dailypapers.testing.factories import arxiv_ids
 
 pytestmark = pytest.mark.django_db
 
