@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dailypapers.api.exports import distinct_keys
-from dailypapers.feed.views.papers import bibtex_for
+from dailypapers.feed.discovery.services.papers import bibtex_for
 from dailypapers.testing.factories import make_member, make_reading_list, store_detailed_paper
 
 pytestmark = pytest.mark.django_db

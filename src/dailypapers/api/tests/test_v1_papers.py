@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dailypapers.feed.views.papers import bibtex_for
+from dailypapers.feed.discovery.services.papers import bibtex_for
 from dailypapers.papers.models import Author
 from dailypapers.testing.factories import (
     make_member,

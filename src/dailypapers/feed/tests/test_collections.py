@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 
-from dailypapers.feed.community.collections import add_paper, create_collection
+from dailypapers.feed.community.services.collections import add_paper, create_collection
 from dailypapers.feed.models import Collection, CollectionItem
 from dailypapers.papers.models import Paper
 from dailypapers.testing.factories import make_paper_announced_today, make_user, signed_in

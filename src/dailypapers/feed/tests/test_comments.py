@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 
-from dailypapers.feed.community.comments import post_comment
+from dailypapers.feed.community.services.comments import post_comment
 from dailypapers.feed.models import Comment, CommentFlag
 from dailypapers.papers.models import Paper
 from dailypapers.testing.factories import make_paper_announced_today, make_user, signed_in

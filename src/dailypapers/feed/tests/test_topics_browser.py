@@ -6,10 +6,9 @@ import pytest
 
 from dailypapers.feed.models import TopicFollow
 from dailypapers.testing.browser import log_in, page_without_javascript
-from dailypapers.testing.factories import make_topic, make_user, store_titled_paper
+from dailypapers.testing.factories import PASSWORD, make_topic, make_user, store_titled_paper
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-PASSWORD = "a-long-password-1"  # what discovery_helpers.member sets
 
 
 def seed() -> None:

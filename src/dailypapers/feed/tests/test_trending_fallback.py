@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from django.test import Client
 
-from dailypapers.feed.community.submit import submit_paper
+from dailypapers.feed.community.services.submit import submit_paper
 from dailypapers.feed.models import Vote
 from dailypapers.feed.queries import FeedFilters, trending_papers
 from dailypapers.feed.recommend import recommend_for_user
