@@ -12,6 +12,7 @@ import logging
 import os
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -114,7 +115,7 @@ _SENT_PAPERS = (
 _PAPER_IDS = Delivery._meta.get_field("paper_ids")
 
 
-def _now_param() -> object:
+def _now_param() -> Any:  # what the driver takes: a string on SQLite, a datetime elsewhere
     return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
@@ -135,7 +136,7 @@ def record_sent(delivery_id: int, subscriber_id: int, paper_ids: list[int], toke
     """Mark one accepted message sent, and its papers never to be sent again (inside the
     caller's transaction)."""
     rows = ", ".join(["(%s, %s, %s)"] * len(paper_ids))
-    params: list[object] = []
+    params: list[Any] = []
     for paper_id in paper_ids:
         params += (subscriber_id, paper_id, delivery_id)
     with connection.cursor() as cursor:

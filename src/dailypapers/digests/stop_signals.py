@@ -6,6 +6,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import FrameType
 
 # Set while a chunk should stop after its message in flight (a graceful shutdown).
 stop_requested = threading.Event()
@@ -29,11 +30,11 @@ def stop_on_signals() -> Iterator[None]:
     previous = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
     interrupted = False
 
-    def handler(signum: int, frame: object) -> None:
+    def handler(signum: int, frame: FrameType | None) -> None:
         nonlocal interrupted
         first = not stop_requested.is_set()
         stop_requested.set()
-        chained = previous[signum]
+        chained = previous[signal.Signals(signum)]
         if first and chained is signal.default_int_handler:
             interrupted = True
         elif callable(chained):
