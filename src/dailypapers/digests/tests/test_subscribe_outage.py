@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dailypapers.digests.models import Subscriber
-from dailypapers.mail import queue
+from dailypapers.mail import tasks
 from dailypapers.mail.models import QueuedEmail
 from dailypapers.testing.factories import SUBSCRIBE_FORM
 
@@ -32,7 +32,7 @@ def test_a_confirmation_queued_while_smtp_is_down_is_sent_once_it_is_back(
 
     smtp_sink.start()
     settings.EMAIL_PORT = smtp_sink.port
-    assert queue.deliver(row.pk) == "sent"
+    assert tasks.deliver(row.pk) == "sent"
 
     (message,) = smtp_sink.wait_for(1)
     assert message["To"] == "reader@example.org"
