@@ -138,7 +138,7 @@ def current_signal() -> Signal:
 
 def with_fallback(papers: PaperQuerySet, latest: date) -> PaperQuerySet:
     """Scored papers and those of the latest FALLBACK_DAYS days, each annotated with
-    ``fallback_score`` (lib/ranking.py's formula in SQL; stars are 0: none are stored)."""
+    ``fallback_score`` (lib/ranking.py's formula in SQL)."""
     since = latest - timedelta(days=ranking.FALLBACK_DAYS - 1)
     cross_lists = Length("categories") - Length(Replace("categories", Value(" "), Value("")))
     points = (

@@ -49,14 +49,6 @@ def normalize_id(raw: str) -> str:
     return split_id(raw)[0]
 
 
-def is_valid_id(raw: str) -> bool:
-    try:
-        split_id(raw)
-    except InvalidArxivId:
-        return False
-    return True
-
-
 def abs_url(arxiv_id: str) -> str:
     return f"https://arxiv.org/abs/{arxiv_id}"
 
