@@ -6,3 +6,9 @@ class ApiConfig(AppConfig):
     # "api" alone is a label third-party apps like to take; ours stays unambiguous.
     label = "dailypapers_api"
     verbose_name = "Open interfaces"
+
+    def ready(self) -> None:
+        from dailypapers.accounts.signals import credentials_revoked
+        from dailypapers.api.tokens import revoke_tokens_on_revocation
+
+        credentials_revoked.connect(revoke_tokens_on_revocation, dispatch_uid="api-tokens")

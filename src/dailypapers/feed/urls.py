@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from dailypapers.feed import views
 from dailypapers.feed.views import for_you, robots, topics
+from dailypapers.lib.arxiv.ids import URL_ID_PATTERN
 
 app_name = "feed"
 urlpatterns = [
@@ -20,7 +21,7 @@ urlpatterns = [
     re_path(r"^month/(?P<year>\d{4})-(?P<month>\d{2})/$", views.month, name="month"),
     path("trending/", views.trending, name="trending"),
     # Old-style ids contain a slash: hep-th/9901001.
-    re_path(r"^papers/(?P<arxiv_id>[\w.\-]+(?:/\d{7})?(?:v\d+)?)/$", views.paper, name="paper"),
+    re_path(rf"^papers/{URL_ID_PATTERN}/$", views.paper, name="paper"),
     path("authors/<id:author_id>/", views.author, name="author"),
     path("categories/<str:category>/", views.category, name="category"),
     path("u/<id:user_id>/", views.profile, name="profile"),

@@ -5,3 +5,10 @@ class MailConfig(AppConfig):
     name = "dailypapers.mail"
     label = "mail"
     verbose_name = "Outgoing mail"
+
+    def ready(self) -> None:
+        from dailypapers.core import scheduling
+        from dailypapers.mail.jobs import JOBS
+
+        for job in JOBS:
+            scheduling.register(job)

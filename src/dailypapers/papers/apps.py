@@ -5,3 +5,10 @@ class PapersConfig(AppConfig):
     name = "dailypapers.papers"
     label = "papers"
     verbose_name = "Papers"
+
+    def ready(self) -> None:
+        from dailypapers.core import scheduling
+        from dailypapers.papers.jobs import JOBS
+
+        for job in JOBS:
+            scheduling.register(job)

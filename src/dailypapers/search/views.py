@@ -15,7 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
-from dailypapers.feed.cache import cached_page
+from dailypapers.core.pagecache import cached_page
 from dailypapers.feed.queries import list_columns, mark_voted
 from dailypapers.papers.models import Paper
 from dailypapers.search import engine, lookup, semantic

@@ -10,10 +10,10 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.utils import timezone
 
+from dailypapers.core import scheduling
+from dailypapers.core.models import ScheduledJob
 from dailypapers.digests.models import Delivery, DigestRun
 from dailypapers.digests.tests.conftest import make_paper, make_subscriber
-from dailypapers.papers import scheduling
-from dailypapers.papers.models import ScheduledJob
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from dailypapers.accounts.decorators import verified_required
 from dailypapers.accounts.models import User
-from dailypapers.accounts.ratelimit import hit, too_many_requests
+from dailypapers.core.ratelimit import hit, too_many_requests
 from dailypapers.feed.community.common import bump, is_htmx, paper_or_404, paper_url
 from dailypapers.feed.forms import CommentForm, FlagForm
 from dailypapers.feed.markdown import render_markdown

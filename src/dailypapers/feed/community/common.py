@@ -13,9 +13,6 @@ from dailypapers.feed.trending import refresh_papers
 from dailypapers.lib.arxiv.ids import InvalidArxivId, normalize_id
 from dailypapers.papers.models import Paper
 
-# Old-style ids contain a slash (hep-th/9901001), as in feed.urls.
-ARXIV_ID_PATTERN = r"(?P<arxiv_id>[\w.\-]+(?:/\d{7})?(?:v\d+)?)"
-
 
 def is_htmx(request: HttpRequest) -> bool:
     # htmx sends "HX-Request: true"; boosted and plain requests are answered with full pages.

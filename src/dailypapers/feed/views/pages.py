@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
-from dailypapers.feed.cache import cache_for_anonymous
+from dailypapers.core.pagecache import cache_for_anonymous
 from dailypapers.feed.queries import (
     FeedFilters,
     feed_is_empty,

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from dailypapers.feed.cache import cached_page
+from dailypapers.core.pagecache import cached_page
 from dailypapers.feed.queries import (
     paper_page_version,
     paper_with_submitter,
