@@ -1,7 +1,7 @@
 """The NinjaAPI behind /api/: our /api/v1 and the Hugging Face-compatible routes.
 
 Every operation is wrapped by ``conditional_read`` (ETag, Last-Modified, 304, CORS) and
-every failure answers in the one error format (errors.py). Docs: /api/docs.
+every failure answers in the one error format (core/api_errors.py). Docs: /api/docs.
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ def _too_many(limit: int) -> HttpResponse:
 def _within(key: str, limit: int) -> bool:
     """Count one request under ``key`` in this minute; False past ``limit`` (0: no limit).
 
-    The same fixed window as accounts.ratelimit.hit, counted with incr() first: every API
+    The same fixed window as core.ratelimit.hit, counted with incr() first: every API
     request passes here, and an existing counter then costs one cache operation, not two.
     """
     if limit <= 0:
