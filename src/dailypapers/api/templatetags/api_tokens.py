@@ -14,10 +14,8 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def active_api_tokens(context: template.Context) -> list[ApiToken]:
     """The signed-in member's tokens that still work ([] for visitors)."""
-    user = context.get("user")
-    if user is None or not user.is_authenticated:
-        return []
-    return active_tokens(user)
+    user = context["request"].user
+    return active_tokens(user) if user.is_authenticated else []
 
 
 @register.simple_tag(takes_context=True)
