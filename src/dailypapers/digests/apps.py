@@ -8,8 +8,9 @@ class DigestsConfig(AppConfig):
 
     def ready(self) -> None:
         from dailypapers.core import scheduling
-        from dailypapers.digests import tasks  # noqa: F401 - installs runs' chunk sender
-        from dailypapers.digests.jobs import JOBS
+        from dailypapers.digests import runs
+        from dailypapers.digests.jobs import JOBS, enqueue_chunk
 
         for job in JOBS:
             scheduling.register(job)
+        runs.use_chunk_sender(enqueue_chunk)

@@ -40,8 +40,8 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
-# Queues one chunk for a worker: the send_digest_chunk task, which tasks.py (the module
-# that imports this one) installs with use_chunk_sender() when it is imported.
+# Queues one chunk for a worker (the send_digest_chunk task), installed by DigestsConfig.ready():
+# tasks.py imports this module, so this one does not import it back.
 ChunkSender = Callable[[int, list[int]], object]
 _chunk_sender: ChunkSender | None = None
 
@@ -55,7 +55,7 @@ def enqueue_chunks(run_id: int, delivery_ids: list[int]) -> int:
     """Hand the deliveries to the workers, DIGEST_CHUNK_SIZE at a time, once committed."""
     send = _chunk_sender
     if send is None:
-        raise RuntimeError("no digest chunk sender: dailypapers.digests.tasks is not imported")
+        raise RuntimeError("no digest chunk sender: DigestsConfig.ready() has not run")
     chunks = list(_chunks(delivery_ids, max(1, settings.DIGEST_CHUNK_SIZE)))
 
     def enqueue() -> None:

@@ -20,13 +20,6 @@ def send_digest_chunk(run_id: int, delivery_ids: list[int]) -> dict[str, object]
     return sending.send_chunk(run_id, delivery_ids).as_dict()
 
 
-def _enqueue_chunk(run_id: int, delivery_ids: list[int]) -> object:
-    return send_digest_chunk.enqueue(run_id, delivery_ids)
-
-
-runs.use_chunk_sender(_enqueue_chunk)
-
-
 @task()
 def send_subscription_email(subscriber_id: int, kind: str) -> bool:
     from dailypapers.digests.models import Subscriber
