@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from dailypapers.accounts.signals import credentials_revoked
+
 
 class ApiConfig(AppConfig):
     name = "dailypapers.api"
@@ -8,7 +10,6 @@ class ApiConfig(AppConfig):
     verbose_name = "Open interfaces"
 
     def ready(self) -> None:
-        from dailypapers.accounts.signals import credentials_revoked
         from dailypapers.api.tokens import revoke_tokens_on_revocation
 
         credentials_revoked.connect(revoke_tokens_on_revocation, dispatch_uid="api-tokens")

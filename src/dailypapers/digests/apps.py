@@ -7,6 +7,7 @@ class DigestsConfig(AppConfig):
     verbose_name = "Email digests"
 
     def ready(self) -> None:
+        # Here, not at the top: core.scheduling imports models, loaded only once apps are ready.
         from dailypapers.core import scheduling
         from dailypapers.digests import runs
         from dailypapers.digests.jobs import JOBS, enqueue_chunk

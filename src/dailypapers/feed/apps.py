@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from dailypapers.accounts.signals import credentials_revoked
+
 
 class FeedConfig(AppConfig):
     name = "dailypapers.feed"
@@ -7,7 +9,7 @@ class FeedConfig(AppConfig):
     verbose_name = "Feed"
 
     def ready(self) -> None:
-        from dailypapers.accounts.signals import credentials_revoked
+        # Here, not at the top: core.scheduling imports models, loaded only once apps are ready.
         from dailypapers.core import scheduling
         from dailypapers.feed.jobs import JOBS
         from dailypapers.feed.personal_feed import forget_feed_token_on_revocation

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from dailypapers.feed.community import collections, comments, curation, submit, votes
+from dailypapers.feed.community.views import collections, comments, curation, submit, votes
 from dailypapers.lib.arxiv.ids import URL_ID_PATTERN
 
 PAPER = rf"^papers/{URL_ID_PATTERN}"

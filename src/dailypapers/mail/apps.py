@@ -7,6 +7,7 @@ class MailConfig(AppConfig):
     verbose_name = "Outgoing mail"
 
     def ready(self) -> None:
+        # Here, not at the top: core.scheduling imports models, loaded only once apps are ready.
         from dailypapers.core import scheduling
         from dailypapers.mail.jobs import JOBS
 

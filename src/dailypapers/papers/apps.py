@@ -7,6 +7,7 @@ class PapersConfig(AppConfig):
     verbose_name = "Papers"
 
     def ready(self) -> None:
+        # Here, not at the top: core.scheduling imports models, loaded only once apps are ready.
         from dailypapers.core import scheduling
         from dailypapers.papers.jobs import JOBS
 
