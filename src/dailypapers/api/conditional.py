@@ -25,7 +25,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date, quote_etag
 
 from dailypapers.api.auth import is_personal
-from dailypapers.papers.cache_guard import cache_get, cache_set
+from dailypapers.core.cache_guard import cache_get, cache_set
 
 KEY_PREFIX = "api:representation:"
 REPRESENTATION_SECONDS = 7 * 24 * 3600  # how long the first-served date of a body is kept

@@ -29,12 +29,12 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.decorators import decorate_view
 
-from dailypapers.api.errors import ApiError, bad_parameter
 from dailypapers.api.list_cache import shared_read
 from dailypapers.api.named_paper import look_up, named_first
 from dailypapers.api.queries import api_columns, find_paper, listed_at
 from dailypapers.api.schemas import ErrorOut, HfDailyPaper, HfPaper
 from dailypapers.api.search import SearchRequest, run_search
+from dailypapers.core.api_errors import ApiError, bad_parameter
 from dailypapers.feed.queries import FeedFilters, feed_papers, latest_feed_day
 from dailypapers.papers.models import Paper
 from dailypapers.papers.querysets import PaperQuerySet

@@ -10,7 +10,6 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from dailypapers.accounts.ratelimit import too_many_requests
 from dailypapers.api.library_import import (
     DEFAULT_COLLECTION,
     IMPORT_WINDOW_SECONDS,
@@ -19,6 +18,7 @@ from dailypapers.api.library_import import (
     import_library,
     may_import,
 )
+from dailypapers.core.ratelimit import too_many_requests
 from dailypapers.lib.references import ImportFileError
 
 if TYPE_CHECKING:

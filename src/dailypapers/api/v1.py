@@ -11,7 +11,6 @@ from ninja import Path, Query, Router
 from ninja.decorators import decorate_view
 
 from dailypapers.api.cursors import InvalidCursor, cursor_page
-from dailypapers.api.errors import ApiError, bad_parameter
 from dailypapers.api.list_cache import shared_read
 from dailypapers.api.queries import (
     api_columns,
@@ -28,6 +27,7 @@ from dailypapers.api.schemas import (
     PaperDetailOut,
     TrendingOut,
 )
+from dailypapers.core.api_errors import ApiError, bad_parameter
 from dailypapers.feed.discovery.services.papers import bibtex_for
 from dailypapers.feed.queries import (
     FeedFilters,

@@ -15,9 +15,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from dailypapers.accounts.models import User
-from dailypapers.accounts.ratelimit import retry_after
 from dailypapers.api.auth import MEMBER
-from dailypapers.api.errors import ApiError, bad_parameter, error_response
 from dailypapers.api.library_import import (
     DEFAULT_COLLECTION,
     IMPORT_WINDOW_SECONDS,
@@ -39,6 +37,8 @@ from dailypapers.api.schemas import (
     SubmitIn,
     VoteOut,
 )
+from dailypapers.core.api_errors import ApiError, bad_parameter, error_response
+from dailypapers.core.ratelimit import retry_after
 from dailypapers.feed.community.services.collections import (
     add_paper,
     create_collection,

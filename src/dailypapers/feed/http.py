@@ -11,9 +11,6 @@ from dailypapers.accounts.models import User
 from dailypapers.lib.arxiv.ids import InvalidArxivId, normalize_id
 from dailypapers.papers.models import Paper
 
-# Old-style ids contain a slash (hep-th/9901001), as in feed.urls.
-ARXIV_ID_PATTERN = r"(?P<arxiv_id>[\w.\-]+(?:/\d{7})?(?:v\d+)?)"
-
 
 class AuthenticatedHttpRequest(HttpRequest):
     """The request a view behind login_required or verified_required receives.

@@ -25,13 +25,13 @@ from typing import Any, NamedTuple
 import numpy as np
 from django.conf import settings
 
+from dailypapers.core.cache_guard import cache_get, cache_set
 from dailypapers.feed import paper_features
 from dailypapers.feed.models import CollectionItem, Topic, Vote
 from dailypapers.feed.queries import latest_feed_day
 from dailypapers.feed.topics import TopicError, papers_of
 from dailypapers.lib.ranking import Standing, fallback_score
 from dailypapers.lib.recommend import SparseRows, fit_logistic, nearest, tfidf, unit_dense
-from dailypapers.papers.cache_guard import cache_get, cache_set
 from dailypapers.papers.models import Paper
 
 POOL_DAYS = 7  # calendar days back from the latest announcement day

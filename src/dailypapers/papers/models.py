@@ -176,14 +176,3 @@ class IngestRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} at {self.finished_at:%Y-%m-%d %H:%M}"
-
-
-class ScheduledJob(models.Model):
-    """When a recurring job runs next; schedulers claim a run with a conditional UPDATE."""
-
-    name = models.CharField(max_length=100, unique=True)
-    next_run_at = models.DateTimeField()
-    last_run_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return self.name

@@ -27,7 +27,7 @@ import numpy as np
 from django.conf import settings
 from django.db import connection
 
-from dailypapers.papers.cache_guard import cache_get, cache_set
+from dailypapers.core.cache_guard import cache_get, cache_set
 from dailypapers.search import ann
 
 # The index itself lives in vector_index.py; its names stay importable from here.

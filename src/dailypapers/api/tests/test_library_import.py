@@ -8,7 +8,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dailypapers.api import library_import
-from dailypapers.api.errors import ApiError
 from dailypapers.api.library_import import (
     BY_ARXIV_ID,
     BY_DOI,
@@ -18,6 +17,7 @@ from dailypapers.api.library_import import (
 )
 from dailypapers.api.tokens import create_token
 from dailypapers.api.v1_member import import_file
+from dailypapers.core.api_errors import ApiError
 from dailypapers.feed.models import Collection, CollectionItem
 from dailypapers.lib.references import ImportFileError
 from dailypapers.testing.factories import make_member, store_detailed_paper

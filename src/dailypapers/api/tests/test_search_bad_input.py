@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from dailypapers.middleware import MAX_URI_LENGTH
+from dailypapers.core.middleware import MAX_URI_LENGTH
 from dailypapers.testing.factories import store_paper
 
 SYNTAX = st.sampled_from(

@@ -10,9 +10,9 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.utils import timezone
 
+from dailypapers.core import scheduling
+from dailypapers.core.models import ScheduledJob
 from dailypapers.digests.models import Delivery, DigestRun
-from dailypapers.papers import scheduling
-from dailypapers.papers.models import ScheduledJob
 from dailypapers.testing.factories import make_ranked_paper, make_subscriber
 
 pytestmark = pytest.mark.django_db

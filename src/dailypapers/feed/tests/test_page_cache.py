@@ -11,7 +11,7 @@ from django.middleware.csrf import get_token
 from django.test import RequestFactory
 
 from dailypapers.accounts.models import User
-from dailypapers.feed.cache import cache_for_anonymous
+from dailypapers.core.pagecache import cache_for_anonymous
 from dailypapers.papers.models import Paper
 from dailypapers.testing.factories import store_paper
 

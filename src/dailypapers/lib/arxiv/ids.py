@@ -18,6 +18,11 @@ _PREFIXES = (
 )
 
 
+# An id as URLs carry it, captured as ``arxiv_id``: old-style ids contain a slash
+# (hep-th/9901001); a version may follow. Views normalize it, and 404 what is not an id.
+URL_ID_PATTERN = r"(?P<arxiv_id>[\w.\-]+(?:/\d{7})?(?:v\d+)?)"
+
+
 class InvalidArxivId(ValueError):
     pass
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from dailypapers.accounts.models import User
-from dailypapers.middleware import MAX_URI_LENGTH
+from dailypapers.core.middleware import MAX_URI_LENGTH
 from dailypapers.search.backends import postgres_fts, postgres_ranked, sqlite_fts, sqlite_ranked
 from dailypapers.testing.factories import store_paper
 
@@ -161,7 +161,7 @@ class TestAnyInputGivesAPage(HypothesisTestCase):
     def test_random_parameters_give_a_page_and_never_a_server_error(self, params):
         response = self.client.get(URL + "?" + urlencode(params))
         if any("\x00" in value for value in params.values()):
-            # Refused site-wide with a message (dailypapers.middleware): PostgreSQL has no NUL.
+            # Refused site-wide with a message (dailypapers.core.middleware): PostgreSQL has no NUL.
             assert response.status_code == 400 and b"NUL" in response.content
             return
         assert response.status_code == 200

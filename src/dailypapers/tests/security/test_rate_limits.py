@@ -25,7 +25,7 @@ WORKER = """
 import json, os, sys, time
 import django
 django.setup()
-from dailypapers.accounts.ratelimit import hit
+from dailypapers.core.ratelimit import hit
 key, limit, attempts, start_at = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
 while time.time() < start_at:  # both processes start counting at the same moment
     time.sleep(0.001)

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from dailypapers.accounts.decorators import verified_required
-from dailypapers.accounts.ratelimit import hit, too_many_requests
+from dailypapers.core.ratelimit import hit, too_many_requests
 from dailypapers.feed.community.services.comments import (
     HOUR,
     delete_comment,

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dailypapers.accounts.decorators import verified_required
-from dailypapers.feed.cache import cache_for_anonymous
+from dailypapers.core.pagecache import cache_for_anonymous
 from dailypapers.feed.http import is_htmx, redirect_back, safe_next
 from dailypapers.feed.models import Topic
 from dailypapers.feed.topic_forms import TopicForm
