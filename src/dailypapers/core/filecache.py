@@ -18,15 +18,30 @@ import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.filebased import FileBasedCache
 
 CULL_INTERVAL_SECONDS = 10
 
+if TYPE_CHECKING:
 
-class SharedFileCache(FileBasedCache):
+    class _FileBasedCache(FileBasedCache):
+        """Django's file cache with the private members used below, which django-stubs
+        leaves out (Django 5.2's own signatures)."""
+
+        _dir: str
+
+        def _createdir(self) -> None: ...
+        def _key_to_file(self, key: str, version: int | None = None) -> str: ...
+        def _cull(self) -> None: ...
+
+else:
+    _FileBasedCache = FileBasedCache
+
+
+class SharedFileCache(_FileBasedCache):
     _last_cull = float("-inf")
 
     @contextmanager
@@ -56,10 +71,10 @@ class SharedFileCache(FileBasedCache):
             fname = self._key_to_file(key, version)
             try:
                 with open(fname, "rb") as f:
-                    expires_at = pickle.load(f)
+                    expires_at: float | None = pickle.load(f)
                     if expires_at is not None and expires_at < time.time():
                         raise ValueError(f"Key '{key}' not found")
-                    value = pickle.loads(zlib.decompress(f.read()))
+                    value: int = pickle.loads(zlib.decompress(f.read()))
             except (FileNotFoundError, EOFError):
                 raise ValueError(f"Key '{key}' not found") from None
             new_value = value + delta

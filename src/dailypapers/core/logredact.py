@@ -11,9 +11,18 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from gunicorn.glogging import Logger
+
+if TYPE_CHECKING:
+    from collections.abc import MutableMapping
+    from datetime import timedelta
+
+    # _AtomsDict exists only in types-gunicorn (type_check_only), not at run time.
+    from gunicorn.glogging import _AtomsDict
+    from gunicorn.http import Request
+    from gunicorn.http.wsgi import Response
 
 REDACTED = "[redacted]"
 _SECRET_PATHS = re.compile(
@@ -52,9 +61,18 @@ class RedactTokens(logging.Filter):
 class GunicornLogger(Logger):
     """gunicorn's logger with the request line, path and referer redacted."""
 
-    def atoms(self, resp: Any, req: Any, environ: dict, request_time: Any) -> dict:
+    def atoms(
+        self,
+        resp: Response,
+        req: Request,
+        environ: MutableMapping[str, Any],
+        request_time: timedelta,
+    ) -> _AtomsDict:
         atoms = super().atoms(resp, req, environ, request_time)
+        # gunicorn also adds a "{header}i" entry per request header, which the stubs'
+        # TypedDict leaves out: seen as the plain dict it is at run time.
+        fields = cast("dict[str, Any]", atoms)
         for name in ("r", "U", "f", "{referer}i"):
-            if isinstance(atoms.get(name), str):
-                atoms[name] = redact(atoms[name])
+            if isinstance(fields.get(name), str):
+                fields[name] = redact(fields[name])
         return atoms

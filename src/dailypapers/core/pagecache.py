@@ -115,7 +115,7 @@ def _await_render(key: str) -> dict[str, Any] | None:
     deadline = time.monotonic() + RENDER_WAIT_SECONDS
     while time.monotonic() < deadline:
         time.sleep(_POLL_SECONDS)
-        stored = cache_get(key)
+        stored: dict[str, Any] | None = cache_get(key)
         if stored is not None:
             return stored
         if cache_get(key + ":render") is None:  # it ended without storing a page
@@ -138,7 +138,8 @@ def one_at_a_time(
     anonymous lists (api/list_cache.py) use the same machinery. With the cache down, every
     request computes its answer (cache_guard.py logs it).
     """
-    stored = cache_get(key)
+    claimed: bool | None
+    stored: dict[str, Any] | None = cache_get(key)
     if stored is not None:
         # Still within its lifetime: replay it, unless it is time to refresh and this
         # request is the one to do it.
@@ -181,15 +182,14 @@ def cached_page(
     """
     if not _request_may_use_cache(request):
         return render()
-    if callable(version):
-        version = version()
-        if version is None:
-            return render()
+    key_version = version() if callable(version) else version
+    if key_version is None:
+        return render()
 
     def keep(response: HttpResponse) -> dict[str, Any] | None:
         return _snapshot(response) if _response_is_shareable(request, response) else None
 
-    return one_at_a_time(page_key(request, version), _seconds(), render, keep, _replay)
+    return one_at_a_time(page_key(request, key_version), _seconds(), render, keep, _replay)
 
 
 def cache_for_anonymous(view: View) -> View:
