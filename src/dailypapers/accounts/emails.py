@@ -54,6 +54,8 @@ def render(
 
 
 def _active_user(row: QueuedEmail) -> User | None:
+    if row.object_id is None:
+        return None
     return User.objects.filter(pk=row.object_id, is_active=True).first()
 
 

@@ -64,7 +64,8 @@ class SignupForm(auth_forms.SetPasswordMixin, forms.Form):
         return normalize_email(self.cleaned_data["email"])
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what Form.clean() returns, typed as never None
         self.validate_passwords()
         # Validators such as "too similar to your email" need the would-be user.
         candidate = User(

@@ -60,7 +60,10 @@ def user_for_verification_token(token: str) -> User:
         raise InvalidToken from None
     if not isinstance(payload, dict):
         raise InvalidToken
-    user = User.objects.filter(pk=payload.get("u"), is_active=True).first()
+    user_id = payload.get("u")
+    if not isinstance(user_id, int | str):
+        raise InvalidToken
+    user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or payload.get("e") != address_digest(user.email):
         raise InvalidToken
     return user

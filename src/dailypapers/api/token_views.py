@@ -6,8 +6,10 @@ api app's, and the project URLconf serves them in the accounts namespace beside 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -18,6 +20,10 @@ from dailypapers.accounts.forms import DisplayNameForm
 from dailypapers.accounts.views import settings_page
 from dailypapers.api.tokens import TokenRefused, create_token, revoke_token
 
+if TYPE_CHECKING:
+    # Only a type: see its docstring.
+    from dailypapers.feed.http import AuthenticatedHttpRequest
+
 # The section's template reads and clears it (api/templatetags/api_tokens.py).
 TOKEN_ERROR_SESSION_KEY = "api_token_error"
 
@@ -26,7 +32,7 @@ TOKEN_ERROR_SESSION_KEY = "api_token_error"
 @csrf_protect
 @never_cache
 @require_POST
-def api_token_create(request: HttpRequest) -> HttpResponse:
+def api_token_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create a personal API token and show its secret in this one answer.
 
     The secret is never stored, not even in the session (a database row until the next
@@ -46,6 +52,6 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @csrf_protect
 @require_POST
-def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     revoke_token(request.user, token_id)  # someone else's id revokes nothing
     return redirect(reverse("accounts:settings") + "?token_revoked=1#api-tokens-heading")

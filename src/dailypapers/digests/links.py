@@ -65,7 +65,10 @@ def subscriber_for_confirm_token(token: str) -> Subscriber:
         raise InvalidLink from None
     if not isinstance(payload, dict):
         raise InvalidLink
-    subscriber = Subscriber.objects.filter(pk=payload.get("s")).first()
+    subscriber_id = payload.get("s")
+    if not isinstance(subscriber_id, int | str):
+        raise InvalidLink
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None or payload.get("e") != _address_digest(subscriber.email):
         raise InvalidLink
     if payload.get("k") != _key_digest(subscriber.link_key):

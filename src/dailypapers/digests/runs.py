@@ -94,7 +94,7 @@ def _insert_deliveries(run_id: int, subscriber_ids: list[int], now: datetime) ->
     table = connection.ops.quote_name(Delivery._meta.db_table)
     when = connection.ops.adapt_datetimefield_value(now)
     rows = ", ".join(["(%s, %s, 'pending', 0, %s, %s, '', '', '[]', '')"] * len(subscriber_ids))
-    params: list[object] = []
+    params: list[int | str | None] = []
     for subscriber_id in subscriber_ids:
         params += (run_id, subscriber_id, when, when)
     with connection.cursor() as cursor:
