@@ -28,7 +28,7 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from dailypapers.search import vectors
-from dailypapers.search.backends import Filters
+from dailypapers.search.backends.common import Filters
 from dailypapers.search.embedders import (
     Embedder,
     EmbedderUnavailable,

@@ -21,7 +21,7 @@ from django.db.backends.utils import CursorWrapper
 from django.utils.safestring import SafeString
 
 from dailypapers.lib.query import Phrase, Query, words_of
-from dailypapers.search.backends import (
+from dailypapers.search.backends.common import (
     COUNT_LIMIT,
     ELLIPSIS,
     MARK_END,
@@ -30,9 +30,9 @@ from dailypapers.search.backends import (
     RANK_WINDOW,
     Filters,
     Found,
+    category_token,
     marked_to_html,
 )
-from dailypapers.search.backends.sqlite_fts import category_token
 
 CONFIG = "english"
 VECTOR_COLUMN = "search_vector"

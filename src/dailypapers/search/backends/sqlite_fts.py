@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable
 from datetime import date
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -26,7 +25,7 @@ from django.db.backends.utils import CursorWrapper
 from django.utils.safestring import SafeString
 
 from dailypapers.lib.query import Phrase, Query
-from dailypapers.search.backends import (
+from dailypapers.search.backends.common import (
     COUNT_LIMIT,
     ELLIPSIS,
     MARK_END,
@@ -35,24 +34,18 @@ from dailypapers.search.backends import (
     RANK_WINDOW,
     Filters,
     Found,
+    OrderWindow,
+    category_token,
     marked_to_html,
 )
-
-# Other modules (migrations, apps.py, ingest, bench) reach the schema side through this one.
-from dailypapers.search.backends.sqlite_fts_schema import BACKFILL as BACKFILL
-from dailypapers.search.backends.sqlite_fts_schema import COLUMNS, DAY_SHIFT, EPOCH, FTS_TABLE
-from dailypapers.search.backends.sqlite_fts_schema import CREATE_TRIGGERS as CREATE_TRIGGERS
-from dailypapers.search.backends.sqlite_fts_schema import ID_MASK as ID_MASK
-from dailypapers.search.backends.sqlite_fts_schema import TOKENIZER as TOKENIZER
-from dailypapers.search.backends.sqlite_fts_schema import TRIGGERS as TRIGGERS
-from dailypapers.search.backends.sqlite_fts_schema import _rowid as _rowid
-from dailypapers.search.backends.sqlite_fts_schema import category_token as category_token
 from dailypapers.search.backends.sqlite_fts_schema import (
-    indexing_inserts_at_end as indexing_inserts_at_end,
+    COLUMNS,
+    DAY_SHIFT,
+    EPOCH,
+    FTS_TABLE,
+    ID_MASK,
+    TOKENIZER,
 )
-from dailypapers.search.backends.sqlite_fts_schema import install as install
-from dailypapers.search.backends.sqlite_fts_schema import repair as repair
-from dailypapers.search.backends.sqlite_fts_schema import uninstall as uninstall
 
 # bm25 weights in column order: the title counts most, then authors, then the abstract.
 WEIGHTS = "10.0, 4.0, 1.0, 0.0"
@@ -96,6 +89,15 @@ def match_expression(query: Query, filters: Filters) -> str:
     return expression
 
 
+def count_matches(cursor: CursorWrapper, where: str, params: list, cap: int) -> int:
+    """How many index rows pass ``where``, counted only up to ``cap``: past it the exact
+    number helps nobody and costs a read of every match."""
+    cursor.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {where} LIMIT %s)", [*params, cap]
+    )
+    return cursor.fetchone()[0]
+
+
 def _day(day: date) -> int:
     return (day - EPOCH).days
 
@@ -134,7 +136,7 @@ class SqliteBackend:
         limit: int,
         offset: int,
         snippets: bool,
-        order_window: Callable[[list[int]], list[int]] | None = None,
+        order_window: OrderWindow | None = None,
     ) -> Found:
         """A page of matches. ``order_window``, for relevance only: when more than
         RANK_WINDOW papers match, it orders the newest RANK_WINDOW of them instead of BM25,
@@ -148,12 +150,8 @@ class SqliteBackend:
         where, params = self._where(query, filters)
         ids = f"(({FTS_TABLE}.rowid >> 1) & {ID_MASK})"
         with self.connection.cursor() as cursor:
-            # Counting reads doclists only; past COUNT_LIMIT the exact number helps nobody.
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {where} LIMIT %s)",
-                [*params, COUNT_LIMIT + 1],
-            )
-            total = cursor.fetchone()[0]
+            # Counting reads doclists only.
+            total = count_matches(cursor, where, params, COUNT_LIMIT + 1)
             windowed = False
             if (
                 sort == "relevance"
@@ -222,12 +220,7 @@ class SqliteBackend:
         parts += [_column("categories", category) for category in filters.excluded_categories]
         left = BM25_COUNT_BUDGET
         for part in parts:
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
-                "LIMIT %s)",
-                [part, left + 1],
-            )
-            left -= cursor.fetchone()[0]
+            left -= count_matches(cursor, f"{FTS_TABLE} MATCH %s", [part], left + 1)
             if left < 0:
                 return True
         return False
