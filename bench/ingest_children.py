@@ -243,7 +243,8 @@ def child_bare(args: argparse.Namespace) -> dict:
     _django()
     from django.db import connection
 
-    from dailypapers.papers.ingest.writes import _INSERT_COLUMNS, BULK_CHECKPOINT_PAGES
+    from dailypapers.papers.ingest.backends.sqlite import BULK_CHECKPOINT_PAGES
+    from dailypapers.papers.ingest.writes import _INSERT_COLUMNS
     from dailypapers.papers.models import Author, Paper, PaperAuthor, PaperCategory
     from dailypapers.search.backends import sqlite_fts_schema
 

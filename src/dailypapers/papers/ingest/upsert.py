@@ -13,15 +13,10 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
 
+from dailypapers.papers.ingest.backends.common import chunks
 from dailypapers.papers.ingest.merge import is_stale, merge
 from dailypapers.papers.ingest.normalize import CleanPaper, content_hash
-from dailypapers.papers.ingest.writes import (
-    PAPER_FIELDS,
-    KnownAuthors,
-    chunks,
-    insert_papers,
-    write_links,
-)
+from dailypapers.papers.ingest.writes import PAPER_FIELDS, KnownAuthors, insert_papers, write_links
 from dailypapers.papers.models import Paper, PaperAuthor, PaperCategory
 from dailypapers.papers.signals import around_ingest_batch
 

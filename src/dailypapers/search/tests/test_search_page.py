@@ -15,7 +15,13 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from dailypapers.accounts.models import User
 from dailypapers.middleware import MAX_URI_LENGTH
-from dailypapers.search.backends import common, postgres_fts, postgres_ranked, sqlite_fts, sqlite_ranked
+from dailypapers.search.backends import (
+    common,
+    postgres_fts,
+    postgres_ranked,
+    sqlite_fts,
+    sqlite_ranked,
+)
 from dailypapers.search.tests.helpers import store
 
 pytestmark = pytest.mark.django_db
