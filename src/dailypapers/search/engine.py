@@ -133,7 +133,9 @@ def search(
         if keyword_index.enabled(connection):
             found = keyword_index.search(connection, parsed, filters, words, limit, offset, True)
         if found is None:  # PostgreSQL, or the index is off or not in step with the database
-            found = backend.ranked(parsed, filters, words, limit, offset, snippets=True)
+            found = backend.ranked(
+                parsed, filters, words, limit=limit, offset=offset, snippets=True
+            )
     else:
         found = backend.search(parsed, filters, sort, limit, offset, snippets=parsed.has_words)
     notes = base.notes

@@ -242,15 +242,8 @@ def _query(index: Any, query: Query, filters: Filters, words: list[str]) -> Any:
     return tantivy.Query.boolean_query(clauses)
 
 
-def search(
-    connection: BaseDatabaseWrapper,
-    query: Query,
-    filters: Filters,
-    words: list[str],
-    limit: int,
-    offset: int,
-    snippets: bool,
-) -> Found | None:
+def search(connection: BaseDatabaseWrapper, query: Query, filters: Filters, words: list[str],
+           limit: int, offset: int, snippets: bool) -> Found | None:  # fmt: skip
     """The ranked page from the index, or None when it is not in step (the caller uses FTS5)."""
     stamp = database_stamp(connection)
     opened = _searcher(stamp)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
 
-from dailypapers.papers.ingest.backends.common import chunks
+from dailypapers.papers.ingest.backends.common import chunks, pairs_in_chunks
 from dailypapers.papers.ingest.merge import is_stale, merge
 from dailypapers.papers.ingest.normalize import CleanPaper, content_hash
 from dailypapers.papers.ingest.writes import PAPER_FIELDS, KnownAuthors, insert_papers, write_links
@@ -93,16 +93,7 @@ def _dedupe(batch: Iterable[CleanPaper]) -> dict[str, CleanPaper]:
 
 def _stored_hashes(arxiv_ids: list[str]) -> dict[str, str]:
     """The content hash of each of these papers already stored."""
-    table = Paper._meta.db_table
-    hashes: dict[str, str] = {}
-    with connection.cursor() as cursor:
-        for chunk in chunks(arxiv_ids):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT arxiv_id, content_hash FROM {table} WHERE arxiv_id IN ({marks})", chunk
-            )
-            hashes.update(cursor.fetchall())
-    return hashes
+    return pairs_in_chunks(Paper._meta.db_table, "arxiv_id", "content_hash", arxiv_ids)
 
 
 def _upsert_once(by_id: dict[str, CleanPaper], authors: KnownAuthors) -> BatchResult:

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -67,63 +68,74 @@ class Found:
 OrderWindow = Callable[[list[int]], list[int]]
 
 
-class SearchBackend(Protocol):
-    """Every database-specific part of search, for one connection."""
+class KeywordSearch(Protocol):
+    def search(
+        self, query: Query, filters: Filters, sort: str, limit: int, offset: int, snippets: bool
+    ) -> Found: ...
+
+
+class SearchBackend:
+    """Every database-specific part of search, for one connection: one subclass per database
+    (sqlite.py, postgres.py), picked by ``dailypapers.search.backends.current()``.
+
+    The subclasses name their keyword search and their ranked module (``search(connection,
+    query, filters, words, limit, offset, snippets=…)`` and ``any_words(connection, words,
+    filters, depth)``); what differs beyond that they write themselves.
+    """
 
     vendor: str  # names the fusion weights tuned for this database (fusion.WEIGHTS)
     serves_keyword_index: bool  # the embedded keyword index (keyword_index.py) mirrors it
+    keyword_class: Callable[[BaseDatabaseWrapper], KeywordSearch]
+    ranked_module: Any
+
+    def __init__(self, connection: BaseDatabaseWrapper) -> None:
+        self.connection = connection
+        self.keyword = self.keyword_class(connection)
 
     def search(
         self, query: Query, filters: Filters, sort: str, limit: int, offset: int, snippets: bool
     ) -> Found:
         """A page of papers with every part; ``query`` has text or ``filters`` has a category."""
-        ...
+        return self.keyword.search(query, filters, sort, limit, offset, snippets)
 
-    def ranked(
-        self,
-        query: Query,
-        filters: Filters,
-        words: list[str],
-        limit: int,
-        offset: int,
-        snippets: bool,
-    ) -> Found:
-        """A page of papers holding any of ``words`` (the meaningful plain words), best first."""
-        ...
+    def ranked(self, query: Query, filters: Filters, words: list[str], **page: int | bool) -> Found:
+        """A page (``limit``, ``offset``, ``snippets``) of the papers holding any of ``words``
+        (the meaningful plain words), best first."""
+        return self.ranked_module.search(self.connection, query, filters, words, **page)
+
+    def any_words(self, words: list[str], filters: Filters, depth: int) -> list[int]:
+        """Paper ids by rank over the rarer of ``words``, best first; [] when none qualify."""
+        return self.ranked_module.any_words(self.connection, words, filters, depth)
 
     def every_word(
         self, query: Query, filters: Filters, depth: int, order_window: OrderWindow
     ) -> Found:
         """Hybrid search's every-word ranking; ``order_window`` may order costly matches."""
-        ...
-
-    def any_words(self, words: list[str], filters: Filters, depth: int) -> list[int]:
-        """Paper ids by rank over the rarer of ``words``, best first; [] when none qualify."""
-        ...
+        raise NotImplementedError
 
     def snippets(self, query: Query, ids: list[int]) -> dict[int, SafeString]:
         """Highlighted passages of these papers' abstracts (those holding the words)."""
-        ...
+        raise NotImplementedError
 
     def indexing_inserts_at_end(self) -> AbstractContextManager[list[int]]:
         """Inside a transaction: index the papers whose ids go in the list at the block's end."""
-        ...
+        raise NotImplementedError
 
     def repair(self) -> bool:
         """After a migrate: put back what a table rebuild dropped; True if anything was."""
-        ...
+        raise NotImplementedError
 
     def ensure_statistics(self) -> bool:
         """Gather the word statistics any-words ranking reads, if missing; True if run."""
-        ...
+        raise NotImplementedError
 
     def text_stamp(self) -> str:
         """A digest that changes whenever the papers' text does ("" where there is none)."""
-        ...
+        raise NotImplementedError
 
     def read_snapshot(self) -> AbstractContextManager[CursorWrapper]:
         """A cursor that sees one state of the database without holding the write lock."""
-        ...
+        raise NotImplementedError
 
 
 def category_token(category: str) -> str:

@@ -7,49 +7,27 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from django.db import transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from django.utils.safestring import SafeString
 
 from dailypapers.lib.query import Query
 from dailypapers.search.backends import postgres_ranked
-from dailypapers.search.backends.common import Filters, Found, OrderWindow
+from dailypapers.search.backends.common import Filters, Found, OrderWindow, SearchBackend
 from dailypapers.search.backends.postgres_fts import PostgresBackend
 
 
-class PostgresSearch:
+class PostgresSearch(SearchBackend):
+    keyword_class = PostgresBackend
+    keyword: PostgresBackend
+    ranked_module = postgres_ranked
     vendor = "postgresql"
     serves_keyword_index = False
-
-    def __init__(self, connection: BaseDatabaseWrapper) -> None:
-        self.connection = connection
-        self.keyword = PostgresBackend(connection)
-
-    def search(
-        self, query: Query, filters: Filters, sort: str, limit: int, offset: int, snippets: bool
-    ) -> Found:
-        return self.keyword.search(query, filters, sort, limit, offset, snippets)
-
-    def ranked(
-        self,
-        query: Query,
-        filters: Filters,
-        words: list[str],
-        limit: int,
-        offset: int,
-        snippets: bool,
-    ) -> Found:
-        return postgres_ranked.search(self.connection, query, filters, words, limit, offset,
-                                      snippets=snippets)  # fmt: skip
 
     def every_word(
         self, query: Query, filters: Filters, depth: int, order_window: OrderWindow
     ) -> Found:
         # ts_rank_cd has no up-front cost per paper holding a word: plain relevance order.
         return self.keyword.search(query, filters, "relevance", depth, 0, False)
-
-    def any_words(self, words: list[str], filters: Filters, depth: int) -> list[int]:
-        return postgres_ranked.any_words(self.connection, words, filters, depth)
 
     def snippets(self, query: Query, ids: list[int]) -> dict[int, SafeString]:
         with self.connection.cursor() as cursor:

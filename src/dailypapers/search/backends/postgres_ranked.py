@@ -80,15 +80,8 @@ def _any(lexemes: list[str], runs: list[str]) -> tuple[str, list[str]]:
     return "(" + " || ".join(parts) + ")", params
 
 
-def search(
-    connection: BaseDatabaseWrapper,
-    query: Query,
-    filters: Filters,
-    words: list[str],
-    limit: int,
-    offset: int,
-    snippets: bool,
-) -> Found:
+def search(connection: BaseDatabaseWrapper, query: Query, filters: Filters, words: list[str],
+           limit: int, offset: int, snippets: bool) -> Found:  # fmt: skip
     required_query = replace(query, terms=())
     with connection.cursor() as cursor:
         lexemes, papers = _lexemes(cursor, words)
@@ -202,12 +195,10 @@ def any_words(
         tsquery = " || ".join(["to_tsquery('simple', %s)"] * len(chosen))
         conditions = [f"p.{pg.VECTOR_COLUMN} @@ ({tsquery})"]
         params: list[object] = [f"'{lexeme}'" for lexeme in chosen]
-        for category in filters.categories:
-            conditions.append(f"p.{pg.VECTOR_COLUMN} @@ plainto_tsquery('simple', %s)")
-            params.append(category_token(category))
-        for category in filters.excluded_categories:
-            conditions.append(f"NOT p.{pg.VECTOR_COLUMN} @@ plainto_tsquery('simple', %s)")
-            params.append(category_token(category))
+        listed = f"p.{pg.VECTOR_COLUMN} @@ plainto_tsquery('simple', %s)"
+        conditions += [listed] * len(filters.categories)
+        conditions += [f"NOT {listed}"] * len(filters.excluded_categories)
+        params += [category_token(c) for c in (*filters.categories, *filters.excluded_categories)]
         filter_conditions, filter_params = pg.paper_filter_conditions(filters)
         conditions += filter_conditions
         params += filter_params

@@ -6,40 +6,21 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 from django.utils.safestring import SafeString
 
 from dailypapers.lib.query import Query
 from dailypapers.search.backends import sqlite_fts_schema, sqlite_ranked
-from dailypapers.search.backends.common import Filters, Found, OrderWindow
+from dailypapers.search.backends.common import Filters, Found, OrderWindow, SearchBackend
 from dailypapers.search.backends.sqlite_fts import SqliteBackend
 
 
-class SqliteSearch:
+class SqliteSearch(SearchBackend):
     vendor = "sqlite"
     serves_keyword_index = True
-
-    def __init__(self, connection: BaseDatabaseWrapper) -> None:
-        self.connection = connection
-        self.keyword = SqliteBackend(connection)
-
-    def search(
-        self, query: Query, filters: Filters, sort: str, limit: int, offset: int, snippets: bool
-    ) -> Found:
-        return self.keyword.search(query, filters, sort, limit, offset, snippets)
-
-    def ranked(
-        self,
-        query: Query,
-        filters: Filters,
-        words: list[str],
-        limit: int,
-        offset: int,
-        snippets: bool,
-    ) -> Found:
-        return sqlite_ranked.search(self.connection, query, filters, words, limit, offset,
-                                    snippets=snippets)  # fmt: skip
+    keyword_class = SqliteBackend
+    ranked_module = sqlite_ranked
+    keyword: SqliteBackend
 
     def every_word(
         self, query: Query, filters: Filters, depth: int, order_window: OrderWindow
@@ -49,9 +30,6 @@ class SqliteSearch:
         first, the largest part of a hybrid search in a million papers (see SqliteBackend)."""
         return self.keyword.search(query, filters, "relevance", depth, 0, snippets=False,
                                    order_window=order_window)  # fmt: skip
-
-    def any_words(self, words: list[str], filters: Filters, depth: int) -> list[int]:
-        return sqlite_ranked.any_words(self.connection, words, filters, depth)
 
     def snippets(self, query: Query, ids: list[int]) -> dict[int, SafeString]:
         with self.connection.cursor() as cursor:

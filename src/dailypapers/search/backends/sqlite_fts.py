@@ -7,7 +7,8 @@ papers rows (about 1.5 kB each: reading them for 30,000 matches takes 200 ms).
 snippet() over this index would cost about 0.6 ms a row, because FTS5 reads the whole
 doclist of each common word to reach one rowid. Snippets are instead made by the same
 snippet() over a scratch in-memory FTS5 table holding only the page's abstracts (0.06 ms a
-row), with the same tokenizer, so what is marked is exactly what the index matched.
+row, sqlite_scratch.py), with the same tokenizer, so what is marked is exactly what the
+index matched.
 
 Ranking every match of a common word costs about 5 µs a match ("model" matches 67,000 of
 91,000 papers: 330 ms), so when more than RANK_WINDOW papers match, relevance and trending
@@ -16,8 +17,6 @@ order the newest RANK_WINDOW of them, and the results say so.
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from datetime import date
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -27,16 +26,12 @@ from django.utils.safestring import SafeString
 from dailypapers.lib.query import Phrase, Query
 from dailypapers.search.backends.common import (
     COUNT_LIMIT,
-    ELLIPSIS,
-    MARK_END,
-    MARK_START,
     PAPER_TABLE,
     RANK_WINDOW,
     Filters,
     Found,
     OrderWindow,
     category_token,
-    marked_to_html,
 )
 from dailypapers.search.backends.sqlite_fts_schema import (
     COLUMNS,
@@ -44,13 +39,12 @@ from dailypapers.search.backends.sqlite_fts_schema import (
     EPOCH,
     FTS_TABLE,
     ID_MASK,
-    TOKENIZER,
 )
+from dailypapers.search.backends.sqlite_scratch import snippets
 
 # bm25 weights in column order: the title counts most, then authors, then the abstract.
 WEIGHTS = "10.0, 4.0, 1.0, 0.0"
 ABSTRACT_COLUMN = COLUMNS.index("abstract")
-SNIPPET_TOKENS = 36  # FTS5 allows up to 64
 
 # Above this many papers holding the query's words (added up over its words and filters),
 # hybrid search orders the every-word matches by meaning rather than by BM25 (search()).
@@ -237,33 +231,3 @@ class SqliteBackend:
             ids,
         )
         return snippets(" OR ".join(phrases), cursor.fetchall())
-
-
-_scratch = threading.local()
-
-
-def snippets(match: str, abstracts: list[tuple[int, str]]) -> dict[int, SafeString]:
-    """The best passage of each abstract for this MATCH string, matched words marked.
-
-    Runs FTS5's snippet() over a private in-memory table of just these abstracts; see the
-    module docstring for why. One connection per thread, as sqlite3 requires.
-    """
-    connection = getattr(_scratch, "connection", None)
-    if connection is None:
-        connection = sqlite3.connect(":memory:", isolation_level=None)
-        connection.execute(
-            f"CREATE VIRTUAL TABLE page USING fts5(abstract, tokenize='{TOKENIZER}')"
-        )
-        _scratch.connection = connection
-    # Rolling back empties the table again at no cost (deleting FTS5 rows re-reads them).
-    connection.execute("BEGIN")
-    try:
-        connection.executemany("INSERT INTO page(rowid, abstract) VALUES (?, ?)", abstracts)
-        found = connection.execute(
-            f"SELECT rowid, snippet(page, 0, ?, ?, ?, {SNIPPET_TOKENS}) FROM page "
-            "WHERE page MATCH ?",
-            [MARK_START, MARK_END, ELLIPSIS, match],
-        ).fetchall()
-    finally:
-        connection.execute("ROLLBACK")
-    return {paper_id: marked_to_html(text) for paper_id, text in found if text}

@@ -20,8 +20,6 @@ is then read from the full expression over those k papers only.
 from __future__ import annotations
 
 import math
-import sqlite3
-import threading
 from dataclasses import dataclass
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -36,7 +34,8 @@ from dailypapers.search.backends.common import (
     Found,
     within_budget,
 )
-from dailypapers.search.backends.sqlite_fts_schema import FTS_TABLE, ID_MASK, TOKENIZER
+from dailypapers.search.backends.sqlite_fts_schema import FTS_TABLE, ID_MASK
+from dailypapers.search.backends.sqlite_scratch import stems
 
 K1 = 1.2  # FTS5's bm25 constant (fts5_aux.c)
 MIN_IDF = 1e-6  # FTS5 clamps the idf of a word in over half the papers to this
@@ -59,31 +58,6 @@ class Part:
         """The most this phrase can add to any paper's score."""
         idf = math.log((total - self.papers + 0.5) / (self.papers + 0.5)) if total else 0.0
         return max(idf, MIN_IDF) * (K1 + 1)
-
-
-_scratch = threading.local()
-
-
-def stems(words: list[str]) -> list[str]:
-    """The index's own terms for these words (the porter stemmer), in the same order."""
-    connection = getattr(_scratch, "connection", None)
-    if connection is None:
-        connection = sqlite3.connect(":memory:", isolation_level=None)
-        connection.execute(f"CREATE VIRTUAL TABLE q USING fts5(a, tokenize='{TOKENIZER}')")
-        connection.execute("CREATE VIRTUAL TABLE qv USING fts5vocab(q, instance)")
-        _scratch.connection = connection
-    connection.execute("BEGIN")
-    try:
-        connection.executemany(
-            "INSERT INTO q(rowid, a) VALUES (?, ?)", list(enumerate(words, start=1))
-        )
-        rows = connection.execute("SELECT doc, term FROM qv ORDER BY doc, offset").fetchall()
-    finally:
-        connection.execute("ROLLBACK")
-    found: dict[str, None] = {}
-    for _, term in rows:
-        found.setdefault(term, None)
-    return list(found)
 
 
 def one_word_per_term(words: list[str]) -> list[str]:
@@ -155,15 +129,8 @@ def _expression(optional: list[str], required: str, excluded: str) -> str:
     return " AND ".join(parts) + excluded
 
 
-def search(
-    connection: BaseDatabaseWrapper,
-    query: Query,
-    filters: Filters,
-    words: list[str],
-    limit: int,
-    offset: int,
-    snippets: bool,
-) -> Found:
+def search(connection: BaseDatabaseWrapper, query: Query, filters: Filters, words: list[str],
+           limit: int, offset: int, snippets: bool) -> Found:  # fmt: skip
     """A page of the BM25 ranking of papers with any of ``words`` (the query's meaningful
     words) that pass the query's required parts and the filters, best first."""
     backend = fts.SqliteBackend(connection)

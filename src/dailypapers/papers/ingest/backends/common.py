@@ -7,6 +7,8 @@ from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from django.db import connection
+
 # SQLite's oldest supported builds allow 999 parameters per statement.
 IN_CHUNK = 500
 
@@ -14,6 +16,17 @@ IN_CHUNK = 500
 def chunks(items: Sequence, size: int = IN_CHUNK) -> Iterable[Sequence]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def pairs_in_chunks(table: str, key: str, value: str, keys: Sequence[str]) -> dict[Any, Any]:
+    """``key -> value`` of the rows whose ``key`` is one of ``keys``, IN_CHUNK keys a query."""
+    found: dict[Any, Any] = {}
+    with connection.cursor() as cursor:
+        for chunk in chunks(keys):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT {key}, {value} FROM {table} WHERE {key} IN ({marks})", chunk)
+            found.update(cursor.fetchall())
+    return found
 
 
 class IngestWrites(Protocol):

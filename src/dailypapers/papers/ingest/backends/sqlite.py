@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import connection
 
-from dailypapers.papers.ingest.backends.common import chunks
+from dailypapers.papers.ingest.backends.common import pairs_in_chunks
 
 # During a bulk import, SQLite moves the write-ahead log into the database every this many
 # pages (64 MiB) instead of every 1,000 (4 MiB, the default). Each such checkpoint waits
@@ -45,15 +45,7 @@ class SqliteWrites:
             cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
     def ids_by(self, table: str, column: str, values: list[str]) -> dict[str, int]:
-        ids: dict[str, int] = {}
-        with connection.cursor() as cursor:
-            for chunk in chunks(values):
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(
-                    f"SELECT {column}, id FROM {table} WHERE {column} IN ({marks})", chunk
-                )
-                ids.update(cursor.fetchall())
-        return ids
+        return pairs_in_chunks(table, column, "id", values)
 
     def insert_missing_authors(self, table: str, names_by_key: dict[str, str]) -> None:
         with connection.cursor() as cursor:
