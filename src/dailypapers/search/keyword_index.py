@@ -268,6 +268,7 @@ def request_rebuild(connection: BaseDatabaseWrapper) -> None:
     if time.monotonic() - _requested_at < REQUEST_EVERY:
         return
     _requested_at = time.monotonic()
+    # Here, not at the top: keyword_tasks.py imports this module.
     from dailypapers.search.keyword_tasks import rebuild_keyword_index
 
     transaction.on_commit(lambda: rebuild_keyword_index.enqueue(), using=connection.alias)
