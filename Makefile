@@ -28,11 +28,13 @@ run: install
 
 test: install-test
 	$(BIN)/ruff check src bench
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench
+	$(BIN)/lint-imports
 
 bench-ingest: install-test
 	$(BIN)/python bench/ingest.py

@@ -98,8 +98,8 @@ def seed() -> None:
     from django.utils import timezone
 
     from dailypapers.accounts.models import User
-    from dailypapers.feed.community.comments import post_comment
-    from dailypapers.feed.community.votes import cast_vote
+    from dailypapers.feed.community.services.comments import post_comment
+    from dailypapers.feed.community.services.votes import cast_vote
     from dailypapers.feed.models import Submission
     from dailypapers.lib.records import PaperRecord
     from dailypapers.papers.ingest.pipeline import IngestReport, ingest

@@ -14,8 +14,8 @@ from django.utils.http import content_disposition_header
 from dailypapers.api.conditional import allow_any_origin
 from dailypapers.api.queries import collection_papers, find_paper, public_collection
 from dailypapers.api.search import SearchRequest, run_search
+from dailypapers.feed.discovery.services.papers import bibtex_for
 from dailypapers.feed.models import Collection
-from dailypapers.feed.views.papers import bibtex_for
 from dailypapers.papers.models import Paper
 from dailypapers.search import engine
 

@@ -27,6 +27,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 
 from dailypapers.api.conditional import allow_any_origin, with_validators
 from dailypapers.api.queries import api_columns, collection_papers, listed_at, public_collection
+from dailypapers.feed.discovery.services.days import day_url
 from dailypapers.feed.models import Collection
 from dailypapers.feed.queries import (
     FeedFilters,
@@ -38,7 +39,6 @@ from dailypapers.feed.queries import (
     trending_papers,
 )
 from dailypapers.feed.trending import current_signal
-from dailypapers.feed.views.pages import day_url
 from dailypapers.papers.models import Author, Paper
 
 ENTRIES = 50  # per feed; readers poll often, and a day's top 50 is what they come for

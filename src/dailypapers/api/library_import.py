@@ -17,7 +17,7 @@ from django.db.models.functions import Lower
 
 from dailypapers.accounts.models import User
 from dailypapers.accounts.ratelimit import hit
-from dailypapers.feed.community.collections import create_collection
+from dailypapers.feed.community.services.collections import create_collection
 from dailypapers.feed.models import Collection, CollectionItem
 from dailypapers.lib.bibtex_import import read_bibtex_references
 from dailypapers.lib.csl import read_csl_references
@@ -110,8 +110,7 @@ def _title_candidates(query: str) -> list[Paper]:
     found = engine.search(query, sort="relevance", per_page=TITLE_CANDIDATES, mode="keyword")
     if found.error or not found.papers:
         return []
-    by_pk = {p.pk: p for p in Paper.objects.filter(pk__in=found.papers).only(*MATCH_COLUMNS)}
-    return [by_pk[pk] for pk in found.papers if pk in by_pk]  # best ranked first
+    return Paper.objects.only(*MATCH_COLUMNS).in_order(found.papers)  # best ranked first
 
 
 def _by_title(title: str) -> Paper | None:

@@ -12,23 +12,22 @@ from datetime import UTC, datetime, time
 from django.db.models import F, QuerySet
 
 from dailypapers.feed.models import Collection
-from dailypapers.feed.queries import LIST_COLUMNS, list_columns, paper_with_submitter
 from dailypapers.lib.arxiv.ids import InvalidArxivId, normalize_id
 from dailypapers.papers.models import Author, Paper
-from dailypapers.papers.queries import papers_in_order
+from dailypapers.papers.querysets import LIST_COLUMNS, PaperQuerySet
 
 # A list item of the API and a feed entry show a little more than a list page does.
 API_COLUMNS = (*LIST_COLUMNS, "version", "submitted_at", "updated_at")
 
 
-def api_columns(papers: QuerySet[Paper]) -> QuerySet[Paper]:
-    # A second only() replaces the first: the submitter join from list_columns() stays.
+def api_columns(papers: PaperQuerySet) -> PaperQuerySet:
+    # A second only() replaces the first: the submitter join from listed() stays.
     return papers.only(*API_COLUMNS)
 
 
 def api_papers_in_order(ids: Sequence[int]) -> list[Paper]:
     """These papers as API items (the submitter joined), in the order of ``ids``."""
-    return papers_in_order(api_columns(list_columns(Paper.objects.all())), ids)
+    return api_columns(Paper.objects.listed()).in_order(ids)
 
 
 def bare_id(raw: str) -> str | None:
@@ -44,7 +43,7 @@ def find_paper(raw_id: str) -> Paper | None:
     arxiv_id = bare_id(raw_id)
     if arxiv_id is None:
         return None
-    return paper_with_submitter().filter(arxiv_id=arxiv_id).first()
+    return Paper.objects.with_submitter().filter(arxiv_id=arxiv_id).first()
 
 
 def paper_authors(paper: Paper) -> list[Author]:
@@ -69,7 +68,7 @@ def collection_papers(collection: Collection) -> QuerySet[Paper]:
     papers = Paper.objects.filter(collectionitem__collection=collection).annotate(
         added_at=F("collectionitem__added_at")
     )
-    return list_columns(papers).order_by("-added_at", "-arxiv_id")
+    return papers.listed().order_by("-added_at", "-arxiv_id")
 
 
 def listed_at(paper: Paper) -> datetime | None:

@@ -17,7 +17,7 @@ from dailypapers.api import exports, feeds, feeds_discovery, import_views, opml
 from dailypapers.api.api import api_index, api_urls
 from dailypapers.api.errors import api_not_found
 from dailypapers.converters import ID_PATTERN
-from dailypapers.feed.community.common import ARXIV_ID_PATTERN
+from dailypapers.feed.http import ARXIV_ID_PATTERN
 
 FORMAT = r"(?P<fmt>rss|atom)"
 

@@ -29,6 +29,7 @@ from dailypapers.api.schemas import (
     PaperDetailOut,
     TrendingOut,
 )
+from dailypapers.feed.discovery.services.papers import bibtex_for
 from dailypapers.feed.queries import (
     FeedFilters,
     author_papers,
@@ -37,7 +38,6 @@ from dailypapers.feed.queries import (
     trending_papers,
 )
 from dailypapers.feed.trending import current_signal
-from dailypapers.feed.views.papers import bibtex_for
 from dailypapers.papers.models import Author, Paper
 
 router = Router(tags=["v1"])

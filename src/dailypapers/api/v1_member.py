@@ -39,9 +39,13 @@ from dailypapers.api.schemas import (
     SubmitIn,
     VoteOut,
 )
-from dailypapers.feed.community.collections import add_paper, create_collection, remove_paper
-from dailypapers.feed.community.submit import SubmitError, submit_paper
-from dailypapers.feed.community.votes import cast_vote, withdraw_vote
+from dailypapers.feed.community.services.collections import (
+    add_paper,
+    create_collection,
+    remove_paper,
+)
+from dailypapers.feed.community.services.submit import SubmitError, submit_paper
+from dailypapers.feed.community.services.votes import cast_vote, withdraw_vote
 from dailypapers.feed.models import Collection
 from dailypapers.lib.references import ImportFileError
 from dailypapers.papers.models import Paper

@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from dailypapers.feed.community.comments import set_hidden
+from dailypapers.feed.community.services.comments import set_hidden
 from dailypapers.feed.markdown import render_markdown
 from dailypapers.feed.models import (
     Collection,

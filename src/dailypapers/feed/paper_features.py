@@ -19,6 +19,7 @@ import numpy as np
 
 from dailypapers.lib.recommend import PaperText, SparseRows, paper_features, rows_of
 from dailypapers.papers.models import Paper
+from dailypapers.search.semantic import semantic_enabled, vectors_for
 
 logger = logging.getLogger(__name__)
 
@@ -77,21 +78,13 @@ VectorsFor = Callable[[list[int]], dict[int, np.ndarray]]
 
 
 def embedding_source() -> VectorsFor | None:
-    """``vectors_for`` of the search app's semantic layer when it is there and switched on.
+    """``vectors_for`` of the search app's semantic layer when it is switched on.
 
-    The semantic layer is optional (it needs a model); without it, or when it fails, the
+    The semantic layer is optional (it needs a model); without one, or when it fails, the
     recommender works from keywords alone.
     """
     try:
-        from dailypapers.search import semantic  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    enabled = getattr(semantic, "semantic_enabled", None)
-    vectors_for = getattr(semantic, "vectors_for", None)
-    if not callable(enabled) or not callable(vectors_for):
-        return None
-    try:
-        return vectors_for if enabled() else None
+        return vectors_for if semantic_enabled() else None
     except Exception:  # a broken model must not take the For you page down with it
         logger.exception("semantic_enabled() failed; recommending from keywords")
         return None

@@ -15,10 +15,12 @@ from datetime import date
 from django.db import connections, router
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
-from dailypapers.feed.models import Curation, Submission, Vote
+from dailypapers.feed.models import Curation, Submission
 from dailypapers.feed.trending import Signal, with_fallback
 from dailypapers.papers.models import Paper, PaperAuthor, PaperCategory
 from dailypapers.papers.queries import latest_announcement_day
+from dailypapers.search.related import related_ids
+from dailypapers.search.semantic import semantic_enabled
 
 SORTS = ("upvotes", "trending", "newest")
 # Last key of every order is the id, so pages never shuffle between requests.
@@ -27,15 +29,6 @@ _ORDERS = {
     "trending": ("-trending_score", "-upvote_count", "arxiv_id"),
     "newest": (F("announced_on").desc(nulls_last=True), "-arxiv_id"),
 }
-# What a list item shows; the abstract is needed for its first lines. The submitter's
-# columns are what User.public_name reads: a column left out here would cost one query per
-# item (the query-count tests on the home page would notice).
-LIST_COLUMNS = (
-    "arxiv_id", "title", "abstract", "author_names", "primary_category", "categories",
-    "code_links", "has_code", "announced_on", "upvote_count", "comment_count", "trending_score",
-    "submission__feed_day", "submission__submitted_at",
-    "submission__submitted_by__display_name", "submission__submitted_by__is_active",
-)  # fmt: skip
 # arXiv category names: "cs.LG", "hep-th", "physics.acc-ph", "q-bio.NC".
 CATEGORY_RE = re.compile(r"^[a-z][a-z\-]*(?:\.[A-Za-z][A-Za-z\-]*)?$")
 # Big collaborations list thousands of authors; the first few are the ones readers follow,
@@ -58,11 +51,6 @@ class FeedFilters:
 
 def is_category(text: str) -> bool:
     return len(text) <= 40 and bool(CATEGORY_RE.match(text))
-
-
-def list_columns(papers: QuerySet[Paper]) -> QuerySet[Paper]:
-    """Load what a list item shows, the submitter included, in the list's own query."""
-    return papers.select_related("submission__submitted_by").only(*LIST_COLUMNS)
 
 
 def apply_filters(papers: QuerySet[Paper], filters: FeedFilters) -> QuerySet[Paper]:
@@ -95,7 +83,7 @@ def feed_papers(start: date, end: date, filters: FeedFilters) -> QuerySet[Paper]
         .annotate(featured=Exists(featured))
     )
     papers = apply_filters(papers, filters)
-    return list_columns(papers).order_by("-featured", *_ORDERS[filters.sort])
+    return papers.listed().order_by("-featured", *_ORDERS[filters.sort])
 
 
 def trending_papers(filters: FeedFilters, signal: Signal | None = None) -> QuerySet[Paper]:
@@ -110,10 +98,10 @@ def trending_papers(filters: FeedFilters, signal: Signal | None = None) -> Query
         papers = with_fallback(Paper.objects.exclude(Exists(hidden)), signal.latest_day)
         order = ("-trending_score", "-fallback_score", F("announced_on").desc(nulls_last=True),
                  "arxiv_id")  # fmt: skip
-        return list_columns(apply_filters(papers, filters)).order_by(*order)
+        return apply_filters(papers, filters).listed().order_by(*order)
     papers = Paper.objects.filter(trending_score__gt=0).exclude(Exists(hidden))
     papers = apply_filters(papers, filters)
-    return list_columns(papers).order_by(*_ORDERS["trending"])
+    return papers.listed().order_by(*_ORDERS["trending"])
 
 
 def _first_day(papers_filter: Q, submissions_filter: Q, newest: bool) -> tuple[Subquery, ...]:
@@ -178,27 +166,9 @@ def feed_is_empty(start: date, end: date) -> bool:
     ).exists()
 
 
-def voted_ids(user: object, papers: Iterable[Paper]) -> set[int]:
-    """Which of these papers the viewer upvoted: one query, none for signed-out visitors."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    ids = [paper.pk for paper in papers]
-    if not ids:
-        return set()
-    return set(Vote.objects.filter(user=user, paper_id__in=ids).values_list("paper_id", flat=True))
-
-
-def mark_voted(user: object, papers: list[Paper]) -> list[Paper]:
-    """Set ``paper.voted`` on each paper, for the vote button partial."""
-    voted = voted_ids(user, papers)
-    for paper in papers:
-        paper.voted = paper.pk in voted
-    return papers
-
-
 def author_papers(author_id: int) -> QuerySet[Paper]:
     papers = Paper.objects.filter(authorships__author_id=author_id)
-    return list_columns(papers).order_by(F("announced_on").desc(nulls_last=True), "-arxiv_id")
+    return papers.listed().order_by(F("announced_on").desc(nulls_last=True), "-arxiv_id")
 
 
 def category_papers(category: str) -> QuerySet[Paper]:
@@ -211,12 +181,7 @@ def category_papers(category: str) -> QuerySet[Paper]:
     papers = Paper.objects.filter(
         category_rows__category=category, category_rows__announced_on__isnull=False
     ).annotate(listed_on=F("category_rows__announced_on"))
-    return list_columns(papers).order_by("-listed_on", "-arxiv_id")
-
-
-def paper_with_submitter() -> QuerySet[Paper]:
-    """What the paper page shows of its own rows: the paper, its submission, the submitter."""
-    return Paper.objects.select_related("submission__submitted_by")
+    return papers.listed().order_by("-listed_on", "-arxiv_id")
 
 
 _VERSION_PROBE = "0000.00000"  # any id: only the compiled SQL is kept
@@ -224,7 +189,7 @@ _version_sql: dict[str, str] = {}  # database alias -> SQL
 
 
 def paper_page_version(arxiv_id: str) -> str | None:
-    """A digest of every column ``paper_with_submitter()`` loads for this id; None if none.
+    """A digest of every column ``Paper.objects.with_submitter()`` loads for this id; None if none.
 
     The paper page's cache key: any change to the paper (an ``update()`` too), its
     submission or its submitter gives a new digest. It is the one query of a cached paper
@@ -235,7 +200,7 @@ def paper_page_version(arxiv_id: str) -> str | None:
     alias = router.db_for_read(Paper)
     sql = _version_sql.get(alias)
     if sql is None:
-        query = paper_with_submitter().filter(arxiv_id=_VERSION_PROBE).query
+        query = Paper.objects.with_submitter().filter(arxiv_id=_VERSION_PROBE).query
         sql, params = query.get_compiler(using=alias).as_sql()
         if tuple(params) != (_VERSION_PROBE,):  # the id must be the only parameter
             raise RuntimeError(f"unexpected parameters in the paper page query: {params!r}")
@@ -270,9 +235,6 @@ def related_with_basis(
     ``author_ids`` (in author order) saves a query when the caller has loaded them already.
     Only the columns the related list shows are loaded, and no submitter join.
     """
-    from dailypapers.search.related import related_ids
-    from dailypapers.search.semantic import semantic_enabled
-
     if author_ids is None:
         author_ids = (
             PaperAuthor.objects.filter(paper=paper)
@@ -283,8 +245,7 @@ def related_with_basis(
     ids = related_ids(paper.pk, paper.categories.split(), author_ids, limit)
     if ids is None:
         return _related_by_authors_and_category(paper, limit, author_ids), RELATED_BY_AUTHORS
-    rows = {item.pk: item for item in Paper.objects.filter(pk__in=ids).only(*RELATED_COLUMNS)}
-    found = [rows[pk] for pk in ids if pk in rows]  # a paper deleted meanwhile is left out
+    found = Paper.objects.only(*RELATED_COLUMNS).in_order(ids)
     return found, RELATED_BY_MEANING if semantic_enabled() else RELATED_BY_WORDS
 
 

@@ -19,11 +19,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.text import slugify
 
 from dailypapers.feed.models import Topic, TopicFollow
+from dailypapers.feed.unique_rows import delete_rows, free_slug, insert_once
 from dailypapers.lib.query import QueryError, canonical_category, parse
 from dailypapers.papers.models import Paper, PaperCategory
 from dailypapers.search.engine import MAX_PER_PAGE, MAX_RESULTS, search
@@ -92,13 +92,7 @@ def unique_slug(name: str) -> str:
     """A free slug for a new topic: "graph-learning", then "graph-learning-2", …"""
     base = slugify(name)[:90] or "topic"
     taken = set(Topic.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    taken |= RESERVED_SLUGS
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+    return free_slug(base, taken | RESERVED_SLUGS)
 
 
 # -- papers of a topic ---------------------------------------------------------------------
@@ -251,18 +245,12 @@ def topic_paper_ids(topic_id: int, since: date, limit: int) -> list[int]:
 
 def follow(user_id: int, topic_id: int) -> bool:
     """Follow a topic; False when already followed (the unique constraint says so)."""
-    try:
-        with transaction.atomic():
-            TopicFollow.objects.create(user_id=user_id, topic_id=topic_id)
-    except IntegrityError:
-        return False
-    return True
+    return insert_once(TopicFollow, user_id=user_id, topic_id=topic_id)
 
 
 def unfollow(user_id: int, topic_id: int) -> bool:
     """Stop following; False when the topic was not followed."""
-    deleted, _ = TopicFollow.objects.filter(user_id=user_id, topic_id=topic_id).delete()
-    return bool(deleted)
+    return delete_rows(TopicFollow, user_id=user_id, topic_id=topic_id)
 
 
 def is_following(user_id: int | None, topic_id: int) -> bool:

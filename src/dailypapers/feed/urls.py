@@ -1,30 +1,29 @@
 from django.urls import path, re_path
 
-from dailypapers.feed import views
-from dailypapers.feed.views import for_you, robots, topics
+from dailypapers.feed.discovery.views import about, for_you, pages, papers, people, robots, topics
 
 app_name = "feed"
 urlpatterns = [
-    path("", views.latest_day, name="home"),
+    path("", pages.latest_day, name="home"),
     path("robots.txt", robots.robots_txt, name="robots"),
     re_path(
-        r"^day/(?P<year>\d{4})-(?P<month>\d{2})-(?P<day_of_month>\d{2})/$", views.day, name="day"
+        r"^day/(?P<year>\d{4})-(?P<month>\d{2})-(?P<day_of_month>\d{2})/$", pages.day, name="day"
     ),
     # Unpadded dates (2025-1-7) redirect to the one address each day has.
     re_path(
         r"^day/(?P<year>\d{1,30})-(?P<month>\d{1,30})-(?P<day_of_month>\d{1,30})/$",
-        views.day_unpadded,
+        pages.day_unpadded,
     ),
     # ISO weeks and months take fixed widths, so each page has one address.
-    re_path(r"^week/(?P<year>\d{4})-W(?P<week>\d{2})/$", views.week, name="week"),
-    re_path(r"^month/(?P<year>\d{4})-(?P<month>\d{2})/$", views.month, name="month"),
-    path("trending/", views.trending, name="trending"),
+    re_path(r"^week/(?P<year>\d{4})-W(?P<week>\d{2})/$", pages.week, name="week"),
+    re_path(r"^month/(?P<year>\d{4})-(?P<month>\d{2})/$", pages.month, name="month"),
+    path("trending/", pages.trending, name="trending"),
     # Old-style ids contain a slash: hep-th/9901001.
-    re_path(r"^papers/(?P<arxiv_id>[\w.\-]+(?:/\d{7})?(?:v\d+)?)/$", views.paper, name="paper"),
-    path("authors/<id:author_id>/", views.author, name="author"),
-    path("categories/<str:category>/", views.category, name="category"),
-    path("u/<id:user_id>/", views.profile, name="profile"),
-    path("about/", views.about, name="about"),
+    re_path(r"^papers/(?P<arxiv_id>[\w.\-]+(?:/\d{7})?(?:v\d+)?)/$", papers.paper, name="paper"),
+    path("authors/<id:author_id>/", people.author, name="author"),
+    path("categories/<str:category>/", people.category, name="category"),
+    path("u/<id:user_id>/", people.profile, name="profile"),
+    path("about/", about.about, name="about"),
     path("topics/", topics.topic_index, name="topics"),
     path("topics/new/", topics.topic_create, name="topic_create"),
     path("topics/<slug:slug>/", topics.topic_detail, name="topic"),

@@ -2,8 +2,8 @@
 
 from django.urls import path, re_path
 
-from dailypapers.feed.community import collections, comments, curation, submit, votes
-from dailypapers.feed.community.common import ARXIV_ID_PATTERN
+from dailypapers.feed.community.views import collections, comments, curation, submit, votes
+from dailypapers.feed.http import ARXIV_ID_PATTERN
 
 PAPER = rf"^papers/{ARXIV_ID_PATTERN}"
 

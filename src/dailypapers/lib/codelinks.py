@@ -80,6 +80,13 @@ def extract_code_links(*texts: str) -> list[str]:
     return found
 
 
+def _run_at(pattern: re.Pattern[str], text: str, start: int) -> str:
+    """What ``pattern`` matches at ``start``; the path patterns also match nothing, so never
+    fail."""
+    match = pattern.match(text, start)
+    return match.group() if match else ""
+
+
 def _find(text: str, lowered: str, host: str) -> list[tuple[int, str]]:
     """(position, root URL) of each usable link to ``host`` in ``text``."""
     links = []
@@ -87,7 +94,7 @@ def _find(text: str, lowered: str, host: str) -> list[tuple[int, str]]:
     while i >= 0:
         end = i + len(host)
         if _stands_alone(lowered, i, end):
-            path = _PATH.match(text, end).group()
+            path = _run_at(_PATH, text, end)
             end += len(path)
             # A wrap right after "host/" or "host/owner/" breaks a link that is not complete
             # yet; one after a complete "owner/repo/" may end the sentence, so it stays.
@@ -95,7 +102,7 @@ def _find(text: str, lowered: str, host: str) -> list[tuple[int, str]]:
                 wrap = _WRAP.match(text, end)
                 if wrap is None:
                     break
-                more = _CONTINUED.match(text, wrap.end()).group()
+                more = _run_at(_CONTINUED, text, wrap.end())
                 path, end = path + more, wrap.end() + len(more)
             url = _normalise(host, path.split("/")[1:])
             if url is not None:

@@ -10,7 +10,6 @@ changes nothing. Items without a title, id or DOI are kept, for the report to li
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from dailypapers.lib.references import ImportFileError, Reference, arxiv_id_from, clean_doi
 
@@ -20,14 +19,14 @@ __all__ = ["read_csl_references"]
 ARXIV_FIELDS = ("number", "archive_location", "URL", "DOI", "note", "container-title")
 
 
-def _text(item: dict[str, Any], name: str) -> str:
+def _text(item: dict[str, object], name: str) -> str:
     value = item.get(name)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     return " ".join(value.split()) if isinstance(value, str) else ""
 
 
-def _arxiv_id(item: dict[str, Any]) -> str:
+def _arxiv_id(item: dict[str, object]) -> str:
     for name in ARXIV_FIELDS:
         found = arxiv_id_from(_text(item, name))
         if found:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 MAX_QUERY_CHARS = 500
 # Words over all the parts of a query, categories counted as one each: enough for any real
@@ -50,6 +51,9 @@ _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": 
 # Unicode categories replaced by a space: controls (NUL included), format characters such as
 # zero-width spaces and bidi marks, surrogates, private use and unassigned code points.
 _DROPPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
+
+# A part of a query kept in a builder list: a word or category (str), or a Phrase.
+_Part = TypeVar("_Part")
 
 
 # English function words: they say nothing about what a paper is about, so ranked keyword
@@ -193,7 +197,7 @@ class _Builder:
         if message not in self.notes:
             self.notes.append(message)
 
-    def add(self, target: list, item: object, words: int) -> None:
+    def add(self, target: list[_Part], item: _Part, words: int) -> None:
         if item not in target:  # a repeated part asks for nothing new
             target.append(item)
             self.word_count += words
@@ -241,7 +245,7 @@ def _tokens(text: str, builder: _Builder) -> list[_Token]:
         run = text[start:position]
         match = _FIELD_RE.fullmatch(run)
         name = _FIELDS.get(match["name"].lower(), "") if match else ""
-        if not name:
+        if match is None or not name:
             tokens.append(_Token(run, negated))
         elif match["value"] or position >= length or text[position] != '"':
             tokens.append(_Token(match["value"], negated, field=name))
@@ -266,8 +270,8 @@ def _add_token(token: _Token, builder: _Builder) -> None:
         elif category is None:
             raise QueryError(f"“{token.value}” is not an arXiv category; write one like cat:cs.LG.")
         else:
-            target = builder.excluded_categories if token.negated else builder.categories
-            builder.add(target, category, 1)
+            categories = builder.excluded_categories if token.negated else builder.categories
+            builder.add(categories, category, 1)
         return
     phrase = _phrase(token.value)
     if token.field == "text":
@@ -278,8 +282,8 @@ def _add_token(token: _Token, builder: _Builder) -> None:
         if phrase is None:
             builder.note("“author:” needs a name after it, like author:Hinton.")
         else:
-            target = builder.excluded_authors if token.negated else builder.authors
-            builder.add(target, phrase, len(phrase.words))
+            authors = builder.excluded_authors if token.negated else builder.authors
+            builder.add(authors, phrase, len(phrase.words))
         return
     if not token.quoted and not token.negated and token.value in _OPERATORS:
         if token.value != "AND":  # every word must match anyway

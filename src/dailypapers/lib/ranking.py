@@ -65,7 +65,9 @@ def points(activity: Activity) -> float:
 
 def trending_score(activity: Activity, now: datetime) -> float:
     age_hours = max((now - activity.entered_feed_at).total_seconds() / 3600.0, 0.0)
-    return points(activity) / (age_hours + AGE_OFFSET_HOURS) ** GRAVITY
+    # math.pow rather than **: float ** float may be complex for a negative base, so typeshed
+    # types it Any; the base here is at least AGE_OFFSET_HOURS.
+    return points(activity) / math.pow(age_hours + AGE_OFFSET_HOURS, GRAVITY)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,8 +20,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 
 HASH_BITS = 20
 HASH_MASK = (1 << HASH_BITS) - 1
@@ -41,6 +43,12 @@ _STOP_WORDS_TEXT = (
 )
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
+# Column numbers, row offsets and positions.
+Ints = npt.NDArray[np.int64]
+# Feature values, weights, labels and scores; dense feature rows too (one row per paper).
+Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+
 
 @dataclass(frozen=True, slots=True)
 class PaperText:
@@ -55,19 +63,19 @@ class SparseRows:
     """A sparse matrix by rows: row i holds ``indices`` and ``values`` from ``indptr[i]`` to
     ``indptr[i + 1]``."""
 
-    indptr: np.ndarray  # int64, n_rows + 1
-    indices: np.ndarray  # int64 column numbers
-    values: np.ndarray  # float64
+    indptr: Ints  # n_rows + 1
+    indices: Ints  # column numbers
+    values: Floats
 
     @property
     def n_rows(self) -> int:
         return len(self.indptr) - 1
 
-    def row_ids(self) -> np.ndarray:
+    def row_ids(self) -> Ints:
         """The row number of each stored value."""
         return np.repeat(np.arange(self.n_rows), np.diff(self.indptr))
 
-    def take(self, rows: Sequence[int] | np.ndarray) -> SparseRows:
+    def take(self, rows: Sequence[int] | Ints) -> SparseRows:
         rows = np.asarray(rows, dtype=np.int64)
         starts, ends = self.indptr[rows], self.indptr[rows + 1]
         lengths = ends - starts
@@ -108,7 +116,7 @@ def _hashed(tokens: Iterable[str], weight: float, into: dict[int, float]) -> Non
         into[index] = into.get(index, 0.0) + weight
 
 
-def paper_features(paper: PaperText) -> tuple[np.ndarray, np.ndarray]:
+def paper_features(paper: PaperText) -> tuple[Ints, Floats]:
     """One paper's hashed counts: (sorted column indices, weights), before IDF."""
     counts: dict[int, float] = {}
     title = words(paper.title)
@@ -129,7 +137,7 @@ def paper_features(paper: PaperText) -> tuple[np.ndarray, np.ndarray]:
     return indices[order], 1.0 + np.log(values[order])
 
 
-def rows_of(features: Sequence[tuple[np.ndarray, np.ndarray]]) -> SparseRows:
+def rows_of(features: Sequence[tuple[Ints, Floats]]) -> SparseRows:
     lengths = [len(indices) for indices, _ in features]
     indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     if not features or indptr[-1] == 0:
@@ -156,10 +164,11 @@ def tfidf(rows: SparseRows) -> SparseRows:
     return SparseRows(rows.indptr, rows.indices, _unit_rows(rows, values))
 
 
-def _unit_rows(rows: SparseRows, values: np.ndarray) -> np.ndarray:
+def _unit_rows(rows: SparseRows, values: Floats) -> Floats:
     squares = np.add.reduceat(values * values, rows.indptr[:-1]) if len(values) else values
     squares = np.where(np.diff(rows.indptr) > 0, squares, 0.0)  # reduceat misreads empty rows
-    norms = np.sqrt(squares)
+    # numpy's stubs lose the dtype through reduceat and where; the values are float64.
+    norms: Floats = np.sqrt(squares)
     norms[norms == 0] = 1.0
     return values / np.repeat(norms, np.diff(rows.indptr))
 
@@ -171,11 +180,11 @@ def _unit_rows(rows: SparseRows, values: np.ndarray) -> np.ndarray:
 class Model:
     """Weights over compact columns (``columns`` maps them to feature indices), and a bias."""
 
-    weights: np.ndarray
+    weights: Floats
     bias: float
-    columns: np.ndarray | None  # None for dense features
+    columns: Ints | None  # None for dense features
 
-    def decision(self, features: SparseRows | np.ndarray) -> np.ndarray:
+    def decision(self, features: SparseRows | Floats) -> Floats:
         if isinstance(features, np.ndarray):
             return unit_dense(features) @ self.weights + self.bias  # trained on unit rows
         assert self.columns is not None
@@ -186,11 +195,11 @@ class Model:
         spread = np.zeros(size)
         spread[self.columns] = self.weights
         contributions = features.values * spread[features.indices]
-        sums = np.bincount(features.row_ids(), weights=contributions, minlength=features.n_rows)
+        sums = _weighted_bincount(features.row_ids(), contributions, features.n_rows)
         return sums + self.bias
 
 
-def _compact(columns: np.ndarray, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _compact(columns: Ints, indices: Ints) -> tuple[Ints, Bools]:
     """Positions of ``indices`` in the sorted ``columns``, and which of them are there."""
     if len(columns) == 0:
         return np.zeros(len(indices), dtype=np.int64), np.zeros(len(indices), dtype=bool)
@@ -198,13 +207,19 @@ def _compact(columns: np.ndarray, indices: np.ndarray) -> tuple[np.ndarray, np.n
     return positions, columns[positions] == indices
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
+def _weighted_bincount(ids: Ints, weights: Floats, minlength: int) -> Floats:
+    """Sums of ``weights`` by ``ids``. Float64 at run time; numpy's stubs say integers whatever
+    the weights, hence the cast."""
+    return cast(Floats, np.bincount(ids, weights=weights, minlength=minlength))
+
+
+def _sigmoid(x: Floats) -> Floats:
     return 0.5 * (1.0 + np.tanh(0.5 * x))  # no overflow warnings for large |x|
 
 
 def fit_logistic(
-    features: SparseRows | np.ndarray,
-    labels: np.ndarray,
+    features: SparseRows | Floats,
+    labels: npt.ArrayLike,
     *,
     l2: float = 0.002,
     iterations: int = 40,
@@ -225,10 +240,10 @@ def fit_logistic(
     if isinstance(features, np.ndarray):
         matrix = unit_dense(features)
 
-        def forward(w: np.ndarray) -> np.ndarray:
+        def forward(w: Floats) -> Floats:
             return matrix @ w
 
-        def backward(r: np.ndarray) -> np.ndarray:
+        def backward(r: Floats) -> Floats:
             return matrix.T @ r
 
         size, columns = matrix.shape[1], None
@@ -237,11 +252,11 @@ def fit_logistic(
         row_ids = features.row_ids()
         values = features.values
 
-        def forward(w: np.ndarray) -> np.ndarray:
-            return np.bincount(row_ids, weights=values * w[compact], minlength=len(labels))
+        def forward(w: Floats) -> Floats:
+            return _weighted_bincount(row_ids, values * w[compact], len(labels))
 
-        def backward(r: np.ndarray) -> np.ndarray:
-            return np.bincount(compact, weights=values * r[row_ids], minlength=len(columns))
+        def backward(r: Floats) -> Floats:
+            return _weighted_bincount(compact, values * r[row_ids], len(columns))
 
         size = len(columns)
     step = 1.0 / (0.25 + l2)
@@ -259,15 +274,15 @@ def fit_logistic(
     return Model(weights=weights, bias=bias, columns=columns)
 
 
-def unit_dense(features: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(features, axis=1, keepdims=True)
+def unit_dense(features: Floats) -> Floats:
+    norms: Floats = np.linalg.norm(features, axis=1, keepdims=True)  # untyped in numpy's stubs
     norms[norms == 0] = 1.0
     return features / norms
 
 
 def nearest(
-    candidates: SparseRows | np.ndarray, references: SparseRows | np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+    candidates: SparseRows | Floats, references: SparseRows | Floats
+) -> tuple[Ints, Floats]:
     """For each candidate row, the most similar reference row (cosine) and that similarity.
 
     Rows are taken as already of unit length (``tfidf`` and ``unit_dense`` make them so).

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from dailypapers.lib.arxiv.ids import abs_url, pdf_url
+from dailypapers.papers.querysets import PaperQuerySet
 from dailypapers.papers.title_key import TitleKey
 
 
@@ -52,6 +53,8 @@ class Paper(models.Model):
     changed_at = models.DateTimeField(auto_now=True)
 
     authors = models.ManyToManyField(Author, through="PaperAuthor", related_name="papers")
+
+    objects = PaperQuerySet.as_manager()
 
     class Meta:
         indexes = [

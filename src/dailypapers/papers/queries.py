@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.cache import cache
-from django.db.models import QuerySet
 
 from dailypapers.papers.models import Paper
 
 
-def papers_in_order(papers: QuerySet[Paper], ids: Sequence[int]) -> list[Paper]:
-    """The rows of ``papers`` with these ids, in the order of ``ids``, in one query.
+def voted_ids(user: object, papers: Iterable[Paper]) -> set[int]:
+    """Which of these papers the viewer upvoted: one query, none for signed-out visitors."""
+    ids = [paper.pk for paper in papers]
+    if not ids or not getattr(user, "is_authenticated", False):
+        return set()
+    return set(Paper.objects.filter(pk__in=ids).voted_by(user).values_list("pk", flat=True))
 
-    Search, topics and recommendations rank ids elsewhere; ``papers`` says which columns to
-    load. A paper deleted meanwhile (or outside ``papers``) is left out.
-    """
-    rows = {paper.pk: paper for paper in papers.filter(pk__in=ids)}
-    return [rows[pk] for pk in ids if pk in rows]
+
+def mark_voted(user: object, papers: list[Paper]) -> list[Paper]:
+    """Set ``paper.voted`` on each paper, for the vote button partial."""
+    voted = voted_ids(user, papers)
+    for paper in papers:
+        paper.voted = paper.pk in voted
+    return papers
 
 
 # The newest announcement day changes once a day (at an ingest); every feed, trending and

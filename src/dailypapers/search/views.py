@@ -16,13 +16,13 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from dailypapers.feed.cache import cached_page
-from dailypapers.feed.queries import list_columns, mark_voted
+from dailypapers.lib.paging import page_number
 from dailypapers.papers.models import Paper
+from dailypapers.papers.queries import mark_voted
 from dailypapers.search import engine, lookup, semantic
 
 PER_PAGE = engine.DEFAULT_PER_PAGE
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-MAX_PAGE_DIGITS = 6  # page=99999999999999999999 is page 1, not an overflow
 
 
 @dataclass
@@ -70,9 +70,7 @@ def read_form(params: QueryDict) -> SearchForm:
     form.sort = sort if sort in engine.SORTS else "relevance"
     mode = params.get("mode", "")
     form.mode = mode if mode in engine.MODES else ""
-    page = params.get("page", "")
-    if page.isascii() and page.isdigit() and len(page) <= MAX_PAGE_DIGITS:
-        form.page = max(int(page), 1)
+    form.page = page_number(params.get("page", ""))
     return form
 
 
@@ -92,8 +90,7 @@ def _run(form: SearchForm, page: int) -> engine.SearchResults:
 
 def _papers(request: HttpRequest, results: engine.SearchResults) -> list[Paper]:
     """This page's papers in the order found, each with its snippet and vote state."""
-    rows = {paper.pk: paper for paper in list_columns(Paper.objects.filter(pk__in=results.papers))}
-    papers = [rows[pk] for pk in results.papers if pk in rows]  # a paper deleted meanwhile
+    papers = Paper.objects.listed().in_order(results.papers)  # a paper deleted meanwhile is out
     for paper in papers:
         paper.snippet = results.snippets.get(paper.pk, "")
     return mark_voted(request.user, papers)

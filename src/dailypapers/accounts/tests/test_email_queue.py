@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from dailypapers.accounts import emails
 from dailypapers.accounts.decorators import verified_required
 from dailypapers.accounts.models import User
-from dailypapers.mail import queue
+from dailypapers.mail import delivery, tasks
 from dailypapers.mail.models import QueuedEmail
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def test_a_sign_up_request_only_queues_its_email(smtp_sink, settings):
     assert row.status == "queued"
     assert row.builder == "dailypapers.accounts.emails.build_verification"
     assert smtp_sink.messages == []
-    assert queue.deliver(row.pk) == "sent"
+    assert tasks.deliver(row.pk) == "sent"
     (message,) = smtp_sink.wait_for(1)
     assert message["To"] == "new@example.org"
 
@@ -57,7 +57,7 @@ def test_password_reset_takes_the_same_path_for_known_and_unknown_addresses(ada,
     assert smtp_sink.messages == []  # nothing was sent inside either request
     rows = list(QueuedEmail.objects.order_by("pk"))
     assert [r.address for r in rows] == ["ada@example.org", "nobody@example.org"]
-    assert [queue.deliver(r.pk) for r in rows] == ["sent", "skipped"]
+    assert [tasks.deliver(r.pk) for r in rows] == ["sent", "skipped"]
     (message,) = smtp_sink.wait_for(1)
     assert message["To"] == "ada@example.org"
 
@@ -68,7 +68,7 @@ def test_a_temporary_failure_is_retried_later_through_the_queue(ada, smtp_sink, 
     smtp_sink.stop()
     row = emails.queue_verification(ada)
 
-    assert queue.deliver(row.pk) == "queued"
+    assert tasks.deliver(row.pk) == "queued"
 
     row.refresh_from_db()
     assert row.attempts == 1 and "Connection refused" in row.last_error
@@ -77,12 +77,12 @@ def test_a_temporary_failure_is_retried_later_through_the_queue(ada, smtp_sink, 
     assert retry.run_after == row.next_attempt_at
     assert timedelta(seconds=29) < row.next_attempt_at - row.created_at < timedelta(seconds=60)
     # Not due yet: an early run changes nothing.
-    assert queue.deliver(row.pk) == "queued"
+    assert tasks.deliver(row.pk) == "queued"
     assert QueuedEmail.objects.get(pk=row.pk).attempts == 1
 
 
 def test_the_retry_delay_doubles():
-    assert [queue.retry_delay(n).total_seconds() for n in (1, 2, 3)] == [30.0, 60.0, 120.0]
+    assert [delivery.retry_delay(n).total_seconds() for n in (1, 2, 3)] == [30.0, 60.0, 120.0]
 
 
 def test_after_the_last_attempt_the_member_is_told_and_can_try_again(
@@ -97,7 +97,7 @@ def test_after_the_last_attempt_the_member_is_told_and_can_try_again(
     row = QueuedEmail.objects.get()
     assert row.status == "queued"
     assert "we keep trying" in client.get("/accounts/settings/").text
-    assert queue.deliver(row.pk) == "failed"  # the second and last attempt
+    assert tasks.deliver(row.pk) == "failed"  # the second and last attempt
 
     page = client.get("/accounts/settings/").text
     assert "We could not send the email to ada@example.org. Please try again." in page
@@ -115,8 +115,8 @@ def test_after_the_last_attempt_the_member_is_told_and_can_try_again(
 def test_running_the_task_twice_sends_once(ada, smtp_sink):
     row = emails.queue_verification(ada)
 
-    assert queue.deliver(row.pk) == "sent"
-    assert queue.deliver(row.pk) == "sent"
+    assert tasks.deliver(row.pk) == "sent"
+    assert tasks.deliver(row.pk) == "sent"
 
     assert len(smtp_sink.wait_for(1)) == 1
 
@@ -125,13 +125,13 @@ def test_a_link_for_an_address_confirmed_meanwhile_is_not_sent(ada, smtp_sink):
     row = emails.queue_verification(ada)
     User.objects.filter(pk=ada.pk).update(email_verified_at=row.created_at)
 
-    assert queue.deliver(row.pk) == "skipped"
+    assert tasks.deliver(row.pk) == "skipped"
     assert smtp_sink.messages == []
 
 
 def test_the_verify_first_page_offers_to_resend_the_email(ada, smtp_sink):
     row = emails.queue_verification(ada)
-    queue.deliver(row.pk)
+    tasks.deliver(row.pk)
     request = RequestFactory().post("/vote/")
     request.user = ada
 

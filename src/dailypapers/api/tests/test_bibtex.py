@@ -6,7 +6,7 @@ import pytest
 
 from dailypapers.api.exports import distinct_keys
 from dailypapers.api.tests.helpers import collection_of, member, store
-from dailypapers.feed.views.papers import bibtex_for
+from dailypapers.feed.discovery.services.papers import bibtex_for
 
 pytestmark = pytest.mark.django_db
 

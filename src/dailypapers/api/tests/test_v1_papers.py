@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from dailypapers.api.tests.helpers import member, set_counters, store, submit
-from dailypapers.feed.views.papers import bibtex_for
+from dailypapers.feed.discovery.services.papers import bibtex_for
 from dailypapers.papers.models import Author
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 
 from dailypapers.digests.models import Subscriber
 from dailypapers.digests.tests.test_subscribe import FORM
-from dailypapers.mail import queue
+from dailypapers.mail import tasks
 from dailypapers.mail.models import QueuedEmail
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_a_confirmation_queued_while_smtp_is_down_is_sent_once_it_is_back(
 
     smtp_sink.start()
     settings.EMAIL_PORT = smtp_sink.port
-    assert queue.deliver(row.pk) == "sent"
+    assert tasks.deliver(row.pk) == "sent"
 
     (message,) = smtp_sink.wait_for(1)
     assert message["To"] == "reader@example.org"

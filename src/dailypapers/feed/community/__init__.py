@@ -1,5 +1,5 @@
 """Community actions on papers: votes, comments, collections, submissions and curation.
 
-One module per feature, each holding its views and the small services they call; the
-services are plain functions so tests (and the admin) can use them without HTTP.
+``services/`` holds the rules as plain functions (tests, the admin and the API use them
+without HTTP); ``views/`` holds the pages and forms that call them.
 """

@@ -15,9 +15,9 @@ from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch
 from django.utils.http import urlencode
 
-from dailypapers.feed.community.collections import picker_context
-from dailypapers.feed.community.comments import section_context
-from dailypapers.feed.community.curation import curation_context
+from dailypapers.feed.community.services.collections import picker_context
+from dailypapers.feed.community.services.comments import section_context
+from dailypapers.feed.community.services.curation import curation_context
 from dailypapers.feed.models import Collection
 from dailypapers.papers.models import Paper
 

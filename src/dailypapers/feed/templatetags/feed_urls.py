@@ -6,7 +6,7 @@ from datetime import date
 
 from django import template
 
-from dailypapers.feed.views.pages import day_url as _day_url
+from dailypapers.feed.discovery.services.days import day_url as _day_url
 
 register = template.Library()
 

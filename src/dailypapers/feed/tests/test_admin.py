@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 
 from dailypapers.accounts.models import User
-from dailypapers.feed.community.comments import post_comment
-from dailypapers.feed.community.votes import cast_vote
+from dailypapers.feed.community.services.comments import post_comment
+from dailypapers.feed.community.services.votes import cast_vote
 from dailypapers.feed.models import Collection, Comment, Curation, Submission, Vote
 from dailypapers.papers.models import Paper
 

@@ -11,7 +11,7 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from dailypapers.accounts.models import User
-from dailypapers.feed.community.collections import add_paper, create_collection
+from dailypapers.feed.community.services.collections import add_paper, create_collection
 from dailypapers.feed.models import Collection, CollectionItem
 from dailypapers.papers.models import Paper
 

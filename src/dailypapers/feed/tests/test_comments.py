@@ -12,7 +12,7 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from dailypapers.accounts.models import User
-from dailypapers.feed.community.comments import post_comment
+from dailypapers.feed.community.services.comments import post_comment
 from dailypapers.feed.models import Comment, CommentFlag
 from dailypapers.papers.models import Paper
 

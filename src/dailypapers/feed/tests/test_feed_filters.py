@@ -150,7 +150,7 @@ def test_long_days_are_paginated_and_pages_keep_the_filters(client):
 
 
 def test_long_lists_sort_ids_first_yet_keep_the_same_order_and_badges(client, monkeypatch):
-    monkeypatch.setattr("dailypapers.feed.views.common.NARROW_SORT_ABOVE", 1)
+    monkeypatch.setattr("dailypapers.feed.discovery.services.listing.NARROW_SORT_ABOVE", 1)
     paper_with("2501.00001", upvote_count=5, trending_score=0.1)
     paper_with("2501.00002", upvote_count=5, trending_score=0.9)
     paper_with("2501.00003", upvote_count=9, trending_score=0.2)

@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from dailypapers.accounts.models import User
-from dailypapers.feed.community.submit import submit_paper
+from dailypapers.feed.community.services.submit import submit_paper
 from dailypapers.feed.models import Vote
 from dailypapers.feed.queries import FeedFilters, trending_papers
 from dailypapers.feed.recommend import recommend_for_user

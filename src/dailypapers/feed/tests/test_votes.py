@@ -13,9 +13,10 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from dailypapers.accounts.models import User
-from dailypapers.feed.community.votes import cast_vote, voted_paper_ids, withdraw_vote
+from dailypapers.feed.community.services.votes import cast_vote, withdraw_vote
 from dailypapers.feed.models import Vote
 from dailypapers.papers.models import Paper
+from dailypapers.papers.queries import voted_ids
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -194,13 +195,13 @@ def test_old_style_and_versioned_ids_reach_the_paper():
     assert count(Paper.objects.get(arxiv_id="2501.00001")) == 1
 
 
-def test_voted_paper_ids_answers_for_a_whole_list_in_one_query(django_assert_num_queries):
+def test_voted_ids_answers_for_a_whole_list_in_one_query(django_assert_num_queries):
     papers = [make_paper(f"2501.0000{i}") for i in range(1, 4)]
     member = make_user()
     cast_vote(member, papers[1])
     with django_assert_num_queries(1):
-        assert voted_paper_ids(member, [p.pk for p in papers]) == {papers[1].pk}
-    assert voted_paper_ids(AnonymousUser(), [p.pk for p in papers]) == set()
+        assert voted_ids(member, papers) == {papers[1].pk}
+    assert voted_ids(AnonymousUser(), papers) == set()
 
 
 def test_concurrent_votes_by_twenty_members_and_a_double_click_are_counted_exactly(threads_db):

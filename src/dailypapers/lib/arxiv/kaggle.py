@@ -22,10 +22,13 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
 from dailypapers.lib.arxiv.ids import split_id
 from dailypapers.lib.records import PaperRecord, SkippedInput, SourceError
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _DRAIN_CHUNK = 1 << 20
@@ -34,7 +37,7 @@ _READ_CHUNK = 1 << 18
 _MAX_INFLATE = 1 << 22
 
 
-def record_from_kaggle(obj: dict[str, Any]) -> PaperRecord:
+def record_from_kaggle(obj: dict[str, object]) -> PaperRecord:
     """Map one Kaggle object. Raises ValueError naming the problem (id, title, field types)."""
     if not isinstance(obj, dict):
         raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
@@ -90,7 +93,7 @@ def record_from_kaggle(obj: dict[str, Any]) -> PaperRecord:
     return record
 
 
-def _text(obj: dict[str, Any], key: str) -> str:
+def _text(obj: dict[str, object], key: str) -> str:
     value = obj.get(key)
     if value is None:
         return ""
@@ -99,7 +102,7 @@ def _text(obj: dict[str, Any], key: str) -> str:
     raise ValueError(f"field {key!r} must be a string or null, got {type(value).__name__}")
 
 
-def _names(parsed: Any, arxiv_id: str) -> list[str]:
+def _names(parsed: object, arxiv_id: str) -> list[str]:
     """authors_parsed rows are [keyname, forenames, suffix, ...] -> 'forenames keyname suffix'."""
     if not isinstance(parsed, list):
         raise ValueError(f"{arxiv_id}: authors_parsed must be a list")
@@ -116,7 +119,7 @@ def _names(parsed: Any, arxiv_id: str) -> list[str]:
     return names
 
 
-def _apply_versions(record: PaperRecord, versions: Any) -> None:
+def _apply_versions(record: PaperRecord, versions: object) -> None:
     if not isinstance(versions, list):
         raise ValueError(f"{record.arxiv_id}: versions must be a list")
     first: tuple[int, str] | None = None
@@ -264,7 +267,7 @@ class _GunzipReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: Any) -> int:
+    def readinto(self, buffer: WriteableBuffer) -> int:
         while self._pos >= len(self._out):
             inflater = self._inflater
             if inflater.eof:
@@ -283,7 +286,8 @@ class _GunzipReader(io.RawIOBase):
                     continue
             self._out = inflater.decompress(data, _MAX_INFLATE)
             self._pos = 0
-        count = min(len(buffer), len(self._out) - self._pos)
-        buffer[:count] = self._out[self._pos : self._pos + count]
+        with memoryview(buffer) as view:  # the buffer protocol alone offers no len() or slicing
+            count = min(len(view), len(self._out) - self._pos)
+            view[:count] = self._out[self._pos : self._pos + count]
         self._pos += count
         return count

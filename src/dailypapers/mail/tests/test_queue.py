@@ -9,7 +9,7 @@ from django.core.mail import EmailMessage
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from dailypapers.mail import queue
+from dailypapers.mail import delivery, tasks
 from dailypapers.mail.models import QueuedEmail
 
 pytestmark = pytest.mark.django_db
@@ -37,12 +37,12 @@ def test_an_email_whose_task_went_missing_is_queued_again(db_tasks, smtp_sink):
         claimed_at=long_ago,
     )
 
-    assert queue.requeue_stalled() == 2
+    assert tasks.requeue_stalled() == 2
 
     queued = sorted(r.args_kwargs["args"][0] for r in DBTaskResult.objects.all())
     assert queued == sorted([never_queued.pk, dead_worker.pk])
     assert fresh.pk not in queued
-    assert queue.deliver(dead_worker.pk) == "sent"
+    assert tasks.deliver(dead_worker.pk) == "sent"
 
 
 class _RefusingHandler:
@@ -62,7 +62,7 @@ def test_a_permanent_refusal_is_not_retried(settings):
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
     row = QueuedEmail.objects.create(builder=f"{__name__}.build_note", address="gone@example.org")
     try:
-        status = queue.deliver(row.pk)
+        status = tasks.deliver(row.pk)
     finally:
         controller.stop()
 
@@ -81,7 +81,7 @@ def test_finished_emails_are_forgotten_after_thirty_days():
     )
     waiting = QueuedEmail.objects.create(builder="x.y", created_at=now - timedelta(days=40))
 
-    assert queue.prune(now) == 1
+    assert delivery.prune(now) == 1
 
     assert set(QueuedEmail.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
     assert not QueuedEmail.objects.filter(pk=old.pk).exists()

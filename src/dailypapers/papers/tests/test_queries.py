@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from dailypapers.lib.records import PaperRecord
 from dailypapers.papers.ingest.pipeline import IngestReport, ingest
 from dailypapers.papers.models import Paper
-from dailypapers.papers.queries import papers_in_order
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,7 @@ def ids() -> dict[str, int]:
 def test_papers_come_in_the_order_of_the_ids_in_one_query(ids):
     wanted = [ids["2501.00003"], ids["2501.00001"], ids["2501.00004"]]
     with CaptureQueriesContext(connection) as queries:
-        papers = papers_in_order(Paper.objects.only("arxiv_id"), wanted)
+        papers = Paper.objects.only("arxiv_id").in_order(wanted)
     assert [paper.arxiv_id for paper in papers] == ["2501.00003", "2501.00001", "2501.00004"]
     assert len(queries) == 1
 
@@ -45,10 +44,10 @@ def test_ids_of_deleted_papers_or_outside_the_queryset_are_left_out(ids):
     Paper.objects.filter(arxiv_id="2501.00002").delete()
     wanted = [ids["2501.00002"], ids["2501.00004"], ids["2501.00001"], 10**12]
 
-    assert [p.arxiv_id for p in papers_in_order(Paper.objects.all(), wanted)] == [
+    assert [p.arxiv_id for p in Paper.objects.all().in_order(wanted)] == [
         "2501.00004",
         "2501.00001",
     ]
     only_four = Paper.objects.filter(arxiv_id="2501.00004")
-    assert [p.arxiv_id for p in papers_in_order(only_four, wanted)] == ["2501.00004"]
-    assert papers_in_order(Paper.objects.all(), []) == []
+    assert [p.arxiv_id for p in only_four.in_order(wanted)] == ["2501.00004"]
+    assert Paper.objects.all().in_order([]) == []

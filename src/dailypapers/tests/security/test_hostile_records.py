@@ -18,8 +18,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from dailypapers.accounts.models import User
-from dailypapers.feed.community.collections import add_paper, create_collection
-from dailypapers.feed.community.comments import post_comment
+from dailypapers.feed.community.services.collections import add_paper, create_collection
+from dailypapers.feed.community.services.comments import post_comment
 from dailypapers.feed.models import Topic
 from dailypapers.papers.models import Author, Paper
 from dailypapers.search.tests.helpers import store

@@ -16,8 +16,8 @@ from dailypapers.accounts.models import User
 from dailypapers.api.tokens import create_token
 from dailypapers.digests import links
 from dailypapers.digests.models import Subscriber
-from dailypapers.feed.community.collections import add_paper, create_collection
-from dailypapers.feed.community.comments import post_comment
+from dailypapers.feed.community.services.collections import add_paper, create_collection
+from dailypapers.feed.community.services.comments import post_comment
 from dailypapers.feed.models import Collection, CollectionItem, Comment, Topic
 from dailypapers.feed.personal_feed import feed_token
 from dailypapers.search.tests.helpers import store

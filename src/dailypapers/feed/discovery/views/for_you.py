@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from dailypapers.feed.personal_feed import feed_token, regenerate_feed_token
 from dailypapers.feed.recommend import recommend_for_user, user_signals
-from dailypapers.feed.views.topics import papers_in_order
+from dailypapers.papers.models import Paper
+from dailypapers.papers.queries import mark_voted
 
 SHOWN = 30
 
@@ -30,7 +31,9 @@ def personal_feed_urls(request: HttpRequest, token: str) -> dict[str, str]:
 @login_required
 def for_you(request: HttpRequest) -> HttpResponse:
     picks = recommend_for_user(request.user.pk, limit=SHOWN)
-    papers = papers_in_order(request, [pick.paper_id for pick in picks])
+    papers = mark_voted(
+        request.user, Paper.objects.listed().in_order([pick.paper_id for pick in picks])
+    )
     reasons = {pick.paper_id: pick.reason for pick in picks}
     for paper in papers:
         paper.reason = reasons[paper.pk]

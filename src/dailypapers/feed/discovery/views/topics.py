@@ -21,9 +21,8 @@ from django.views.decorators.http import require_POST
 
 from dailypapers.accounts.decorators import verified_required
 from dailypapers.feed.cache import cache_for_anonymous
-from dailypapers.feed.community.common import is_htmx, redirect_back, safe_next
+from dailypapers.feed.http import is_htmx, redirect_back, safe_next
 from dailypapers.feed.models import Topic
-from dailypapers.feed.queries import list_columns, mark_voted
 from dailypapers.feed.topic_forms import TopicForm
 from dailypapers.feed.topics import (
     TopicError,
@@ -36,27 +35,15 @@ from dailypapers.feed.topics import (
     unique_slug,
     with_follower_counts,
 )
+from dailypapers.lib.paging import page_number
 from dailypapers.papers.models import Paper
-from dailypapers.papers.queries import papers_in_order as in_order
+from dailypapers.papers.queries import mark_voted
 from dailypapers.search.engine import MAX_RESULTS
 
 PER_PAGE = 25
 TOPICS_PER_PAGE = 50
 PAGE_SORTS = ("newest", "trending")
 SLUG_ATTEMPTS = 5  # two members creating topics of one name race for the slug
-MAX_PAGE_DIGITS = 6
-
-
-def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "")
-    if raw.isascii() and raw.isdigit() and len(raw) <= MAX_PAGE_DIGITS:
-        return max(int(raw), 1)
-    return 1
-
-
-def papers_in_order(request: HttpRequest, ids: list[int]) -> list[Paper]:
-    """These papers as list items, in this order, each marked ``voted`` for the viewer."""
-    return mark_voted(request.user, in_order(list_columns(Paper.objects.all()), ids))
 
 
 def _is_curator(request: HttpRequest) -> bool:
@@ -90,7 +77,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(with_follower_counts(), slug=slug)
     sort = request.GET.get("sort", "")
     sort = sort if sort in PAGE_SORTS else "newest"
-    asked = min(_page_number(request), MAX_RESULTS // PER_PAGE)
+    asked = min(page_number(request.GET.get("page", "")), MAX_RESULTS // PER_PAGE)
     found: TopicPapers | None = None
     error = ""
     page: Page | None = None
@@ -104,7 +91,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         error = str(exc)
     if found is not None and found.total:
         page = Paginator(range(min(found.total, MAX_RESULTS)), PER_PAGE).page(asked)
-        page.object_list = papers_in_order(request, found.ids)
+        page.object_list = mark_voted(request.user, Paper.objects.listed().in_order(found.ids))
     context = {
         **follow_context(request, topic),
         "page": page,

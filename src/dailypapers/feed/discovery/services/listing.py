@@ -1,15 +1,15 @@
-"""Helpers the reading views share: query parameters and pagination."""
+"""What the list pages share: reading sort and filters from the query string, and paging."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from dailypapers.feed.queries import SORTS, FeedFilters, is_category, mark_voted
-from dailypapers.papers.models import Paper
+from dailypapers.feed.queries import SORTS, FeedFilters, is_category
+from dailypapers.papers.queries import mark_voted
+from dailypapers.papers.querysets import PaperQuerySet
 
 PAGE_SIZE = 50
 NARROW_SORT_ABOVE = 500  # list length from which paging sorts ids first (see paper_page)
@@ -41,7 +41,7 @@ def filter_query(filters: FeedFilters) -> str:
 
 def paper_page(
     request: HttpRequest,
-    papers: QuerySet[Paper],
+    papers: PaperQuerySet,
     *,
     param: str = "page",
     per_page: int = PAGE_SIZE,
@@ -53,8 +53,7 @@ def paper_page(
         # Sorting a month of papers drags every selected column (abstracts too) through the
         # sort; sort the ids alone, then load only this page's rows.
         ids = list(papers.values_list("pk", flat=True)[page.start_index() - 1 : page.end_index()])
-        rows = {paper.pk: paper for paper in papers.filter(pk__in=ids)}
-        page.object_list = [rows[pk] for pk in ids if pk in rows]
+        page.object_list = papers.in_order(ids)
     else:
         page.object_list = list(page.object_list)
     mark_voted(request.user, page.object_list)

@@ -19,17 +19,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from dailypapers.accounts.decorators import verified_required
 from dailypapers.accounts.models import User
-from dailypapers.feed.community.common import paper_url
-from dailypapers.feed.forms import SubmitForm
 from dailypapers.feed.models import Submission
 from dailypapers.feed.trending import refresh_papers
 from dailypapers.lib.arxiv.client import ArxivHttpError
@@ -177,24 +171,3 @@ def submit_paper(user: User, arxiv_id: str) -> Outcome:
         ) from None
     refresh_papers([paper.pk])  # a submission lifts the trending score
     return Outcome(submission, fetched)
-
-
-@verified_required
-def submit(request: HttpRequest) -> HttpResponse:
-    form = SubmitForm(request.POST or None)
-    context = {"form": form, "left": submissions_left(request.user), "existing": None}
-    if request.method != "POST":
-        return render(request, "feed/community/submit.html", context)
-    if not form.is_valid():
-        return render(request, "feed/community/submit.html", context, status=400)
-    try:
-        outcome = submit_paper(request.user, form.cleaned_data["arxiv_id"])
-    except SubmitError as error:
-        context.update(error=str(error), existing=error.existing)
-        return render(request, "feed/community/submit.html", context, status=error.status)
-    paper = outcome.submission.paper
-    day = outcome.submission.feed_day
-    messages.success(
-        request, f"Thank you: “{paper.title}” is on the feed of {day:%A} {day.day} {day:%B %Y}."
-    )
-    return redirect(paper_url(paper))

@@ -7,8 +7,8 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from dailypapers.feed.queries import author_papers, category_papers, is_category, list_columns
-from dailypapers.feed.views.common import paper_page
+from dailypapers.feed.discovery.services.listing import paper_page
+from dailypapers.feed.queries import author_papers, category_papers, is_category
 from dailypapers.papers.models import Author, Paper
 
 PROFILE_PAGE_SIZE = 20
@@ -31,12 +31,12 @@ def category(request: HttpRequest, category: str) -> HttpResponse:
 
 def profile(request: HttpRequest, user_id: int) -> HttpResponse:
     member = get_object_or_404(get_user_model(), pk=user_id, is_active=True)
-    submitted = list_columns(Paper.objects.filter(submission__submitted_by=member)).order_by(
-        "-submission__submitted_at", "-pk"
+    submitted = (
+        Paper.objects.filter(submission__submitted_by=member)
+        .listed()
+        .order_by("-submission__submitted_at", "-pk")
     )
-    upvoted = list_columns(Paper.objects.filter(votes__user=member)).order_by(
-        "-votes__created_at", "-pk"
-    )
+    upvoted = Paper.objects.voted_by(member).listed().order_by("-votes__created_at", "-pk")
     collections = (
         member.collections.filter(is_public=True)
         .annotate(paper_count=Count("items"))

@@ -1,110 +1,28 @@
-"""Collections: named reading lists, private unless their owner makes them public.
+"""Collection pages and the picker's forms (services/collections.py holds the rules).
 
 A private collection answers 404 to everyone but its owner, so its existence is not
-revealed. Slugs are fixed when a list is created: renaming keeps shared links working.
+revealed.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from dailypapers.accounts.models import User
-from dailypapers.feed.community.common import (
-    is_htmx,
-    paper_or_404,
-    paper_url,
-    redirect_back,
-    safe_next,
+from dailypapers.feed.community.services.collections import (
+    add_paper,
+    collection_url,
+    create_collection,
+    picker_context,
+    remove_paper,
 )
 from dailypapers.feed.forms import CollectionForm
-from dailypapers.feed.models import Collection, CollectionItem
+from dailypapers.feed.http import is_htmx, paper_or_404, paper_url, redirect_back, safe_next
+from dailypapers.feed.models import Collection
 from dailypapers.papers.models import Paper
-
-SLUG_ATTEMPTS = 5  # concurrent creations with one name race for a slug; retry a few times
-
-# -- services ------------------------------------------------------------------------------
-
-
-def _free_slug(owner: User, name: str) -> str:
-    base = slugify(name)[:90] or "list"  # a name of only symbols still needs a slug
-    taken = set(
-        Collection.objects.filter(owner=owner, slug__startswith=base).values_list("slug", flat=True)
-    )
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
-
-
-def create_collection(
-    owner: User, name: str, description: str = "", is_public: bool = False
-) -> Collection:
-    for _attempt in range(SLUG_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                return Collection.objects.create(
-                    owner=owner,
-                    name=name,
-                    slug=_free_slug(owner, name),
-                    description=description,
-                    is_public=is_public,
-                )
-        except IntegrityError:  # another request took the slug between our read and write
-            continue
-    raise IntegrityError(f"no free slug for collection {name!r}")
-
-
-def add_paper(collection: Collection, paper: Paper) -> bool:
-    """False when the paper was already in the collection (the unique constraint says so)."""
-    try:
-        with transaction.atomic():
-            CollectionItem.objects.create(collection=collection, paper=paper)
-    except IntegrityError:
-        return False
-    return True
-
-
-def remove_paper(collection: Collection, paper: Paper) -> bool:
-    deleted, _ = CollectionItem.objects.filter(collection=collection, paper=paper).delete()
-    return bool(deleted)
-
-
-def collection_url(collection: Collection) -> str:
-    return reverse("community:collection", args=[collection.owner_id, collection.slug])
-
-
-def picker_context(
-    request: HttpRequest, paper: Paper, message: str = "", next_url: str = ""
-) -> dict:
-    """What collection_picker.html needs: my lists, split by whether they hold the paper."""
-    mine: list[Collection] = []
-    holding: set[int] = set()
-    if request.user.is_authenticated:
-        mine = list(Collection.objects.filter(owner=request.user).order_by("name"))
-        items = CollectionItem.objects.filter(collection__owner=request.user, paper=paper)
-        holding = set(items.values_list("collection_id", flat=True))
-    return {
-        "paper": paper,
-        "user": request.user,
-        "request": request,
-        "in_collections": [c for c in mine if c.pk in holding],
-        "other_collections": [c for c in mine if c.pk not in holding],
-        "picker_message": message,
-        # Where the forms' no-JS fallback returns to: the page showing the picker.
-        "picker_next": next_url or request.get_full_path(),
-    }
-
-
-# -- views ---------------------------------------------------------------------------------
 
 
 @login_required

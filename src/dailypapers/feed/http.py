@@ -1,15 +1,12 @@
-"""Small helpers the community views share."""
+"""Request helpers the feed's views share: htmx, safe redirects back, papers by id."""
 
 from __future__ import annotations
 
-from django.db.models import F
-from django.db.models.functions import Greatest
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from dailypapers.feed.trending import refresh_papers
 from dailypapers.lib.arxiv.ids import InvalidArxivId, normalize_id
 from dailypapers.papers.models import Paper
 
@@ -52,16 +49,3 @@ def redirect_back(request: HttpRequest, fallback: str, anchor: str = "") -> Http
     if anchor and "#" not in target:
         target = f"{target}#{anchor}"
     return HttpResponseRedirect(target)
-
-
-def bump(paper_id: int, counter: str, delta: int) -> None:
-    """Move a Paper counter by ``delta`` in SQL, then recount it and the trending score.
-
-    Called inside the transaction that changed the votes or comments: the UPDATE takes the
-    paper's row lock, so concurrent changes to one paper queue up behind it and the
-    recount in ``refresh_papers`` always sees every committed change (no lost update from
-    two recounts finishing in the wrong order). Greatest() keeps a drifted counter from
-    going below zero, which PostgreSQL's check on a PositiveIntegerField would refuse.
-    """
-    Paper.objects.filter(pk=paper_id).update(**{counter: Greatest(F(counter) + delta, 0)})
-    refresh_papers([paper_id])

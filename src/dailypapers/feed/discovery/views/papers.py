@@ -7,34 +7,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from dailypapers.feed.cache import cached_page
-from dailypapers.feed.queries import (
-    paper_page_version,
-    paper_with_submitter,
-    related_with_basis,
-    voted_ids,
-)
+from dailypapers.feed.discovery.services.papers import bibtex_for
+from dailypapers.feed.queries import paper_page_version, related_with_basis
 from dailypapers.lib.arxiv.ids import InvalidArxivId, split_id
-from dailypapers.lib.bibtex import paper_bibtex
 from dailypapers.papers.models import Author, Paper
-
-
-def _year(paper: Paper) -> int | None:
-    # arXiv cites the year of the first version; the announcement day is the fallback.
-    if paper.submitted_at:
-        return paper.submitted_at.year
-    return paper.announced_on.year if paper.announced_on else None
-
-
-def bibtex_for(paper: Paper) -> str:
-    return paper_bibtex(
-        arxiv_id=paper.arxiv_id,
-        title=paper.title,
-        authors=list(paper.author_names),
-        year=_year(paper),
-        primary_category=paper.primary_category,
-        doi=paper.doi,
-        journal_ref=paper.journal_ref,
-    )
+from dailypapers.papers.queries import voted_ids
 
 
 def paper(request: HttpRequest, arxiv_id: str) -> HttpResponse:
@@ -70,7 +47,7 @@ def _versioned(bare_id: str, version: int) -> HttpResponse:
 
 
 def _paper_page(request: HttpRequest, bare_id: str) -> HttpResponse:
-    found = get_object_or_404(paper_with_submitter(), arxiv_id=bare_id)
+    found = get_object_or_404(Paper.objects.with_submitter(), arxiv_id=bare_id)
     submission = getattr(found, "submission", None)
     found.voted = bool(voted_ids(request.user, [found]))
     # Only the two columns the page shows: one light query instead of two full rows per link.

@@ -1,0 +1,1 @@
+"""The community's pages and forms; each calls its services module."""

@@ -1,0 +1,1 @@
+"""What the reading pages compute, for the views and the API alike."""

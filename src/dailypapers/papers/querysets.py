@@ -1,0 +1,49 @@
+"""How parts ask for papers: the idioms list pages, the API and search share, in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+if TYPE_CHECKING:
+    from dailypapers.papers.models import Paper
+
+# What a list item shows; the abstract is needed for its first lines. The submitter's
+# columns are what User.public_name reads: a column left out here would cost one query per
+# item (the query-count tests on the home page would notice). The submission and votes are
+# the feed's relations to Paper, named here by their related names so papers imports no app
+# above it.
+LIST_COLUMNS = (
+    "arxiv_id", "title", "abstract", "author_names", "primary_category", "categories",
+    "code_links", "has_code", "announced_on", "upvote_count", "comment_count", "trending_score",
+    "submission__feed_day", "submission__submitted_at",
+    "submission__submitted_by__display_name", "submission__submitted_by__is_active",
+)  # fmt: skip
+SUBMITTER = "submission__submitted_by"
+
+
+class PaperQuerySet(QuerySet["Paper"]):
+    def listed(self) -> PaperQuerySet:
+        """Load what a list item shows, the submitter included, in the list's own query."""
+        return self.select_related(SUBMITTER).only(*LIST_COLUMNS)
+
+    def with_submitter(self) -> PaperQuerySet:
+        """Every column of the paper, its submission and the submitter, in one query."""
+        return self.select_related(SUBMITTER)
+
+    def voted_by(self, user: object) -> PaperQuerySet:
+        """The papers this member upvoted; none for a signed-out visitor."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(votes__user=user)
+
+    def in_order(self, ids: Sequence[int]) -> list[Paper]:
+        """The rows with these ids, in the order of ``ids``, in one query.
+
+        Search, topics and recommendations rank ids elsewhere; the queryset says which
+        columns to load. A paper deleted meanwhile (or outside the queryset) is left out.
+        """
+        rows = {paper.pk: paper for paper in self.filter(pk__in=ids)}
+        return [rows[pk] for pk in ids if pk in rows]
