@@ -150,7 +150,8 @@ def category_token(category: str) -> str:
 
 def within_budget(frequencies: list[tuple[str, int]], budget: int) -> list[str]:
     """The rarest terms whose papers, added up, stay within ``budget``."""
-    chosen, spent = [], 0
+    chosen: list[str] = []
+    spent = 0
     for term, count in sorted(frequencies, key=lambda item: (item[1], item[0])):
         if count > budget or spent + count > budget:
             break

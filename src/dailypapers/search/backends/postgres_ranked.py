@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from typing import Any
 
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -45,7 +46,7 @@ WORDS_WITHOUT_STATISTICS = 3
 _LEXEME = "to_tsquery('simple'::regconfig, %s)"
 
 
-def _lexemes(cursor: object, words: list[str]) -> tuple[list[str], int]:
+def _lexemes(cursor: CursorWrapper, words: list[str]) -> tuple[list[str], int]:
     """The index's lexemes for these words, and about how many papers there are (one query)."""
     cursor.execute(
         f"SELECT array(SELECT DISTINCT unnest(tsvector_to_array(to_tsvector('{pg.CONFIG}', %s)))),"
@@ -64,7 +65,8 @@ def _candidates(connection: BaseDatabaseWrapper, lexemes: list[str], papers: int
         return sorted(lexemes, key=lambda lexeme: (-len(lexeme), lexeme))[:3]
     floor = min(shares.values())
     counted = sorted((int(shares.get(lexeme, floor) * papers), lexeme) for lexeme in lexemes)
-    chosen, spent = [], 0
+    chosen: list[str] = []
+    spent = 0
     for count, lexeme in counted:
         if chosen and spent + count > CANDIDATE_BUDGET:
             break
@@ -93,7 +95,7 @@ def search(connection: BaseDatabaseWrapper, query: Query, filters: Filters, word
     ranked_sql, ranked_params = _any(lexemes, runs + phrases)
     chosen = _candidates(connection, lexemes, papers) if lexemes else []
     conditions: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     ts = pg.tsquery(required_query, filters)
     if has_required or filters.categories:
         conditions.append(f"p.{pg.VECTOR_COLUMN} @@ {ts.required_sql}")
@@ -194,7 +196,7 @@ def any_words(
         # The lexemes are stemmed already: 'simple' keeps them as they are.
         tsquery = " || ".join(["to_tsquery('simple', %s)"] * len(chosen))
         conditions = [f"p.{pg.VECTOR_COLUMN} @@ ({tsquery})"]
-        params: list[object] = [f"'{lexeme}'" for lexeme in chosen]
+        params: list[Any] = [f"'{lexeme}'" for lexeme in chosen]
         listed = f"p.{pg.VECTOR_COLUMN} @@ plainto_tsquery('simple', %s)"
         conditions += [listed] * len(filters.categories)
         conditions += [f"NOT {listed}"] * len(filters.excluded_categories)

@@ -47,7 +47,9 @@ class IngestWrites(Protocol):
         """A day as the raw statements send it."""
         ...
 
-    def insert_rows(self, table: str, columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
         """Insert these rows; a duplicate key raises Django's IntegrityError."""
         ...
 

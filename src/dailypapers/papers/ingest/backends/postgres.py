@@ -22,7 +22,9 @@ class PostgresWrites:
     def adapt_date(self, value: date | None) -> Any:
         return value
 
-    def insert_rows(self, table: str, columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
         """COPY FROM STDIN, with psycopg's errors turned into Django's (IntegrityError…).
 
         JSON goes as text: COPY parses it into jsonb.
