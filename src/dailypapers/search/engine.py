@@ -16,7 +16,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.safestring import SafeString
 
 from dailypapers.lib.query import Query, QueryError, canonical_category, is_stop_word, parse
-from dailypapers.search import any_words, backends, hybrid, keyword_index, semantic
+from dailypapers.search import any_words, backends, hybrid, keyword_index, keyword_tasks, semantic
 from dailypapers.search.backends.common import COUNT_LIMIT, Filters, SearchBackend
 from dailypapers.search.hybrid import can_rank_by_meaning
 
@@ -132,6 +132,8 @@ def search(
         found = None
         if keyword_index.enabled(connection):
             found = keyword_index.search(connection, parsed, filters, words, limit, offset, True)
+            if found is None:
+                keyword_tasks.request_rebuild(connection)
         if found is None:  # PostgreSQL, or the index is off or not in step with the database
             found = backend.ranked(
                 parsed, filters, words, limit=limit, offset=offset, snippets=True

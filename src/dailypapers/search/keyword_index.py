@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from dailypapers.lib.env import env_str
@@ -244,11 +243,11 @@ def _query(index: Any, query: Query, filters: Filters, words: list[str]) -> Any:
 
 def search(connection: BaseDatabaseWrapper, query: Query, filters: Filters, words: list[str],
            limit: int, offset: int, snippets: bool) -> Found | None:  # fmt: skip
-    """The ranked page from the index, or None when it is not in step (the caller uses FTS5)."""
+    """The ranked page from the index, or None when it is not in step: the caller then
+    ranks with FTS5 and asks for a rebuild (keyword_tasks.request_rebuild)."""
     stamp = database_stamp(connection)
     opened = _searcher(stamp)
     if opened is None:
-        request_rebuild(connection)
         return None
     found = opened.searcher.search(_query(opened.index, query, filters, words), offset + limit,
                                    count=True)  # fmt: skip
@@ -262,13 +261,10 @@ _requested_at = float("-inf")
 REQUEST_EVERY = 60.0  # seconds between two rebuild requests from one process
 
 
-def request_rebuild(connection: BaseDatabaseWrapper) -> None:
-    """Queue a rebuild on the task worker once the current transaction commits."""
+def rebuild_due() -> bool:
+    """True at most once every REQUEST_EVERY seconds in a process: a rebuild may be asked for."""
     global _requested_at
     if time.monotonic() - _requested_at < REQUEST_EVERY:
-        return
+        return False
     _requested_at = time.monotonic()
-    # Here, not at the top: keyword_tasks.py imports this module.
-    from dailypapers.search.keyword_tasks import rebuild_keyword_index
-
-    transaction.on_commit(lambda: rebuild_keyword_index.enqueue(), using=connection.alias)
+    return True
