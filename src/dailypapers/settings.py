@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "dailypapers.core",
     "dailypapers.mail",
     "dailypapers.accounts",
     "dailypapers.papers",
@@ -101,19 +102,19 @@ LOGIN_REDIRECT_URL = "feed:home"
 LOGOUT_REDIRECT_URL = "feed:home"
 
 MIDDLEWARE = [
-    "dailypapers.upload_limits.RequestBodyLimitMiddleware",
+    "dailypapers.core.upload_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "dailypapers.middleware.RefuseNulCharactersMiddleware",
-    "dailypapers.middleware.RefuseLongUriMiddleware",
-    "dailypapers.middleware.FeedsReadableInBrowsersMiddleware",
+    "dailypapers.core.middleware.RefuseNulCharactersMiddleware",
+    "dailypapers.core.middleware.RefuseLongUriMiddleware",
+    "dailypapers.core.middleware.FeedsReadableInBrowsersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "dailypapers.middleware.ContentSecurityPolicyMiddleware",
+    "dailypapers.core.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 # Request bodies: over MAX_REQUEST_BODY_BYTES is a 413 before anything is read (the largest
@@ -125,7 +126,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 ROOT_URLCONF = "dailypapers.urls"
 # A refused CSRF check answers the site's own page, not Django's technical one.
-CSRF_FAILURE_VIEW = "dailypapers.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "dailypapers.core.errors.csrf_failure"
 WSGI_APPLICATION = "dailypapers.wsgi.application"
 
 TEMPLATES = [
@@ -200,7 +201,7 @@ else:
     # rate limits count across them (a local-memory cache counted per worker).
     CACHES = {
         "default": {
-            "BACKEND": "dailypapers.filecache.SharedFileCache",
+            "BACKEND": "dailypapers.core.filecache.SharedFileCache",
             "LOCATION": str(DATA_DIR / "cache"),
             "OPTIONS": {"MAX_ENTRIES": 5000},  # past this, a third are culled at random
         }
@@ -345,7 +346,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     # Secret-bearing paths (feed, digest, verification links) are redacted in every record.
-    "filters": {"redact_tokens": {"()": "dailypapers.logredact.RedactTokens"}},
+    "filters": {"redact_tokens": {"()": "dailypapers.core.logredact.RedactTokens"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

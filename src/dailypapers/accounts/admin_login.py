@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from dailypapers.accounts.forms import normalize_email
-from dailypapers.accounts.ratelimit import (
+from dailypapers.core.ratelimit import (
     LOGIN_WINDOW_SECONDS,
     login_attempt_allowed,
     too_many_requests,

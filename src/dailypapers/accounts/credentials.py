@@ -15,21 +15,24 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from dailypapers.accounts.models import User
-from dailypapers.api.models import ApiToken
-from dailypapers.feed.personal_feed import forget_feed_token
+from dailypapers.accounts.signals import credentials_revoked
 
 logger = logging.getLogger(__name__)
 
 
 def revoke_credentials(user: User, keep_session_key: str | None = None) -> None:
-    """Revoke ``user``'s API tokens and feed address and end their sessions but one."""
-    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    forget_feed_token(user.pk)
+    """Revoke ``user``'s API tokens and feed address and end their sessions but one.
+
+    The apps that issue credentials (api: tokens; feed: the feed address) receive
+    credentials_revoked and revoke their own; each may answer a phrase for the log line.
+    """
+    answers = credentials_revoked.send(sender=User, user=user)
+    revoked = [answer for _receiver, answer in answers if answer]
     ended = end_sessions(user, keep_session_key)
     logger.info(
-        "credentials of user %s revoked: %d API tokens, %d sessions", user.pk, revoked, ended
+        "credentials of user %s revoked: %s",
+        user.pk,
+        ", ".join([*revoked, f"{ended} sessions"]),
     )
 
 

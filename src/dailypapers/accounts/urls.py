@@ -11,12 +11,6 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("settings/", views.account_settings, name="settings"),
-    path("settings/api-tokens/", views.api_token_create, name="api_token_create"),
-    path(
-        "settings/api-tokens/<id:token_id>/revoke/",
-        views.api_token_revoke,
-        name="api_token_revoke",
-    ),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/done/",

@@ -31,14 +31,13 @@ from dailypapers.accounts.forms import (
     normalize_email,
 )
 from dailypapers.accounts.models import User
-from dailypapers.accounts.ratelimit import (
+from dailypapers.core.ratelimit import (
     client_ip,
     hit,
     key_part,
     login_attempt_allowed,
     too_many_requests,
 )
-from dailypapers.api.tokens import TokenRefused, active_tokens, create_token, revoke_token
 
 FIFTEEN_MINUTES = 15 * 60
 HOUR = 60 * 60
@@ -254,47 +253,17 @@ def account_settings(request: HttpRequest) -> HttpResponseBase:
             return redirect(reverse("accounts:settings") + "?saved=1")
     else:
         form = DisplayNameForm(instance=request.user)
-    return _settings_page(request, form)
+    return settings_page(request, form)
 
 
-def _settings_page(
-    request: HttpRequest, form: DisplayNameForm, new_api_token: dict | None = None
+def settings_page(
+    request: HttpRequest, form: DisplayNameForm, extra_context: dict[str, Any] | None = None
 ) -> HttpResponse:
+    """The settings page; sections of other apps (API tokens) pass ``extra_context``."""
     context = {
         "form": form,
         "saved": "saved" in request.GET,
         "valid_days": settings.EMAIL_VERIFICATION_DAYS,
-        "api_tokens": active_tokens(request.user),
-        "new_api_token": new_api_token,
-        "token_error": request.session.pop("api_token_error", None),
-        "token_revoked": "token_revoked" in request.GET,
+        **(extra_context or {}),
     }
     return render(request, "accounts/settings.html", context)
-
-
-@login_required
-@csrf_protect
-@never_cache
-@require_POST
-def api_token_create(request: HttpRequest) -> HttpResponse:
-    """Create a personal API token and show its secret in this one answer.
-
-    The secret is never stored, not even in the session (a database row until the next
-    page view): the settings page is rendered here with it. Reloading re-posts the form,
-    which the browser asks about first; each token counts against API_TOKENS_PER_MEMBER.
-    """
-    try:
-        token, secret = create_token(request.user, request.POST.get("name", ""))
-    except TokenRefused as error:
-        request.session["api_token_error"] = str(error)
-        return redirect(reverse("accounts:settings") + "#api-tokens-heading")
-    form = DisplayNameForm(instance=request.user)
-    return _settings_page(request, form, new_api_token={"name": token.name, "secret": secret})
-
-
-@login_required
-@csrf_protect
-@require_POST
-def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    revoke_token(request.user, token_id)  # someone else's id revokes nothing
-    return redirect(reverse("accounts:settings") + "?token_revoked=1#api-tokens-heading")

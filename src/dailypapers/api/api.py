@@ -1,7 +1,7 @@
 """The NinjaAPI behind /api/: our /api/v1 and the Hugging Face-compatible routes.
 
 Every operation is wrapped by ``conditional_read`` (ETag, Last-Modified, 304, CORS) and
-every failure answers in the one error format (errors.py). Docs: /api/docs.
+every failure answers in the one error format (core/api_errors.py). Docs: /api/docs.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from ninja import NinjaAPI
 from dailypapers.api import hf, v1, v1_member, v1_search
 from dailypapers.api.auth import identify_and_limit
 from dailypapers.api.conditional import allow_any_origin, conditional_read
-from dailypapers.api.errors import install_error_handlers, json_method_errors
+from dailypapers.core.api_errors import install_error_handlers, json_method_errors
 
 DESCRIPTION = """\
 JSON. Reads need no authentication, and any origin may call them (CORS). Writes (submit,

@@ -25,11 +25,11 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from dailypapers.accounts.models import User
-from dailypapers.accounts.ratelimit import client_ip, hit, retry_after
-from dailypapers.api.errors import ApiError, error_response
 from dailypapers.api.models import ApiToken
 from dailypapers.api.tokens import find_token, looks_like_ours
-from dailypapers.papers.cache_guard import report_cache_error
+from dailypapers.core.api_errors import ApiError, error_response
+from dailypapers.core.cache_guard import report_cache_error
+from dailypapers.core.ratelimit import client_ip, hit, retry_after
 
 WINDOW_SECONDS = 60
 View = Callable[..., HttpResponse]
@@ -71,7 +71,7 @@ def _too_many(limit: int) -> HttpResponse:
 def _within(key: str, limit: int) -> bool:
     """Count one request under ``key`` in this minute; False past ``limit`` (0: no limit).
 
-    The same fixed window as accounts.ratelimit.hit, counted with incr() first: every API
+    The same fixed window as core.ratelimit.hit, counted with incr() first: every API
     request passes here, and an existing counter then costs one cache operation, not two.
     """
     if limit <= 0:

@@ -25,7 +25,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date, quote_etag
 
 from dailypapers.api.auth import is_personal
-from dailypapers.papers.cache_guard import cache_get, cache_set
+from dailypapers.core.cache_guard import cache_get, cache_set
 
 KEY_PREFIX = "api:representation:"
 REPRESENTATION_SECONDS = 7 * 24 * 3600  # how long the first-served date of a body is kept
@@ -103,7 +103,10 @@ def with_validators(request: HttpRequest, response: HttpResponse) -> HttpRespons
             response["Cache-Control"] = f"public, max-age={settings.ANONYMOUS_PAGE_CACHE_SECONDS}"
     if not any(header in request.META for header in CONDITIONAL_HEADERS):
         return response  # nothing to compare with
-    return get_conditional_response(request, etag=etag, last_modified=since, response=response)
+    answer = get_conditional_response(request, etag=etag, last_modified=since, response=response)
+    # Given a response, Django answers it or a 304/412, never None (the stub's None is for
+    # calls without one).
+    return answer if answer is not None else response
 
 
 def conditional_read(run: View) -> View:

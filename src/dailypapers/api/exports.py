@@ -30,7 +30,9 @@ _KEY_RE = re.compile(r"^@(\w+)\{([^,]*),")
 
 def bibtex_download(text: str, filename: str) -> HttpResponse:
     response = HttpResponse(text, content_type=CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    disposition = content_disposition_header(True, filename)
+    assert disposition is not None  # None only for an inline answer without a filename
+    response["Content-Disposition"] = disposition
     return allow_any_origin(response)
 
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
+from xml.sax.xmlreader import AttributesImpl
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -84,8 +85,8 @@ class PaperRss(_RelatedLinks, Rss201rev2Feed):
             html.escape(title, quote=False), link, html.escape(description, quote=False), **kwargs
         )
 
-    def add_item(self, title: str, link: str, description: str, **kwargs: Any) -> None:
-        super().add_item(html.escape(title, quote=False), link, description, **kwargs)
+    def add_item(self, title: str, link: str, description: str, *args: Any, **kwargs: Any) -> None:
+        super().add_item(html.escape(title, quote=False), link, description, *args, **kwargs)
 
 
 class PaperAtom(_RelatedLinks, Atom1Feed):
@@ -96,7 +97,7 @@ class PaperAtom(_RelatedLinks, Atom1Feed):
         handler.startDocument()
         for stylesheet in self.feed["stylesheets"] or []:
             handler.processingInstruction("xml-stylesheet", stylesheet)
-        handler.startElement("feed", self.root_attributes())
+        handler.startElement("feed", AttributesImpl(self.root_attributes()))
         self.add_root_elements(handler)
         self.write_items(handler)
         handler.endElement("feed")

@@ -25,19 +25,19 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.decorators import decorate_view
 
-from dailypapers.api.errors import ApiError, bad_parameter
 from dailypapers.api.list_cache import shared_read
 from dailypapers.api.named_paper import look_up, named_first
 from dailypapers.api.queries import api_columns, find_paper, listed_at
 from dailypapers.api.schemas import ErrorOut, HfDailyPaper, HfPaper
 from dailypapers.api.search import SearchRequest, run_search
+from dailypapers.core.api_errors import ApiError, bad_parameter
 from dailypapers.feed.queries import FeedFilters, feed_papers, latest_feed_day
 from dailypapers.papers.models import Paper
+from dailypapers.papers.querysets import PaperQuerySet
 
 router = Router(tags=["Hugging Face-compatible"])
 
@@ -129,7 +129,7 @@ def _period(day: str | None, week: str | None, month: str | None) -> tuple[date,
     return None
 
 
-def _by_submitter(papers: QuerySet[Paper], submitter: str) -> QuerySet[Paper]:
+def _by_submitter(papers: PaperQuerySet, submitter: str) -> PaperQuerySet:
     # The Hub names submitters by username; ours is the member id we publish as "user".
     if not submitter.isdigit():
         return papers.none()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from dailypapers.accounts.ratelimit import too_many_requests
 from dailypapers.api.library_import import (
     DEFAULT_COLLECTION,
     IMPORT_WINDOW_SECONDS,
@@ -17,7 +18,12 @@ from dailypapers.api.library_import import (
     import_library,
     may_import,
 )
+from dailypapers.core.ratelimit import too_many_requests
 from dailypapers.lib.references import ImportFileError
+
+if TYPE_CHECKING:
+    # Only a type: see its docstring.
+    from dailypapers.feed.http import AuthenticatedHttpRequest
 
 
 class ImportForm(forms.Form):
@@ -44,7 +50,7 @@ class ImportForm(forms.Form):
 
 @login_required
 @never_cache
-def library_import(request: HttpRequest) -> HttpResponse:
+def library_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     context: dict = {"form": form, "max_references": MAX_REFERENCES, "report": None}
     if request.method != "POST":

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 
 from dailypapers.accounts.models import User
-from dailypapers.accounts.ratelimit import hit
+from dailypapers.core.ratelimit import hit
 from dailypapers.feed.community.services.collections import create_collection
 from dailypapers.feed.models import Collection, CollectionItem
 from dailypapers.lib.bibtex_import import read_bibtex_references

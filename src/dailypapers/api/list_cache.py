@@ -5,7 +5,7 @@ caller, so each is computed once per ANONYMOUS_PAGE_CACHE_SECONDS (a vote shows 
 within that time, as on the pages) and replayed from the cache with its ETag and
 Last-Modified: a replay costs one cache read, no query, no serialising, no digest.
 
-The pages' own machinery (``dailypapers.feed.cache.one_at_a_time``) computes one list at a
+The pages' own machinery (``dailypapers.core.pagecache.one_at_a_time``) computes one list at a
 time: shortly before a stored list expires, the first request to see it computes it afresh
 while the others keep getting the stored copy; with no copy stored, the requests that
 arrive while one is computing wait for it instead of computing the same list beside it.
@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse
 
 from dailypapers.api.auth import is_personal
 from dailypapers.api.conditional import validators
-from dailypapers.feed.cache import one_at_a_time
+from dailypapers.core.pagecache import one_at_a_time
 
 KEY_PREFIX = "api:list:"
 

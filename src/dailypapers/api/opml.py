@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from io import StringIO
+from typing import TYPE_CHECKING
+from xml.sax.xmlreader import AttributesImpl
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -23,6 +25,10 @@ from django.views.decorators.cache import never_cache
 from dailypapers.accounts.models import User
 from dailypapers.feed.models import Collection, TopicFollow
 from dailypapers.feed.personal_feed import feed_token
+
+if TYPE_CHECKING:
+    # Only a type: see its docstring.
+    from dailypapers.feed.http import AuthenticatedHttpRequest
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,14 +99,14 @@ def opml_document(
     out = StringIO()
     xml = SimplerXMLGenerator(out, "utf-8")
     xml.startDocument()
-    xml.startElement("opml", {"version": "2.0"})
-    xml.startElement("head", {})
+    xml.startElement("opml", AttributesImpl({"version": "2.0"}))
+    xml.startElement("head", AttributesImpl({}))
     xml.addQuickElement("title", title)
     xml.addQuickElement("dateCreated", http_date(timezone.now().timestamp()))
     xml.endElement("head")
-    xml.startElement("body", {})
+    xml.startElement("body", AttributesImpl({}))
     for group_title, links in groups:
-        xml.startElement("outline", {"text": group_title, "title": group_title})
+        xml.startElement("outline", AttributesImpl({"text": group_title, "title": group_title}))
         for link in links:
             attrs = {
                 "type": "rss",
@@ -119,11 +125,13 @@ def opml_document(
 
 @login_required
 @never_cache
-def member_opml(request: HttpRequest) -> HttpResponse:
+def member_opml(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in member's feeds, downloaded as ``<site>-feeds.opml``."""
     title = f"{settings.SITE_NAME} feeds of {request.user.public_name}"
     body = opml_document(request, title, member_feeds(request.user))
     response = HttpResponse(body, content_type="text/x-opml; charset=utf-8")
     filename = f"{settings.SITE_NAME}-feeds.opml".replace(" ", "-")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    disposition = content_disposition_header(True, filename)
+    assert disposition is not None  # None only for an inline answer without a filename
+    response["Content-Disposition"] = disposition
     return response

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
 
-from django.db.models import F, QuerySet
+from django.db.models import F
 
 from dailypapers.feed.models import Collection
 from dailypapers.lib.arxiv.ids import InvalidArxivId, normalize_id
@@ -63,7 +63,7 @@ def public_collection(user_id: int, slug: str) -> Collection | None:
     )
 
 
-def collection_papers(collection: Collection) -> QuerySet[Paper]:
+def collection_papers(collection: Collection) -> PaperQuerySet:
     """The papers of a collection, most recently added first, like its page."""
     papers = Paper.objects.filter(collectionitem__collection=collection).annotate(
         added_at=F("collectionitem__added_at")

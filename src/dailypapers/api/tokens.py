@@ -85,6 +85,14 @@ def revoke_token(user: User, token_id: int) -> bool:
     return bool(changed)
 
 
+def revoke_tokens_on_revocation(sender: type, user: User, **kwargs: object) -> str:
+    """Receiver of accounts' credentials_revoked: every token of ``user`` stops working."""
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return f"{revoked} API tokens"
+
+
 def find_token(raw: str) -> ApiToken | None:
     """The stored token for this string, revoked or not, with its member; None if unknown."""
     if not looks_like_ours(raw) or len(raw) > 200:

@@ -15,9 +15,9 @@ from django.urls import include, path, re_path
 
 from dailypapers.api import exports, feeds, feeds_discovery, import_views, opml
 from dailypapers.api.api import api_index, api_urls
-from dailypapers.api.errors import api_not_found
-from dailypapers.converters import ID_PATTERN
-from dailypapers.feed.http import ARXIV_ID_PATTERN
+from dailypapers.core.api_errors import api_not_found
+from dailypapers.core.converters import ID_PATTERN
+from dailypapers.lib.arxiv.ids import URL_ID_PATTERN
 
 FORMAT = r"(?P<fmt>rss|atom)"
 
@@ -38,7 +38,7 @@ feed_patterns = [
 ]
 
 export_patterns = [
-    re_path(rf"^papers/{ARXIV_ID_PATTERN}/bibtex$", exports.paper_bibtex, name="paper_bibtex"),
+    re_path(rf"^papers/{URL_ID_PATTERN}/bibtex$", exports.paper_bibtex, name="paper_bibtex"),
     path(
         "collections/<id:user_id>/<slug:slug>/bibtex",
         exports.collection_bibtex,

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, cast
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Path, Query, Router
 from ninja.decorators import decorate_view
 
 from dailypapers.api.cursors import InvalidCursor, cursor_page
-from dailypapers.api.errors import ApiError, bad_parameter
 from dailypapers.api.list_cache import shared_read
 from dailypapers.api.queries import (
     api_columns,
@@ -29,6 +27,7 @@ from dailypapers.api.schemas import (
     PaperDetailOut,
     TrendingOut,
 )
+from dailypapers.core.api_errors import ApiError, bad_parameter
 from dailypapers.feed.discovery.services.papers import bibtex_for
 from dailypapers.feed.queries import (
     FeedFilters,
@@ -39,6 +38,10 @@ from dailypapers.feed.queries import (
 )
 from dailypapers.feed.trending import current_signal
 from dailypapers.papers.models import Author, Paper
+from dailypapers.papers.querysets import PaperQuerySet
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 router = Router(tags=["v1"])
 
@@ -53,7 +56,7 @@ Cursor = Query(None, description="next_cursor of the previous page")
 RowId = Path(..., ge=1, le=2**63 - 1)
 
 
-def _page(papers: QuerySet[Paper], cursor: str | None, limit: int) -> dict[str, Any]:
+def _page(papers: PaperQuerySet, cursor: str | None, limit: int) -> dict[str, Any]:
     try:
         page = cursor_page(api_columns(papers), cursor, limit)
     except InvalidCursor as exc:
@@ -68,6 +71,11 @@ def _filters(sort: str, category: str, has_code: bool) -> FeedFilters:
     return FeedFilters(sort=sort, category=category, has_code=has_code)
 
 
+class _DetailExtras(TypedDict):
+    author_profiles: list[Author]
+    bibtex: str
+
+
 @router.get(
     "/papers/{path:arxiv_id}",
     response={200: PaperDetailOut, **ERRORS},
@@ -79,9 +87,11 @@ def paper(request: HttpRequest, arxiv_id: str) -> Paper:
     found = find_paper(arxiv_id)
     if found is None:
         raise ApiError(404, "paper_not_found", f"No paper {arxiv_id[:60]} is stored here.")
-    found.author_profiles = paper_authors(found)
-    found.bibtex = bibtex_for(found)
-    return found
+    # PaperDetailOut reads these two off the paper; the cast lets them be set on it.
+    detail = cast("WithAnnotations[Paper, _DetailExtras]", found)
+    detail.author_profiles = paper_authors(found)
+    detail.bibtex = bibtex_for(found)
+    return detail
 
 
 @decorate_view(shared_read)

@@ -21,9 +21,9 @@ from ninja import Field, Query, Router, Schema
 from dailypapers.accounts.models import User
 from dailypapers.api.auth import MEMBER, member_of
 from dailypapers.api.cursors import InvalidCursor, cursor_page
-from dailypapers.api.errors import ApiError
 from dailypapers.api.queries import api_papers_in_order
 from dailypapers.api.schemas import ErrorOut, PaperOut, absolute
+from dailypapers.core.api_errors import ApiError
 from dailypapers.feed.models import Topic
 from dailypapers.feed.recommend import recommend_for_user
 from dailypapers.feed.topics import (

@@ -15,9 +15,7 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from dailypapers.accounts.models import User
-from dailypapers.accounts.ratelimit import retry_after
 from dailypapers.api.auth import MEMBER
-from dailypapers.api.errors import ApiError, bad_parameter, error_response
 from dailypapers.api.library_import import (
     DEFAULT_COLLECTION,
     IMPORT_WINDOW_SECONDS,
@@ -39,6 +37,8 @@ from dailypapers.api.schemas import (
     SubmitIn,
     VoteOut,
 )
+from dailypapers.core.api_errors import ApiError, bad_parameter, error_response
+from dailypapers.core.ratelimit import retry_after
 from dailypapers.feed.community.services.collections import (
     add_paper,
     create_collection,
@@ -57,7 +57,8 @@ FAILURES: dict[int, Any] = {s: ErrorOut for s in (400, 401, 403, 404, 414, 429)}
 
 
 def _member(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined, return-value]
+    # ninja sets auth on the request at run time (MEMBER makes it a User); stubs lack it.
+    return request.auth  # type: ignore[attr-defined]  # see the line above
 
 
 def _verified(request: HttpRequest) -> User:
@@ -153,7 +154,7 @@ def new_collection(request: HttpRequest, body: CollectionIn) -> Status:
     if not name:
         raise bad_parameter("name: give the collection a name.")
     created = create_collection(_member(request), name, body.description.strip(), body.is_public)
-    created.paper_count = 0
+    # No paper_count: MyCollectionOut counts a collection without one as empty.
     return Status(201, created)
 
 
@@ -222,6 +223,7 @@ def import_file(
         "matched": [
             {"label": o.reference.label, "arxiv_id": o.paper.arxiv_id, "matched_by": o.matched_by}
             for o in report.matched
+            if o.paper is not None  # always: a matched outcome holds its paper
         ],
         "unmatched": [
             {"label": o.reference.label, "title": o.reference.title, "reason": o.reason}

@@ -11,12 +11,12 @@ from django.utils.http import urlencode
 from ninja import Query, Router
 from ninja.decorators import decorate_view
 
-from dailypapers.api.errors import ApiError
 from dailypapers.api.list_cache import shared_read
 from dailypapers.api.named_paper import look_up, named_first, named_notes
 from dailypapers.api.queries import api_papers_in_order, find_paper
 from dailypapers.api.schemas import ErrorOut, RelatedOut, SearchPageOut
 from dailypapers.api.search import InvalidSearchCursor, SearchRequest, page_of, run_search
+from dailypapers.core.api_errors import ApiError
 from dailypapers.feed.queries import related_papers
 from dailypapers.search import engine
 

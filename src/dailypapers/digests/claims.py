@@ -8,11 +8,11 @@ waiting for its lease (DIGEST_LEASE_SECONDS) to run out.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -95,13 +95,12 @@ def _sql(template: str, rows: str = "") -> str:
         rows=rows,
         delivery=connection.ops.quote_name(Delivery._meta.db_table),
         sent=connection.ops.quote_name(SentPaper._meta.db_table),
-        json="%s::jsonb" if connection.vendor == "postgresql" else "%s",
     )
 
 
 _CLAIM = (
     "UPDATE {delivery} SET state = 'sending', claim = %s, claimed_at = %s, "
-    "attempts = attempts + 1, message_id = %s, paper_ids = {json} "
+    "attempts = attempts + 1, message_id = %s, paper_ids = %s "
     "WHERE id = %s AND state = 'pending'"
 )
 _MARK_SENT = (
@@ -113,16 +112,22 @@ _SENT_PAPERS = (
 )
 
 
-def _now_param() -> object:
+_PAPER_IDS = Delivery._meta.get_field("paper_ids")
+
+
+def _now_param() -> Any:  # what the driver takes: a string on SQLite, a datetime elsewhere
     return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
 def claim(delivery_id: int, token: str, message_id: str, paper_ids: list[int]) -> bool:
     """pending -> sending, for this worker only; False when someone else has it."""
+    # The field adapts the list as its backend stores JSON (jsonb on PostgreSQL, text on
+    # SQLite), without building the statement through the ORM.
+    paper_ids_param = _PAPER_IDS.get_db_prep_value(paper_ids, connection)
     with connection.cursor() as cursor:
         cursor.execute(
             _sql(_CLAIM),
-            [token, _now_param(), message_id, json.dumps(paper_ids), delivery_id],
+            [token, _now_param(), message_id, paper_ids_param, delivery_id],
         )
         return cursor.rowcount == 1
 
@@ -131,7 +136,7 @@ def record_sent(delivery_id: int, subscriber_id: int, paper_ids: list[int], toke
     """Mark one accepted message sent, and its papers never to be sent again (inside the
     caller's transaction)."""
     rows = ", ".join(["(%s, %s, %s)"] * len(paper_ids))
-    params: list[object] = []
+    params: list[Any] = []
     for paper_id in paper_ids:
         params += (subscriber_id, paper_id, delivery_id)
     with connection.cursor() as cursor:

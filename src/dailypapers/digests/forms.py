@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -55,15 +55,17 @@ class _ChoicesMixin(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topics"].choices = topic_choices()
-        if not self.fields["topics"].choices:
+        topics = cast(forms.TypedMultipleChoiceField, self.fields["topics"])  # declared above
+        topics.choices = topic_choices()
+        if not topics.choices:
             del self.fields["topics"]
 
     def clean_categories(self) -> list[str]:
         return clean_categories(self.cleaned_data.get("categories", ""))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean() returns; its stub says "or None"
         if data.get("content") == Subscriber.Content.TOPICS and not (
             data.get("categories") or data.get("topics")
         ):
@@ -93,7 +95,8 @@ class PreferencesForm(_ChoicesMixin):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [(z, z) for z in time_zone_choices()]
+        time_zone = cast(forms.ChoiceField, self.fields["time_zone"])  # declared above
+        time_zone.choices = [(z, z) for z in time_zone_choices()]
 
     def clean_time_zone(self) -> str:
         zone = self.cleaned_data["time_zone"]

@@ -25,7 +25,7 @@ def _header_value(value: str) -> str:
     """
     if value.isascii():
         return value
-    words: list[str] = []
+    words: list[bytes] = []
     chunk = b""
     for char in value:
         encoded = char.encode("utf-8")

@@ -29,7 +29,7 @@ _MARKER = re.compile(r"@@([A-Z]+)@@")
 MAX_AUTHORS = 6
 SUBJECT_TITLE_CHARS = 90
 
-HEADINGS = {
+HEADINGS: dict[str, str] = {
     Subscriber.Content.TRENDING: "Trending papers",
     Subscriber.Content.TOPICS: "New in your topics",
     Subscriber.Content.PERSONAL: "Recommended for you",

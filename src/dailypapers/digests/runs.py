@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -40,15 +40,27 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
         yield ids[start : start + size]
 
 
+# Queues one chunk for a worker (the send_digest_chunk task), installed by DigestsConfig.ready():
+# tasks.py imports this module, so this one does not import it back.
+ChunkSender = Callable[[int, list[int]], object]
+_chunk_sender: ChunkSender | None = None
+
+
+def use_chunk_sender(sender: ChunkSender) -> None:
+    global _chunk_sender
+    _chunk_sender = sender
+
+
 def enqueue_chunks(run_id: int, delivery_ids: list[int]) -> int:
     """Hand the deliveries to the workers, DIGEST_CHUNK_SIZE at a time, once committed."""
-    from dailypapers.digests.tasks import send_digest_chunk
-
+    send = _chunk_sender
+    if send is None:
+        raise RuntimeError("no digest chunk sender: DigestsConfig.ready() has not run")
     chunks = list(_chunks(delivery_ids, max(1, settings.DIGEST_CHUNK_SIZE)))
 
     def enqueue() -> None:
         for chunk in chunks:
-            send_digest_chunk.enqueue(run_id, chunk)
+            send(run_id, chunk)
 
     transaction.on_commit(enqueue)
     return len(chunks)

@@ -135,6 +135,7 @@ class RunPapers:
         ranked_rows = []
         for row in rows:
             pid, cats, day, has_code = row[0], row[7], row[8], row[10]
+            assert day is not None  # announced_on__gte above leaves out undated papers
             standing = Standing(
                 submitted=pid in submitted,
                 has_code=has_code,
@@ -145,6 +146,7 @@ class RunPapers:
         ranked_rows.sort(key=lambda item: item[:4])
         for *_, row in ranked_rows:
             pid, arxiv_id, title, authors, abstract, votes, score, cats, day, code, _ = row
+            assert day is not None  # as above
             candidate = Candidate(
                 id=pid,
                 arxiv_id=arxiv_id,

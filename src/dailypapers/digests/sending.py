@@ -8,8 +8,9 @@ runs out; see claims.py and runs.py). Papers recorded as sent to a subscriber ar
 chosen for them again: the unique (subscriber, paper) rows are written in the same
 transaction as the "sent" mark.
 
-A chunk runs in three phases: select (which deliveries, which papers each), send (per
-message: claim, SMTP, record) and a last record of the chunk. The next message is rendered
+A chunk runs in phases: select (which deliveries, which papers each), then per message
+claim, render, send and record, and a last record of the chunk; PhaseTimer adds up the
+seconds of each (ChunkReport.seconds, and the run's *_seconds columns). The next message is rendered
 *before* the current one goes to SMTP, so between an SMTP accept and the commit that
 records it there is only that commit: no rendering that could fail or take time.
 
@@ -21,8 +22,6 @@ shutdown grace.
 from __future__ import annotations
 
 import logging
-import signal
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -48,6 +47,7 @@ from dailypapers.digests.smtp import (
     TemporaryFailure,
     mailer,
 )
+from dailypapers.digests.stop_signals import stop_on_signals, stop_requested
 
 logger = logging.getLogger(__name__)
 State = Delivery.State
@@ -170,54 +170,19 @@ class Prepared:
     error: BaseException | None = None
 
 
-_stop = threading.Event()
+class PhaseTimer:
+    """Adds the seconds spent in each phase of a chunk to its report."""
 
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self.seconds = seconds
 
-def request_stop() -> None:
-    """Stop the chunk being sent after its message in flight (a graceful shutdown)."""
-    _stop.set()
-
-
-@contextmanager
-def _stop_on_signals() -> Iterator[None]:
-    """While a chunk is sent, SIGTERM and SIGINT also ask it to stop between messages.
-
-    The worker's own handler still runs (db_worker's marks itself stopping and waits for
-    this task; a second signal still ends it at once). Where the previous disposition was
-    the default (RQ's work horse), the chunk stops early instead of dying mid-message.
-    Python's own Ctrl-C handler (`dailypapers digest send` in a terminal) would raise
-    KeyboardInterrupt wherever the chunk is, even between an SMTP accept and its record:
-    the first Ctrl-C is raised once the chunk has stopped and recorded what was sent.
-    """
-    _stop.clear()
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
-    interrupted = False
-
-    def handler(signum: int, frame: object) -> None:
-        nonlocal interrupted
-        first = not _stop.is_set()
-        _stop.set()
-        chained = previous[signum]
-        if first and chained is signal.default_int_handler:
-            interrupted = True
-        elif callable(chained):
-            chained(signum, frame)
-        elif not first and chained == signal.SIG_DFL:
-            signal.signal(signum, signal.SIG_DFL)
-            signal.raise_signal(signum)
-
-    for signum in previous:
-        signal.signal(signum, handler)
-    try:
-        yield
-    finally:
-        for signum, chained in previous.items():
-            signal.signal(signum, chained)
-    if interrupted:
-        raise KeyboardInterrupt
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - started
 
 
 def send_chunk(run_id: int, delivery_ids: list[int]) -> ChunkReport:
@@ -226,11 +191,12 @@ def send_chunk(run_id: int, delivery_ids: list[int]) -> ChunkReport:
     run = DigestRun.objects.filter(pk=run_id).first()
     if run is None:
         return report
-    plan = _select(run, delivery_ids, report)
+    timer = PhaseTimer(report.seconds)
+    plan = _select(run, delivery_ids, report, timer)
     if plan:
         _papers, renderer = _RunCache.get(run)
-        with _stop_on_signals():
-            _send(run, renderer, plan, report)
+        with stop_on_signals():
+            _ChunkSender(run, renderer, report, timer).send(plan)
     DigestRun.objects.filter(pk=run_id).update(
         **{
             f"{phase}_seconds": F(f"{phase}_seconds") + value
@@ -240,27 +206,64 @@ def send_chunk(run_id: int, delivery_ids: list[int]) -> ChunkReport:
     return report
 
 
-def _select(run: DigestRun, delivery_ids: list[int], report: ChunkReport) -> list[Planned]:
-    """Phase 1: the chunk's pending deliveries and each one's papers; cancelled and empty
-    ones are recorded here. What is left to send, in order."""
-    clock = time.perf_counter
-    started = clock()
-    now = timezone.now()
-    rows = list(
-        Delivery.objects.filter(
-            pk__in=delivery_ids, run_id=run.pk, state=State.PENDING, next_attempt_at__lte=now
-        ).values_list("pk", "subscriber_id", "attempts")
-    )
-    report.skipped = len(delivery_ids) - len(rows)
-    if not rows:
-        return []
-    papers, _renderer = _RunCache.get(run)
-    subscriber_rows = Subscriber.objects.filter(pk__in=[r[1] for r in rows]).values(
+def _select(
+    run: DigestRun, delivery_ids: list[int], report: ChunkReport, timer: PhaseTimer
+) -> list[Planned]:
+    """The chunk's pending deliveries and each one's papers; cancelled and empty ones are
+    recorded here. What is left to send, in order."""
+    with timer.phase("select"):
+        rows = list(
+            Delivery.objects.filter(
+                pk__in=delivery_ids,
+                run_id=run.pk,
+                state=State.PENDING,
+                next_attempt_at__lte=timezone.now(),
+            ).values_list("pk", "subscriber_id", "attempts")
+        )
+        report.skipped = len(delivery_ids) - len(rows)
+        if not rows:
+            return []
+        papers, _renderer = _RunCache.get(run)
+        choices, stopped = _load_subscribers([subscriber_id for _, subscriber_id, _ in rows])
+        sent_before = _load_sent(list(choices), papers)
+
+    plan: list[Planned] = []
+    empty: list[tuple[int, int]] = []
+    cancelled: list[int] = []
+    with timer.phase("rank"):
+        for delivery_id, subscriber_id, attempts in rows:
+            subscriber = choices.get(subscriber_id)
+            if subscriber is None or subscriber_id in stopped:
+                cancelled.append(delivery_id)
+                continue
+            paper_ids = choose(subscriber, papers, sent_before.get(subscriber_id, set()))
+            if paper_ids:
+                plan.append(Planned(delivery_id, subscriber, paper_ids, attempts))
+            else:
+                empty.append((delivery_id, subscriber_id))
+
+    with timer.phase("record"):
+        if cancelled:
+            report.cancelled = Delivery.objects.filter(
+                pk__in=cancelled, state=State.PENDING
+            ).update(state=State.CANCELLED)
+        if empty:
+            with transaction.atomic():
+                report.empty = Delivery.objects.filter(
+                    pk__in=[d for d, _ in empty], state=State.PENDING
+                ).update(state=State.EMPTY)
+                claims.advance_coverage([s for _, s in empty], run.latest_day)
+    return plan
+
+
+def _load_subscribers(ids: list[int]) -> tuple[dict[int, SubscriberChoice], set[int]]:
+    """Each subscriber's choices, and which of them no longer get mail."""
+    rows = Subscriber.objects.filter(pk__in=ids).values(
         *SubscriberChoice.FIELDS, "confirmed_at", "unsubscribed_at", "bounced_at", "paused"
     )
     choices: dict[int, SubscriberChoice] = {}
     stopped: set[int] = set()
-    for row in subscriber_rows:
+    for row in rows:
         if (
             row["confirmed_at"] is None
             or row["unsubscribed_at"]
@@ -269,126 +272,115 @@ def _select(run: DigestRun, delivery_ids: list[int], report: ChunkReport) -> lis
         ):
             stopped.add(row["id"])
         choices[row["id"]] = SubscriberChoice.from_row(row)
-    sent_before = _load_sent(list(choices), papers)
-    report.seconds["select"] += clock() - started
-
-    mark = clock()
-    plan: list[Planned] = []
-    empty: list[tuple[int, int]] = []
-    cancelled: list[int] = []
-    for delivery_id, subscriber_id, attempts in rows:
-        subscriber = choices.get(subscriber_id)
-        if subscriber is None or subscriber_id in stopped:
-            cancelled.append(delivery_id)
-            continue
-        paper_ids = choose(subscriber, papers, sent_before.get(subscriber_id, set()))
-        if paper_ids:
-            plan.append(Planned(delivery_id, subscriber, paper_ids, attempts))
-        else:
-            empty.append((delivery_id, subscriber_id))
-    report.seconds["rank"] += clock() - mark
-
-    mark = clock()
-    if cancelled:
-        report.cancelled = Delivery.objects.filter(pk__in=cancelled, state=State.PENDING).update(
-            state=State.CANCELLED
-        )
-    if empty:
-        with transaction.atomic():
-            report.empty = Delivery.objects.filter(
-                pk__in=[d for d, _ in empty], state=State.PENDING
-            ).update(state=State.EMPTY)
-            claims.advance_coverage([s for _, s in empty], run.latest_day)
-    report.seconds["record"] += clock() - mark
-    return plan
+    return choices, stopped
 
 
-def _prepare(renderer: DigestRenderer, item: Planned, report: ChunkReport) -> Prepared:
-    mark = time.perf_counter()
-    try:
-        message_id = mime.make_message_id(sender_domain())
-        message = build_message(renderer, item.subscriber, item.paper_ids, message_id)
-        prepared = Prepared(item, message_id, message)
-    except Exception as exc:  # raised in its turn, after the message before it is recorded
-        prepared = Prepared(item, error=exc)
-    report.seconds["render"] += time.perf_counter() - mark
-    return prepared
+class _ChunkSender:
+    """Sends a chunk's planned messages one by one: claim, render, send, record.
 
+    The phases overlap so that an accepted message is never left unrecorded for longer
+    than one commit: a message SMTP accepted is recorded in the transaction that claims
+    the next one (one commit per digest, and still at most one delivery "sending" per
+    worker), and the next message is rendered before the current one goes to SMTP.
+    """
 
-def _send(
-    run: DigestRun, renderer: DigestRenderer, plan: list[Planned], report: ChunkReport
-) -> None:
-    """Phase 2, per message: claim it (in the commit that records the one before), render
-    the next, hand it to SMTP. Phase 3 (the finally): record what is still unrecorded."""
-    clock = time.perf_counter
-    smtp = mailer()
-    token = claims.new_claim()
-    # A message SMTP accepted is recorded in the same transaction that claims the next
-    # one: one commit per digest, and still at most one delivery "sending" per worker.
-    unrecorded: tuple[int, int, list[int]] | None = None
-    sent_subscribers: list[int] = []
-    upcoming = _prepare(renderer, plan[0], report)
-    try:
-        for index in range(len(plan)):
-            current = upcoming
-            if _stop.is_set():
-                released = claims.release([p.delivery_id for p in plan[index:]])
-                logger.info("stopping: %s deliveries of this chunk left for later", released)
-                break
-            if current.error is not None:
-                raise current.error
-            item = current.item
+    def __init__(
+        self, run: DigestRun, renderer: DigestRenderer, report: ChunkReport, timer: PhaseTimer
+    ) -> None:
+        self.run = run
+        self.renderer = renderer
+        self.report = report
+        self.timer = timer
+        self.smtp = mailer()
+        self.token = claims.new_claim()
+        self.unrecorded: tuple[int, int, list[int]] | None = None
+        self.sent_subscribers: list[int] = []
 
-            mark = clock()
-            with transaction.atomic():
-                if unrecorded is not None:
-                    claims.record_sent(*unrecorded, token)
-                claimed = claims.claim(item.delivery_id, token, current.message_id, item.paper_ids)
-            # Only once that commit stands: if the claim failed, the rollback undid the
-            # record too, and the finally below must record the accepted message again.
-            unrecorded = None
-            report.seconds["record"] += clock() - mark
-            if index + 1 < len(plan):
-                upcoming = _prepare(renderer, plan[index + 1], report)
-            if not claimed:
-                report.skipped += 1
-                continue
+    def send(self, plan: list[Planned]) -> None:
+        upcoming = self._render(plan[0])
+        try:
+            for index in range(len(plan)):
+                current = upcoming
+                if stop_requested.is_set():
+                    released = claims.release([p.delivery_id for p in plan[index:]])
+                    logger.info("stopping: %s deliveries of this chunk left for later", released)
+                    break
+                if current.error is not None:
+                    raise current.error
+                claimed = self._claim(current)
+                if index + 1 < len(plan):
+                    upcoming = self._render(plan[index + 1])
+                if not claimed:
+                    self.report.skipped += 1
+                    continue
+                if not self._send(current, later=plan[index + 1 :]):
+                    break
+        finally:
+            self._record_last()
 
-            mark = clock()
+    def _render(self, item: Planned) -> Prepared:
+        with self.timer.phase("render"):
             try:
-                smtp.send(settings.DIGEST_FROM_EMAIL, item.subscriber.email, current.message)
-            except TemporaryFailure as exc:
-                report.seconds["send"] += clock() - mark
-                if isinstance(exc, SenderRefused):
-                    logger.error("the mail server refused our sender or login: %s", exc)
-                report.retrying += claims.after_temporary_failure(
-                    item.delivery_id, token, item.attempts + 1, str(exc)
-                )
-                # The server is unreachable or busy: leave the rest of the chunk for later
-                # instead of failing every one of them now.
-                rest = [p.delivery_id for p in plan[index + 1 :]]
-                report.retrying += claims.defer(rest, timezone.now(), str(exc))
-                break
-            except PermanentFailure as exc:
-                report.seconds["send"] += clock() - mark
-                bounced = isinstance(exc, RecipientRefused)
-                claims.after_permanent_failure(
-                    item.delivery_id, token, item.subscriber.id, str(exc), bounced
-                )
-                report.failed += 1
-                continue
-            # Accepted: nothing but the next commit until it is recorded.
-            unrecorded = (item.delivery_id, item.subscriber.id, item.paper_ids)
-            report.seconds["send"] += clock() - mark
-            sent_subscribers.append(item.subscriber.id)
-            report.sent += 1
-    finally:
-        mark = clock()
-        if unrecorded is not None:
-            # A commit of its own: the chunk's bookkeeping below may fail (a deadlock, a
-            # lock timeout) and must not take the record of an accepted message with it.
+                message_id = mime.make_message_id(sender_domain())
+                message = build_message(self.renderer, item.subscriber, item.paper_ids, message_id)
+                return Prepared(item, message_id, message)
+            except Exception as exc:  # raised in its turn, after the message before is recorded
+                return Prepared(item, error=exc)
+
+    def _claim(self, prepared: Prepared) -> bool:
+        """Record the message accepted before and claim this one, in one commit; False
+        when another worker has this one."""
+        item = prepared.item
+        with self.timer.phase("record"):
             with transaction.atomic():
-                claims.record_sent(*unrecorded, token)
-        with transaction.atomic():
-            claims.after_sending(sent_subscribers, run.latest_day)
-        report.seconds["record"] += clock() - mark
+                if self.unrecorded is not None:
+                    claims.record_sent(*self.unrecorded, self.token)
+                claimed = claims.claim(
+                    item.delivery_id, self.token, prepared.message_id, item.paper_ids
+                )
+            # Only once that commit stands: if the claim failed, the rollback undid the
+            # record too, and _record_last must record the accepted message again.
+            self.unrecorded = None
+        return claimed
+
+    def _send(self, prepared: Prepared, later: list[Planned]) -> bool:
+        """Hand one claimed message to SMTP; False when the rest of the chunk must wait."""
+        item = prepared.item
+        try:
+            with self.timer.phase("send"):
+                self.smtp.send(settings.DIGEST_FROM_EMAIL, item.subscriber.email, prepared.message)
+        except TemporaryFailure as exc:
+            if isinstance(exc, SenderRefused):
+                logger.error("the mail server refused our sender or login: %s", exc)
+            self.report.retrying += claims.after_temporary_failure(
+                item.delivery_id, self.token, item.attempts + 1, str(exc)
+            )
+            # The server is unreachable or busy: leave the rest of the chunk for later
+            # instead of failing every one of them now.
+            rest = [p.delivery_id for p in later]
+            self.report.retrying += claims.defer(rest, timezone.now(), str(exc))
+            return False
+        except PermanentFailure as exc:
+            bounced = isinstance(exc, RecipientRefused)
+            claims.after_permanent_failure(
+                item.delivery_id, self.token, item.subscriber.id, str(exc), bounced
+            )
+            self.report.failed += 1
+            return True
+        # Accepted: nothing but the next commit until it is recorded.
+        self.unrecorded = (item.delivery_id, item.subscriber.id, item.paper_ids)
+        self.sent_subscribers.append(item.subscriber.id)
+        self.report.sent += 1
+        return True
+
+    def _record_last(self) -> None:
+        """Record what is still unrecorded, whether the chunk ended or failed."""
+        with self.timer.phase("record"):
+            if self.unrecorded is not None:
+                # A commit of its own: the chunk's bookkeeping below may fail (a deadlock,
+                # a lock timeout) and must not take the record of an accepted message
+                # with it.
+                with transaction.atomic():
+                    claims.record_sent(*self.unrecorded, self.token)
+            with transaction.atomic():
+                claims.after_sending(self.sent_subscribers, self.run.latest_day)

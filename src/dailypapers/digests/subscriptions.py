@@ -81,6 +81,8 @@ def subscribe(data: dict[str, Any], user_id: int | None = None) -> tuple[Subscri
 
 def build_subscription_email(row: QueuedEmail) -> list[EmailMessage]:
     """The confirmation (or "already subscribed") email, rendered when the task sends it."""
+    if row.object_id is None:  # every subscription email is queued with its subscriber
+        return []
     subscriber = Subscriber.objects.filter(pk=row.object_id).first()
     if subscriber is None:
         return []

@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from dailypapers.accounts.ratelimit import client_ip, hit, key_part, too_many_requests
+from dailypapers.core.ratelimit import client_ip, hit, key_part, too_many_requests
 from dailypapers.digests import links, subscriptions
 from dailypapers.digests.forms import PreferencesForm, SubscribeForm
 from dailypapers.digests.models import Delivery, DigestRun, Subscriber

@@ -6,6 +6,8 @@ followed by ``refresh_papers``), so the admin never leaves counts or scores stal
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
@@ -25,6 +27,18 @@ from dailypapers.feed.models import (
 )
 from dailypapers.feed.topics import TopicError, clean_categories, clean_query
 from dailypapers.feed.trending import refresh_papers
+
+if TYPE_CHECKING:
+    # django-stubs' name for "a model instance carrying these annotate() columns".
+    from django_stubs_ext import WithAnnotations
+
+
+class _ItemCount(TypedDict):
+    item_count: int
+
+
+class _Followers(TypedDict):
+    followers: int
 
 
 class ReadOnlyMixin:
@@ -145,7 +159,7 @@ class CollectionAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(item_count=Count("items"))
 
     @admin.display(description="papers", ordering="item_count")
-    def paper_count(self, collection: Collection) -> int:
+    def paper_count(self, collection: WithAnnotations[Collection, _ItemCount]) -> int:
         return collection.item_count
 
 
@@ -160,6 +174,8 @@ class CurationAdmin(admin.ModelAdmin):
     date_hierarchy = "day"
 
     def save_model(self, request: HttpRequest, obj: Curation, form, change: bool) -> None:
+        # The admin site lets only signed-in staff this far; the assert tells the type checker.
+        assert request.user.is_authenticated
         obj.curator = request.user  # the last person to decide answers for the decision
         super().save_model(request, obj, form, change)
 
@@ -211,5 +227,5 @@ class TopicAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(followers=Count("follows"))
 
     @admin.display(description="followers", ordering="followers")
-    def follower_count(self, topic: Topic) -> int:
+    def follower_count(self, topic: WithAnnotations[Topic, _Followers]) -> int:
         return topic.followers

@@ -7,11 +7,19 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from dailypapers.accounts.models import User
 from dailypapers.lib.arxiv.ids import InvalidArxivId, normalize_id
 from dailypapers.papers.models import Paper
 
-# Old-style ids contain a slash (hep-th/9901001), as in feed.urls.
-ARXIV_ID_PATTERN = r"(?P<arxiv_id>[\w.\-]+(?:/\d{7})?(?:v\d+)?)"
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request a view behind login_required or verified_required receives.
+
+    Only a type: Django never builds one. Those decorators turn anonymous callers away
+    before the view runs, so ``user`` is always a member there (django-stubs' recipe).
+    """
+
+    user: User
 
 
 def is_htmx(request: HttpRequest) -> bool:

@@ -63,6 +63,8 @@ class Comment(models.Model):
     is_deleted = models.BooleanField(default=False)  # by its author; replies stay readable
     is_hidden = models.BooleanField(default=False)  # by a curator
     flag_count = models.PositiveIntegerField(default=0)
+    # Not a column: threads_for() sets it on each comment it returns, for the templates.
+    shows_body: bool
 
     class Meta:
         ordering = ["created_at"]
@@ -102,7 +104,9 @@ class Collection(models.Model):
     description = models.TextField(blank=True)
     is_public = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
-    papers = models.ManyToManyField(Paper, through="CollectionItem", related_name="collections")
+    papers: models.ManyToManyField[Paper, CollectionItem] = models.ManyToManyField(
+        Paper, through="CollectionItem", related_name="collections"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -172,6 +176,9 @@ class Topic(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     is_featured = models.BooleanField(default=False)  # set by curators and staff
+    # Not a column: set for a viewer by the pages and API answers that show a follow
+    # button; None for a signed-out caller of the API.
+    following: bool | None
 
     class Meta:
         ordering = ["name"]

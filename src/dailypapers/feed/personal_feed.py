@@ -65,6 +65,11 @@ def forget_feed_token(user_id: int) -> None:
     PersonalFeedToken.objects.filter(user_id=user_id).delete()
 
 
+def forget_feed_token_on_revocation(sender: type, user: User, **kwargs: object) -> None:
+    """Receiver of accounts' credentials_revoked: the old feed address stops working."""
+    forget_feed_token(user.pk)
+
+
 def user_for_feed_token(token: str) -> User | None:
     """The active member whose feed this token opens, or None."""
     if not token or len(token) > 64:

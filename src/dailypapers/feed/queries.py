@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connections, router
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
 from dailypapers.feed.models import Curation, Submission
 from dailypapers.feed.trending import Signal, with_fallback
 from dailypapers.papers.models import Paper, PaperAuthor, PaperCategory
 from dailypapers.papers.queries import latest_announcement_day
+from dailypapers.papers.querysets import PaperQuerySet
 from dailypapers.search.related import related_ids
 from dailypapers.search.semantic import semantic_enabled
 
@@ -53,7 +54,7 @@ def is_category(text: str) -> bool:
     return len(text) <= 40 and bool(CATEGORY_RE.match(text))
 
 
-def apply_filters(papers: QuerySet[Paper], filters: FeedFilters) -> QuerySet[Paper]:
+def apply_filters(papers: PaperQuerySet, filters: FeedFilters) -> PaperQuerySet:
     if filters.category:
         # PaperCategory holds cross-lists too; its (paper, category) unique index answers
         # this per row, which stays cheap because a feed's day range is small.
@@ -65,7 +66,7 @@ def apply_filters(papers: QuerySet[Paper], filters: FeedFilters) -> QuerySet[Pap
     return papers
 
 
-def feed_papers(start: date, end: date, filters: FeedFilters) -> QuerySet[Paper]:
+def feed_papers(start: date, end: date, filters: FeedFilters) -> PaperQuerySet:
     """The feed of the days start..end: announced then, or submitted onto those days.
 
     Papers a curator hid on one of these days are left out; featured ones come first and
@@ -86,7 +87,7 @@ def feed_papers(start: date, end: date, filters: FeedFilters) -> QuerySet[Paper]
     return papers.listed().order_by("-featured", *_ORDERS[filters.sort])
 
 
-def trending_papers(filters: FeedFilters, signal: Signal | None = None) -> QuerySet[Paper]:
+def trending_papers(filters: FeedFilters, signal: Signal | None = None) -> PaperQuerySet:
     """Papers rising now, across days; a paper a curator hid anywhere stays out.
 
     Given a ``signal`` that is thin (``Signal.thin``), the scored papers come first, then
@@ -166,12 +167,12 @@ def feed_is_empty(start: date, end: date) -> bool:
     ).exists()
 
 
-def author_papers(author_id: int) -> QuerySet[Paper]:
+def author_papers(author_id: int) -> PaperQuerySet:
     papers = Paper.objects.filter(authorships__author_id=author_id)
     return papers.listed().order_by(F("announced_on").desc(nulls_last=True), "-arxiv_id")
 
 
-def category_papers(category: str) -> QuerySet[Paper]:
+def category_papers(category: str) -> PaperQuerySet:
     """Papers listed in a category, cross-lists included, newest day first.
 
     Filtering and ordering on the same PaperCategory join lets its (category, announced_on)

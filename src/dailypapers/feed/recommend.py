@@ -17,21 +17,21 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from django.conf import settings
 
+from dailypapers.core.cache_guard import cache_get, cache_set
 from dailypapers.feed import paper_features
 from dailypapers.feed.models import CollectionItem, Topic, Vote
 from dailypapers.feed.queries import latest_feed_day
 from dailypapers.feed.topics import TopicError, papers_of
 from dailypapers.lib.ranking import Standing, fallback_score
 from dailypapers.lib.recommend import SparseRows, fit_logistic, nearest, tfidf, unit_dense
-from dailypapers.papers.cache_guard import cache_get, cache_set
 from dailypapers.papers.models import Paper
 
 POOL_DAYS = 7  # calendar days back from the latest announcement day
@@ -121,7 +121,7 @@ _CANDIDATE_COLUMNS = (
 )  # fmt: skip
 
 
-def _candidates(rows: Sequence[tuple]) -> list[_Candidate]:
+def _candidates(rows: Iterable[tuple[Any, ...]]) -> list[_Candidate]:
     return [
         _Candidate(pk, digest, primary, tuple(categories.split()), trending, day, code)
         for pk, digest, primary, categories, trending, day, code in rows

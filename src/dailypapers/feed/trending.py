@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, TypedDict, cast
 
-from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, FloatField, Q, Value, When
 from django.db.models.functions import Coalesce, Least, Length, Replace
 
 from dailypapers.feed.models import Submission
@@ -23,6 +24,10 @@ from dailypapers.lib import ranking
 from dailypapers.lib.ranking import Activity, trending_score
 from dailypapers.papers.models import Paper
 from dailypapers.papers.queries import data_now, latest_announcement_day
+from dailypapers.papers.querysets import PaperQuerySet
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 WINDOW_DAYS = 30  # older papers drop out of trending (score 0)
 
@@ -35,6 +40,11 @@ def _entered_feed_at(paper: Paper) -> datetime:
     if submission is not None:
         times.append(submission.submitted_at)
     return max(times) if times else paper.first_seen_at
+
+
+class _Recount(TypedDict):
+    votes_now: int
+    comments_now: int
 
 
 def refresh_papers(paper_ids: Iterable[int], now: datetime | None = None) -> int:
@@ -53,7 +63,9 @@ def refresh_papers(paper_ids: Iterable[int], now: datetime | None = None) -> int
         )
     )
     changed = []
-    for paper in papers:
+    # PaperQuerySet is bound to Paper, so django-stubs drops annotate()'s columns from its
+    # rows; the cast names the two the query above adds.
+    for paper in cast("Iterable[WithAnnotations[Paper, _Recount]]", papers):
         activity = Activity(
             upvotes=paper.votes_now,
             comments=paper.comments_now,
@@ -124,9 +136,9 @@ def current_signal() -> Signal:
     return Signal(scored=scored, latest_day=latest_announcement_day())
 
 
-def with_fallback(papers: QuerySet[Paper], latest: date) -> QuerySet[Paper]:
+def with_fallback(papers: PaperQuerySet, latest: date) -> PaperQuerySet:
     """Scored papers and those of the latest FALLBACK_DAYS days, each annotated with
-    ``fallback_score`` (lib/ranking.py's formula in SQL; stars are 0: none are stored)."""
+    ``fallback_score`` (lib/ranking.py's formula in SQL)."""
     since = latest - timedelta(days=ranking.FALLBACK_DAYS - 1)
     cross_lists = Length("categories") - Length(Replace("categories", Value(" "), Value("")))
     points = (

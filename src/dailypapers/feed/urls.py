@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from dailypapers.feed.discovery.views import about, for_you, pages, papers, people, robots, topics
+from dailypapers.lib.arxiv.ids import URL_ID_PATTERN
 
 app_name = "feed"
 urlpatterns = [
@@ -19,7 +20,7 @@ urlpatterns = [
     re_path(r"^month/(?P<year>\d{4})-(?P<month>\d{2})/$", pages.month, name="month"),
     path("trending/", pages.trending, name="trending"),
     # Old-style ids contain a slash: hep-th/9901001.
-    re_path(r"^papers/(?P<arxiv_id>[\w.\-]+(?:/\d{7})?(?:v\d+)?)/$", papers.paper, name="paper"),
+    re_path(rf"^papers/{URL_ID_PATTERN}/$", papers.paper, name="paper"),
     path("authors/<id:author_id>/", people.author, name="author"),
     path("categories/<str:category>/", people.category, name="category"),
     path("u/<id:user_id>/", people.profile, name="profile"),

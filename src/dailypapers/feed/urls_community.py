@@ -3,9 +3,9 @@
 from django.urls import path, re_path
 
 from dailypapers.feed.community.views import collections, comments, curation, submit, votes
-from dailypapers.feed.http import ARXIV_ID_PATTERN
+from dailypapers.lib.arxiv.ids import URL_ID_PATTERN
 
-PAPER = rf"^papers/{ARXIV_ID_PATTERN}"
+PAPER = rf"^papers/{URL_ID_PATTERN}"
 
 app_name = "community"
 urlpatterns = [

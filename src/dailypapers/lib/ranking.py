@@ -1,16 +1,12 @@
 """The trending formula, in the spirit of Hacker News and Lobsters gravity.
 
     points = upvotes + COMMENT_WEIGHT × comments + SUBMISSION_BONUS (if a member submitted it)
-             + STARS_WEIGHT × log10(1 + code-repo stars)
     score  = points / (age_hours + AGE_OFFSET_HOURS) ** GRAVITY
 
 Age counts from the moment the paper entered the feed (its announcement, or a member's
 submission if that came later). Gravity makes yesterday's 20 votes weigh less than this
 morning's 5, so the list keeps moving; the offset keeps brand-new papers from dividing by
 almost zero. A paper with no points scores 0. The About page prints these constants.
-
-Stars are an optional input: no part fetches code-repository stars yet, so every caller
-passes 0 today and the term adds nothing until one does.
 
 When community signal is thin (fewer than MIN_COMMUNITY_PAPERS papers with points in the
 trending window), the papers of the latest FALLBACK_DAYS days are ranked after the scored
@@ -19,7 +15,6 @@ ones by signals every paper has:
     fallback points = FALLBACK_BASE + SUBMISSION_BONUS (if a member submitted it)
                       + CODE_WEIGHT (if it links code)
                       + CROSS_LIST_WEIGHT × min(cross-lists, MAX_CROSS_LISTS)
-                      + STARS_WEIGHT × log10(1 + code-repo stars)
     fallback score  = fallback points / (age_days + 1)
 
 ``age_days`` counts whole days back from the newest announcement day (0 for that day).
@@ -33,7 +28,6 @@ from datetime import datetime
 
 COMMENT_WEIGHT = 0.5
 SUBMISSION_BONUS = 1.0
-STARS_WEIGHT = 0.5
 AGE_OFFSET_HOURS = 2.0
 GRAVITY = 1.5
 
@@ -51,7 +45,6 @@ class Activity:
     comments: int
     submitted: bool
     entered_feed_at: datetime
-    stars: int = 0
 
 
 def points(activity: Activity) -> float:
@@ -59,7 +52,6 @@ def points(activity: Activity) -> float:
         activity.upvotes
         + COMMENT_WEIGHT * activity.comments
         + (SUBMISSION_BONUS if activity.submitted else 0.0)
-        + STARS_WEIGHT * math.log10(1 + max(activity.stars, 0))
     )
 
 
@@ -78,7 +70,6 @@ class Standing:
     has_code: bool
     cross_lists: int  # categories beyond the primary one
     age_days: int  # whole days before the newest announcement day
-    stars: int = 0
 
 
 def fallback_points(standing: Standing) -> float:
@@ -87,7 +78,6 @@ def fallback_points(standing: Standing) -> float:
         + (SUBMISSION_BONUS if standing.submitted else 0.0)
         + (CODE_WEIGHT if standing.has_code else 0.0)
         + CROSS_LIST_WEIGHT * min(max(standing.cross_lists, 0), MAX_CROSS_LISTS)
-        + STARS_WEIGHT * math.log10(1 + max(standing.stars, 0))
     )
 
 

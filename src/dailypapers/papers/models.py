@@ -56,6 +56,12 @@ class Paper(models.Model):
 
     objects = PaperQuerySet.as_manager()
 
+    # Not columns: what a list sets on the items it shows, for feed/paper_item.html, which
+    # reads each only where set. mark_voted() sets voted; "For you" a reason; search a snippet.
+    voted: bool
+    reason: str
+    snippet: str
+
     class Meta:
         indexes = [
             models.Index(fields=["announced_on", "arxiv_id"], name="paper_day_idx"),
@@ -170,14 +176,3 @@ class IngestRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} at {self.finished_at:%Y-%m-%d %H:%M}"
-
-
-class ScheduledJob(models.Model):
-    """When a recurring job runs next; schedulers claim a run with a conditional UPDATE."""
-
-    name = models.CharField(max_length=100, unique=True)
-    next_run_at = models.DateTimeField()
-    last_run_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return self.name

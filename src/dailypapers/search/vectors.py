@@ -27,7 +27,7 @@ import numpy as np
 from django.conf import settings
 from django.db import connection
 
-from dailypapers.papers.cache_guard import cache_get, cache_set
+from dailypapers.core.cache_guard import cache_get, cache_set
 from dailypapers.search import ann
 from dailypapers.search.vector_index import Snapshot, VectorIndex, day_number
 

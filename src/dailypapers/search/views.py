@@ -15,7 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
-from dailypapers.feed.cache import cached_page
+from dailypapers.core.pagecache import cached_page
 from dailypapers.lib.paging import page_number
 from dailypapers.papers.models import Paper
 from dailypapers.papers.queries import mark_voted

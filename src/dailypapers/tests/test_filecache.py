@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from dailypapers.filecache import SharedFileCache
+from dailypapers.core.filecache import SharedFileCache
 
 
 @pytest.fixture

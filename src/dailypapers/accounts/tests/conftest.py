@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from dailypapers.accounts.models import User
+from dailypapers.testing.factories import make_user
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
@@ -27,4 +28,4 @@ def client(settings, django_capture_on_commit_callbacks) -> Client:
 @pytest.fixture
 def ada() -> User:
     """A member (tests that need another password make their own `ada`)."""
-    return User.objects.create_user("ada@example.org", "correct horse battery", display_name="Ada")
+    return make_user(verified=False, password="correct horse battery", display_name="Ada")

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user
 
 from dailypapers.accounts.models import User
-from dailypapers.accounts.ratelimit import client_ip, hit
+from dailypapers.core.ratelimit import client_ip, hit
 
 pytestmark = pytest.mark.django_db
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import pytest
 
 from dailypapers.api.exports import distinct_keys
-from dailypapers.api.tests.helpers import collection_of, member, store
 from dailypapers.feed.discovery.services.papers import bibtex_for
+from dailypapers.testing.factories import make_member, make_reading_list, store_detailed_paper
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_paper_downloads_as_a_bib_file_with_the_pages_entry(client):
-    paper = store("2501.00001", title="Sparse attention", journal_ref="J. Things 1 (2025)")
+    paper = store_detailed_paper(
+        "2501.00001", title="Sparse attention", journal_ref="J. Things 1 (2025)"
+    )
     response = client.get("/papers/2501.00001/bibtex")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/x-bibtex; charset=utf-8"
@@ -22,7 +24,7 @@ def test_a_paper_downloads_as_a_bib_file_with_the_pages_entry(client):
 
 
 def test_a_versioned_or_old_style_id_downloads_too(client):
-    store("hep-th/9901001", categories=["hep-th"])
+    store_detailed_paper("hep-th/9901001", categories=["hep-th"])
     response = client.get("/papers/hep-th/9901001v2/bibtex")
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="hep-th-9901001.bib"'
@@ -34,10 +36,13 @@ def test_an_unknown_paper_has_no_bibtex(client):
 
 
 def test_a_public_collection_downloads_every_paper_with_distinct_keys(client):
-    owner = member()
-    papers = [store("2501.00001", title="Deep one"), store("2501.00002", title="Deep two")]
-    papers.append(store("2501.00003", title="Other", authors=["Grace Hopper"]))
-    collection_of(owner, papers)
+    owner = make_member()
+    papers = [
+        store_detailed_paper("2501.00001", title="Deep one"),
+        store_detailed_paper("2501.00002", title="Deep two"),
+    ]
+    papers.append(store_detailed_paper("2501.00003", title="Other", authors=["Grace Hopper"]))
+    make_reading_list(owner, papers)
     response = client.get(f"/collections/{owner.pk}/reading/bibtex")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/x-bibtex; charset=utf-8"
@@ -53,16 +58,16 @@ def test_a_public_collection_downloads_every_paper_with_distinct_keys(client):
 
 
 def test_a_private_collection_has_no_bibtex(client):
-    owner = member()
-    collection_of(owner, [store("2501.00001")], public=False)
+    owner = make_member()
+    make_reading_list(owner, [store_detailed_paper("2501.00001")], public=False)
     assert client.get(f"/collections/{owner.pk}/reading/bibtex").status_code == 404
-    client.force_login(member("grace@example.org", "Grace"))
+    client.force_login(make_member("grace@example.org", "Grace"))
     assert client.get(f"/collections/{owner.pk}/reading/bibtex").status_code == 404
 
 
 def test_the_owner_of_a_private_collection_gets_its_bibtex_kept_private(client):
-    owner = member()
-    collection_of(owner, [store("2501.00001")], public=False)
+    owner = make_member()
+    make_reading_list(owner, [store_detailed_paper("2501.00001")], public=False)
     client.force_login(owner)
 
     response = client.get(f"/collections/{owner.pk}/reading/bibtex")
@@ -83,7 +88,9 @@ def test_repeated_keys_get_letters_in_order_and_distinct_keys_stay():
 def test_a_bibtex_download_costs_two_queries_whatever_the_collection_size(
     client, django_assert_num_queries
 ):
-    owner = member()
-    collection_of(owner, [store(f"2501.000{number}") for number in range(10, 30)])
+    owner = make_member()
+    make_reading_list(
+        owner, [store_detailed_paper(f"2501.000{number}") for number in range(10, 30)]
+    )
     with django_assert_num_queries(2):  # the collection and its papers
         client.get(f"/collections/{owner.pk}/reading/bibtex")

@@ -8,9 +8,9 @@ import pytest
 from django.core import signing
 
 from dailypapers.api.cursors import InvalidCursor, cursor_page, decode_cursor, order_keys
-from dailypapers.api.tests.helpers import DAY, store
 from dailypapers.feed.queries import author_papers
 from dailypapers.papers.models import Author, Paper
+from dailypapers.testing.factories import DETAILED_DAY, store_detailed_paper
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +27,10 @@ def walk(queryset, limit: int) -> list[str]:
 
 
 def test_pages_cross_papers_with_no_day_which_sort_last():
-    for number, day in enumerate([date(2025, 1, 6), None, DAY, None, DAY], start=1):
-        paper = store(f"2501.0000{number}")
+    for number, day in enumerate(
+        [date(2025, 1, 6), None, DETAILED_DAY, None, DETAILED_DAY], start=1
+    ):
+        paper = store_detailed_paper(f"2501.0000{number}")
         # Set directly: ingest estimates a missing day from the submission time.
         Paper.objects.filter(pk=paper.pk).update(announced_on=day)
     ada = Author.objects.get(name="Ada Lovelace")

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import feedparser
 import pytest
 
-from dailypapers.api.tests.helpers import store
+from dailypapers.testing.factories import store_detailed_paper
 
 PI = re.compile(rb"<\?xml-stylesheet (?P<attrs>[^?]+)\?>")
 
@@ -18,7 +18,7 @@ PI = re.compile(rb"<\?xml-stylesheet (?P<attrs>[^?]+)\?>")
 @pytest.mark.django_db
 @pytest.mark.parametrize("fmt", ["rss", "atom"])
 def test_every_feed_names_the_sites_xsl_stylesheet_and_still_parses(client, fmt):
-    store("2501.00001", title="Sparse attention")
+    store_detailed_paper("2501.00001", title="Sparse attention")
     for url in (f"/feeds/daily/{fmt}", f"/feeds/trending/{fmt}", f"/feeds/categories/cs.LG/{fmt}"):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -44,7 +44,7 @@ BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.
 def test_browsers_get_a_feed_as_xml_so_the_stylesheet_applies_and_readers_keep_its_type(
     client, fmt
 ):
-    store("2501.00001", title="Sparse attention")
+    store_detailed_paper("2501.00001", title="Sparse attention")
     browser = client.get(f"/feeds/daily/{fmt}", HTTP_ACCEPT=BROWSER_ACCEPT)
     reader = client.get(f"/feeds/daily/{fmt}", HTTP_ACCEPT=feedparser.http.ACCEPT_HEADER)
     assert browser["Content-Type"] == "application/xml; charset=utf-8"
@@ -69,7 +69,7 @@ def test_a_browser_opening_a_feed_shows_a_readable_page_of_its_papers(
     browser_page, live_server, fmt
 ):
     page, shots = browser_page
-    store("2501.00001", title="Sparse attention")
+    store_detailed_paper("2501.00001", title="Sparse attention")
     page.goto(f"{live_server.url}/feeds/daily/{fmt}")
     shots.take(f"feed-{fmt}")
     assert page.locator("h1").inner_text().startswith("dailypapers: papers of")

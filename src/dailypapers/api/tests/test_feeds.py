@@ -8,17 +8,17 @@ import feedparser
 import pytest
 from django.template import Context, Template
 
-from dailypapers.api.tests.helpers import (
-    DAY,
-    collection_of,
-    curate,
-    member,
-    set_counters,
-    store,
-    submit,
-)
 from dailypapers.feed.models import Curation
 from dailypapers.papers.models import Author
+from dailypapers.testing.factories import (
+    DETAILED_DAY,
+    make_curation,
+    make_member,
+    make_reading_list,
+    make_submission,
+    set_counters,
+    store_detailed_paper,
+)
 
 pytestmark = pytest.mark.django_db
 CONTENT_TYPES = {
@@ -40,13 +40,13 @@ def parsed(client, url: str, fmt: str) -> feedparser.FeedParserDict:
 
 @pytest.fixture
 def papers() -> None:
-    store(
+    store_detailed_paper(
         "2501.00001",
         title="Sparse attention",
         abstract="We sparsify <everything> & more.\x0c Code: github.com/ada/sparse",
         categories=["cs.LG", "cs.CL"],
     )
-    set_counters(store("2501.00002", day=date(2025, 1, 7)), trending_score=2.0)
+    set_counters(store_detailed_paper("2501.00002", day=date(2025, 1, 7)), trending_score=2.0)
 
 
 @pytest.mark.parametrize("fmt", ["rss", "atom"])
@@ -95,8 +95,8 @@ def test_an_author_feed_lists_their_papers_newest_first(client, papers, fmt):
 
 @pytest.mark.parametrize("fmt", ["rss", "atom"])
 def test_a_public_collection_feed_lists_its_papers(client, papers, fmt):
-    owner = member()
-    collection_of(owner, [store("2501.00003")])
+    owner = make_member()
+    make_reading_list(owner, [store_detailed_paper("2501.00003")])
     feed = parsed(client, f"/feeds/collections/{owner.pk}/reading/{fmt}", fmt)
     assert [entry.title for entry in feed.entries] == ["Paper 2501.00003"]
     assert "Reading list" in feed.feed.title and "Ada" in feed.feed.title
@@ -109,21 +109,21 @@ def test_a_feed_reader_polling_an_unchanged_feed_gets_304(client, papers):
     assert again.status_code == 304
     since = client.get("/feeds/daily/atom", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
     assert since.status_code == 304
-    set_counters(store("2501.00003"), upvote_count=4)
+    set_counters(store_detailed_paper("2501.00003"), upvote_count=4)
     assert client.get("/feeds/daily/atom", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
 
 def test_a_hidden_paper_stays_off_the_daily_feed(client, papers):
-    curate(store("2501.00009"), Curation.HIDDEN)
+    make_curation(store_detailed_paper("2501.00009"), Curation.HIDDEN)
     feed = parsed(client, "/feeds/daily/rss", "rss")
     assert [entry.title for entry in feed.entries] == ["Sparse attention"]
 
 
 def test_a_submitted_paper_is_dated_by_its_submission(client):
-    submit(store("2401.00001", day=date(2024, 1, 2)), member())
+    make_submission(store_detailed_paper("2401.00001", day=date(2024, 1, 2)), make_member())
     [entry] = parsed(client, "/feeds/daily/atom", "atom").entries
     assert datetime(*entry.published_parsed[:6], tzinfo=UTC) == datetime(
-        DAY.year, DAY.month, DAY.day, 9, 15, 30, tzinfo=UTC
+        DETAILED_DAY.year, DETAILED_DAY.month, DETAILED_DAY.day, 9, 15, 30, tzinfo=UTC
     )
 
 
@@ -142,20 +142,20 @@ def test_feeds_of_things_that_do_not_exist_are_404(client, url):
 
 
 def test_a_private_collection_has_no_feed(client):
-    owner = member()
-    collection_of(owner, [store("2501.00001")], public=False)
+    owner = make_member()
+    make_reading_list(owner, [store_detailed_paper("2501.00001")], public=False)
     assert client.get(f"/feeds/collections/{owner.pk}/reading/rss").status_code == 404
 
 
 def test_a_feed_costs_the_same_queries_for_two_papers_as_for_twenty(
     client, django_assert_num_queries
 ):
-    store("2501.00001")
-    store("2501.00002")
+    store_detailed_paper("2501.00001")
+    store_detailed_paper("2501.00002")
     with django_assert_num_queries(2) as small:  # the latest day, then its papers
         client.get("/feeds/daily/rss")
     for number in range(10, 30):
-        store(f"2501.000{number}")
+        store_detailed_paper(f"2501.000{number}")
     with django_assert_num_queries(len(small.captured_queries)):
         client.get("/feeds/daily/rss")
 

@@ -10,8 +10,15 @@ from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError
 from huggingface_hub.utils import close_session
 
-from dailypapers.api.tests.helpers import DAY, curate, member, set_counters, store, submit
 from dailypapers.feed.models import Curation
+from dailypapers.testing.factories import (
+    DETAILED_DAY,
+    make_curation,
+    make_member,
+    make_submission,
+    set_counters,
+    store_detailed_paper,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,15 +36,15 @@ def hub(live_server, monkeypatch) -> Iterator[HfApi]:
 
 
 def test_list_daily_papers_by_date_returns_our_stored_papers_field_by_field(hub):
-    paper = store(
+    paper = store_detailed_paper(
         "2501.00001",
         title="Sparse attention",
         abstract="We sparsify. Code: https://github.com/ada/sparse",
         authors=["Ada Lovelace", "Grace Hopper"],
     )
     set_counters(paper, upvote_count=7, comment_count=2)
-    ada = member()
-    submission = submit(paper, ada)
+    ada = make_member()
+    submission = make_submission(paper, ada)
 
     [info] = hub.list_daily_papers(date="2025-01-08")
 
@@ -53,17 +60,17 @@ def test_list_daily_papers_by_date_returns_our_stored_papers_field_by_field(hub)
 
 
 def test_a_paper_nobody_submitted_joined_the_feed_at_its_announcement(hub):
-    store("2501.00001")
+    store_detailed_paper("2501.00001")
     [info] = hub.list_daily_papers(date="2025-01-08")
     assert info.submitted_at == datetime(2025, 1, 8, tzinfo=UTC)
     assert info.submitted_by is None
 
 
 def test_list_daily_papers_by_week_and_month_covers_exactly_that_period(hub):
-    store("2501.00001", day=date(2025, 1, 5))  # Sunday of W01
-    store("2501.00002", day=date(2025, 1, 6))  # Monday of W02
-    store("2501.00003", day=date(2025, 1, 12))  # Sunday of W02
-    store("2412.00004", day=date(2024, 12, 31))
+    store_detailed_paper("2501.00001", day=date(2025, 1, 5))  # Sunday of W01
+    store_detailed_paper("2501.00002", day=date(2025, 1, 6))  # Monday of W02
+    store_detailed_paper("2501.00003", day=date(2025, 1, 12))  # Sunday of W02
+    store_detailed_paper("2412.00004", day=date(2024, 12, 31))
     week = {info.id for info in hub.list_daily_papers(week="2025-W02")}
     month = {info.id for info in hub.list_daily_papers(month="2025-01")}
     assert week == {"2501.00002", "2501.00003"}
@@ -71,9 +78,9 @@ def test_list_daily_papers_by_week_and_month_covers_exactly_that_period(hub):
 
 
 def test_sorting_by_published_at_is_newest_first_and_trending_by_score(hub):
-    set_counters(store("2501.00001", day=date(2025, 1, 6)), trending_score=3.0)
-    set_counters(store("2501.00002", day=date(2025, 1, 7)), trending_score=1.0)
-    set_counters(store("2501.00003", day=date(2025, 1, 8)), trending_score=2.0)
+    set_counters(store_detailed_paper("2501.00001", day=date(2025, 1, 6)), trending_score=3.0)
+    set_counters(store_detailed_paper("2501.00002", day=date(2025, 1, 7)), trending_score=1.0)
+    set_counters(store_detailed_paper("2501.00003", day=date(2025, 1, 8)), trending_score=2.0)
     newest = [info.id for info in hub.list_daily_papers(week="2025-W02", sort="publishedAt")]
     rising = [info.id for info in hub.list_daily_papers(week="2025-W02", sort="trending")]
     assert newest == ["2501.00003", "2501.00002", "2501.00001"]
@@ -82,7 +89,7 @@ def test_sorting_by_published_at_is_newest_first_and_trending_by_score(hub):
 
 def test_pages_and_limits_split_the_list_without_overlap(hub):
     for number in range(1, 6):
-        store(f"2501.0000{number}")
+        store_detailed_paper(f"2501.0000{number}")
     pages = [
         [info.id for info in hub.list_daily_papers(date="2025-01-08", p=page, limit=2)]
         for page in range(3)
@@ -92,29 +99,31 @@ def test_pages_and_limits_split_the_list_without_overlap(hub):
 
 
 def test_the_submitter_filter_keeps_that_members_submissions(hub):
-    ada, grace = member(), member("grace@example.org", "Grace")
-    submit(store("2501.00001"), ada)
-    submit(store("2501.00002"), grace)
+    ada, grace = make_member(), make_member("grace@example.org", "Grace")
+    make_submission(store_detailed_paper("2501.00001"), ada)
+    make_submission(store_detailed_paper("2501.00002"), grace)
     found = [info.id for info in hub.list_daily_papers(date="2025-01-08", submitter=str(ada.pk))]
     assert found == ["2501.00001"]
 
 
 def test_without_a_date_the_list_is_the_latest_day(hub):
-    store("2501.00001", day=date(2025, 1, 7))
-    store("2501.00002", day=DAY)
+    store_detailed_paper("2501.00001", day=date(2025, 1, 7))
+    store_detailed_paper("2501.00002", day=DETAILED_DAY)
     assert [info.id for info in hub.list_daily_papers()] == ["2501.00002"]
 
 
 def test_hidden_papers_stay_off_the_hub_list_as_on_the_site(hub):
-    store("2501.00001")
-    curate(store("2501.00002"), Curation.HIDDEN)
+    store_detailed_paper("2501.00001")
+    make_curation(store_detailed_paper("2501.00002"), Curation.HIDDEN)
     assert [info.id for info in hub.list_daily_papers(date="2025-01-08")] == ["2501.00001"]
 
 
 def test_paper_info_returns_the_paper_with_its_daily_facts(hub):
-    stored = store("2501.00001", title="Sparse attention", abstract="Code: github.com/ada/sparse")
+    stored = store_detailed_paper(
+        "2501.00001", title="Sparse attention", abstract="Code: github.com/ada/sparse"
+    )
     paper = set_counters(stored, upvote_count=4)
-    submission = submit(paper, member())
+    submission = make_submission(paper, make_member())
     info = hub.paper_info("2501.00001v2")
     assert (info.id, info.title, info.upvotes) == ("2501.00001", "Sparse attention", 4)
     assert info.summary == paper.abstract
@@ -126,7 +135,7 @@ def test_paper_info_returns_the_paper_with_its_daily_facts(hub):
 
 
 def test_paper_info_finds_old_style_ids_with_their_slash(hub):
-    store("hep-th/9901001", categories=["hep-th"])
+    store_detailed_paper("hep-th/9901001", categories=["hep-th"])
     assert hub.paper_info("hep-th/9901001").id == "hep-th/9901001"
 
 
@@ -139,9 +148,9 @@ def test_paper_info_of_an_unknown_paper_raises_the_clients_404(hub):
 
 
 def test_list_papers_finds_papers_by_title_or_abstract(hub):
-    store("2501.00001", title="Sparse attention for all")
-    store("2501.00002", abstract="We study attention sinks.")
-    store("2501.00003", title="Graph networks")
+    store_detailed_paper("2501.00001", title="Sparse attention for all")
+    store_detailed_paper("2501.00002", abstract="We study attention sinks.")
+    store_detailed_paper("2501.00003", title="Graph networks")
     found = {info.id for info in hub.list_papers(query="attention")}
     assert found == {"2501.00001", "2501.00002"}
     [info] = hub.list_papers(query="graph")
@@ -156,7 +165,7 @@ def test_a_bad_period_is_a_400_the_client_reports(hub):
 
 
 def test_the_json_uses_the_hubs_keys_and_time_format(client):
-    submit(store("2501.00001"), member())
+    make_submission(store_detailed_paper("2501.00001"), make_member())
     [item] = client.get("/api/daily_papers?date=2025-01-08").json()
     assert {"paper", "publishedAt", "title", "numComments", "submittedBy"} <= set(item)
     assert {"id", "authors", "publishedAt", "submittedOnDailyAt", "submittedOnDailyBy",

@@ -6,7 +6,7 @@ import pytest
 from django.utils.http import http_date
 
 from dailypapers.api.conditional import representation_since
-from dailypapers.api.tests.helpers import set_counters, store
+from dailypapers.testing.factories import set_counters, store_detailed_paper
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/papers/2501.00001"
@@ -14,7 +14,7 @@ URL = "/api/v1/papers/2501.00001"
 
 @pytest.fixture
 def paper():
-    return store("2501.00001")
+    return store_detailed_paper("2501.00001")
 
 
 def test_a_read_carries_an_etag_a_last_modified_date_and_cors(client, paper):

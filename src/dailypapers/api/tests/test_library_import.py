@@ -8,7 +8,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dailypapers.api import library_import
-from dailypapers.api.errors import ApiError
 from dailypapers.api.library_import import (
     BY_ARXIV_ID,
     BY_DOI,
@@ -16,11 +15,12 @@ from dailypapers.api.library_import import (
     MAX_FILE_BYTES,
     import_library,
 )
-from dailypapers.api.tests.helpers import member, store
 from dailypapers.api.tokens import create_token
 from dailypapers.api.v1_member import import_file
+from dailypapers.core.api_errors import ApiError
 from dailypapers.feed.models import Collection, CollectionItem
 from dailypapers.lib.references import ImportFileError
+from dailypapers.testing.factories import make_member, store_detailed_paper
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parents[2] / "lib" / "tests" / "fixtures" / "library"
@@ -28,10 +28,10 @@ FIXTURES = Path(__file__).parents[2] / "lib" / "tests" / "fixtures" / "library"
 
 @pytest.fixture
 def stored():
-    store("2501.00001", title="Sparse attention for long documents")
-    store("2501.00002", title="Dense retrieval, revisited", doi="10.1000/dense.42")
-    store("2501.00003", title="Graph Networks that Count Öbjects")
-    store("2501.00004", title="Unrelated work on proteins")
+    store_detailed_paper("2501.00001", title="Sparse attention for long documents")
+    store_detailed_paper("2501.00002", title="Dense retrieval, revisited", doi="10.1000/dense.42")
+    store_detailed_paper("2501.00003", title="Graph Networks that Count Öbjects")
+    store_detailed_paper("2501.00004", title="Unrelated work on proteins")
 
 
 def matched(report) -> dict[str, tuple[str, str]]:
@@ -39,7 +39,7 @@ def matched(report) -> dict[str, tuple[str, str]]:
 
 
 def test_a_bibtex_library_is_matched_by_id_then_doi_then_title(stored):
-    ada = member()
+    ada = make_member()
     report = import_library(ada, (FIXTURES / "zotero.bib").read_bytes(), "library.bib")
 
     assert report.file_format == "BibTeX"
@@ -60,7 +60,7 @@ def test_a_bibtex_library_is_matched_by_id_then_doi_then_title(stored):
 
 
 def test_a_zotero_csl_json_library_matches_the_same_papers(stored):
-    report = import_library(member(), (FIXTURES / "zotero-csl.json").read_bytes(), "x.json")
+    report = import_library(make_member(), (FIXTURES / "zotero-csl.json").read_bytes(), "x.json")
     assert report.file_format == "CSL JSON"
     assert sorted(arxiv for arxiv, _how in matched(report).values()) == [
         "2501.00001", "2501.00002", "2501.00003",
@@ -69,7 +69,7 @@ def test_a_zotero_csl_json_library_matches_the_same_papers(stored):
 
 
 def test_importing_twice_adds_nothing_the_second_time(stored):
-    ada = member()
+    ada = make_member()
     data = (FIXTURES / "zotero.bib").read_bytes()
     import_library(ada, data, "library.bib")
     again = import_library(ada, data, "library.bib")
@@ -87,14 +87,14 @@ def test_importing_twice_adds_nothing_the_second_time(stored):
     ],
 )
 def test_a_malformed_file_is_refused_and_changes_nothing(stored, data, message):
-    ada = member()
+    ada = make_member()
     with pytest.raises(ImportFileError, match=message):
         import_library(ada, data, "upload")
     assert not Collection.objects.exists() and not CollectionItem.objects.exists()
 
 
 def test_the_import_page_shows_a_report_of_what_matched_and_what_did_not(client, stored):
-    ada = member()
+    ada = make_member()
     client.force_login(ada)
     upload = SimpleUploadedFile("library.bib", (FIXTURES / "zotero.bib").read_bytes())
 
@@ -108,7 +108,7 @@ def test_the_import_page_shows_a_report_of_what_matched_and_what_did_not(client,
 
 
 def test_the_import_page_says_why_a_file_was_refused_and_saves_nothing(client, stored):
-    client.force_login(member())
+    client.force_login(make_member())
     upload = SimpleUploadedFile("broken.json", b'{"items": 3}')
 
     response = client.post("/library/import/", {"library": upload, "collection": "X"})
@@ -121,14 +121,14 @@ def test_the_import_page_says_why_a_file_was_refused_and_saves_nothing(client, s
 
 def test_the_import_page_needs_a_file_and_a_member(client):
     assert "/accounts/login/" in client.get("/library/import/")["Location"]
-    client.force_login(member())
+    client.force_login(make_member())
     assert client.get("/library/import/").status_code == 200
     response = client.post("/library/import/", {"collection": "X"})
     assert response.status_code == 400 and "Choose the file" in response.content.decode()
 
 
 def test_a_library_file_can_be_imported_through_the_api_with_a_token(client, stored):
-    ada = member()
+    ada = make_member()
     _token, secret = create_token(ada, "zotero sync")
     upload = SimpleUploadedFile("library.json", (FIXTURES / "zotero-csl.json").read_bytes())
 
@@ -147,7 +147,7 @@ def test_a_library_file_can_be_imported_through_the_api_with_a_token(client, sto
 
 
 def test_a_malformed_file_through_the_api_is_a_400_and_saves_nothing(client, stored):
-    _token, secret = create_token(member(), "script")
+    _token, secret = create_token(make_member(), "script")
     upload = SimpleUploadedFile("broken.bib", b"@article{k,\n title = {open")
     response = client.post(
         "/api/v1/me/library/import", {"library": upload}, HTTP_AUTHORIZATION=f"Bearer {secret}"
@@ -167,7 +167,7 @@ class UnreadableUpload(SimpleUploadedFile):
 
 def test_an_oversized_api_upload_is_refused_before_it_is_read(rf):
     request = rf.post("/api/v1/me/library/import")
-    request.auth = member()
+    request.auth = make_member()
     upload = UnreadableUpload("big.bib", b"@misc{k, title = {x}}")
     upload.size = MAX_FILE_BYTES + 1
 
@@ -179,7 +179,7 @@ def test_an_oversized_api_upload_is_refused_before_it_is_read(rf):
 
 
 def test_an_oversized_api_upload_is_a_400_in_the_error_format(client, stored):
-    _token, secret = create_token(member(), "script")
+    _token, secret = create_token(make_member(), "script")
     upload = SimpleUploadedFile("big.bib", b"%" * (MAX_FILE_BYTES + 1))
     response = client.post(
         "/api/v1/me/library/import", {"library": upload}, HTTP_AUTHORIZATION=f"Bearer {secret}"
@@ -194,7 +194,7 @@ def test_an_oversized_api_upload_is_a_400_in_the_error_format(client, stored):
 
 def test_api_imports_past_the_hourly_limit_get_429_with_retry_after(client, stored, monkeypatch):
     monkeypatch.setattr(library_import, "IMPORTS_PER_HOUR", 2)
-    ada = member()
+    ada = make_member()
     _token, secret = create_token(ada, "script")
     data = (FIXTURES / "zotero.bib").read_bytes()
 
@@ -224,7 +224,7 @@ def test_titles_past_the_lookup_cap_are_reported_not_looked_up(stored, monkeypat
         b"@misc{first, title = {Sparse attention for long documents}}\n"
         b"@misc{second, title = {Graph Networks that Count Objects}}\n"
     )
-    report = import_library(member(), data, "library.bib")
+    report = import_library(make_member(), data, "library.bib")
     assert matched(report) == {"first": ("2501.00001", BY_TITLE)}
     assert [(o.reference.label, o.reason) for o in report.unmatched] == [
         ("second", "not looked up: over 1 titles in one file")

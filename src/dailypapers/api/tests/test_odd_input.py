@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from dailypapers.api.tests.helpers import member
 from dailypapers.api.tokens import create_token
+from dailypapers.testing.factories import make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_a_write_to_no_endpoint_is_a_json_404_not_a_csrf_page():
 
 
 def test_a_multipart_body_without_a_boundary_is_a_400(client):
-    _token, secret = create_token(member(), "script")
+    _token, secret = create_token(make_member(), "script")
     response = client.post(
         "/api/v1/me/library/import",
         content_type="multipart/form-data",

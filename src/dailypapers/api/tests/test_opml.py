@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 from defusedxml import ElementTree
 
-from dailypapers.api.tests.helpers import member
 from dailypapers.feed.models import Collection, Topic, TopicFollow
+from dailypapers.testing.factories import make_member
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_opml_lists_the_site_feeds_categories_and_public_collections(client, settings):
     settings.ARXIV_CATEGORIES = ["cs.LG", "cs.CL"]
-    ada = member()
+    ada = make_member()
     Collection.objects.create(owner=ada, name="Shared list", slug="shared", is_public=True)
     Collection.objects.create(owner=ada, name="Secret list", slug="secret", is_public=False)
     client.force_login(ada)
@@ -36,7 +36,7 @@ def test_the_opml_lists_the_site_feeds_categories_and_public_collections(client,
 
 
 def test_the_opml_lists_the_topics_the_member_follows(client):
-    ada = member()
+    ada = make_member()
     topic = Topic.objects.create(name="Graph learning", slug="graphs", query="graph")
     TopicFollow.objects.create(user=ada, topic=topic)
     client.force_login(ada)
@@ -50,7 +50,7 @@ def test_the_opml_lists_the_topics_the_member_follows(client):
 
 
 def test_every_feed_the_opml_names_answers(client):
-    ada = member()
+    ada = make_member()
     Collection.objects.create(owner=ada, name="Shared list", slug="shared", is_public=True)
     topic = Topic.objects.create(name="Graph learning", slug="graphs", query="graph")
     TopicFollow.objects.create(user=ada, topic=topic)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dailypapers.api.tests.helpers import member, store
 from dailypapers.api.tokens import create_token
+from dailypapers.testing.factories import make_member, store_detailed_paper
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/papers/2501.00001"
@@ -13,7 +13,7 @@ URL = "/api/v1/papers/2501.00001"
 
 @pytest.fixture(autouse=True)
 def paper():
-    return store("2501.00001")
+    return store_detailed_paper("2501.00001")
 
 
 def test_past_the_per_ip_limit_a_read_gets_429_with_retry_after(client, settings):
@@ -37,7 +37,7 @@ def test_each_address_has_its_own_count(client, settings):
 def test_a_token_is_counted_on_its_own_not_against_the_address(client, settings):
     settings.API_RATE_PER_MINUTE_IP = 1
     settings.API_RATE_PER_MINUTE_TOKEN = 2
-    _token, secret = create_token(member(), "script")
+    _token, secret = create_token(make_member(), "script")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
     assert client.get(URL).status_code == 200

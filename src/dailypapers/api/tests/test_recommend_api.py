@@ -7,18 +7,18 @@ from django.test import Client
 
 from dailypapers.api.tokens import create_token
 from dailypapers.feed.models import TopicFollow
-from dailypapers.feed.tests.discovery_helpers import member, store, topic, upvote
 from dailypapers.feed.topics import follow
 from dailypapers.papers.models import Paper
+from dailypapers.testing.factories import make_topic, make_user, make_votes, store_titled_paper
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def papers() -> None:
-    store("2503.00001", "Graph networks for molecules")
-    store("2503.00002", "Graph transformers", categories=["cs.CL"])
-    store("2503.00003", "Dark matter halos", categories=["astro-ph.CO"])
+    store_titled_paper("2503.00001", "Graph networks for molecules")
+    store_titled_paper("2503.00002", "Graph transformers", categories=["cs.CL"])
+    store_titled_paper("2503.00003", "Dark matter halos", categories=["astro-ph.CO"])
 
 
 def bearer(user) -> dict[str, str]:
@@ -27,9 +27,9 @@ def bearer(user) -> dict[str, str]:
 
 
 def test_topics_are_listed_featured_first_with_their_links(client, papers):
-    topic("Graphs", query="graph")
-    topic("Astro", categories=["astro-ph.CO"], is_featured=True)
-    follow(member().pk, topic("Zoology", query="zebra").pk)
+    make_topic("Graphs", query="graph")
+    make_topic("Astro", categories=["astro-ph.CO"], is_featured=True)
+    follow(make_user().pk, make_topic("Zoology", query="zebra").pk)
     body = client.get("/api/v1/topics").json()
     assert [item["slug"] for item in body["items"]] == ["astro", "graphs", "zoology"]
     graphs = body["items"][1]
@@ -41,7 +41,7 @@ def test_topics_are_listed_featured_first_with_their_links(client, papers):
 
 def test_the_topic_list_pages_with_a_cursor(client):
     for name in ("A one", "B two", "C three"):
-        topic(name)
+        make_topic(name)
     first = client.get("/api/v1/topics?limit=2").json()
     second = client.get(f"/api/v1/topics?limit=2&cursor={first['next_cursor']}").json()
     assert [t["name"] for t in first["items"] + second["items"]] == ["A one", "B two", "C three"]
@@ -49,9 +49,9 @@ def test_the_topic_list_pages_with_a_cursor(client):
 
 
 def test_a_topic_says_whether_the_caller_follows_it(client):
-    graphs = topic("Graphs", query="graph")
+    graphs = make_topic("Graphs", query="graph")
     assert client.get("/api/v1/topics/graphs").json()["following"] is None
-    ada = member()
+    ada = make_user()
     follow(ada.pk, graphs.pk)
     assert client.get("/api/v1/topics/graphs", **bearer(ada)).json()["following"] is True
     missing = client.get("/api/v1/topics/nothing")
@@ -59,8 +59,8 @@ def test_a_topic_says_whether_the_caller_follows_it(client):
 
 
 def test_a_topics_papers_page_through_in_order(client, papers):
-    store("2503.00004", "Graph sampling", categories=["cs.DS"])
-    topic("Graphs", query="graph")
+    store_titled_paper("2503.00004", "Graph sampling", categories=["cs.DS"])
+    make_topic("Graphs", query="graph")
     first = client.get("/api/v1/topics/graphs/papers?limit=2").json()
     assert [p["arxiv_id"] for p in first["items"]] == ["2503.00004", "2503.00002"]
     assert first["total"] == 3 and first["sort"] == "newest"
@@ -77,8 +77,8 @@ def test_for_you_needs_a_member(client, papers):
 
 
 def test_for_you_answers_a_token_with_papers_scores_and_reasons(client, papers):
-    ada = member()
-    upvote(ada, Paper.objects.get(arxiv_id="2503.00001"))
+    ada = make_user()
+    make_votes(ada, Paper.objects.get(arxiv_id="2503.00001"))
     response = client.get("/api/v1/for-you?limit=5", **bearer(ada))
     items = response.json()["items"]
     assert response.status_code == 200
@@ -91,14 +91,14 @@ def test_for_you_answers_a_token_with_papers_scores_and_reasons(client, papers):
 
 def test_for_you_answers_the_sites_session_too(papers):
     browser = Client()
-    browser.force_login(member())
+    browser.force_login(make_user())
     response = browser.get("/api/v1/for-you")
     assert response.status_code == 200 and "private" in response["Cache-Control"]
 
 
 def test_following_through_the_api_is_idempotent(client):
-    graphs = topic("Graphs", query="graph")
-    ada = member()
+    graphs = make_topic("Graphs", query="graph")
+    ada = make_user()
     for _ in range(2):
         answer = client.put("/api/v1/topics/graphs/follow", **bearer(ada)).json()
         assert answer == {"topic": "graphs", "following": True, "followers": 1}
@@ -118,13 +118,13 @@ def test_following_through_the_api_is_idempotent(client):
     ],
 )
 def test_bad_parameters_get_a_400_in_the_error_format(client, url):
-    topic("Graphs", query="graph")
+    make_topic("Graphs", query="graph")
     response = client.get(url)
     assert response.status_code == 400
     assert response.json()["error"]["code"]
 
 
 def test_for_you_limits_are_checked(client):
-    ada = member()
+    ada = make_user()
     assert client.get("/api/v1/for-you?limit=101", **bearer(ada)).status_code == 400
     assert client.get("/api/v1/for-you?limit=1", **bearer(ada)).json() == {"items": []}

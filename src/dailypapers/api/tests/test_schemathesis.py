@@ -14,8 +14,13 @@ import sys
 
 import pytest
 
-from dailypapers.api.tests.helpers import collection_of, member, store, submit
 from dailypapers.api.tokens import create_token
+from dailypapers.testing.factories import (
+    make_member,
+    make_reading_list,
+    make_submission,
+    store_detailed_paper,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -32,10 +37,13 @@ def test_every_api_operation_answers_as_its_schema_says_without_server_errors(
     settings.API_RATE_PER_MINUTE_IP = 0
     settings.API_RATE_PER_MINUTE_TOKEN = 0
     settings.SUBMISSIONS_PER_DAY = 10_000
-    ada = member()
-    papers = [store(f"2501.0000{n}", title=f"Graph networks, part {n}") for n in range(1, 4)]
-    submit(papers[0], ada)
-    collection_of(ada, papers[:2])
+    ada = make_member()
+    papers = [
+        store_detailed_paper(f"2501.0000{n}", title=f"Graph networks, part {n}")
+        for n in range(1, 4)
+    ]
+    make_submission(papers[0], ada)
+    make_reading_list(ada, papers[:2])
     _token, secret = create_token(ada, "schemathesis")
 
     command = [

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from dailypapers.middleware import MAX_URI_LENGTH
-from dailypapers.search.tests.helpers import store
+from dailypapers.core.middleware import MAX_URI_LENGTH
+from dailypapers.testing.factories import store_paper
 
 SYNTAX = st.sampled_from(
     ['"', "-", "author:", "cat:", "cat:cs.LG", " OR ", " AND ", "NEAR/3", "*", "(", ")", ":",
@@ -28,8 +28,8 @@ SLOW_SECONDS = 5.0
 class TestAnySearchInput(HypothesisTestCase):
     @classmethod
     def setUpTestData(cls) -> None:
-        store("2501.00001", title="Graph neural networks", abstract="Message passing <b>.")
-        store("2501.00002", title="Kalman filters", categories=["stat.ML"], day=None)
+        store_paper("2501.00001", title="Graph neural networks", abstract="Message passing <b>.")
+        store_paper("2501.00002", title="Kalman filters", categories=["stat.ML"], day=None)
 
     def _check(self, query: str) -> None:
         for surface in SURFACES:

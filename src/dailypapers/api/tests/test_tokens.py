@@ -8,15 +8,15 @@ import pytest
 from django.contrib.sessions.models import Session
 
 from dailypapers.api.models import ApiToken
-from dailypapers.api.tests.helpers import member, store
 from dailypapers.api.tokens import create_token
+from dailypapers.testing.factories import make_member, store_detailed_paper
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def ada(client):
-    user = member()
+    user = make_member()
     client.force_login(user)
     return user
 
@@ -45,7 +45,7 @@ def test_a_new_token_is_shown_once_and_only_its_digest_is_stored(client, ada):
 
 
 def test_a_token_acts_as_its_member(client, ada):
-    paper = store("2501.00001")
+    paper = store_detailed_paper("2501.00001")
     secret = new_token(client)
     client.logout()
 
@@ -59,7 +59,7 @@ def test_a_token_acts_as_its_member(client, ada):
 
 
 def test_a_revoked_token_gets_401_in_the_error_format(client, ada):
-    store("2501.00001")
+    store_detailed_paper("2501.00001")
     secret = new_token(client)
     token = ApiToken.objects.get(user=ada)
     response = client.post(f"/accounts/settings/api-tokens/{token.pk}/revoke/")
@@ -76,14 +76,14 @@ def test_a_revoked_token_gets_401_in_the_error_format(client, ada):
 
 
 def test_an_unknown_token_of_ours_is_refused_even_on_reads(client):
-    store("2501.00001")
+    store_detailed_paper("2501.00001")
     response = client.get("/api/v1/papers/2501.00001", HTTP_AUTHORIZATION="Bearer dp_nope_xyz")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "invalid_token"
 
 
 def test_another_services_token_is_ignored_on_reads_and_refused_on_writes(client):
-    store("2501.00001")
+    store_detailed_paper("2501.00001")
     hub_token = "Bearer hf_abcdefghijklmnop"
     assert client.get("/api/v1/papers/2501.00001", HTTP_AUTHORIZATION=hub_token).status_code == 200
     response = client.post("/api/v1/papers/2501.00001/upvote", HTTP_AUTHORIZATION=hub_token)
@@ -92,7 +92,7 @@ def test_another_services_token_is_ignored_on_reads_and_refused_on_writes(client
 
 
 def test_nobody_can_revoke_another_members_token(client, ada):
-    grace = member("grace@example.org", "Grace")
+    grace = make_member("grace@example.org", "Grace")
     token, _secret = create_token(grace, "hers")
     client.post(f"/accounts/settings/api-tokens/{token.pk}/revoke/")
     token.refresh_from_db()
@@ -111,7 +111,7 @@ def test_a_member_cannot_hold_more_tokens_than_the_limit(client, ada, settings):
 def test_tokens_need_a_signed_in_member_and_a_post(client):
     response = client.post("/accounts/settings/api-tokens/", {"name": "x"})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    member_user = member()
+    member_user = make_member()
     client.force_login(member_user)
     assert client.get("/accounts/settings/api-tokens/").status_code == 405
     assert not ApiToken.objects.exists()

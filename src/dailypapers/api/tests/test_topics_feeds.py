@@ -6,8 +6,8 @@ import feedparser
 import pytest
 
 from dailypapers.feed.personal_feed import feed_token, regenerate_feed_token
-from dailypapers.feed.tests.discovery_helpers import member, store, topic, upvote
 from dailypapers.papers.models import Paper
+from dailypapers.testing.factories import make_topic, make_user, make_votes, store_titled_paper
 
 pytestmark = pytest.mark.django_db
 FORMATS = ["rss", "atom"]
@@ -15,9 +15,11 @@ FORMATS = ["rss", "atom"]
 
 @pytest.fixture
 def papers() -> None:
-    store("2503.00001", "Graph networks for molecules", authors=["Ada Lovelace", "Alan Turing"])
-    store("2503.00002", "Graph transformers", categories=["cs.CL"])
-    store("2503.00003", "Dark matter halos", categories=["astro-ph.CO"])
+    store_titled_paper(
+        "2503.00001", "Graph networks for molecules", authors=["Ada Lovelace", "Alan Turing"]
+    )
+    store_titled_paper("2503.00002", "Graph transformers", categories=["cs.CL"])
+    store_titled_paper("2503.00003", "Dark matter halos", categories=["astro-ph.CO"])
 
 
 def parsed(client, url: str) -> feedparser.FeedParserDict:
@@ -34,7 +36,7 @@ def parsed(client, url: str) -> feedparser.FeedParserDict:
 def test_a_topic_feed_carries_its_papers_with_authors_abstracts_links_and_dates(
     client, papers, fmt
 ):
-    topic("Graphs", query="graph", description="Learning on graphs.")
+    make_topic("Graphs", query="graph", description="Learning on graphs.")
     feed = parsed(client, f"/feeds/topics/graphs/{fmt}")
     assert "Graphs" in feed.feed.title and feed.feed.link == "http://testserver/topics/graphs/"
     assert {entry.title for entry in feed.entries} == {
@@ -68,8 +70,8 @@ def test_feeds_of_unknown_topics_are_404(client):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_the_for_you_feed_carries_the_members_picks_and_reasons(client, papers, fmt):
-    ada = member()
-    upvote(ada, Paper.objects.get(arxiv_id="2503.00001"))
+    ada = make_user()
+    make_votes(ada, Paper.objects.get(arxiv_id="2503.00001"))
     response = client.get(f"/feeds/for-you/{feed_token(ada.pk)}/{fmt}")
     feed = feedparser.parse(response.content)
     assert feed.bozo == 0
@@ -79,7 +81,7 @@ def test_the_for_you_feed_carries_the_members_picks_and_reasons(client, papers, 
 
 
 def test_a_regenerated_for_you_address_replaces_the_old_one(client, papers):
-    ada = member()
+    ada = make_user()
     old = feed_token(ada.pk)
     new = regenerate_feed_token(ada.pk)
     assert client.get(f"/feeds/for-you/{old}/rss").status_code == 404
@@ -88,7 +90,7 @@ def test_a_regenerated_for_you_address_replaces_the_old_one(client, papers):
 
 
 def test_a_topic_page_announces_its_feeds_for_autodiscovery(client, papers):
-    topic("Graphs", query="graph")
+    make_topic("Graphs", query="graph")
     html = client.get("/topics/graphs/").content.decode()
     atom = '<link rel="alternate" type="application/atom+xml" title="Graphs (Atom)"'
     assert f'{atom} href="/feeds/topics/graphs/atom">' in html

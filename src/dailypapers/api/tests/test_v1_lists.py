@@ -9,17 +9,17 @@ import pytest
 from django.core.cache import cache
 
 from dailypapers.api.list_cache import KEY_PREFIX
-from dailypapers.api.tests.helpers import (
-    DAY,
-    collection_of,
-    curate,
-    member,
-    set_counters,
-    store,
-    submit,
-)
 from dailypapers.api.tokens import create_token
 from dailypapers.feed.models import Curation
+from dailypapers.testing.factories import (
+    DETAILED_DAY,
+    make_curation,
+    make_member,
+    make_reading_list,
+    make_submission,
+    set_counters,
+    store_detailed_paper,
+)
 
 pytestmark = pytest.mark.django_db
 DAY_URL = "/api/v1/days/2025-01-08"
@@ -31,10 +31,12 @@ def ids(body: dict) -> list[str]:
 
 @pytest.fixture
 def three_papers() -> None:
-    set_counters(store("2501.00001"), upvote_count=5, trending_score=0.1)
-    with_code = store("2501.00002", abstract="Code: github.com/ada/x")
+    set_counters(store_detailed_paper("2501.00001"), upvote_count=5, trending_score=0.1)
+    with_code = store_detailed_paper("2501.00002", abstract="Code: github.com/ada/x")
     set_counters(with_code, upvote_count=5, trending_score=0.9)
-    set_counters(store("2501.00003", categories=["stat.ML", "cs.CL"]), upvote_count=9)
+    set_counters(
+        store_detailed_paper("2501.00003", categories=["stat.ML", "cs.CL"]), upvote_count=9
+    )
 
 
 def test_a_day_lists_its_papers_most_upvoted_first_as_its_page_does(client, three_papers):
@@ -45,7 +47,9 @@ def test_a_day_lists_its_papers_most_upvoted_first_as_its_page_does(client, thre
 
 
 def test_a_day_sorts_by_trending_or_newest_on_request(client, three_papers):
-    submit(store("2501.00004", day=date(2025, 1, 7)), None)  # submitted onto the 8th
+    make_submission(
+        store_detailed_paper("2501.00004", day=date(2025, 1, 7)), None
+    )  # submitted onto the 8th
     assert ids(client.get(DAY_URL + "?sort=trending").json())[:2] == ["2501.00002", "2501.00001"]
     assert ids(client.get(DAY_URL + "?sort=newest").json()) == [
         "2501.00003", "2501.00002", "2501.00001", "2501.00004",
@@ -60,18 +64,18 @@ def test_a_day_filters_by_category_including_cross_lists_and_by_code(client, thr
 
 
 def test_a_day_leaves_out_hidden_papers_and_puts_featured_ones_first(client, three_papers):
-    paper = store("2501.00005")
-    curate(paper, Curation.FEATURED)
-    curate(store("2501.00006"), Curation.HIDDEN)
+    paper = store_detailed_paper("2501.00005")
+    make_curation(paper, Curation.FEATURED)
+    make_curation(store_detailed_paper("2501.00006"), Curation.HIDDEN)
     body = client.get(DAY_URL).json()
     assert ids(body)[0] == "2501.00005" and body["items"][0]["featured"] is True
     assert "2501.00006" not in ids(body)
 
 
 def test_a_paper_submitted_to_the_day_joins_it_with_its_submitter(client):
-    paper = store("2401.00001", day=date(2024, 1, 2))
-    ada = member()
-    submit(paper, ada)
+    paper = store_detailed_paper("2401.00001", day=date(2024, 1, 2))
+    ada = make_member()
+    make_submission(paper, ada)
     item = client.get(DAY_URL).json()["items"][0]
     assert item["arxiv_id"] == "2401.00001"
     assert item["submission"]["submitted_by"]["name"] == "Ada"
@@ -79,8 +83,12 @@ def test_a_paper_submitted_to_the_day_joins_it_with_its_submitter(client):
 
 def test_cursors_walk_a_day_in_order_with_no_paper_twice_or_missing(client):
     for number in range(1, 8):
-        set_counters(store(f"2501.0000{number}"), upvote_count=number % 3, trending_score=number)
-    curate(store("2501.00008"), Curation.FEATURED)
+        set_counters(
+            store_detailed_paper(f"2501.0000{number}"),
+            upvote_count=number % 3,
+            trending_score=number,
+        )
+    make_curation(store_detailed_paper("2501.00008"), Curation.FEATURED)
     for sort in ("upvotes", "trending", "newest"):
         whole = ids(client.get(f"{DAY_URL}?sort={sort}").json())
         walked: list[str] = []
@@ -95,9 +103,11 @@ def test_cursors_walk_a_day_in_order_with_no_paper_twice_or_missing(client):
 
 def test_a_cursor_page_does_not_shift_when_a_paper_is_added_in_front(client):
     for number in range(1, 5):
-        set_counters(store(f"2501.0000{number}"), upvote_count=10 - number)
+        set_counters(store_detailed_paper(f"2501.0000{number}"), upvote_count=10 - number)
     first = client.get(DAY_URL + "?limit=2").json()
-    set_counters(store("2501.00009"), upvote_count=50)  # sorts first, before page 1's end
+    set_counters(
+        store_detailed_paper("2501.00009"), upvote_count=50
+    )  # sorts first, before page 1's end
     second = client.get(f"{DAY_URL}?limit=2&cursor={first['next_cursor']}").json()
     assert ids(first) == ["2501.00001", "2501.00002"]
     assert ids(second) == ["2501.00003", "2501.00004"]
@@ -144,11 +154,13 @@ def test_an_empty_day_is_an_empty_list(client):
 
 
 def test_trending_lists_rising_papers_highest_score_first_without_hidden_ones(client):
-    set_counters(store("2501.00001"), trending_score=0.5)
-    set_counters(store("2501.00002"), trending_score=2.0)
-    store("2501.00003")  # no score: listed after the scored ones by the quiet-site fallback
-    hidden = set_counters(store("2501.00004"), trending_score=9.0)
-    curate(hidden, Curation.HIDDEN, day=date(2025, 1, 2))
+    set_counters(store_detailed_paper("2501.00001"), trending_score=0.5)
+    set_counters(store_detailed_paper("2501.00002"), trending_score=2.0)
+    store_detailed_paper(
+        "2501.00003"
+    )  # no score: listed after the scored ones by the quiet-site fallback
+    hidden = set_counters(store_detailed_paper("2501.00004"), trending_score=9.0)
+    make_curation(hidden, Curation.HIDDEN, day=date(2025, 1, 2))
     body = client.get("/api/v1/trending").json()
     assert ids(body) == ["2501.00002", "2501.00001", "2501.00003"]
     paged = client.get("/api/v1/trending?limit=1").json()
@@ -158,9 +170,13 @@ def test_trending_lists_rising_papers_highest_score_first_without_hidden_ones(cl
 
 
 def test_a_public_collection_lists_its_papers_most_recently_added_first(client):
-    owner = member()
-    papers = [store("2501.00001"), store("2501.00002"), store("2501.00003")]
-    collection_of(owner, papers)
+    owner = make_member()
+    papers = [
+        store_detailed_paper("2501.00001"),
+        store_detailed_paper("2501.00002"),
+        store_detailed_paper("2501.00003"),
+    ]
+    make_reading_list(owner, papers)
     body = client.get(f"/api/v1/collections/{owner.pk}/reading").json()
     assert ids(body) == ["2501.00003", "2501.00002", "2501.00001"]
     assert body["collection"]["name"] == "Reading list"
@@ -173,8 +189,8 @@ def test_a_public_collection_lists_its_papers_most_recently_added_first(client):
 
 
 def test_a_private_collection_is_a_404_like_one_that_does_not_exist(client):
-    owner = member()
-    collection_of(owner, [store("2501.00001")], public=False)
+    owner = make_member()
+    make_reading_list(owner, [store_detailed_paper("2501.00001")], public=False)
     for url in (f"/api/v1/collections/{owner.pk}/reading", f"/api/v1/collections/{owner.pk}/x"):
         response = client.get(url)
         assert response.status_code == 404
@@ -184,41 +200,43 @@ def test_a_private_collection_is_a_404_like_one_that_does_not_exist(client):
 def test_a_day_costs_the_same_queries_for_three_papers_as_for_thirty(
     client, django_assert_num_queries
 ):
-    ada = member()
+    ada = make_member()
     for number in range(3):
-        submit(store(f"2501.0000{number}"), ada)
+        make_submission(store_detailed_paper(f"2501.0000{number}"), ada)
     with django_assert_num_queries(1) as small:
         client.get(DAY_URL)
     for number in range(10, 40):
-        submit(store(f"2501.000{number}"), ada)
+        make_submission(store_detailed_paper(f"2501.000{number}"), ada)
     cache.clear()  # lists are kept for signed-out callers; this one must be computed again
     with django_assert_num_queries(len(small.captured_queries)):
         body = client.get(DAY_URL).json()
     assert len(body["items"]) == 33
-    assert DAY.isoformat() == body["day"]
+    assert DETAILED_DAY.isoformat() == body["day"]
 
 
 def test_a_list_is_replayed_from_the_cache_for_callers_without_a_token(client):
-    store("2501.00001")
+    store_detailed_paper("2501.00001")
     first = client.get(DAY_URL)
-    store("2501.00002")  # shows once the kept copy expires, as on the signed-out day page
+    store_detailed_paper(
+        "2501.00002"
+    )  # shows once the kept copy expires, as on the signed-out day page
     second = client.get(DAY_URL)
     assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
     assert second.json() == first.json() and second["ETag"] == first["ETag"]
 
 
 def test_a_caller_with_a_token_gets_the_list_as_it_is_now(client):
-    _token, secret = create_token(member(), "script")
-    store("2501.00001")
+    _token, secret = create_token(make_member(), "script")
+    store_detailed_paper("2501.00001")
     client.get(DAY_URL)
-    store("2501.00002")
+    store_detailed_paper("2501.00002")
     fresh = client.get(DAY_URL, HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert len(fresh.json()["items"]) == 2
     assert "private" in fresh["Cache-Control"]
 
 
 def test_a_replayed_list_keeps_its_validators_and_answers_304(client):
-    store("2501.00001")
+    store_detailed_paper("2501.00001")
     first = client.get(DAY_URL)
     replay = client.get(DAY_URL, HTTP_IF_NONE_MATCH=first["ETag"])
     assert replay.status_code == 304
@@ -228,11 +246,11 @@ def test_a_replayed_list_keeps_its_validators_and_answers_304(client):
 
 
 def test_a_list_near_its_expiry_is_computed_again_by_one_request(client):
-    store("2501.00001")
+    store_detailed_paper("2501.00001")
     client.get(DAY_URL)
     key = KEY_PREFIX + hashlib.sha256(DAY_URL.encode()).hexdigest()
     stored = cache.get(key)
-    store("2501.00002")
+    store_detailed_paper("2501.00002")
     stored["refresh_at"] = 0.0  # as if the copy were about to expire
     cache.set(key, stored, 60)
 

@@ -7,18 +7,17 @@ import json
 import pytest
 from django.test import Client
 
-from dailypapers.api.tests.helpers import member, store
 from dailypapers.api.tokens import create_token
 from dailypapers.feed.models import Collection, CollectionItem, Submission, Vote
-from dailypapers.feed.tests.test_submit import only_entry
 from dailypapers.papers.models import Paper
+from dailypapers.testing.factories import arxiv_answer_with_only, make_member, store_detailed_paper
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def ada():
-    return member()
+    return make_member()
 
 
 @pytest.fixture
@@ -33,7 +32,7 @@ def post(client, path: str, body: dict | None = None, **headers):
 
 
 def test_upvoting_twice_counts_once(client, auth):
-    paper = store("2501.00001")
+    paper = store_detailed_paper("2501.00001")
     first = post(client, "/api/v1/papers/2501.00001v2/upvote", **auth)
     second = post(client, "/api/v1/papers/2501.00001/upvote", **auth)
 
@@ -45,7 +44,7 @@ def test_upvoting_twice_counts_once(client, auth):
 
 
 def test_an_upvote_can_be_taken_back(client, auth):
-    store("2501.00001")
+    store_detailed_paper("2501.00001")
     post(client, "/api/v1/papers/2501.00001/upvote", **auth)
     response = client.delete("/api/v1/papers/2501.00001/upvote", **auth)
     assert response.json() == {"arxiv_id": "2501.00001", "upvoted": False, "changed": True,
@@ -54,8 +53,8 @@ def test_an_upvote_can_be_taken_back(client, auth):
 
 
 def test_an_unverified_member_cannot_vote_through_the_api(client):
-    store("2501.00001")
-    unverified = member()
+    store_detailed_paper("2501.00001")
+    unverified = make_member()
     _token, secret = create_token(unverified, "script")  # tokens need a verified address
     unverified.email_verified_at = None  # which staff may take back
     unverified.save()
@@ -70,7 +69,7 @@ def test_an_unverified_member_cannot_vote_through_the_api(client):
 
 
 def test_writes_without_a_member_get_401_in_the_error_format(client):
-    store("2501.00001")
+    store_detailed_paper("2501.00001")
     response = post(client, "/api/v1/papers/2501.00001/upvote")
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "unauthorized"
@@ -84,9 +83,9 @@ def test_voting_for_an_unknown_paper_is_404(client, auth):
 
 
 def test_the_sites_session_needs_its_csrf_token_to_write():
-    store("2501.00001")
+    store_detailed_paper("2501.00001")
     browser = Client(enforce_csrf_checks=True)
-    browser.force_login(member())
+    browser.force_login(make_member())
 
     refused = post(browser, "/api/v1/papers/2501.00001/upvote")
     assert refused.status_code == 403
@@ -100,7 +99,7 @@ def test_the_sites_session_needs_its_csrf_token_to_write():
 
 
 def test_submitting_a_stored_paper_puts_it_on_todays_feed(client, ada, auth):
-    store("2501.00001")
+    store_detailed_paper("2501.00001")
     response = post(client, "/api/v1/submissions", {"arxiv_id": "arXiv:2501.00001v3"}, **auth)
 
     assert response.status_code == 201, response.content
@@ -111,7 +110,7 @@ def test_submitting_a_stored_paper_puts_it_on_todays_feed(client, ada, auth):
 
 
 def test_a_second_submission_of_a_paper_is_409(client, auth):
-    store("2501.00001")
+    store_detailed_paper("2501.00001")
     post(client, "/api/v1/submissions", {"arxiv_id": "2501.00001"}, **auth)
     again = post(client, "/api/v1/submissions", {"arxiv_id": "2501.00001"}, **auth)
     assert again.status_code == 409
@@ -121,8 +120,8 @@ def test_a_second_submission_of_a_paper_is_409(client, auth):
 
 def test_the_daily_submission_limit_applies_to_the_api(client, auth, settings):
     settings.SUBMISSIONS_PER_DAY = 1
-    store("2501.00001")
-    store("2501.00002")
+    store_detailed_paper("2501.00001")
+    store_detailed_paper("2501.00002")
     post(client, "/api/v1/submissions", {"arxiv_id": "2501.00001"}, **auth)
     refused = post(client, "/api/v1/submissions", {"arxiv_id": "2501.00002"}, **auth)
     assert refused.status_code == 429
@@ -137,7 +136,7 @@ def test_a_submission_that_is_not_an_arxiv_id_is_400(client, auth):
 
 
 def test_a_paper_new_here_is_fetched_from_arxiv_on_submission(client, auth, fake_arxiv):
-    fake_arxiv.add("/api/query", only_entry("2503.01234"))
+    fake_arxiv.add("/api/query", arxiv_answer_with_only("2503.01234"))
     response = post(client, "/api/v1/submissions", {"arxiv_id": "2503.01234"}, **auth)
     assert response.status_code == 201, response.content
     assert response.json()["fetched"] is True
@@ -153,7 +152,7 @@ def test_when_arxiv_fails_a_submission_is_502_and_nothing_is_stored(client, auth
 
 
 def test_a_member_keeps_collections_through_the_api(client, ada, auth):
-    store("2501.00001")
+    store_detailed_paper("2501.00001")
     created = post(client, "/api/v1/me/collections", {"name": "To read", "is_public": False},
                    **auth)  # fmt: skip
     assert created.status_code == 201
@@ -185,8 +184,8 @@ def test_a_nul_character_in_a_json_body_is_a_400_and_nothing_is_stored(client, a
 
 
 def test_another_members_collection_is_not_found(client, auth):
-    store("2501.00001")
-    grace = member("grace@example.org", "Grace")
+    store_detailed_paper("2501.00001")
+    grace = make_member("grace@example.org", "Grace")
     Collection.objects.create(owner=grace, name="Hers", slug="hers", is_public=True)
     response = post(client, "/api/v1/me/collections/hers/papers", {"arxiv_id": "2501.00001"},
                     **auth)  # fmt: skip

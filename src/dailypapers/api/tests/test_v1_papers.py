@@ -6,15 +6,20 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dailypapers.api.tests.helpers import member, set_counters, store, submit
 from dailypapers.feed.discovery.services.papers import bibtex_for
 from dailypapers.papers.models import Author
+from dailypapers.testing.factories import (
+    make_member,
+    make_submission,
+    set_counters,
+    store_detailed_paper,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_paper_reads_back_what_is_stored_about_it(client):
-    paper = store(
+    paper = store_detailed_paper(
         "2501.00001",
         title="Sparse attention",
         authors=["Ada Lovelace", "Grace Hopper"],
@@ -26,8 +31,8 @@ def test_a_paper_reads_back_what_is_stored_about_it(client):
         abstract="See https://github.com/ada/sparse for code.",
     )
     set_counters(paper, upvote_count=7, comment_count=2, trending_score=1.5)
-    ada = member()
-    submit(paper, ada)
+    ada = make_member()
+    make_submission(paper, ada)
 
     response = client.get("/api/v1/papers/2501.00001")
 
@@ -57,8 +62,8 @@ def test_a_paper_reads_back_what_is_stored_about_it(client):
 
 
 def test_a_versioned_or_old_style_id_finds_the_paper(client):
-    store("2501.00001")
-    store("hep-th/9901001", categories=["hep-th"])
+    store_detailed_paper("2501.00001")
+    store_detailed_paper("hep-th/9901001", categories=["hep-th"])
     assert client.get("/api/v1/papers/2501.00001v2").json()["arxiv_id"] == "2501.00001"
     assert client.get("/api/v1/papers/hep-th/9901001").json()["arxiv_id"] == "hep-th/9901001"
 
@@ -79,14 +84,14 @@ def test_something_that_is_no_arxiv_id_is_a_404_too(client):
 
 
 def test_a_paper_without_submission_says_so_with_null(client):
-    store("2501.00001")
+    store_detailed_paper("2501.00001")
     assert client.get("/api/v1/papers/2501.00001").json()["submission"] is None
 
 
 def test_an_author_lists_their_papers_newest_first(client):
-    store("2501.00001", day=datetime(2025, 1, 6, tzinfo=UTC).date())
-    store("2501.00002")
-    store("2501.00003", authors=["Someone Else"])
+    store_detailed_paper("2501.00001", day=datetime(2025, 1, 6, tzinfo=UTC).date())
+    store_detailed_paper("2501.00002")
+    store_detailed_paper("2501.00003", authors=["Someone Else"])
     ada = Author.objects.get(name="Ada Lovelace")
 
     body = client.get(f"/api/v1/authors/{ada.pk}").json()

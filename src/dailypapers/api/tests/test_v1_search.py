@@ -8,18 +8,19 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dailypapers.api.tests.helpers import member, store, submit
+from dailypapers.testing.factories import make_member, make_submission, store_detailed_paper
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def library():
-    store("2501.00001", title="Sparse attention for long documents", categories=["cs.CL"],
-          abstract="We make attention sparse.")  # fmt: skip
-    store("2501.00002", title="Dense retrieval with sparse attention", categories=["cs.IR"],
-          day=date(2025, 1, 9), abstract="Code at https://github.com/ada/dense")  # fmt: skip
-    store("2501.00003", title="Protein folding", categories=["q-bio.BM"])
+    store_detailed_paper("2501.00001", title="Sparse attention for long documents",
+                         categories=["cs.CL"], abstract="We make attention sparse.")  # fmt: skip
+    store_detailed_paper("2501.00002", title="Dense retrieval with sparse attention",
+                         categories=["cs.IR"], day=date(2025, 1, 9),
+                         abstract="Code at https://github.com/ada/dense")  # fmt: skip
+    store_detailed_paper("2501.00003", title="Protein folding", categories=["q-bio.BM"])
 
 
 def test_search_finds_papers_by_their_words_with_highlights(client, library):
@@ -36,11 +37,16 @@ def test_search_finds_papers_by_their_words_with_highlights(client, library):
 
 
 def test_a_page_of_search_results_costs_the_same_queries_however_many_were_submitted(client):
-    ada = member()
+    ada = make_member()
 
     def queries_for(term: str, month: int, count: int) -> int:
         for n in range(count):
-            submit(store(f"25{month:02d}.{n + 1:05d}", title=f"Studies of {term} number {n}"), ada)
+            make_submission(
+                store_detailed_paper(
+                    f"25{month:02d}.{n + 1:05d}", title=f"Studies of {term} number {n}"
+                ),
+                ada,
+            )
         with CaptureQueriesContext(connection) as queries:
             response = client.get("/api/v1/search", {"q": term})
         items = response.json()["items"]
@@ -64,7 +70,7 @@ def test_search_filters_by_category_dates_and_code(client, library):
 
 def test_search_pages_with_a_cursor_until_the_end(client):
     for number in range(1, 6):
-        store(f"2501.0000{number}", title=f"Graph networks part {number}")
+        store_detailed_paper(f"2501.0000{number}", title=f"Graph networks part {number}")
     seen: list[str] = []
     cursor = None
     for _ in range(3):
@@ -101,9 +107,9 @@ def test_the_hugging_face_search_uses_the_search_engine(client, library):
 
 
 def test_related_papers_share_authors_first(client):
-    store("2501.00001", authors=["Ada Lovelace"])
-    store("2501.00002", authors=["Ada Lovelace", "Grace Hopper"])
-    store("2501.00003", authors=["Someone Else"], categories=["math.CO"])
+    store_detailed_paper("2501.00001", authors=["Ada Lovelace"])
+    store_detailed_paper("2501.00002", authors=["Ada Lovelace", "Grace Hopper"])
+    store_detailed_paper("2501.00003", authors=["Someone Else"], categories=["math.CO"])
 
     response = client.get("/api/v1/papers/2501.00001v1/related")
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from dailypapers.digests import runs, sending, smtp
 from dailypapers.digests.models import Delivery, SentPaper, Subscriber
 from dailypapers.digests.render import DigestRenderer
-from dailypapers.digests.tests.test_delivery import plan_run
+from dailypapers.testing.factories import plan_digest_run
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def received_per_address(smtp_sink) -> Counter[str]:
 def test_a_digest_accepted_just_before_the_next_one_fails_to_render_is_recorded_once(
     smtp_sink, monkeypatch
 ):
-    run, ids = plan_run(3)
+    run, ids = plan_digest_run(3)
     broken = BreakOneSubscribersDigest(monkeypatch)
     with pytest.raises(RenderBroke):
         sending.send_chunk(run.pk, ids)
@@ -143,7 +143,7 @@ def test_a_worker_stopped_or_killed_after_an_accept_never_leaves_it_to_be_sent_a
     threads_db, settings, smtp_sink, fault
 ):
     settings.DIGEST_LEASE_SECONDS = 60
-    run, ids = plan_run(3)
+    run, ids = plan_digest_run(3)
     status = _send_chunk_in_a_worker_process(run.pk, ids, fault)
     assert not (os.WIFEXITED(status) and os.WEXITSTATUS(status) == 1), "the worker failed"
     sent_by_the_worker = list(smtp_sink.messages)
@@ -169,7 +169,7 @@ def test_a_worker_stopped_or_killed_after_an_accept_never_leaves_it_to_be_sent_a
 def test_ctrl_c_right_after_an_accept_records_it_before_interrupting(smtp_sink, monkeypatch):
     """`dailypapers digest send` in a terminal: Python's own SIGINT handler would raise
     KeyboardInterrupt wherever the chunk is, even between the accept and its record."""
-    run, ids = plan_run(3)
+    run, ids = plan_digest_run(3)
     real_send = smtp.Mailer.send
 
     def send(mailer, sender, recipient, message):
@@ -218,7 +218,7 @@ def fail_updates_of_last_sent_at(table: str) -> str:
 
 
 def test_the_last_digest_of_a_chunk_stays_recorded_when_the_chunk_bookkeeping_fails(smtp_sink):
-    run, ids = plan_run(3)
+    run, ids = plan_digest_run(3)
     drop = fail_updates_of_last_sent_at(Subscriber._meta.db_table)
     with pytest.raises(DatabaseError):
         sending.send_chunk(run.pk, ids)

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from dailypapers.digests.models import Delivery, DigestRun
-from dailypapers.digests.tests.conftest import make_paper, make_subscriber
+from dailypapers.testing.factories import make_ranked_paper, make_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def run(*args: str) -> str:
 
 
 def test_preview_shows_the_subject_and_papers_without_sending(tmp_path, smtp_sink):
-    make_paper(title="Previewed paper", score=3)
+    make_ranked_paper(title="Previewed paper", score=3)
     make_subscriber("look@example.com")
     html = tmp_path / "digest.html"
     output = run("preview", "LOOK@example.com", "--html", str(html))
@@ -35,7 +35,7 @@ def test_preview_of_an_unknown_address_says_so():
 
 
 def test_dry_run_says_who_would_get_what_and_stores_nothing(smtp_sink):
-    make_paper(title="Dry paper")
+    make_ranked_paper(title="Dry paper")
     make_subscriber("a@example.com")
     make_subscriber("b@example.com", content="topics", categories=["hep-th"])
     output = run("send", "--dry-run")
@@ -46,7 +46,7 @@ def test_dry_run_says_who_would_get_what_and_stores_nothing(smtp_sink):
 
 
 def test_send_delivers_the_due_digests_in_process_and_status_lists_the_run(smtp_sink):
-    make_paper()
+    make_ranked_paper()
     make_subscriber("a@example.com")
     make_subscriber("b@example.com")
     output = run("send")

@@ -16,24 +16,14 @@ from django.utils import timezone
 from dailypapers.digests import runs, sending
 from dailypapers.digests.models import Delivery, DigestRun, SentPaper, Subscriber
 from dailypapers.digests.schedule import hour_slot
-from dailypapers.digests.tests.conftest import make_paper, make_subscriber
+from dailypapers.testing.factories import make_ranked_paper, make_subscriber, plan_digest_run
 from dailypapers.testing.smtp import _free_port
 
 pytestmark = pytest.mark.django_db
 
 
-def plan_run(count: int) -> tuple[DigestRun, list[int]]:
-    make_paper(score=5)
-    make_paper(score=3)
-    for i in range(count):
-        make_subscriber(f"r{i}@example.com")
-    now = timezone.now()
-    run = DigestRun.objects.create(slot=now, latest_day=runs.latest_announcement_day())
-    return run, runs.plan(run, now, fan_out=False)
-
-
 def test_the_same_chunk_sent_twice_sends_each_digest_once(smtp_sink):
-    run, ids = plan_run(5)
+    run, ids = plan_digest_run(5)
     first = sending.send_chunk(run.pk, ids)
     second = sending.send_chunk(run.pk, ids)
     assert (first.sent, second.sent, second.skipped) == (5, 0, 5)
@@ -44,7 +34,7 @@ def test_the_same_chunk_sent_twice_sends_each_digest_once(smtp_sink):
 
 
 def test_two_workers_racing_over_one_chunk_never_send_a_digest_twice(threads_db, smtp_sink):
-    run, ids = plan_run(30)
+    run, ids = plan_digest_run(30)
     errors: list[BaseException] = []
 
     def worker() -> None:
@@ -71,7 +61,7 @@ def test_two_workers_racing_over_one_chunk_never_send_a_digest_twice(threads_db,
 
 
 def test_a_server_outage_defers_the_chunk_and_nothing_is_lost(settings, smtp_sink):
-    run, ids = plan_run(4)
+    run, ids = plan_digest_run(4)
     smtp_sink.stop()
     report = sending.send_chunk(run.pk, ids)
     assert report.sent == 0 and report.retrying == 4
@@ -122,7 +112,7 @@ def test_permanent_refusals_are_recorded_and_stop_mail_after_a_few(settings):
     settings.DIGEST_MAX_BOUNCES = 2
     handler = RefusingHandler("r0@example.com")
     with mail_server(handler, settings):
-        run, ids = plan_run(3)
+        run, ids = plan_digest_run(3)
         report = sending.send_chunk(run.pk, ids)
         assert (report.sent, report.failed) == (2, 1)
         refused = Delivery.objects.get(subscriber__email="r0@example.com")
@@ -171,7 +161,7 @@ def test_refusals_of_our_sender_or_message_never_count_as_bounces(
 ):
     settings.DIGEST_MAX_BOUNCES = 1
     with mail_server(RefusingOurMessages(mail_reply, data_reply), settings):
-        run, ids = plan_run(3)
+        run, ids = plan_digest_run(3)
         report = sending.send_chunk(run.pk, ids)
     assert report.sent == 0
     # Our sender or login refused: every message would fail alike, so all wait for a retry;
@@ -208,7 +198,7 @@ def fail_claims_after_the_first(table: str) -> None:
 
 
 def test_a_digest_the_server_accepted_stays_recorded_when_the_next_claim_fails(smtp_sink):
-    run, ids = plan_run(2)
+    run, ids = plan_digest_run(2)
     fail_claims_after_the_first(Delivery._meta.db_table)
     with pytest.raises(DatabaseError):
         sending.send_chunk(run.pk, ids)
@@ -222,7 +212,7 @@ def test_a_digest_the_server_accepted_stays_recorded_when_the_next_claim_fails(s
 
 def test_a_delivery_left_sending_by_a_dead_worker_is_sent_after_its_lease(settings, smtp_sink):
     settings.DIGEST_LEASE_SECONDS = 60
-    run, ids = plan_run(2)
+    run, ids = plan_digest_run(2)
     # A worker claimed the first delivery and was killed before recording the outcome.
     Delivery.objects.filter(pk=ids[0]).update(
         state="sending", claimed_at=timezone.now() - timedelta(minutes=5), claim="dead"
@@ -236,14 +226,14 @@ def test_a_delivery_left_sending_by_a_dead_worker_is_sent_after_its_lease(settin
 
 
 def test_unsubscribing_after_planning_cancels_the_pending_digest(smtp_sink):
-    run, ids = plan_run(2)
+    run, ids = plan_digest_run(2)
     Subscriber.objects.filter(email="r0@example.com").update(unsubscribed_at=timezone.now())
     report = sending.send_chunk(run.pk, ids)
     assert (report.sent, report.cancelled) == (1, 1)
 
 
 def test_planning_twice_never_makes_two_deliveries_and_skips_nobody_due():
-    make_paper()
+    make_ranked_paper()
     due = [make_subscriber(f"d{i}@example.com") for i in range(5)]
     make_subscriber("later@example.com", due=timezone.now() + timedelta(hours=3))
     now = timezone.now()
@@ -262,7 +252,7 @@ def test_planning_twice_never_makes_two_deliveries_and_skips_nobody_due():
 def test_a_subscriber_another_check_is_planning_is_not_planned_into_a_second_run(threads_db):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite runs one writing transaction at a time: planners cannot overlap")
-    make_paper()
+    make_ranked_paper()
     subscriber = make_subscriber("once@example.com")
     now = timezone.now()
     day = runs.latest_announcement_day()
@@ -302,7 +292,7 @@ def test_a_subscriber_another_check_is_planning_is_not_planned_into_a_second_run
 
 def test_old_runs_are_pruned_with_their_deliveries_and_papers_sent(settings, smtp_sink):
     settings.DIGEST_KEEP_DAYS = 10
-    run, ids = plan_run(2)
+    run, ids = plan_digest_run(2)
     sending.send_chunk(run.pk, ids)
     assert runs.finish_if_done(run, timezone.now())
     assert SentPaper.objects.count() == 4

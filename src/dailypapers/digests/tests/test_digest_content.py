@@ -13,8 +13,8 @@ from django.utils import timezone
 from dailypapers.digests import runs
 from dailypapers.digests.models import Delivery, DigestRun, SentPaper, Subscriber
 from dailypapers.digests.selection import RunPapers
-from dailypapers.digests.tests.conftest import DAY, make_paper, make_subscriber
 from dailypapers.feed.models import Topic
+from dailypapers.testing.factories import DIGEST_DAY, make_ranked_paper, make_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +27,10 @@ def run_digests(django_capture_on_commit_callbacks, now=None) -> dict:
 def test_digest_has_a_plain_text_and_an_html_part_with_every_paper_linked(
     smtp_sink, immediate_tasks, django_capture_on_commit_callbacks
 ):
-    best = make_paper(score=9.0, title="Best paper ever", code_links=["https://example.org/code"])
-    other = make_paper(score=2.0, title="Second paper")
+    best = make_ranked_paper(
+        score=9.0, title="Best paper ever", code_links=["https://example.org/code"]
+    )
+    other = make_ranked_paper(score=2.0, title="Second paper")
     make_subscriber("reader@example.com")
     run_digests(django_capture_on_commit_callbacks)
     [message] = smtp_sink.wait_for(1)
@@ -53,7 +55,7 @@ def test_digest_has_a_plain_text_and_an_html_part_with_every_paper_linked(
 def test_headers_offer_one_click_unsubscribe_and_identify_the_message(
     smtp_sink, immediate_tasks, django_capture_on_commit_callbacks
 ):
-    make_paper()
+    make_ranked_paper()
     make_subscriber("reader@example.com")
     run_digests(django_capture_on_commit_callbacks)
     [message] = smtp_sink.wait_for(1)
@@ -73,7 +75,7 @@ def test_headers_offer_one_click_unsubscribe_and_identify_the_message(
 def test_a_paper_is_never_sent_twice_and_no_email_goes_out_when_nothing_is_new(
     smtp_sink, immediate_tasks, django_capture_on_commit_callbacks
 ):
-    first = [make_paper(score=10 - i) for i in range(3)]
+    first = [make_ranked_paper(score=10 - i) for i in range(3)]
     two_days_ago = timezone.now() - timedelta(days=2)
     subscriber = make_subscriber(
         "reader@example.com", top_n=2, due=two_days_ago - timedelta(minutes=1)
@@ -81,14 +83,14 @@ def test_a_paper_is_never_sent_twice_and_no_email_goes_out_when_nothing_is_new(
     run_digests(django_capture_on_commit_callbacks, two_days_ago)
     assert len(smtp_sink.wait_for(1)) == 1
     subscriber.refresh_from_db()
-    assert subscriber.covered_until == DAY
+    assert subscriber.covered_until == DIGEST_DAY
     # The next day, nothing announced since: a run, but no email at all.
     yesterday = two_days_ago + timedelta(days=1)
     run_digests(django_capture_on_commit_callbacks, yesterday)
     assert len(smtp_sink.messages) == 1
     assert Delivery.objects.filter(state="empty").count() == 1
     # A new announcement day: only the new paper comes, not the unsent old one.
-    new = make_paper(DAY + timedelta(days=1), score=1.0, title="Tomorrow's paper")
+    new = make_ranked_paper(DIGEST_DAY + timedelta(days=1), score=1.0, title="Tomorrow's paper")
     run_digests(django_capture_on_commit_callbacks, timezone.now())
     messages = smtp_sink.wait_for(2)
     second_text = messages[1].get_body(("plain",)).get_content()
@@ -103,8 +105,8 @@ def test_a_paper_is_never_sent_twice_and_no_email_goes_out_when_nothing_is_new(
 def test_category_subscribers_get_only_their_categories(
     smtp_sink, immediate_tasks, django_capture_on_commit_callbacks
 ):
-    make_paper(score=9, categories="cs.CV", title="Vision paper")
-    make_paper(score=1, categories="cs.CL cs.LG", title="Language paper")
+    make_ranked_paper(score=9, categories="cs.CV", title="Vision paper")
+    make_ranked_paper(score=1, categories="cs.CL cs.LG", title="Language paper")
     make_subscriber("words@example.com", content="topics", categories=["cs.CL"])
     run_digests(django_capture_on_commit_callbacks)
     [message] = smtp_sink.wait_for(1)
@@ -116,8 +118,8 @@ def test_topic_subscribers_get_the_papers_of_their_topics(
     smtp_sink, immediate_tasks, django_capture_on_commit_callbacks
 ):
     topic = Topic.objects.create(name="Vision", slug="vision", categories=["cs.CV"])
-    make_paper(score=9, categories="cs.CL", title="Language paper")
-    make_paper(score=1, categories="cs.CV", title="Vision paper")
+    make_ranked_paper(score=9, categories="cs.CL", title="Language paper")
+    make_ranked_paper(score=1, categories="cs.CV", title="Vision paper")
     make_subscriber("topical@example.com", content="topics", topic_ids=[topic.pk])
     run_digests(django_capture_on_commit_callbacks)
     [message] = smtp_sink.wait_for(1)
@@ -129,8 +131,8 @@ def test_topic_subscribers_get_the_papers_of_their_topics(
 def test_categories_typed_in_lower_case_still_find_their_papers(
     client, smtp_sink, immediate_tasks, django_capture_on_commit_callbacks
 ):
-    make_paper(score=9, categories="cs.CV", title="Vision paper")
-    make_paper(score=1, categories="cs.CL cs.LG", title="Language paper")
+    make_ranked_paper(score=9, categories="cs.CV", title="Vision paper")
+    make_ranked_paper(score=1, categories="cs.CL cs.LG", title="Language paper")
     form = {"email": "lower@example.com", "frequency": "daily", "content": "topics",
             "categories": "cs.cl, CS.CL hep-TH", "top_n": "5"}  # fmt: skip
     assert client.post("/digests/subscribe/", form).status_code == 302
@@ -148,20 +150,20 @@ def test_categories_typed_in_lower_case_still_find_their_papers(
 def test_a_topic_list_ranked_short_for_one_subscriber_is_not_cut_short_for_the_next():
     topic = Topic.objects.create(name="Vision", slug="vision", categories=["cs.CV"])
     for score in range(6):
-        make_paper(score=score, categories="cs.CV")
-    run = DigestRun.objects.create(slot=timezone.now(), latest_day=DAY)
+        make_ranked_paper(score=score, categories="cs.CV")
+    run = DigestRun.objects.create(slot=timezone.now(), latest_day=DIGEST_DAY)
     papers = RunPapers(run)
-    assert len(papers.topic_list(topic.pk, DAY, 2)) == 2
-    assert len(papers.topic_list(topic.pk, DAY, 5)) == 5
-    assert len(papers.topic_list(topic.pk, DAY, 3)) >= 3
+    assert len(papers.topic_list(topic.pk, DIGEST_DAY, 2)) == 2
+    assert len(papers.topic_list(topic.pk, DIGEST_DAY, 5)) == 5
+    assert len(papers.topic_list(topic.pk, DIGEST_DAY, 3)) >= 3
 
 
 def test_personal_subscribers_get_recommendations_for_their_account(
     django_user_model, smtp_sink, immediate_tasks, django_capture_on_commit_callbacks
 ):
     member = django_user_model.objects.create_user("member@example.com", "pw")
-    make_paper(score=5, title="Trending paper")
-    make_paper(score=1, title="Quiet paper")
+    make_ranked_paper(score=5, title="Trending paper")
+    make_ranked_paper(score=1, title="Quiet paper")
     make_subscriber("member@example.com", content="personal", user=member, top_n=1)
     run_digests(django_capture_on_commit_callbacks)
     [message] = smtp_sink.wait_for(1)
@@ -174,7 +176,7 @@ def test_personal_subscribers_get_recommendations_for_their_account(
 def test_the_digest_can_be_read_on_the_site_from_its_view_link(
     client, smtp_sink, immediate_tasks, django_capture_on_commit_callbacks
 ):
-    make_paper(title="Readable on the web")
+    make_ranked_paper(title="Readable on the web")
     make_subscriber("reader@example.com")
     run_digests(django_capture_on_commit_callbacks)
     [message] = smtp_sink.wait_for(1)
@@ -213,7 +215,7 @@ def test_dkim_signature_covers_the_list_headers(
         receive(mail_from, rcpt_tos, raw)
 
     smtp_sink._receive = keep_raw
-    make_paper()
+    make_ranked_paper()
     make_subscriber("reader@example.com")
     run_digests(django_capture_on_commit_callbacks)
     [message] = smtp_sink.wait_for(1)
@@ -230,10 +232,12 @@ def test_dkim_signature_covers_the_list_headers(
 def test_a_trending_digest_without_votes_says_what_ranked_it_and_uses_the_fallback(
     smtp_sink, immediate_tasks, django_capture_on_commit_callbacks
 ):
-    make_paper(score=0.0, title="Plain paper")
-    make_paper(score=0.0, title="Paper with code", code_links=["https://example.org/c"],
+    make_ranked_paper(score=0.0, title="Plain paper")
+    make_ranked_paper(score=0.0, title="Paper with code", code_links=["https://example.org/c"],
                has_code=True)  # fmt: skip
-    make_paper(score=0.0, title="Widely cross-listed paper", categories="cs.LG cs.AI stat.ML")
+    make_ranked_paper(
+        score=0.0, title="Widely cross-listed paper", categories="cs.LG cs.AI stat.ML"
+    )
     make_subscriber("reader@example.com")
     run_digests(django_capture_on_commit_callbacks)
     [message] = smtp_sink.wait_for(1)
@@ -250,7 +254,7 @@ def test_a_trending_digest_with_enough_votes_has_no_fallback_note(
     smtp_sink, immediate_tasks, django_capture_on_commit_callbacks
 ):
     for rank in range(10):
-        make_paper(score=10.0 - rank)
+        make_ranked_paper(score=10.0 - rank)
     make_subscriber("reader@example.com")
     run_digests(django_capture_on_commit_callbacks)
     [message] = smtp_sink.wait_for(1)

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from dailypapers.digests import runs, sending
 from dailypapers.digests.models import Delivery, DigestRun
-from dailypapers.digests.tests.conftest import make_paper, make_subscriber
 from dailypapers.mail.outbox import OUTBOX_BACKEND
+from dailypapers.testing.factories import make_ranked_paper, make_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def test_digests_are_written_to_the_outbox_and_count_as_sent(settings, tmp_path:
     settings.DATA_DIR = tmp_path
     settings.EMAIL_BACKEND = OUTBOX_BACKEND
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # would refuse: must not be used
-    make_paper(score=5)
+    make_ranked_paper(score=5)
     make_subscriber("r1@example.com")
     make_subscriber("r2@example.com")
     now = timezone.now()

@@ -10,10 +10,10 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.utils import timezone
 
+from dailypapers.core import scheduling
+from dailypapers.core.models import ScheduledJob
 from dailypapers.digests.models import Delivery, DigestRun
-from dailypapers.digests.tests.conftest import make_paper, make_subscriber
-from dailypapers.papers import scheduling
-from dailypapers.papers.models import ScheduledJob
+from dailypapers.testing.factories import make_ranked_paper, make_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def _due_now() -> None:
 def test_the_scheduler_starts_a_run_that_the_database_worker_delivers(settings, smtp_sink):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.DIGEST_CHUNK_SIZE = 3
-    make_paper()
+    make_ranked_paper()
     for i in range(7):
         make_subscriber(f"q{i}@example.com")
     scheduling.run_due()
@@ -57,7 +57,7 @@ def test_a_run_is_delivered_by_an_rq_worker(
     settings.DIGEST_CHUNK_SIZE = 2
     queue = django_rq.get_queue("default")
     queue.empty()
-    make_paper()
+    make_ranked_paper()
     for i in range(5):
         make_subscriber(f"rq{i}@example.com")
     with django_capture_on_commit_callbacks(execute=True):

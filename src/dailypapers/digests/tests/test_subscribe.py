@@ -12,10 +12,9 @@ from django.test import Client
 
 from dailypapers.digests import links
 from dailypapers.digests.models import Subscriber
+from dailypapers.testing.factories import SUBSCRIBE_FORM
 
 pytestmark = pytest.mark.django_db
-
-FORM = {"email": "new@example.com", "frequency": "weekly", "content": "trending", "top_n": "5"}
 
 
 def link_in(message, path: str) -> str:
@@ -27,7 +26,7 @@ def test_subscribing_sends_a_confirmation_and_nothing_is_due_until_the_link_is_o
     client, smtp_sink, immediate_tasks, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/digests/subscribe/", FORM)
+        response = client.post("/digests/subscribe/", SUBSCRIBE_FORM)
     assert response.status_code == 302
     assert response["Location"] == "/digests/subscribe/sent/"
     subscriber = Subscriber.objects.get(email="new@example.com")
@@ -54,7 +53,7 @@ def test_known_and_new_addresses_get_the_same_answer(
     answers = []
     for email in ("known@example.com", "fresh@example.com"):
         with django_capture_on_commit_callbacks(execute=True):
-            response = Client().post("/digests/subscribe/", {**FORM, "email": email})
+            response = Client().post("/digests/subscribe/", {**SUBSCRIBE_FORM, "email": email})
         answers.append((response.status_code, response["Location"]))
     assert answers[0] == answers[1]
     messages = smtp_sink.wait_for(2)
@@ -70,7 +69,9 @@ def test_too_many_subscribe_requests_from_one_ip_are_refused(settings, client, i
     settings.DIGEST_SUBSCRIBES_PER_HOUR_PER_IP = 2
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     codes = [
-        client.post("/digests/subscribe/", {**FORM, "email": f"a{i}@example.com"}).status_code
+        client.post(
+            "/digests/subscribe/", {**SUBSCRIBE_FORM, "email": f"a{i}@example.com"}
+        ).status_code
         for i in range(3)
     ]
     assert codes == [302, 302, 429]
@@ -82,7 +83,7 @@ def test_repeated_requests_for_one_address_stop_sending_mail_but_answer_the_same
     settings.DIGEST_SUBSCRIBES_PER_HOUR_PER_ADDRESS = 1
     for _ in range(3):
         with django_capture_on_commit_callbacks(execute=True):
-            response = Client().post("/digests/subscribe/", FORM)
+            response = Client().post("/digests/subscribe/", SUBSCRIBE_FORM)
         assert response.status_code == 302
     time.sleep(0.3)
     assert len(smtp_sink.messages) == 1
@@ -90,7 +91,7 @@ def test_repeated_requests_for_one_address_stop_sending_mail_but_answer_the_same
 
 def test_bad_input_is_refused_with_a_clear_message(client):
     response = client.post(
-        "/digests/subscribe/", {**FORM, "email": "not-an-address", "content": "topics"}
+        "/digests/subscribe/", {**SUBSCRIBE_FORM, "email": "not-an-address", "content": "topics"}
     )
     assert response.status_code == 400
     body = response.content.decode()

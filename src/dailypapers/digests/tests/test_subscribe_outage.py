@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from dailypapers.digests.models import Subscriber
-from dailypapers.digests.tests.test_subscribe import FORM
 from dailypapers.mail import tasks
 from dailypapers.mail.models import QueuedEmail
+from dailypapers.testing.factories import SUBSCRIBE_FORM
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def test_a_confirmation_queued_while_smtp_is_down_is_sent_once_it_is_back(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/digests/subscribe/",
-            {**FORM, "email": "reader@example.org"},
+            {**SUBSCRIBE_FORM, "email": "reader@example.org"},
         )
 
     assert response.status_code == 302

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from dailypapers.digests import links, runs
 from dailypapers.digests.models import Subscriber
-from dailypapers.digests.tests.conftest import make_paper, make_subscriber
+from dailypapers.testing.factories import make_ranked_paper, make_subscriber
 
 
 def local(url: str) -> str:
@@ -23,7 +23,7 @@ def test_one_click_post_to_the_list_unsubscribe_url_unsubscribes_without_cookie_
     live_server, settings, smtp_sink, immediate_tasks
 ):
     settings.SITE_URL = live_server.url
-    make_paper()
+    make_ranked_paper()
     subscriber = make_subscriber("leaver@example.com")
     runs.check(timezone.now())
     [message] = smtp_sink.wait_for(1)

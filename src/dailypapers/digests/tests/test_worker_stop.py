@@ -16,7 +16,7 @@ from django.utils import timezone
 from dailypapers.digests import claims, runs, sending
 from dailypapers.digests.models import Delivery
 from dailypapers.digests.tasks import check_digests
-from dailypapers.digests.tests.test_delivery import plan_run
+from dailypapers.testing.factories import plan_digest_run
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def test_sigterm_mid_chunk_sends_the_message_in_flight_and_leaves_the_rest_pendi
     settings, smtp_sink
 ):
     settings.DIGEST_SEND_RATE = 20.0  # 30 digests take 1.5 s: time to stop half-way
-    run, ids = plan_run(30)
+    run, ids = plan_digest_run(30)
 
     def stop_after_three() -> None:
         smtp_sink.wait_for(3)
@@ -57,7 +57,7 @@ def test_a_delivery_held_by_a_dead_worker_is_taken_back_by_the_next_check_at_onc
     settings, smtp_sink
 ):
     settings.DIGEST_LEASE_SECONDS = 600
-    run, ids = plan_run(2)
+    run, ids = plan_digest_run(2)
     # A worker of this machine claimed the first delivery a moment ago and was killed.
     dead_claim = f"{claims.host_tag()}.{_dead_pid()}.0badcafe"
     Delivery.objects.filter(pk=ids[0]).update(
@@ -75,7 +75,7 @@ def test_a_delivery_held_by_a_dead_worker_is_taken_back_by_the_next_check_at_onc
 
 
 def test_the_digest_check_task_takes_back_what_dead_workers_held():
-    run, ids = plan_run(1)
+    run, ids = plan_digest_run(1)
     dead_claim = f"{claims.host_tag()}.{_dead_pid()}.0badcafe"
     Delivery.objects.filter(pk=ids[0]).update(
         state="sending", claimed_at=timezone.now(), claim=dead_claim

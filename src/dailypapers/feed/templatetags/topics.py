@@ -26,7 +26,7 @@ def followed_topics(context: template.Context) -> list[Topic]:
 @register.inclusion_tag("feed/topics/_search_alternate.html")
 def saved_search_feed_links(form: Any, results: Any) -> dict[str, str]:
     """Autodiscovery links of a search's feed (``/feeds/search/…``); none before a search."""
-    if not getattr(results, "searched", False) or getattr(results, "error", ""):
+    if not getattr(results, "searched", False) or bool(getattr(results, "error", "")):
         return {}
     params = {"q": form.q, "category": form.category, "code": "1" if form.has_code else ""}
     query = urlencode({key: value for key, value in params.items() if value})

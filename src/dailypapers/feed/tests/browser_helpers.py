@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
-
-from django.utils import timezone
 
 from dailypapers.accounts.models import User
 from dailypapers.lib.records import PaperRecord
 from dailypapers.papers.ingest.pipeline import IngestReport, ingest
+from dailypapers.testing.factories import make_member
 
 PASSWORD = "correct horse battery staple"
 
@@ -73,20 +71,8 @@ def seed_papers() -> None:
 
 def member(email: str = "grace@example.org", name: str = "Grace Hopper") -> User:
     """A member whose address is already confirmed."""
-    return User.objects.create_user(
-        email, PASSWORD, display_name=name, email_verified_at=timezone.now()
-    )
+    return make_member(email, name, password=PASSWORD)
 
 
 def paper_item(page, title: str):
     return page.locator("li.paper", has=page.get_by_role("link", name=title, exact=True))
-
-
-def only_entry(arxiv_id: str) -> str:
-    """The id-list fixture cut down to the one entry asked for, as arXiv would answer."""
-    feed = (API_FIXTURES / "current_2026_id_list.atom.xml").read_text()
-    entries = re.findall(r"\s*<entry>.*?</entry>", feed, flags=re.S)
-    for entry in entries:
-        if f"/abs/{arxiv_id}v" not in entry:
-            feed = feed.replace(entry, "")
-    return feed.replace("<opensearch:totalResults>2<", "<opensearch:totalResults>1<")

@@ -25,7 +25,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from dailypapers.papers.ingest.jsonl import LISTING_EVENTS_NAME
-from dailypapers.papers.tests.test_ingest_jsonl import kaggle_line
+from dailypapers.testing.factories import kaggle_line
 
 # Tuesday to Friday: the sample's last day is its "today", however old it is by the clock.
 SAMPLE_DAYS = [date(2025, 3, 11), date(2025, 3, 12), date(2025, 3, 13), date(2025, 3, 14)]

@@ -11,7 +11,7 @@ from dailypapers.accounts.models import User
 from dailypapers.feed.community.services.comments import post_comment
 from dailypapers.feed.community.services.votes import cast_vote
 from dailypapers.feed.models import Collection, Comment, Curation, Submission, Vote
-from dailypapers.papers.models import Paper
+from dailypapers.testing.factories import make_paper, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -21,16 +21,6 @@ def admin_browser() -> Client:
     browser = Client()
     browser.force_login(User.objects.create_superuser("root@example.org", "a-long-password-1"))
     return browser
-
-
-def make_paper(arxiv_id: str, title: str = "", **fields) -> Paper:
-    return Paper.objects.create(
-        arxiv_id=arxiv_id, title=title or f"Paper {arxiv_id}", content_hash="x", **fields
-    )
-
-
-def member(email: str = "ada@example.org") -> User:
-    return User.objects.create_user(email, "a-long-password-1")
 
 
 def test_papers_are_found_by_exact_id_or_by_words_of_the_title(admin_browser):
@@ -63,8 +53,8 @@ def test_paper_content_is_read_only_and_papers_are_not_added_by_hand(admin_brows
 
 def test_hide_and_unhide_actions_moderate_comments_and_keep_the_count_exact(admin_browser):
     paper = make_paper("2501.00001")
-    first = post_comment(member(), paper, "Rude")
-    second = post_comment(member("bo@example.org"), paper, "Also rude")
+    first = post_comment(make_user(verified=False), paper, "Rude")
+    second = post_comment(make_user("bo@example.org", verified=False), paper, "Also rude")
     admin_browser.post(
         "/admin/feed/comment/",
         {"action": "hide", "_selected_action": [first.pk, second.pk]},
@@ -78,7 +68,7 @@ def test_hide_and_unhide_actions_moderate_comments_and_keep_the_count_exact(admi
 
 
 def test_editing_a_comment_in_the_admin_renders_it_again(admin_browser):
-    comment = post_comment(member(), make_paper("2501.00001"), "Old")
+    comment = post_comment(make_user(verified=False), make_paper("2501.00001"), "Old")
     response = admin_browser.post(
         f"/admin/feed/comment/{comment.pk}/change/",
         {"body": "<script>x</script> *new*", "is_hidden": "", "flags-TOTAL_FORMS": "0",
@@ -91,7 +81,7 @@ def test_editing_a_comment_in_the_admin_renders_it_again(admin_browser):
 
 def test_votes_are_a_read_only_list(admin_browser):
     paper = make_paper("2501.00001")
-    cast_vote(member(), paper)
+    cast_vote(make_user(verified=False), paper)
     vote = Vote.objects.get()
     assert admin_browser.get("/admin/feed/vote/").status_code == 200
     assert admin_browser.get("/admin/feed/vote/add/").status_code == 403
@@ -102,7 +92,7 @@ def test_votes_are_a_read_only_list(admin_browser):
 
 def test_every_community_list_opens_with_rows_in_it(admin_browser):
     paper = make_paper("2501.00001", "Listed paper")
-    owner = member()
+    owner = make_user(verified=False)
     Submission.objects.create(paper=paper, submitted_by=owner, feed_day=date(2025, 1, 6))
     collection = Collection.objects.create(owner=owner, name="Reading list", slug="reading-list")
     collection.papers.add(paper)
@@ -131,6 +121,6 @@ def test_a_curation_added_in_the_admin_records_who_decided(admin_browser):
 
 def test_members_without_staff_rights_are_kept_out_of_the_admin():
     browser = Client()
-    browser.force_login(member())
+    browser.force_login(make_user(verified=False))
     response = browser.get("/admin/feed/comment/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]

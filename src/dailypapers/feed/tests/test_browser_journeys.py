@@ -20,13 +20,13 @@ from dailypapers.feed.tests.browser_helpers import (
     SOCKS,
     SPARSE,
     member,
-    only_entry,
     paper_item,
     seed_papers,
 )
 from dailypapers.papers.models import Paper
 from dailypapers.testing import link_in
 from dailypapers.testing.browser import log_in, page_without_javascript
+from dailypapers.testing.factories import arxiv_answer_with_only
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -233,7 +233,7 @@ def test_a_member_submits_a_paper_arxiv_is_asked_for_and_it_joins_todays_feed(
     # A submission joins the newest announcement day: it never starts a day of its own.
     latest = Paper.objects.order_by("-announced_on").values_list("announced_on", flat=True)[0]
     member(name="Grace Hopper")
-    fake_arxiv.add("/api/query", only_entry("2503.01234"))
+    fake_arxiv.add("/api/query", arxiv_answer_with_only("2503.01234"))
     assert not Paper.objects.filter(arxiv_id="2503.01234").exists()
 
     log_in(page, live_server.url, "grace@example.org", PASSWORD)

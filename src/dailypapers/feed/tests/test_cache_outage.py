@@ -11,8 +11,8 @@ import pytest
 
 from dailypapers.accounts.models import User
 from dailypapers.feed.models import Vote
-from dailypapers.feed.tests.test_pages import store
 from dailypapers.papers.models import Paper
+from dailypapers.testing.factories import store_paper
 from dailypapers.testing.redis_server import PrivateRedis
 
 pytestmark = pytest.mark.django_db
@@ -47,8 +47,8 @@ def redis_cache(tmp_path: Path, settings) -> Iterator[PrivateRedis]:
 
 @pytest.fixture
 def papers() -> None:
-    store("2501.00001", date(2025, 1, 6), title="Graph networks")
-    store("2501.00002", date(2025, 1, 6), title="Sparse attention")
+    store_paper("2501.00001", date(2025, 1, 6), title="Graph networks")
+    store_paper("2501.00002", date(2025, 1, 6), title="Sparse attention")
     Paper.objects.update(trending_score=1.0)
 
 

@@ -8,32 +8,14 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
-from django.utils import timezone
 
-from dailypapers.accounts.models import User
 from dailypapers.feed.community.services.collections import add_paper, create_collection
 from dailypapers.feed.models import Collection, CollectionItem
 from dailypapers.papers.models import Paper
+from dailypapers.testing.factories import make_paper_announced_today, make_user, signed_in
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def make_user(email: str = "ada@example.org") -> User:
-    return User.objects.create_user(email, "a-long-password-1", email_verified_at=timezone.now())
-
-
-def make_paper(arxiv_id: str = "2501.00001") -> Paper:
-    today = datetime.now(UTC).date()
-    return Paper.objects.create(
-        arxiv_id=arxiv_id, title=f"Paper {arxiv_id}", announced_on=today, content_hash="x"
-    )
-
-
-def signed_in(user: User) -> Client:
-    browser = Client()
-    browser.force_login(user)
-    return browser
 
 
 def picker(paper: Paper, user=None) -> str:
@@ -93,7 +75,7 @@ def test_a_private_collection_is_404_for_everyone_but_its_owner():
 def test_a_public_collection_shows_its_papers_to_anyone_without_owner_controls():
     owner = make_user()
     public = create_collection(owner, "Best of", "My picks", is_public=True)
-    add_paper(public, make_paper())
+    add_paper(public, make_paper_announced_today())
     page = Client().get(f"/u/{owner.pk}/collections/best-of/").content.decode()
     assert "Paper 2501.00001" in page and "My picks" in page
     assert "Delete this collection" not in page and "Remove from this collection" not in page
@@ -127,7 +109,7 @@ def test_others_cannot_edit_or_delete_a_collection():
 def test_deleting_a_collection_asks_first_and_keeps_the_papers():
     owner = make_user()
     found = create_collection(owner, "Temporary")
-    add_paper(found, make_paper())
+    add_paper(found, make_paper_announced_today())
     browser = signed_in(owner)
     confirm = browser.get(f"/collections/{found.pk}/delete/")
     assert confirm.status_code == 200 and "Delete “Temporary”?" in confirm.content.decode()
@@ -139,7 +121,7 @@ def test_deleting_a_collection_asks_first_and_keeps_the_papers():
 
 def test_saving_a_paper_without_javascript_goes_back_and_never_duplicates():
     owner = make_user()
-    paper = make_paper()
+    paper = make_paper_announced_today()
     found = create_collection(owner, "Reading")
     browser = signed_in(owner)
     form = {"paper": "2501.00001", "collection": found.pk, "next": "/day/2025-01-06/"}
@@ -153,7 +135,7 @@ def test_saving_a_paper_without_javascript_goes_back_and_never_duplicates():
 
 def test_saving_to_a_new_collection_named_in_the_picker_creates_it():
     owner = make_user()
-    make_paper()
+    make_paper_announced_today()
     form = {"paper": "2501.00001", "new_name": "Fresh list", "next": "/day/2025-01-06/"}
     response = signed_in(owner).post("/collections/add/", form, **HTMX)
     html = response.content.decode()
@@ -167,7 +149,7 @@ def test_saving_to_a_new_collection_named_in_the_picker_creates_it():
 
 def test_removing_a_paper_with_htmx_answers_the_refreshed_picker():
     owner = make_user()
-    paper = make_paper()
+    paper = make_paper_announced_today()
     found = create_collection(owner, "Reading")
     add_paper(found, paper)
     response = signed_in(owner).post(
@@ -181,7 +163,7 @@ def test_removing_a_paper_with_htmx_answers_the_refreshed_picker():
 
 def test_nobody_can_save_to_or_remove_from_someone_elses_collection():
     owner = make_user()
-    paper = make_paper()
+    paper = make_paper_announced_today()
     found = create_collection(owner, "Mine")
     add_paper(found, paper)
     intruder = signed_in(make_user("eve@example.org"))
@@ -193,7 +175,7 @@ def test_nobody_can_save_to_or_remove_from_someone_elses_collection():
 
 def test_bad_picker_input_is_refused():
     owner = make_user()
-    make_paper()
+    make_paper_announced_today()
     browser = signed_in(owner)
     assert browser.post("/collections/add/", {"paper": "2501.00001"}).status_code == 400
     unknown = browser.post("/collections/add/", {"paper": "nonsense", "new_name": "x"})
@@ -204,7 +186,7 @@ def test_bad_picker_input_is_refused():
 
 def test_the_picker_offers_my_collections_to_members_and_a_log_in_link_to_visitors():
     owner = make_user()
-    paper = make_paper()
+    paper = make_paper_announced_today()
     holding = create_collection(owner, "Holding it")
     create_collection(owner, "Other list")
     create_collection(make_user("bo@example.org"), "Not mine")
@@ -223,7 +205,7 @@ def test_a_member_saves_a_paper_to_a_collection_straight_from_a_feed_list(
 ):
     from datetime import date
 
-    paper = make_paper()
+    paper = make_paper_announced_today()
     Paper.objects.filter(pk=paper.pk).update(announced_on=date(2025, 1, 6))
     for n in range(2, 12):
         Paper.objects.create(
@@ -245,7 +227,7 @@ def test_a_member_saves_a_paper_to_a_collection_straight_from_a_feed_list(
 
 
 def test_signed_out_feed_lists_offer_no_save_form():
-    make_paper()
+    make_paper_announced_today()
     Paper.objects.update(announced_on=datetime(2025, 1, 6, tzinfo=UTC).date())
     html = Client().get("/day/2025-01-06/").content.decode()
     assert "<summary>Save</summary>" not in html

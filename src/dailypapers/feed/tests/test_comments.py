@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
-from django.utils import timezone
 
-from dailypapers.accounts.models import User
 from dailypapers.feed.community.services.comments import post_comment
 from dailypapers.feed.models import Comment, CommentFlag
 from dailypapers.papers.models import Paper
+from dailypapers.testing.factories import make_paper_announced_today, make_user, signed_in
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -24,26 +21,6 @@ URL = "/papers/2501.00001/comments/"
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
     cache.clear()  # limits live in the cache, which outlives each test's database
-
-
-def make_user(email: str = "ada@example.org", *, verified: bool = True, **fields) -> User:
-    verified_at = timezone.now() if verified else None
-    return User.objects.create_user(
-        email, "a-long-password-1", email_verified_at=verified_at, **fields
-    )
-
-
-def make_paper(arxiv_id: str = "2501.00001") -> Paper:
-    today = datetime.now(UTC).date()
-    return Paper.objects.create(
-        arxiv_id=arxiv_id, title=f"Paper {arxiv_id}", announced_on=today, content_hash="x"
-    )
-
-
-def signed_in(user: User) -> Client:
-    browser = Client()
-    browser.force_login(user)
-    return browser
 
 
 def section(paper: Paper, user=None) -> str:
@@ -59,7 +36,7 @@ def comment_count(paper: Paper) -> int:
 
 
 def test_a_comment_without_javascript_is_stored_rendered_and_redirects_to_itself():
-    paper = make_paper()
+    paper = make_paper_announced_today()
     response = signed_in(make_user()).post(URL, {"body": "Nice **result**."})
     comment = Comment.objects.get()
     assert response.status_code == 302
@@ -70,7 +47,7 @@ def test_a_comment_without_javascript_is_stored_rendered_and_redirects_to_itself
 
 
 def test_a_comment_with_htmx_answers_the_refreshed_discussion():
-    make_paper()
+    make_paper_announced_today()
     response = signed_in(make_user()).post(URL, {"body": "Looks *solid*."}, **HTMX)
     html = response.content.decode()
     assert response.status_code == 200
@@ -79,7 +56,7 @@ def test_a_comment_with_htmx_answers_the_refreshed_discussion():
 
 
 def test_an_empty_comment_is_refused_with_a_clear_message():
-    paper = make_paper()
+    paper = make_paper_announced_today()
     browser = signed_in(make_user())
     plain = browser.post(URL, {"body": "   "})
     assert plain.status_code == 400
@@ -90,7 +67,7 @@ def test_an_empty_comment_is_refused_with_a_clear_message():
 
 
 def test_a_20_kb_comment_is_refused_with_its_length_and_kept_for_editing():
-    make_paper()
+    make_paper_announced_today()
     body = "word " * 4000
     response = signed_in(make_user()).post(URL, {"body": body})
     text = response.content.decode()
@@ -101,7 +78,7 @@ def test_a_20_kb_comment_is_refused_with_its_length_and_kept_for_editing():
 
 
 def test_script_and_html_in_a_comment_are_neutralised():
-    paper = make_paper()
+    paper = make_paper_announced_today()
     attack = '<script>alert("x")</script> <img src=x onerror=alert(1)> [y](javascript:alert(2))'
     signed_in(make_user()).post(URL, {"body": attack})
     html = section(paper)
@@ -111,7 +88,7 @@ def test_script_and_html_in_a_comment_are_neutralised():
 
 
 def test_a_reply_to_a_reply_joins_the_top_level_thread():
-    paper = make_paper()
+    paper = make_paper_announced_today()
     author, other = make_user(), make_user("bo@example.org")
     top = post_comment(author, paper, "Top")
     reply = post_comment(other, paper, "Reply")
@@ -125,8 +102,10 @@ def test_a_reply_to_a_reply_joins_the_top_level_thread():
 
 
 def test_a_reply_must_answer_a_comment_on_the_same_paper():
-    make_paper()
-    elsewhere = post_comment(make_user("bo@example.org"), make_paper("2501.00002"), "There")
+    make_paper_announced_today()
+    elsewhere = post_comment(
+        make_user("bo@example.org"), make_paper_announced_today("2501.00002"), "There"
+    )
     browser = signed_in(make_user())
     assert browser.post(URL, {"body": "x", "parent": elsewhere.pk}).status_code == 404
     assert browser.post(URL, {"body": "x", "parent": "nope"}).status_code == 400
@@ -134,7 +113,7 @@ def test_a_reply_must_answer_a_comment_on_the_same_paper():
 
 
 def test_the_author_edits_a_comment_and_it_shows_as_edited():
-    paper = make_paper()
+    paper = make_paper_announced_today()
     author = make_user()
     comment = post_comment(author, paper, "Frist")
     browser = signed_in(author)
@@ -148,7 +127,7 @@ def test_the_author_edits_a_comment_and_it_shows_as_edited():
 
 
 def test_an_edit_with_htmx_answers_the_discussion_and_a_bad_edit_is_refused():
-    paper = make_paper()
+    paper = make_paper_announced_today()
     author = make_user()
     comment = post_comment(author, paper, "Before")
     browser = signed_in(author)
@@ -160,7 +139,7 @@ def test_an_edit_with_htmx_answers_the_discussion_and_a_bad_edit_is_refused():
 
 
 def test_others_cannot_edit_or_delete_my_comment():
-    paper = make_paper()
+    paper = make_paper_announced_today()
     comment = post_comment(make_user(), paper, "Mine")
     intruder = signed_in(make_user("eve@example.org", is_curator=True))
     assert intruder.get(f"/comments/{comment.pk}/edit/").status_code == 403
@@ -171,7 +150,7 @@ def test_others_cannot_edit_or_delete_my_comment():
 
 
 def test_deleting_asks_first_then_keeps_the_replies_under_a_deleted_line():
-    paper = make_paper()
+    paper = make_paper_announced_today()
     author = make_user()
     top = post_comment(author, paper, "Controversial take")
     post_comment(make_user("bo@example.org"), paper, "A reply worth keeping", top)
@@ -188,7 +167,7 @@ def test_deleting_asks_first_then_keeps_the_replies_under_a_deleted_line():
 
 
 def test_a_deleted_comment_without_replies_disappears_and_htmx_gets_the_new_discussion():
-    paper = make_paper()
+    paper = make_paper_announced_today()
     author = make_user()
     comment = post_comment(author, paper, "Oops")
     response = signed_in(author).post(f"/comments/{comment.pk}/delete/", **HTMX)
@@ -198,7 +177,7 @@ def test_a_deleted_comment_without_replies_disappears_and_htmx_gets_the_new_disc
 
 
 def test_a_member_flags_a_comment_once_and_the_author_cannot_flag_their_own():
-    paper = make_paper()
+    paper = make_paper_announced_today()
     author = make_user()
     comment = post_comment(author, paper, "Spam?")
     reader = make_user("bo@example.org")
@@ -213,7 +192,7 @@ def test_a_member_flags_a_comment_once_and_the_author_cannot_flag_their_own():
 
 
 def test_flagging_needs_a_confirmed_email_and_a_csrf_token():
-    comment = post_comment(make_user(), make_paper(), "Hm")
+    comment = post_comment(make_user(), make_paper_announced_today(), "Hm")
     unverified = signed_in(make_user("new@example.org", verified=False))
     assert unverified.post(f"/comments/{comment.pk}/flag/").status_code == 403
     strict = Client(enforce_csrf_checks=True)
@@ -224,7 +203,7 @@ def test_flagging_needs_a_confirmed_email_and_a_csrf_token():
 
 
 def test_curators_hide_and_unhide_comments_and_the_count_follows():
-    paper = make_paper()
+    paper = make_paper_announced_today()
     comment = post_comment(make_user(), paper, "Off-topic rant")
     curator = make_user("cur@example.org", is_curator=True)
     browser = signed_in(curator)
@@ -239,7 +218,7 @@ def test_curators_hide_and_unhide_comments_and_the_count_follows():
 
 
 def test_members_who_are_not_curators_cannot_hide_comments():
-    paper = make_paper()
+    paper = make_paper_announced_today()
     comment = post_comment(make_user(), paper, "Fine comment")
     response = signed_in(make_user("bo@example.org")).post(f"/comments/{comment.pk}/hide/")
     assert response.status_code == 403
@@ -249,7 +228,7 @@ def test_members_who_are_not_curators_cannot_hide_comments():
 
 def test_comments_per_hour_are_limited_per_member(settings):
     settings.COMMENTS_PER_HOUR = 2
-    make_paper()
+    make_paper_announced_today()
     browser = signed_in(make_user())
     assert [browser.post(URL, {"body": f"c{i}"}).status_code for i in range(3)] == [302, 302, 429]
     assert Comment.objects.count() == 2
@@ -258,7 +237,7 @@ def test_comments_per_hour_are_limited_per_member(settings):
 
 
 def test_posting_needs_a_signed_in_member_with_a_confirmed_email():
-    make_paper()
+    make_paper_announced_today()
     anonymous = Client().post(URL, {"body": "hi"})
     assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
     unverified = signed_in(make_user(verified=False)).post(URL, {"body": "hi"})
@@ -267,7 +246,7 @@ def test_posting_needs_a_signed_in_member_with_a_confirmed_email():
 
 
 def test_a_comment_without_the_csrf_token_is_refused():
-    make_paper()
+    make_paper_announced_today()
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(make_user())
     assert strict.post(URL, {"body": "hi"}).status_code == 403
@@ -275,7 +254,7 @@ def test_a_comment_without_the_csrf_token_is_refused():
 
 
 def test_visitors_see_the_discussion_and_a_log_in_link_instead_of_the_form():
-    paper = make_paper()
+    paper = make_paper_announced_today()
     post_comment(make_user(), paper, "Visible to all")
     html = section(paper)
     assert "Visible to all" in html and "Log in to comment" in html
@@ -289,7 +268,7 @@ def test_visitors_see_the_discussion_and_a_log_in_link_instead_of_the_form():
 def test_edits_past_the_hourly_limit_are_refused_with_429(settings):
     settings.COMMENTS_PER_HOUR = 2
     author = make_user()
-    comment = post_comment(author, make_paper(), "first words")
+    comment = post_comment(author, make_paper_announced_today(), "first words")
     browser = signed_in(author)
     edit = f"/comments/{comment.pk}/edit/"
     assert [browser.post(edit, {"body": f"edit {n}"}).status_code for n in range(3)] == [

@@ -8,8 +8,8 @@ import pytest
 
 from dailypapers.accounts.models import User
 from dailypapers.feed.models import Submission
-from dailypapers.feed.tests.test_pages import store
 from dailypapers.papers.models import Paper
+from dailypapers.testing.factories import store_paper
 
 pytestmark = pytest.mark.django_db
 
@@ -21,17 +21,17 @@ def submit(arxiv_id: str, feed_day: date) -> None:
 
 
 def test_previous_and_next_day_skip_days_without_papers(client):
-    store("2501.00001", date(2025, 1, 3))  # Friday
-    store("2501.00002", date(2025, 1, 6))  # Monday: the weekend in between is empty
-    store("2501.00003", date(2025, 1, 9))
+    store_paper("2501.00001", date(2025, 1, 3))  # Friday
+    store_paper("2501.00002", date(2025, 1, 6))  # Monday: the weekend in between is empty
+    store_paper("2501.00003", date(2025, 1, 9))
     body = client.get("/day/2025-01-06/").content.decode()
     assert 'rel="prev" href="/day/2025-01-03/"' in body
     assert 'rel="next" href="/day/2025-01-09/"' in body
 
 
 def test_a_day_with_only_a_member_submission_is_reachable_and_lists_it(client):
-    store("2412.00001", date(2024, 12, 2))
-    store("2501.00002", date(2025, 1, 6))
+    store_paper("2412.00001", date(2024, 12, 2))
+    store_paper("2501.00002", date(2025, 1, 6))
     submit("2412.00001", date(2025, 1, 4))  # a Saturday: no arXiv announcement
     body = client.get("/day/2025-01-06/").content.decode()
     assert 'rel="prev" href="/day/2025-01-04/"' in body
@@ -40,8 +40,8 @@ def test_a_day_with_only_a_member_submission_is_reachable_and_lists_it(client):
 
 
 def test_home_is_the_newest_announcement_day_even_after_a_later_submission_day(client):
-    store("2501.00001", date(2025, 1, 6))
-    store("2412.00009", date(2024, 12, 2))
+    store_paper("2501.00001", date(2025, 1, 6))
+    store_paper("2412.00009", date(2024, 12, 2))
     submit("2412.00009", date(2025, 1, 7))  # stored before submissions joined the latest day
     body = client.get("/").content.decode()
     assert "Papers of Monday, 6 January 2025" in body
@@ -50,23 +50,23 @@ def test_home_is_the_newest_announcement_day_even_after_a_later_submission_day(c
 
 
 def test_a_site_with_only_submitted_papers_opens_on_its_newest_submission_day(client):
-    store("2412.00009", None)
+    store_paper("2412.00009", None)
     submit("2412.00009", date(2025, 1, 7))
     assert "Papers of Tuesday, 7 January 2025" in client.get("/").content.decode()
 
 
 def test_a_day_links_its_iso_week_and_its_month(client):
-    store("2501.00001", date(2025, 1, 6))
+    store_paper("2501.00001", date(2025, 1, 6))
     body = client.get("/day/2025-01-06/").content.decode()
     assert 'href="/week/2025-W02/"' in body
     assert 'href="/month/2025-01/"' in body
 
 
 def test_week_page_lists_monday_to_sunday_and_links_the_nearest_weeks_with_papers(client):
-    store("2602.00001", date(2026, 2, 20))  # week 8
-    store("2602.00002", date(2026, 2, 23))  # Monday of week 9
-    store("2603.00003", date(2026, 3, 1))  # Sunday of week 9
-    store("2603.00004", date(2026, 3, 12))  # week 11; week 10 is empty
+    store_paper("2602.00001", date(2026, 2, 20))  # week 8
+    store_paper("2602.00002", date(2026, 2, 23))  # Monday of week 9
+    store_paper("2603.00003", date(2026, 3, 1))  # Sunday of week 9
+    store_paper("2603.00004", date(2026, 3, 12))  # week 11; week 10 is empty
     response = client.get("/week/2026-W09/")
     body = response.content.decode()
     assert response.status_code == 200
@@ -78,10 +78,10 @@ def test_week_page_lists_monday_to_sunday_and_links_the_nearest_weeks_with_paper
 
 
 def test_month_page_lists_the_calendar_month_and_skips_empty_months(client):
-    store("2511.00001", date(2025, 11, 28))
-    store("2601.00002", date(2026, 1, 1))
-    store("2601.00003", date(2026, 1, 31))
-    store("2603.00004", date(2026, 3, 2))
+    store_paper("2511.00001", date(2025, 11, 28))
+    store_paper("2601.00002", date(2026, 1, 1))
+    store_paper("2601.00003", date(2026, 1, 31))
+    store_paper("2603.00004", date(2026, 3, 2))
     body = client.get("/month/2026-01/").content.decode()
     assert "Papers of January 2026" in body
     assert "Paper 2601.00002" in body and "Paper 2601.00003" in body
@@ -91,7 +91,7 @@ def test_month_page_lists_the_calendar_month_and_skips_empty_months(client):
 
 
 def test_an_empty_week_says_so_and_still_offers_navigation(client):
-    store("2601.00001", date(2026, 1, 5))
+    store_paper("2601.00001", date(2026, 1, 5))
     body = client.get("/week/2026-W05/").content.decode()
     assert "No papers were announced in this week" in body
     assert 'rel="prev" href="/week/2026-W02/"' in body
@@ -132,8 +132,8 @@ def test_days_weeks_and_months_that_have_not_come_yet_are_not_found(client):
 
 
 def test_moving_between_days_keeps_the_chosen_sort_and_filters(client):
-    store("2501.00001", date(2025, 1, 6))
-    store("2501.00002", date(2025, 1, 7), categories=["cs.LG"])
+    store_paper("2501.00001", date(2025, 1, 6))
+    store_paper("2501.00002", date(2025, 1, 7), categories=["cs.LG"])
     body = client.get("/day/2025-01-07/?sort=newest&category=cs.LG&code=1").content.decode()
     assert 'rel="prev" href="/day/2025-01-06/?sort=newest&amp;category=cs.LG&amp;code=1"' in body
 

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import path
 
 from dailypapers.accounts.models import User
-from dailypapers.middleware import MAX_URI_LENGTH
+from dailypapers.core.middleware import MAX_URI_LENGTH
 from dailypapers.urls import urlpatterns as site_patterns
 
 
@@ -24,7 +24,7 @@ def suspicious(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [path("refused/", refuse), path("suspicious/", suspicious), *site_patterns]
-handler400 = "dailypapers.errors.bad_request"
+handler400 = "dailypapers.core.errors.bad_request"
 
 LAYOUT = ('<header class="site">', "/static/feed/site.css", 'class="brand"')
 

@@ -9,8 +9,8 @@ import pytest
 
 from dailypapers.accounts.models import User
 from dailypapers.feed.models import Curation, Submission
-from dailypapers.feed.tests.test_pages import store
 from dailypapers.papers.models import Paper
+from dailypapers.testing.factories import store_paper
 
 pytestmark = pytest.mark.django_db
 DAY = date(2025, 1, 8)
@@ -28,7 +28,7 @@ def text(body: str) -> str:
 
 
 def paper_with(arxiv_id: str, day: date = DAY, **counters) -> Paper:
-    store(arxiv_id, day)
+    store_paper(arxiv_id, day)
     Paper.objects.filter(arxiv_id=arxiv_id).update(**counters)
     return Paper.objects.get(arxiv_id=arxiv_id)
 
@@ -51,9 +51,9 @@ def test_sort_by_trending_puts_the_highest_score_first(client, three_papers):
 
 
 def test_sort_by_newest_puts_the_latest_announcement_first(client):
-    store("2501.00001", date(2025, 1, 6))
-    store("2501.00002", date(2025, 1, 7))
-    store("2501.00003", date(2025, 1, 8))
+    store_paper("2501.00001", date(2025, 1, 6))
+    store_paper("2501.00002", date(2025, 1, 7))
+    store_paper("2501.00003", date(2025, 1, 8))
     body = client.get("/week/2025-W02/?sort=newest").content.decode()
     assert listed(body) == ["2501.00003", "2501.00002", "2501.00001"]
 
@@ -65,38 +65,38 @@ def test_an_unknown_sort_falls_back_to_the_default(client, three_papers):
 
 
 def test_the_category_filter_matches_primary_and_cross_listed_papers(client):
-    store("2501.00001", DAY, categories=["cs.LG"])
-    store("2501.00002", DAY, categories=["stat.ML", "cs.LG"])  # cross-listed to cs.LG
-    store("2501.00003", DAY, categories=["cs.CV"])
+    store_paper("2501.00001", DAY, categories=["cs.LG"])
+    store_paper("2501.00002", DAY, categories=["stat.ML", "cs.LG"])  # cross-listed to cs.LG
+    store_paper("2501.00003", DAY, categories=["cs.CV"])
     body = client.get(DAY_URL + "?category=cs.LG").content.decode()
     assert sorted(listed(body)) == ["2501.00001", "2501.00002"]
 
 
 def test_a_malformed_category_is_ignored_rather_than_an_error(client):
-    store("2501.00001", DAY)
+    store_paper("2501.00001", DAY)
     response = client.get(DAY_URL + "?category=%27%3B--")
     assert response.status_code == 200
     assert listed(response.content.decode()) == ["2501.00001"]
 
 
 def test_the_has_code_filter_keeps_only_papers_with_code_links(client):
-    store("2501.00001", DAY, abstract="Code at https://github.com/a/b")
-    store("2501.00002", DAY)
+    store_paper("2501.00001", DAY, abstract="Code at https://github.com/a/b")
+    store_paper("2501.00002", DAY)
     body = client.get(DAY_URL + "?code=1").content.decode()
     assert listed(body) == ["2501.00001"]
     assert 'href="https://github.com/a/b"' in body
 
 
 def test_filters_that_match_nothing_say_so_and_offer_the_unfiltered_day(client):
-    store("2501.00001", DAY)
+    store_paper("2501.00001", DAY)
     body = client.get(DAY_URL + "?code=1").content.decode()
     assert "No papers of this day match these filters" in body
     assert f'href="{DAY_URL}">Show all papers of this day' in body
 
 
 def test_a_paper_submitted_by_a_member_appears_on_its_feed_day_with_the_submitter(client):
-    store("2412.00001", date(2024, 12, 2))
-    store("2501.00002", DAY)
+    store_paper("2412.00001", date(2024, 12, 2))
+    store_paper("2501.00002", DAY)
     member = User.objects.create_user("ada@example.org", "pw-12345-long", display_name="Ada")
     old = Paper.objects.get(arxiv_id="2412.00001")
     Submission.objects.create(paper=old, submitted_by=member, feed_day=DAY)
@@ -123,14 +123,14 @@ def test_a_featured_paper_comes_first_with_a_badge_whatever_the_sort(client, thr
 
 
 def test_a_feed_item_shows_three_authors_and_counts_the_rest(client):
-    store("2501.00001", DAY, authors=["A One", "B Two", "C Three", "D Four", "E Five"])
+    store_paper("2501.00001", DAY, authors=["A One", "B Two", "C Three", "D Four", "E Five"])
     body = client.get(DAY_URL).content.decode()
     assert "A One, B Two, C Three +2 more" in body and "D Four" not in body
 
 
 def test_a_feed_item_shows_categories_votes_comments_and_the_abstract(client):
     long_abstract = "We study sorting. " * 30 + "The end."
-    store("2501.00001", DAY, categories=["cs.DS", "cs.LG"], abstract=long_abstract)
+    store_paper("2501.00001", DAY, categories=["cs.DS", "cs.LG"], abstract=long_abstract)
     Paper.objects.filter(arxiv_id="2501.00001").update(upvote_count=7, comment_count=3)
     body = client.get(DAY_URL).content.decode()
     assert 'href="/categories/cs.DS/"' in body and 'href="/categories/cs.LG/"' in body
@@ -141,7 +141,7 @@ def test_a_feed_item_shows_categories_votes_comments_and_the_abstract(client):
 
 def test_long_days_are_paginated_and_pages_keep_the_filters(client):
     for number in range(1, 53):
-        store(f"2501.{number:05d}", DAY)
+        store_paper(f"2501.{number:05d}", DAY)
     first = client.get(DAY_URL + "?sort=newest").content.decode()
     assert len(listed(first)) == 50
     assert 'href="?sort=newest&amp;page=2">Next page' in first

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from dailypapers.feed.tests.browser_helpers import only_entry, paper_item
+from dailypapers.feed.tests.browser_helpers import paper_item
 from dailypapers.feed.tests.first_hour_helpers import (
     SAMPLE_DAYS,
     dailypapers,
@@ -31,6 +31,7 @@ from dailypapers.feed.tests.first_hour_helpers import (
 from dailypapers.lib.tests.fake_arxiv import FakeArxiv
 from dailypapers.testing import link_in
 from dailypapers.testing.browser import Screenshots, chromium_missing_reason, chromium_page
+from dailypapers.testing.factories import arxiv_answer_with_only
 from dailypapers.testing.redis_server import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -71,7 +72,7 @@ def test_a_newcomer_walks_the_first_hour_on_the_default_install_with_mail_in_the
     voted = next(p for p in sample_papers() if p.announced_on == LATEST and p.category == "cs.CL")
 
     with FakeArxiv() as arxiv:
-        arxiv.add("/api/query", only_entry(SUBMITTED_ID))
+        arxiv.add("/api/query", arxiv_answer_with_only(SUBMITTED_ID))
         env = default_environment(
             data_dir,
             ARXIV_API_URL=f"{arxiv.url}/api/query",

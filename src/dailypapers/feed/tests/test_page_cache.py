@@ -11,16 +11,16 @@ from django.middleware.csrf import get_token
 from django.test import RequestFactory
 
 from dailypapers.accounts.models import User
-from dailypapers.feed.cache import cache_for_anonymous
-from dailypapers.feed.tests.test_pages import store
+from dailypapers.core.pagecache import cache_for_anonymous
 from dailypapers.papers.models import Paper
+from dailypapers.testing.factories import store_paper
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def paper() -> Paper:
-    store("2501.00001", date(2025, 1, 6), title="Before")
+    store_paper("2501.00001", date(2025, 1, 6), title="Before")
     Paper.objects.filter(arxiv_id="2501.00001").update(trending_score=1.0)
     return Paper.objects.get(arxiv_id="2501.00001")
 

@@ -10,28 +10,15 @@ from django.template.loader import render_to_string
 from dailypapers.accounts.models import User
 from dailypapers.feed.context_processors import PARTIALS
 from dailypapers.feed.models import Submission, Vote
-from dailypapers.lib.records import PaperRecord
-from dailypapers.papers.ingest.pipeline import IngestReport, ingest
 from dailypapers.papers.models import Paper
+from dailypapers.testing.factories import store_paper
 
 pytestmark = pytest.mark.django_db
 
 
-def store(arxiv_id: str, day: date | None, **fields) -> None:
-    values = {
-        "title": f"Paper {arxiv_id}",
-        "abstract": "An abstract.",
-        "authors": ["Ada Lovelace"],
-        "categories": ["cs.LG"],
-    }
-    values.update(fields)
-    record = PaperRecord(arxiv_id=arxiv_id, announced_on=day, **values)
-    ingest([record], IngestReport(source="test"))
-
-
 def test_home_shows_the_latest_announcement_day_with_a_link_to_the_previous_day(client):
-    store("2501.00001", date(2025, 1, 6))
-    store("2501.00002", date(2025, 1, 8))
+    store_paper("2501.00001", date(2025, 1, 6))
+    store_paper("2501.00002", date(2025, 1, 8))
     response = client.get("/")
     body = response.content.decode()
     assert response.status_code == 200
@@ -42,7 +29,7 @@ def test_home_shows_the_latest_announcement_day_with_a_link_to_the_previous_day(
 
 def test_day_page_lists_that_day_and_links_both_neighbours(client):
     for arxiv_id, day in [("2501.00001", 6), ("2501.00002", 7), ("2501.00003", 9)]:
-        store(arxiv_id, date(2025, 1, day))
+        store_paper(arxiv_id, date(2025, 1, day))
     body = client.get("/day/2025-01-07/").content.decode()
     assert "Paper 2501.00002" in body
     assert 'rel="prev" href="/day/2025-01-06/"' in body
@@ -50,7 +37,7 @@ def test_day_page_lists_that_day_and_links_both_neighbours(client):
 
 
 def test_an_empty_day_says_so_and_still_offers_navigation(client):
-    store("2501.00001", date(2025, 1, 6))
+    store_paper("2501.00001", date(2025, 1, 6))
     body = client.get("/day/2025-01-07/").content.decode()
     assert "No papers were announced on this day" in body
     assert 'rel="prev"' in body
@@ -62,7 +49,7 @@ def test_an_empty_database_explains_how_to_import_papers(client):
 
 
 def test_paper_page_shows_what_is_stored_with_arxiv_links(client):
-    store(
+    store_paper(
         "2501.00001",
         date(2025, 1, 6),
         title="Faster $O(n^2)$ sorting",
@@ -80,7 +67,7 @@ def test_paper_page_shows_what_is_stored_with_arxiv_links(client):
 
 
 def test_old_style_and_versioned_ids_reach_the_paper_page(client):
-    store("hep-th/9901001", date(1999, 1, 4))
+    store_paper("hep-th/9901001", date(1999, 1, 4))
     assert client.get("/papers/hep-th/9901001/").status_code == 200
     versioned = client.get("/papers/hep-th/9901001v3/", follow=True)
     assert versioned.status_code == 200
@@ -119,14 +106,14 @@ def test_home_with_fifty_papers_needs_a_fixed_handful_of_queries(
     client, django_assert_max_num_queries
 ):
     for number in range(1, 51):
-        store(
+        store_paper(
             f"2501.{number:05d}",
             date(2025, 1, 8),
             authors=[f"Author {number}", "B", "C", "D"],
             categories=["cs.LG", "cs.AI"],
             abstract=f"Code: https://github.com/a/p{number}",
         )
-    store("2501.00099", date(2025, 1, 6))
+    store_paper("2501.00099", date(2025, 1, 6))
     members = [User.objects.create_user(f"m{n}@example.org", "pw-12345-long") for n in range(3)]
     for paper in Paper.objects.filter(announced_on=date(2025, 1, 8))[:30]:
         Submission.objects.create(
@@ -145,7 +132,7 @@ def test_home_with_fifty_papers_needs_a_fixed_handful_of_queries(
 
 def test_a_missing_partial_falls_back_to_a_plain_vote_count(client, monkeypatch):
     monkeypatch.setitem(PARTIALS, "vote_button", "feed/includes/not-built-yet.html")
-    store("2501.00001", date(2025, 1, 6))
+    store_paper("2501.00001", date(2025, 1, 6))
     Paper.objects.update(upvote_count=4)
     response = client.get("/")
     assert response.status_code == 200

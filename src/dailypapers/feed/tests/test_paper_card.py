@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from dailypapers.feed.tests.discovery_helpers import store
+from dailypapers.testing.factories import store_titled_paper
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +20,13 @@ def card(paper, user=None) -> str:
 
 
 def test_a_card_without_thumbnail_or_summary_draws_no_empty_boxes_for_them():
-    html = card(store("2503.00001", "Plain paper"))
+    html = card(store_titled_paper("2503.00001", "Plain paper"))
     assert "thumb" not in html and 'class="summary"' not in html and "<img" not in html
     assert 'class="vote-box"' in html and "log in to upvote" in html
 
 
 def test_a_card_shows_the_thumbnail_and_summary_when_the_paper_has_them():
-    paper = store("2503.00002", "Pictured paper")
+    paper = store_titled_paper("2503.00002", "Pictured paper")
     paper.thumbnail = "/static/feed/favicon.svg"  # filled by later work; any attribute will do
     paper.summary = "A one-line summary."
     html = card(paper)
@@ -36,6 +36,8 @@ def test_a_card_shows_the_thumbnail_and_summary_when_the_paper_has_them():
 
 
 def test_the_vote_box_comes_after_the_title_in_reading_order():
-    html = card(store("2503.00003", "Ordered paper", authors=["A", "B", "C", "D", "E"]))
+    html = card(
+        store_titled_paper("2503.00003", "Ordered paper", authors=["A", "B", "C", "D", "E"])
+    )
     assert html.index('class="title"') < html.index('class="vote-box"')
     assert "A, B, C" in html and "+2 more" in html

@@ -9,15 +9,15 @@ import pytest
 from dailypapers.accounts.models import User
 from dailypapers.feed.models import Submission, Vote
 from dailypapers.feed.queries import related_papers
-from dailypapers.feed.tests.test_pages import store
 from dailypapers.papers.models import Author, Paper
+from dailypapers.testing.factories import store_paper
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def full_paper() -> Paper:
-    store(
+    store_paper(
         "2501.00001",
         date(2025, 1, 6),
         title="R&D of 50% faster sorting",
@@ -87,17 +87,17 @@ def test_the_paper_page_has_a_comments_section_and_knows_the_viewers_vote(client
 
 
 def test_related_papers_prefer_shared_authors_then_the_same_primary_category(full_paper):
-    store("2501.00002", date(2025, 1, 2), authors=["Ada Lovelace", "Charles Babbage"])
-    store("2501.00003", date(2025, 1, 7), authors=["Charles Babbage"], categories=["math.CO"])
-    store("2501.00004", date(2025, 1, 8), authors=["Someone Else"], categories=["cs.DS"])
-    store("2501.00005", date(2025, 1, 8), authors=["Another"], categories=["hep-th"])
+    store_paper("2501.00002", date(2025, 1, 2), authors=["Ada Lovelace", "Charles Babbage"])
+    store_paper("2501.00003", date(2025, 1, 7), authors=["Charles Babbage"], categories=["math.CO"])
+    store_paper("2501.00004", date(2025, 1, 8), authors=["Someone Else"], categories=["cs.DS"])
+    store_paper("2501.00005", date(2025, 1, 8), authors=["Another"], categories=["hep-th"])
     related = [paper.arxiv_id for paper in related_papers(full_paper, limit=5)]
     assert related == ["2501.00002", "2501.00003", "2501.00004"]
     assert [paper.arxiv_id for paper in related_papers(full_paper, limit=1)] == ["2501.00002"]
 
 
 def test_the_paper_page_lists_related_papers(client, full_paper):
-    store("2501.00002", date(2025, 1, 2), authors=["Ada Lovelace"], title="Older sorting")
+    store_paper("2501.00002", date(2025, 1, 2), authors=["Ada Lovelace"], title="Older sorting")
     body = client.get("/papers/2501.00001/").content.decode()
     assert "Related papers" in body
     assert '<a href="/papers/2501.00002/">Older sorting</a>' in body
@@ -107,7 +107,7 @@ def test_the_paper_page_stays_within_a_fixed_number_of_queries(
     client, full_paper, django_assert_max_num_queries
 ):
     for number in range(2, 12):
-        store(f"2501.{number:05d}", date(2025, 1, 6), authors=["Ada Lovelace"])
+        store_paper(f"2501.{number:05d}", date(2025, 1, 6), authors=["Ada Lovelace"])
     member = User.objects.create_user("bob@example.org", "pw-12345-long")
     client.force_login(member)
     # session, user, paper, authors, vote, related (2), plus what the partials ask

@@ -7,17 +7,17 @@ from datetime import date
 
 import pytest
 
-from dailypapers.feed.tests.test_pages import store
 from dailypapers.papers.models import Paper
 from dailypapers.search import semantic, vectors
 from dailypapers.search.embedding import embed_papers, pending_ids
+from dailypapers.testing.factories import store_paper
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def third_version() -> Paper:
-    store("2501.00001", date(2025, 1, 6), version=3)
+    store_paper("2501.00001", date(2025, 1, 6), version=3)
     return Paper.objects.get(arxiv_id="2501.00001")
 
 
@@ -39,28 +39,28 @@ def test_a_version_of_a_paper_we_do_not_have_is_not_found(client):
 
 
 def test_twenty_one_authors_show_twenty_and_offer_the_one_more(client):
-    store("2501.00001", date(2025, 1, 6), authors=[f"Author Number{n}" for n in range(21)])
+    store_paper("2501.00001", date(2025, 1, 6), authors=[f"Author Number{n}" for n in range(21)])
     body = client.get("/papers/2501.00001/").content.decode()
     assert "Show 1 more author</summary>" in body
     assert "Show all 21" not in body
 
 
 def test_twenty_authors_show_without_a_disclosure(client):
-    store("2501.00001", date(2025, 1, 6), authors=[f"Author Number{n}" for n in range(20)])
+    store_paper("2501.00001", date(2025, 1, 6), authors=[f"Author Number{n}" for n in range(20)])
     body = client.get("/papers/2501.00001/").content.decode()
     assert "Author Number19" in body and "<details" not in body.split('class="authors"')[1][:200]
     assert "more author" not in body
 
 
 def test_twenty_five_authors_offer_five_more(client):
-    store("2501.00001", date(2025, 1, 6), authors=[f"Author Number{n}" for n in range(25)])
+    store_paper("2501.00001", date(2025, 1, 6), authors=[f"Author Number{n}" for n in range(25)])
     assert "Show 5 more authors</summary>" in client.get("/papers/2501.00001/").content.decode()
 
 
 @pytest.fixture
 def neighbours() -> None:
-    store("2501.00001", date(2025, 1, 6), title="Kalman filters for drone navigation")
-    store("2501.00002", date(2025, 1, 6), title="Drone navigation with Kalman filters")
+    store_paper("2501.00001", date(2025, 1, 6), title="Kalman filters for drone navigation")
+    store_paper("2501.00002", date(2025, 1, 6), title="Drone navigation with Kalman filters")
 
 
 def test_related_papers_before_any_embedding_say_how_the_operator_improves_them(

@@ -9,8 +9,8 @@ import pytest
 
 from dailypapers.accounts.models import User
 from dailypapers.feed.models import Collection, CollectionItem, Submission, Vote
-from dailypapers.feed.tests.test_pages import store
 from dailypapers.papers.models import Author, Paper
+from dailypapers.testing.factories import make_user, store_paper
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +20,9 @@ def listed(body: str) -> list[str]:
 
 
 def test_an_author_page_lists_their_papers_newest_first(client):
-    store("2412.00001", date(2024, 12, 2), authors=["Ada Lovelace", "Charles Babbage"])
-    store("2501.00002", date(2025, 1, 6), authors=["Ada Lovelace"])
-    store("2501.00003", date(2025, 1, 7), authors=["Charles Babbage"])
+    store_paper("2412.00001", date(2024, 12, 2), authors=["Ada Lovelace", "Charles Babbage"])
+    store_paper("2501.00002", date(2025, 1, 6), authors=["Ada Lovelace"])
+    store_paper("2501.00003", date(2025, 1, 7), authors=["Charles Babbage"])
     ada = Author.objects.get(name="Ada Lovelace")
     body = client.get(f"/authors/{ada.pk}/").content.decode()
     assert "<h1>Ada Lovelace</h1>" in body
@@ -31,7 +31,7 @@ def test_an_author_page_lists_their_papers_newest_first(client):
 
 def test_an_author_page_is_paginated(client):
     for number in range(1, 53):
-        store(f"2501.{number:05d}", date(2025, 1, 6), authors=["Ada Lovelace"])
+        store_paper(f"2501.{number:05d}", date(2025, 1, 6), authors=["Ada Lovelace"])
     ada = Author.objects.get(name="Ada Lovelace")
     assert len(listed(client.get(f"/authors/{ada.pk}/").content.decode())) == 50
     assert len(listed(client.get(f"/authors/{ada.pk}/?page=2").content.decode())) == 2
@@ -42,9 +42,9 @@ def test_an_unknown_author_is_not_found(client):
 
 
 def test_a_category_page_includes_cross_lists_grouped_by_day_newest_first(client):
-    store("2501.00001", date(2025, 1, 6), categories=["cs.LG"])
-    store("2501.00002", date(2025, 1, 7), categories=["stat.ML", "cs.LG"])
-    store("2501.00003", date(2025, 1, 7), categories=["cs.CV"])
+    store_paper("2501.00001", date(2025, 1, 6), categories=["cs.LG"])
+    store_paper("2501.00002", date(2025, 1, 7), categories=["stat.ML", "cs.LG"])
+    store_paper("2501.00003", date(2025, 1, 7), categories=["cs.CV"])
     body = client.get("/categories/cs.LG/").content.decode()
     assert "Papers in cs.LG" in body
     assert listed(body) == ["2501.00002", "2501.00001"]
@@ -55,20 +55,20 @@ def test_a_category_page_includes_cross_lists_grouped_by_day_newest_first(client
 
 
 def test_an_unknown_or_malformed_category_is_not_found(client):
-    store("2501.00001", date(2025, 1, 6), categories=["cs.LG"])
+    store_paper("2501.00001", date(2025, 1, 6), categories=["cs.LG"])
     assert client.get("/categories/cs.XX/").status_code == 404
     assert client.get("/categories/%3Cscript%3E/").status_code == 404
 
 
 @pytest.fixture
 def member() -> User:
-    return User.objects.create_user("ada@example.org", "pw-12345-long", display_name="Ada")
+    return make_user(verified=False, password="pw-12345-long", display_name="Ada")
 
 
 def test_a_profile_shows_the_members_submissions_and_upvotes(client, member):
-    store("2412.00001", date(2024, 12, 2))
-    store("2501.00002", date(2025, 1, 6))
-    store("2501.00003", date(2025, 1, 6))
+    store_paper("2412.00001", date(2024, 12, 2))
+    store_paper("2501.00002", date(2025, 1, 6))
+    store_paper("2501.00003", date(2025, 1, 6))
     submitted = Paper.objects.get(arxiv_id="2412.00001")
     Submission.objects.create(paper=submitted, submitted_by=member, feed_day=date(2025, 1, 6))
     Vote.objects.create(user=member, paper=Paper.objects.get(arxiv_id="2501.00002"))
@@ -81,7 +81,7 @@ def test_a_profile_shows_the_members_submissions_and_upvotes(client, member):
 
 
 def test_a_profile_links_public_collections_only(client, member):
-    store("2501.00001", date(2025, 1, 6))
+    store_paper("2501.00001", date(2025, 1, 6))
     public = Collection.objects.create(owner=member, name="Sorting", slug="sorting", is_public=True)
     Collection.objects.create(owner=member, name="Secret list", slug="secret")
     CollectionItem.objects.create(collection=public, paper=Paper.objects.get())
@@ -106,7 +106,7 @@ def test_unknown_and_deactivated_members_have_no_profile(client, member):
 
 def test_a_profile_pages_through_many_submissions_newest_first(client, member):
     for number in range(1, 23):
-        store(f"2501.{number:05d}", date(2025, 1, 6))
+        store_paper(f"2501.{number:05d}", date(2025, 1, 6))
         paper = Paper.objects.get(arxiv_id=f"2501.{number:05d}")
         Submission.objects.create(paper=paper, submitted_by=member, feed_day=date(2025, 1, 6))
     first = client.get(f"/u/{member.pk}/").content.decode()

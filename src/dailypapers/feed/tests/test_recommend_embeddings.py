@@ -6,8 +6,14 @@ import numpy as np
 import pytest
 
 from dailypapers.feed.recommend import recommend_for_user
-from dailypapers.feed.tests.discovery_helpers import DAY, arxiv_ids, member, store, upvote
 from dailypapers.papers.models import Paper
+from dailypapers.testing.factories import (
+    TITLED_DAY,
+    arxiv_ids,
+    make_user,
+    make_votes,
+    store_titled_paper,
+)
 
 semantic = pytest.importorskip("dailypapers.search.semantic")
 embedding = pytest.importorskip("dailypapers.search.embedding")
@@ -34,14 +40,20 @@ class MeaningEmbedder:
 
 
 def test_a_paper_close_in_meaning_beats_one_that_only_shares_a_word():
-    liked = store("2501.00001", "Molecules as graphs", day=DAY.replace(month=1))
+    liked = store_titled_paper("2501.00001", "Molecules as graphs", day=TITLED_DAY.replace(month=1))
     for number, title in enumerate(["Dark halos", "Galaxy halos", "Halo mass"], start=2):
-        store(f"2501.0000{number}", title, day=DAY.replace(month=1), categories=["astro-ph.GA"])
-    store("2503.00001", "Folding of enzyme and protein chains", abstract="Enzyme kinetics.")
-    store("2503.00002", "Graph coloring bounds", abstract="Coloring of graph vertices.")
-    store("2503.00003", "Galaxy halo shapes", categories=["astro-ph.GA"])
-    ada = member()
-    upvote(ada, liked)
+        store_titled_paper(
+            f"2501.0000{number}", title, day=TITLED_DAY.replace(month=1), categories=["astro-ph.GA"]
+        )
+    store_titled_paper(
+        "2503.00001", "Folding of enzyme and protein chains", abstract="Enzyme kinetics."
+    )
+    store_titled_paper(
+        "2503.00002", "Graph coloring bounds", abstract="Coloring of graph vertices."
+    )
+    store_titled_paper("2503.00003", "Galaxy halo shapes", categories=["astro-ph.GA"])
+    ada = make_user()
+    make_votes(ada, liked)
     embedder = MeaningEmbedder()
     with semantic.use_embedder(embedder):
         embedding.embed_papers(Paper.objects.values_list("pk", flat=True), embedder)

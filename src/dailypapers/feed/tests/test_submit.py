@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,38 +9,18 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from dailypapers.accounts.models import User
 from dailypapers.feed.models import Submission
 from dailypapers.papers.models import Paper
+from dailypapers.testing.factories import (
+    ARXIV_API_PATH,
+    arxiv_answer_with_only,
+    make_paper,
+    make_user,
+    signed_in,
+)
 
 pytestmark = pytest.mark.django_db
 API_FIXTURES = Path(__file__).parents[2] / "lib" / "tests" / "fixtures" / "arxiv-api"
-API_PATH = "/api/query"
-
-
-def make_user(email: str = "ada@example.org", *, verified: bool = True) -> User:
-    verified_at = timezone.now() if verified else None
-    return User.objects.create_user(email, "a-long-password-1", email_verified_at=verified_at)
-
-
-def make_paper(arxiv_id: str = "2501.00001") -> Paper:
-    return Paper.objects.create(arxiv_id=arxiv_id, title=f"Paper {arxiv_id}", content_hash="x")
-
-
-def signed_in(user: User) -> Client:
-    browser = Client()
-    browser.force_login(user)
-    return browser
-
-
-def only_entry(arxiv_id: str) -> str:
-    """The id-list fixture cut down to the one entry asked for, as arXiv would answer."""
-    feed = (API_FIXTURES / "current_2026_id_list.atom.xml").read_text()
-    entries = re.findall(r"\s*<entry>.*?</entry>", feed, flags=re.S)
-    unwanted = [e for e in entries if f"/abs/{arxiv_id}v" not in e]
-    for entry in unwanted:
-        feed = feed.replace(entry, "")
-    return feed.replace("<opensearch:totalResults>2<", "<opensearch:totalResults>1<")
 
 
 def test_the_form_is_for_members_with_a_confirmed_email():
@@ -79,12 +58,12 @@ def test_old_style_and_pdf_links_are_understood():
 
 
 def test_an_unknown_paper_is_fetched_from_arxiv_and_submitted(fake_arxiv):
-    fake_arxiv.add(API_PATH, only_entry("2503.01234"))
+    fake_arxiv.add(ARXIV_API_PATH, arxiv_answer_with_only("2503.01234"))
     response = signed_in(make_user()).post(
         "/submit/", {"arxiv_id": "https://arxiv.org/pdf/2503.01234v2"}
     )
     assert response.status_code == 302 and response["Location"] == "/papers/2503.01234/"
-    [request] = fake_arxiv.requests_to(API_PATH)
+    [request] = fake_arxiv.requests_to(ARXIV_API_PATH)
     assert request.query["id_list"] == "2503.01234"
     paper = Paper.objects.get()
     assert paper.title.endswith("Socks with a Single Drawer")
@@ -92,7 +71,7 @@ def test_an_unknown_paper_is_fetched_from_arxiv_and_submitted(fake_arxiv):
 
 
 def test_an_id_arxiv_does_not_know_is_reported_and_nothing_is_stored(fake_arxiv):
-    fake_arxiv.add(API_PATH, (API_FIXTURES / "current_2026_empty.atom.xml").read_bytes())
+    fake_arxiv.add(ARXIV_API_PATH, (API_FIXTURES / "current_2026_empty.atom.xml").read_bytes())
     response = signed_in(make_user()).post("/submit/", {"arxiv_id": "0101.0001"})
     assert response.status_code == 404
     assert "arXiv has no paper 0101.0001" in response.content.decode()
@@ -101,7 +80,7 @@ def test_an_id_arxiv_does_not_know_is_reported_and_nothing_is_stored(fake_arxiv)
 
 def test_an_arxiv_error_answer_is_reported_and_nothing_is_stored(fake_arxiv):
     error_feed = (API_FIXTURES / "current_2026_error_400.atom.xml").read_bytes()
-    fake_arxiv.add(API_PATH, error_feed, status=400)
+    fake_arxiv.add(ARXIV_API_PATH, error_feed, status=400)
     response = signed_in(make_user()).post("/submit/", {"arxiv_id": "2599.99999"})
     text = response.content.decode()
     assert response.status_code == 502

@@ -8,8 +8,8 @@ import time
 import pytest
 
 from dailypapers.feed.models import Submission
-from dailypapers.feed.tests.test_submit import API_PATH, make_user, signed_in
 from dailypapers.papers.models import Paper
+from dailypapers.testing.factories import ARXIV_API_PATH, make_user, signed_in
 
 pytestmark = pytest.mark.django_db
 CLOSED_PORT_URL = "http://127.0.0.1:9/api/query"  # nothing listens on port 9
@@ -51,7 +51,7 @@ def test_after_a_failed_connect_the_next_submission_answers_without_asking_arxiv
     settings.ARXIV_API_URL = CLOSED_PORT_URL  # the fixture pointed it at the fake
     browser = signed_in(make_user())
     browser.post("/submit/", {"arxiv_id": "2501.00001"})
-    settings.ARXIV_API_URL = f"{fake_arxiv.url}{API_PATH}"  # arXiv would answer now…
+    settings.ARXIV_API_URL = f"{fake_arxiv.url}{ARXIV_API_PATH}"  # arXiv would answer now…
     response = browser.post("/submit/", {"arxiv_id": "2501.00002"})
     assert response.status_code == 502
     assert "arXiv cannot be reached just now" in response.content.decode()
@@ -60,7 +60,7 @@ def test_after_a_failed_connect_the_next_submission_answers_without_asking_arxiv
 
 def test_a_slow_arxiv_is_given_up_on_after_a_short_timeout(fake_arxiv, settings):
     settings.ARXIV_TIMEOUT = 30.0
-    fake_arxiv.add(API_PATH, "", delay=10.0)
+    fake_arxiv.add(ARXIV_API_PATH, "", delay=10.0)
     started = time.monotonic()
     response = signed_in(make_user()).post("/submit/", {"arxiv_id": "2501.00001"})
     assert time.monotonic() - started < 4.5
@@ -70,7 +70,7 @@ def test_a_slow_arxiv_is_given_up_on_after_a_short_timeout(fake_arxiv, settings)
 
 def test_failed_fetches_count_against_the_daily_limit(fake_arxiv, settings):
     settings.SUBMISSIONS_PER_DAY = 2
-    fake_arxiv.add(API_PATH, "server trouble", status=500)
+    fake_arxiv.add(ARXIV_API_PATH, "server trouble", status=500)
     browser = signed_in(make_user())
     for arxiv_id in ("2501.00001", "2501.00002"):
         response = browser.post("/submit/", {"arxiv_id": arxiv_id})

@@ -8,7 +8,6 @@ import pytest
 from django.db import IntegrityError
 
 from dailypapers.feed.models import TopicFollow
-from dailypapers.feed.tests.discovery_helpers import DAY, arxiv_ids, member, store, topic, trending
 from dailypapers.feed.topics import (
     TopicError,
     clean_categories,
@@ -24,18 +23,30 @@ from dailypapers.feed.topics import (
     with_follower_counts,
 )
 from dailypapers.papers.models import Paper
+from dailypapers.testing.factories import (
+    TITLED_DAY,
+    arxiv_ids,
+    make_topic,
+    make_user,
+    set_trending_score,
+    store_titled_paper,
+)
 
 pytestmark = pytest.mark.django_db
-EARLIER = DAY - timedelta(days=3)
+EARLIER = TITLED_DAY - timedelta(days=3)
 
 
 @pytest.fixture
 def papers() -> None:
-    store("2503.00001", "Graph networks for molecules", categories=["cs.LG", "q-bio.BM"])
-    store("2503.00002", "Graph transformers at scale", categories=["cs.CL"], day=EARLIER)
-    store("2503.00003", "Speech recognition models", categories=["cs.CL"])
-    store("2503.00004", "Graph coloring bounds", categories=["math.CO"])
-    store("2503.00005", "Dark matter halos", categories=["astro-ph.CO"], day=EARLIER)
+    store_titled_paper(
+        "2503.00001", "Graph networks for molecules", categories=["cs.LG", "q-bio.BM"]
+    )
+    store_titled_paper(
+        "2503.00002", "Graph transformers at scale", categories=["cs.CL"], day=EARLIER
+    )
+    store_titled_paper("2503.00003", "Speech recognition models", categories=["cs.CL"])
+    store_titled_paper("2503.00004", "Graph coloring bounds", categories=["math.CO"])
+    store_titled_paper("2503.00005", "Dark matter halos", categories=["astro-ph.CO"], day=EARLIER)
 
 
 def test_a_topic_of_categories_alone_holds_every_paper_listed_in_any_of_them(papers):
@@ -55,7 +66,7 @@ def test_a_query_with_one_category_keeps_only_papers_in_that_category(papers):
 
 
 def test_a_query_with_several_categories_merges_them_newest_first_each_paper_once(papers):
-    store("2503.00006", "Graph language models", categories=["cs.CL", "cs.LG"])
+    store_titled_paper("2503.00006", "Graph language models", categories=["cs.CL", "cs.LG"])
     found = papers_of("graph", ["cs.LG", "cs.CL"])
     assert arxiv_ids(found.ids) == ["2503.00006", "2503.00001", "2503.00002"]
     assert found.total == 3 and not found.total_is_estimate
@@ -68,8 +79,10 @@ def test_a_topic_slice_pages_through_the_same_order(papers):
 
 
 def test_trending_order_lists_papers_rising_now_highest_first(papers):
-    trending(store("2503.00007", "Graph diffusion", categories=["cs.CL"]), 1.5)
-    trending(Paper.objects.get(arxiv_id="2503.00002"), 3.0)
+    set_trending_score(
+        store_titled_paper("2503.00007", "Graph diffusion", categories=["cs.CL"]), 1.5
+    )
+    set_trending_score(Paper.objects.get(arxiv_id="2503.00002"), 3.0)
     found = papers_of("", ["cs.CL"], sort="trending")
     assert arxiv_ids(found.ids) == ["2503.00002", "2503.00007"]
     assert arxiv_ids(papers_of("graph", ["cs.CL"], sort="trending").ids)[:2] == [
@@ -79,26 +92,26 @@ def test_trending_order_lists_papers_rising_now_highest_first(papers):
 
 
 def test_topic_paper_ids_gives_papers_since_a_day_best_first(papers):
-    graphs = topic("Graphs", query="graph")
-    upvoted = store("2503.00008", "Graph sparsifiers", categories=["cs.DS"])
-    trending(upvoted, 2.0)
-    ids = topic_paper_ids(graphs.pk, since=DAY, limit=10)
+    graphs = make_topic("Graphs", query="graph")
+    upvoted = store_titled_paper("2503.00008", "Graph sparsifiers", categories=["cs.DS"])
+    set_trending_score(upvoted, 2.0)
+    ids = topic_paper_ids(graphs.pk, since=TITLED_DAY, limit=10)
     assert arxiv_ids(ids)[0] == "2503.00008"
     assert set(arxiv_ids(ids)) == {"2503.00008", "2503.00001", "2503.00004"}
-    assert topic_paper_ids(graphs.pk, since=DAY, limit=1) == ids[:1]
+    assert topic_paper_ids(graphs.pk, since=TITLED_DAY, limit=1) == ids[:1]
 
 
 def test_topic_paper_ids_of_a_category_topic_and_of_unknown_topics(papers):
-    language = topic("Language", categories=["cs.CL"])
-    assert arxiv_ids(topic_paper_ids(language.pk, since=DAY, limit=10)) == ["2503.00003"]
-    assert topic_paper_ids(language.pk, since=DAY + timedelta(days=1), limit=10) == []
-    assert topic_paper_ids(999_999, since=DAY, limit=10) == []
-    assert topic_paper_ids(language.pk, since=DAY, limit=0) == []
+    language = make_topic("Language", categories=["cs.CL"])
+    assert arxiv_ids(topic_paper_ids(language.pk, since=TITLED_DAY, limit=10)) == ["2503.00003"]
+    assert topic_paper_ids(language.pk, since=TITLED_DAY + timedelta(days=1), limit=10) == []
+    assert topic_paper_ids(999_999, since=TITLED_DAY, limit=10) == []
+    assert topic_paper_ids(language.pk, since=TITLED_DAY, limit=0) == []
 
 
 def test_a_stored_query_the_engine_refuses_holds_no_papers_for_digests(papers):
     # Saved before a rule changed, say: the engine now allows fewer words than it holds.
-    broken = topic("Broken", query=" ".join(f"w{number}" for number in range(40)))
+    broken = make_topic("Broken", query=" ".join(f"w{number}" for number in range(40)))
     assert topic_paper_ids(broken.pk, since=date(2000, 1, 1), limit=10) == []
     with pytest.raises(TopicError):
         topic_ids(broken)
@@ -120,15 +133,15 @@ def test_categories_are_checked_and_written_canonically():
 
 
 def test_slugs_are_unique_and_never_the_new_topic_form():
-    topic("Graph learning")
+    make_topic("Graph learning")
     assert unique_slug("Graph learning") == "graph-learning-2"
     assert unique_slug("New") == "new-2"
     assert unique_slug("!!!") == "topic"
 
 
 def test_following_twice_is_one_follow_and_unfollowing_twice_is_harmless():
-    ada = member()
-    graphs = topic("Graphs", query="graph")
+    ada = make_user()
+    graphs = make_topic("Graphs", query="graph")
     assert follow(ada.pk, graphs.pk) is True
     assert follow(ada.pk, graphs.pk) is False
     assert TopicFollow.objects.filter(user=ada, topic=graphs).count() == 1
@@ -140,18 +153,22 @@ def test_following_twice_is_one_follow_and_unfollowing_twice_is_harmless():
 
 
 def test_the_database_refuses_a_second_follow_row():
-    ada = member()
-    graphs = topic("Graphs", query="graph")
+    ada = make_user()
+    graphs = make_topic("Graphs", query="graph")
     TopicFollow.objects.create(user=ada, topic=graphs)
     with pytest.raises(IntegrityError):
         TopicFollow.objects.create(user=ada, topic=graphs)
 
 
 def test_topics_are_listed_featured_first_then_by_followers():
-    quiet, popular, featured = topic("Quiet"), topic("Popular"), topic("Picked", is_featured=True)
+    quiet, popular, featured = (
+        make_topic("Quiet"),
+        make_topic("Popular"),
+        make_topic("Picked", is_featured=True),
+    )
     for number in range(2):
-        follow(member(f"m{number}@example.org").pk, popular.pk)
-    follow(member("x@example.org").pk, quiet.pk)
+        follow(make_user(f"m{number}@example.org").pk, popular.pk)
+    follow(make_user("x@example.org").pk, quiet.pk)
     listed = list(with_follower_counts())
     assert [t.name for t in listed] == ["Picked", "Popular", "Quiet"]
     assert [t.follower_count for t in listed] == [0, 2, 1]

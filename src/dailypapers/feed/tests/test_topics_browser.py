@@ -5,17 +5,16 @@ from __future__ import annotations
 import pytest
 
 from dailypapers.feed.models import TopicFollow
-from dailypapers.feed.tests.discovery_helpers import member, store, topic
 from dailypapers.testing.browser import log_in, page_without_javascript
+from dailypapers.testing.factories import PASSWORD, make_topic, make_user, store_titled_paper
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-PASSWORD = "a-long-password-1"  # what discovery_helpers.member sets
 
 
 def seed() -> None:
-    store("2503.00001", "Graph networks for molecules")
-    topic("Graphs", query="graph", description="Learning on graphs.")
-    member()
+    store_titled_paper("2503.00001", "Graph networks for molecules")
+    make_topic("Graphs", query="graph", description="Learning on graphs.")
+    make_user()
 
 
 def test_with_htmx_following_swaps_the_button_without_leaving_the_page(browser_page, live_server):

@@ -6,8 +6,13 @@ import pytest
 
 from dailypapers.accounts.models import User
 from dailypapers.feed.models import Topic, TopicFollow
-from dailypapers.feed.tests.discovery_helpers import member, store, topic, trending
 from dailypapers.feed.topics import follow
+from dailypapers.testing.factories import (
+    make_topic,
+    make_user,
+    set_trending_score,
+    store_titled_paper,
+)
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -15,20 +20,20 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def graphs() -> Topic:
-    store("2503.00001", "Graph networks for molecules", categories=["cs.LG"])
-    store("2503.00002", "Graph transformers", categories=["cs.CL"])
-    store("2503.00003", "Speech models", categories=["cs.CL"])
-    return topic("Graphs", query="graph", description="Learning on graphs.")
+    store_titled_paper("2503.00001", "Graph networks for molecules", categories=["cs.LG"])
+    store_titled_paper("2503.00002", "Graph transformers", categories=["cs.CL"])
+    store_titled_paper("2503.00003", "Speech models", categories=["cs.CL"])
+    return make_topic("Graphs", query="graph", description="Learning on graphs.")
 
 
 def signed_in(client, **fields):
-    user = member(**fields)
+    user = make_user(**fields)
     client.force_login(user)
     return user
 
 
 def test_the_index_lists_topics_with_followers_and_links(client, graphs):
-    follow(member("b@example.org").pk, graphs.pk)
+    follow(make_user("b@example.org").pk, graphs.pk)
     response = client.get("/topics/")
     html = response.content.decode()
     assert response.status_code == 200
@@ -37,7 +42,7 @@ def test_the_index_lists_topics_with_followers_and_links(client, graphs):
 
 
 def test_the_index_finds_topics_by_words(client, graphs):
-    topic("Speech", categories=["eess.AS"])
+    make_topic("Speech", categories=["eess.AS"])
     html = client.get("/topics/?q=speech").content.decode()
     assert "/topics/speech/" in html and "/topics/graphs/" not in html
     assert "No topic mentions" in client.get("/topics/?q=zebra").content.decode()
@@ -55,15 +60,17 @@ def test_a_topic_page_lists_its_papers_newest_first_with_feeds(client, graphs):
 
 
 def test_a_topic_page_sorted_by_trending_lists_what_rises(client, graphs):
-    trending(store("2503.00004", "Graph sampling", categories=["cs.DS"]), 2.0)
+    set_trending_score(
+        store_titled_paper("2503.00004", "Graph sampling", categories=["cs.DS"]), 2.0
+    )
     html = client.get("/topics/graphs/?sort=trending").content.decode()
     assert html.index("Graph sampling") < html.index("Graph transformers")
 
 
 def test_a_category_topic_page_pages_through_its_papers(client):
     for number in range(30):
-        store(f"2503.{number:05d}", f"Paper {number}", categories=["hep-th"])
-    topic("Strings", categories=["hep-th"])
+        store_titled_paper(f"2503.{number:05d}", f"Paper {number}", categories=["hep-th"])
+    make_topic("Strings", categories=["hep-th"])
     first = client.get("/topics/strings/").content.decode()
     second = client.get("/topics/strings/?page=2").content.decode()
     assert "Page 1 of 2" in first and "Paper 29" in first and "Paper 4<" not in first
@@ -160,7 +167,7 @@ def test_the_same_name_twice_gets_a_second_address(client):
 def test_only_curators_feature_topics(client, graphs):
     signed_in(client)
     assert client.post("/topics/graphs/feature/", {"action": "feature"}).status_code == 403
-    client.force_login(member("cur@example.org", is_curator=True))
+    client.force_login(make_user("cur@example.org", is_curator=True))
     html = client.get("/topics/graphs/").content.decode()
     assert "Feature this topic" in html
     client.post("/topics/graphs/feature/", {"action": "feature"})
@@ -184,7 +191,7 @@ def test_the_site_navigation_links_topics_and_for_you(client, graphs):
 
 def test_staff_edit_topics_in_the_admin_under_the_same_rules(client):
     client.force_login(User.objects.create_superuser("root@example.org", "a-long-password-1"))
-    graphs = topic("Graphs", query="graph")
+    graphs = make_topic("Graphs", query="graph")
     fields = {"name": "Graphs", "slug": "graphs", "description": "", "is_featured": "on"}
     url = f"/admin/feed/topic/{graphs.pk}/change/"
     refused = client.post(url, {**fields, "query": "OR", "categories": '["cs.LG"]'})
@@ -217,7 +224,7 @@ def test_odd_query_strings_on_a_topic_page_fall_back_to_the_first_page(client, g
 
 
 def test_a_topic_whose_stored_query_the_engine_refuses_says_so_on_its_page(client):
-    topic("Broken", query=" ".join(f"w{number}" for number in range(40)))
+    make_topic("Broken", query=" ".join(f"w{number}" for number in range(40)))
     response = client.get("/topics/broken/")
     assert response.status_code == 200
     assert "cannot be searched: This search has too many words" in response.content.decode()
@@ -225,7 +232,7 @@ def test_a_topic_whose_stored_query_the_engine_refuses_says_so_on_its_page(clien
 
 def test_the_creator_edits_a_topic_and_its_address_stays(client):
     ada = signed_in(client)
-    graphs = topic("Graphs", query="graph", created_by=ada)
+    graphs = make_topic("Graphs", query="graph", created_by=ada)
     form = client.get("/topics/graphs/edit/").content.decode()
     assert 'value="Graphs"' in form and 'value="graph"' in form
     assert "Edit this topic" in client.get("/topics/graphs/").content.decode()
@@ -239,16 +246,16 @@ def test_the_creator_edits_a_topic_and_its_address_stays(client):
 
 def test_an_edit_with_a_bad_query_changes_nothing(client):
     ada = signed_in(client)
-    topic("Graphs", query="graph", created_by=ada)
+    make_topic("Graphs", query="graph", created_by=ada)
     response = client.post("/topics/graphs/edit/", {"name": "Graphs", "query": "OR"})
     assert response.status_code == 400 and "no words" in response.content.decode()
     assert Topic.objects.get().query == "graph"
 
 
 def test_other_members_cannot_edit_a_topic_but_curators_can(client):
-    topic("Graphs", query="graph", created_by=member("owner@example.org"))
+    make_topic("Graphs", query="graph", created_by=make_user("owner@example.org"))
     signed_in(client)
     assert client.get("/topics/graphs/edit/").status_code == 403
     assert "Edit this topic" not in client.get("/topics/graphs/").content.decode()
-    client.force_login(member("cur@example.org", is_curator=True))
+    client.force_login(make_user("cur@example.org", is_curator=True))
     assert client.get("/topics/graphs/edit/").status_code == 200

@@ -11,17 +11,15 @@ from datetime import date
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from dailypapers.accounts.models import User
 from dailypapers.feed.community.services.submit import submit_paper
 from dailypapers.feed.models import Vote
 from dailypapers.feed.queries import FeedFilters, trending_papers
 from dailypapers.feed.recommend import recommend_for_user
-from dailypapers.feed.tests.test_pages import store
 from dailypapers.feed.trending import current_signal, refresh_papers, refresh_recent
 from dailypapers.lib.ranking import Standing, fallback_score
 from dailypapers.papers.models import Paper
+from dailypapers.testing.factories import make_user, store_paper
 
 pytestmark = pytest.mark.django_db
 LATEST = date(2025, 1, 8)
@@ -31,19 +29,15 @@ def listed(body: str) -> list[str]:
     return re.findall(r'<a href="/papers/([^"]+)/">', body)
 
 
-def member(email: str = "ada@example.org") -> User:
-    return User.objects.create_user(email, "a-long-password-1", email_verified_at=timezone.now())
-
-
 @pytest.fixture
 def quiet_week() -> None:
     """Papers of the last days, no votes: only the fallback can rank them."""
-    store("2501.00001", LATEST, categories=["cs.LG"])
-    store("2501.00002", LATEST, categories=["cs.LG", "cs.AI", "stat.ML"])
-    store("2501.00003", LATEST, categories=["cs.CV"])
-    store("2501.00004", date(2025, 1, 7), categories=["cs.LG"])
-    store("2501.00005", date(2025, 1, 6), categories=["math.OC"])
-    store("2412.00006", date(2024, 12, 2), categories=["cs.LG"])  # outside the fallback days
+    store_paper("2501.00001", LATEST, categories=["cs.LG"])
+    store_paper("2501.00002", LATEST, categories=["cs.LG", "cs.AI", "stat.ML"])
+    store_paper("2501.00003", LATEST, categories=["cs.CV"])
+    store_paper("2501.00004", date(2025, 1, 7), categories=["cs.LG"])
+    store_paper("2501.00005", date(2025, 1, 6), categories=["math.OC"])
+    store_paper("2412.00006", date(2024, 12, 2), categories=["cs.LG"])  # outside the fallback days
     Paper.objects.filter(arxiv_id__in=["2501.00003", "2501.00004"]).update(
         has_code=True, code_links=["https://github.com/example/code"]
     )
@@ -75,7 +69,7 @@ def test_the_fallback_in_sql_gives_exactly_the_scores_of_the_formula(quiet_week)
 
 
 def test_papers_with_votes_come_first_and_the_page_says_how_few_there_are(client, quiet_week):
-    voter = member()
+    voter = make_user()
     paper = Paper.objects.get(arxiv_id="2501.00005")
     Vote.objects.create(user=voter, paper=paper)
     refresh_papers([paper.pk])
@@ -89,7 +83,7 @@ def test_with_enough_votes_the_fallback_and_its_note_disappear(client, quiet_wee
 
     monkeypatch.setattr(ranking, "MIN_COMMUNITY_PAPERS", 1)
     paper = Paper.objects.get(arxiv_id="2501.00001")
-    Vote.objects.create(user=member(), paper=paper)
+    Vote.objects.create(user=make_user(), paper=paper)
     refresh_papers([paper.pk])
     body = client.get("/trending/").content.decode()
     assert listed(body) == ["2501.00001"]
@@ -99,12 +93,12 @@ def test_with_enough_votes_the_fallback_and_its_note_disappear(client, quiet_wee
 def test_votes_on_papers_of_a_data_set_that_ended_long_ago_still_trend(quiet_week):
     # The trending window counts from the newest announcement day, not from the clock.
     paper = Paper.objects.get(arxiv_id="2501.00004")
-    Vote.objects.create(user=member(), paper=paper)
+    Vote.objects.create(user=make_user(), paper=paper)
     refresh_papers([paper.pk])
     paper.refresh_from_db()
     assert paper.trending_score > 0
     old = Paper.objects.get(arxiv_id="2412.00006")
-    Vote.objects.create(user=member("bob@example.org"), paper=old)
+    Vote.objects.create(user=make_user("bob@example.org"), paper=old)
     refresh_papers([old.pk])
     refresh_recent()  # the scheduler's pass: the recent paper keeps its score
     old.refresh_from_db()
@@ -116,7 +110,7 @@ def test_votes_on_papers_of_a_data_set_that_ended_long_ago_still_trend(quiet_wee
 def test_a_submitted_old_paper_joins_the_latest_day_and_the_home_page_stays_on_it(
     client, quiet_week
 ):
-    submission = submit_paper(member(), "2412.00006").submission
+    submission = submit_paper(make_user(), "2412.00006").submission
     assert submission.feed_day == LATEST
     body = client.get("/").content.decode()
     assert "Papers of Wednesday, 8 January 2025" in body
@@ -124,14 +118,14 @@ def test_a_submitted_old_paper_joins_the_latest_day_and_the_home_page_stays_on_i
 
 
 def test_for_you_still_has_papers_after_a_submission(quiet_week):
-    submitter = member()
+    submitter = make_user()
     submit_paper(submitter, "2412.00006")
     Vote.objects.create(user=submitter, paper=Paper.objects.get(arxiv_id="2501.00001"))
     assert len(recommend_for_user(submitter.pk, limit=10)) >= 4
 
 
 def test_a_new_member_gets_papers_for_you_on_data_that_ended_long_ago(quiet_week):
-    newcomer = member("new@example.org")
+    newcomer = make_user("new@example.org")
     browser = Client()
     browser.force_login(newcomer)
     body = browser.get("/for-you/").content.decode()
@@ -139,7 +133,7 @@ def test_a_new_member_gets_papers_for_you_on_data_that_ended_long_ago(quiet_week
 
 
 def test_a_cold_start_on_a_quiet_site_is_ranked_by_the_trending_fallback(quiet_week):
-    picks = recommend_for_user(member("new@example.org").pk, limit=5)
+    picks = recommend_for_user(make_user("new@example.org").pk, limit=5)
     ids = dict(Paper.objects.values_list("pk", "arxiv_id"))
     assert [ids[pick.paper_id] for pick in picks] == [
         "2501.00003", "2501.00002", "2501.00001", "2501.00004", "2501.00005"
@@ -149,9 +143,9 @@ def test_a_cold_start_on_a_quiet_site_is_ranked_by_the_trending_fallback(quiet_w
 def test_a_fetched_paper_with_an_estimated_newer_day_does_not_move_the_site_to_it(
     client, quiet_week
 ):
-    store("2612.00007", date(2026, 12, 7))
+    store_paper("2612.00007", date(2026, 12, 7))
     Paper.objects.filter(arxiv_id="2612.00007").update(announced_on_estimated=True)
-    submission = submit_paper(member(), "2612.00007").submission
+    submission = submit_paper(make_user(), "2612.00007").submission
     assert submission.feed_day == LATEST
     body = client.get("/").content.decode()
     assert "Papers of Wednesday, 8 January 2025" in body and "2612.00007" in listed(body)

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from dailypapers.feed.models import Curation
-from dailypapers.feed.tests.test_pages import store
 from dailypapers.lib import ranking
 from dailypapers.papers.models import Paper
+from dailypapers.testing.factories import store_paper
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def listed(body: str) -> list[str]:
 
 
 def scored(arxiv_id: str, day: date, score: float, **fields) -> Paper:
-    store(arxiv_id, day, **fields)
+    store_paper(arxiv_id, day, **fields)
     Paper.objects.filter(arxiv_id=arxiv_id).update(trending_score=score)
     return Paper.objects.get(arxiv_id=arxiv_id)
 

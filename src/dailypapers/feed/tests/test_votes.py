@@ -3,35 +3,22 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
-from django.utils import timezone
 
 from dailypapers.accounts.models import User
 from dailypapers.feed.community.services.votes import cast_vote, withdraw_vote
 from dailypapers.feed.models import Vote
 from dailypapers.papers.models import Paper
 from dailypapers.papers.queries import voted_ids
+from dailypapers.testing.factories import make_paper_announced_today, make_user
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def make_user(email: str = "ada@example.org", *, verified: bool = True) -> User:
-    verified_at = timezone.now() if verified else None
-    return User.objects.create_user(email, "a-long-password-1", email_verified_at=verified_at)
-
-
-def make_paper(arxiv_id: str = "2501.00001") -> Paper:
-    today = datetime.now(UTC).date()
-    return Paper.objects.create(
-        arxiv_id=arxiv_id, title=f"Paper {arxiv_id}", announced_on=today, content_hash="x"
-    )
 
 
 def count(paper: Paper) -> int:
@@ -47,7 +34,7 @@ def button(paper: Paper, user, voted: bool) -> str:
 
 
 def test_anonymous_visitors_see_the_count_and_a_log_in_to_upvote_link():
-    paper = make_paper()
+    paper = make_paper_announced_today()
     html = button(paper, AnonymousUser(), voted=False)
     assert "log in to upvote" in html
     assert "/accounts/login/?next=%2Fday%2F2025-01-06%2F%3Fpage%3D2" in html
@@ -55,7 +42,7 @@ def test_anonymous_visitors_see_the_count_and_a_log_in_to_upvote_link():
 
 
 def test_members_see_a_form_that_adds_and_one_that_takes_the_vote_back():
-    paper = make_paper()
+    paper = make_paper_announced_today()
     member = make_user()
     fresh = button(paper, member, voted=False)
     assert 'action="/papers/2501.00001/vote/"' in fresh
@@ -67,7 +54,7 @@ def test_members_see_a_form_that_adds_and_one_that_takes_the_vote_back():
 
 
 def test_an_upvote_without_javascript_redirects_back_to_the_page_it_came_from(client):
-    paper = make_paper()
+    paper = make_paper_announced_today()
     client.force_login(make_user())
     response = client.post(
         "/papers/2501.00001/vote/", {"action": "add", "next": "/day/2025-01-06/?page=2"}
@@ -78,7 +65,7 @@ def test_an_upvote_without_javascript_redirects_back_to_the_page_it_came_from(cl
 
 
 def test_a_next_pointing_to_another_site_is_ignored_in_favour_of_the_paper_page(client):
-    make_paper()
+    make_paper_announced_today()
     client.force_login(make_user())
     for evil in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
         response = client.post("/papers/2501.00001/vote/", {"next": evil})
@@ -86,7 +73,7 @@ def test_a_next_pointing_to_another_site_is_ignored_in_favour_of_the_paper_page(
 
 
 def test_an_upvote_with_htmx_answers_the_new_button_with_the_new_count(client):
-    paper = make_paper()
+    paper = make_paper_announced_today()
     client.force_login(make_user())
     response = client.post("/papers/2501.00001/vote/", {"action": "add"}, **HTMX)
     html = response.content.decode()
@@ -98,7 +85,7 @@ def test_an_upvote_with_htmx_answers_the_new_button_with_the_new_count(client):
 
 
 def test_second_vote_by_same_user_is_rejected():
-    paper = make_paper()
+    paper = make_paper_announced_today()
     member = make_user()
     assert cast_vote(member, paper) is True
     assert cast_vote(member, paper) is False
@@ -107,7 +94,7 @@ def test_second_vote_by_same_user_is_rejected():
 
 
 def test_a_double_submitted_upvote_form_still_counts_once(client):
-    paper = make_paper()
+    paper = make_paper_announced_today()
     client.force_login(make_user())
     client.post("/papers/2501.00001/vote/", {"action": "add"})
     client.post("/papers/2501.00001/vote/", {"action": "add"})
@@ -115,7 +102,7 @@ def test_a_double_submitted_upvote_form_still_counts_once(client):
 
 
 def test_a_form_without_an_action_toggles_the_vote_on_and_off(client):
-    paper = make_paper()
+    paper = make_paper_announced_today()
     client.force_login(make_user())
     client.post("/papers/2501.00001/vote/")
     assert count(paper) == 1
@@ -124,7 +111,7 @@ def test_a_form_without_an_action_toggles_the_vote_on_and_off(client):
 
 
 def test_taking_a_vote_back_lowers_the_count_and_a_second_take_back_changes_nothing():
-    paper = make_paper()
+    paper = make_paper_announced_today()
     member, other = make_user(), make_user("bo@example.org")
     cast_vote(member, paper)
     cast_vote(other, paper)
@@ -134,14 +121,14 @@ def test_taking_a_vote_back_lowers_the_count_and_a_second_take_back_changes_noth
 
 
 def test_a_vote_lifts_the_trending_score():
-    paper = make_paper()
+    paper = make_paper_announced_today()
     cast_vote(make_user(), paper)
     paper.refresh_from_db()
     assert paper.trending_score > 0
 
 
 def test_anonymous_votes_are_sent_to_log_in_and_count_nothing(client):
-    paper = make_paper()
+    paper = make_paper_announced_today()
     response = client.post("/papers/2501.00001/vote/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
@@ -149,7 +136,7 @@ def test_anonymous_votes_are_sent_to_log_in_and_count_nothing(client):
 
 
 def test_members_who_have_not_confirmed_their_email_cannot_vote(client):
-    paper = make_paper()
+    paper = make_paper_announced_today()
     client.force_login(make_user(verified=False))
     response = client.post("/papers/2501.00001/vote/")
     assert response.status_code == 403
@@ -157,14 +144,14 @@ def test_members_who_have_not_confirmed_their_email_cannot_vote(client):
 
 
 def test_voting_by_get_is_refused(client):
-    paper = make_paper()
+    paper = make_paper_announced_today()
     client.force_login(make_user())
     assert client.get("/papers/2501.00001/vote/").status_code == 405
     assert count(paper) == 0
 
 
 def test_a_vote_without_the_csrf_token_is_refused():
-    paper = make_paper()
+    paper = make_paper_announced_today()
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(make_user())
     assert browser.post("/papers/2501.00001/vote/").status_code == 403
@@ -183,20 +170,20 @@ def test_votes_for_unknown_papers_or_non_ids_are_404(client):
 
 
 def test_old_style_and_versioned_ids_reach_the_paper():
-    old = make_paper("hep-th/9901001")
+    old = make_paper_announced_today("hep-th/9901001")
     member = make_user()
     browser = Client()
     browser.force_login(member)
     assert browser.post("/papers/hep-th/9901001/vote/").status_code == 302
     assert browser.post("/papers/2501.00001v2/vote/").status_code == 404  # no such paper
-    make_paper("2501.00001")
+    make_paper_announced_today("2501.00001")
     browser.post("/papers/2501.00001v2/vote/")
     assert count(old) == 1
     assert count(Paper.objects.get(arxiv_id="2501.00001")) == 1
 
 
 def test_voted_ids_answers_for_a_whole_list_in_one_query(django_assert_num_queries):
-    papers = [make_paper(f"2501.0000{i}") for i in range(1, 4)]
+    papers = [make_paper_announced_today(f"2501.0000{i}") for i in range(1, 4)]
     member = make_user()
     cast_vote(member, papers[1])
     with django_assert_num_queries(1):
@@ -205,7 +192,7 @@ def test_voted_ids_answers_for_a_whole_list_in_one_query(django_assert_num_queri
 
 
 def test_concurrent_votes_by_twenty_members_and_a_double_click_are_counted_exactly(threads_db):
-    paper = make_paper()
+    paper = make_paper_announced_today()
     members = [make_user(f"m{i}@example.org") for i in range(20)]
     # The last member clicks three times at once: the unique constraint must absorb it.
     voters = members + [members[-1], members[-1]]
@@ -234,7 +221,7 @@ def test_concurrent_votes_by_twenty_members_and_a_double_click_are_counted_exact
 
 
 def test_concurrent_votes_and_withdrawals_through_the_view_leave_an_exact_count(threads_db):
-    paper = make_paper()
+    paper = make_paper_announced_today()
     members = [make_user(f"m{i}@example.org") for i in range(12)]
     for member in members[:6]:
         cast_vote(member, paper)  # these six take their vote back, the other six vote

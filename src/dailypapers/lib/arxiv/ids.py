@@ -18,6 +18,11 @@ _PREFIXES = (
 )
 
 
+# An id as URLs carry it, captured as ``arxiv_id``: old-style ids contain a slash
+# (hep-th/9901001); a version may follow. Views normalize it, and 404 what is not an id.
+URL_ID_PATTERN = r"(?P<arxiv_id>[\w.\-]+(?:/\d{7})?(?:v\d+)?)"
+
+
 class InvalidArxivId(ValueError):
     pass
 
@@ -47,14 +52,6 @@ def split_id(raw: str) -> tuple[str, int | None]:
 def normalize_id(raw: str) -> str:
     """The bare id, without version."""
     return split_id(raw)[0]
-
-
-def is_valid_id(raw: str) -> bool:
-    try:
-        split_id(raw)
-    except InvalidArxivId:
-        return False
-    return True
 
 
 def abs_url(arxiv_id: str) -> str:

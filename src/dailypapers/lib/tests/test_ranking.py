@@ -18,14 +18,12 @@ from dailypapers.lib.ranking import (
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
-def activity(upvotes=0, comments=0, submitted=False, hours=0.0, stars=0) -> Activity:
-    return Activity(upvotes, comments, submitted, NOW - timedelta(hours=hours), stars)
+def activity(upvotes=0, comments=0, submitted=False, hours=0.0) -> Activity:
+    return Activity(upvotes, comments, submitted, NOW - timedelta(hours=hours))
 
 
-def test_points_weigh_votes_comments_submission_and_stars():
-    assert points(activity(upvotes=3, comments=2, submitted=True, stars=99)) == pytest.approx(
-        3 + 1.0 + 1.0 + 0.5 * 2
-    )
+def test_points_weigh_votes_comments_and_submission():
+    assert points(activity(upvotes=3, comments=2, submitted=True)) == pytest.approx(3 + 1.0 + 1.0)
 
 
 def test_a_fresh_paper_with_ten_votes_scores_ten_over_two_to_the_one_and_a_half():
@@ -57,15 +55,15 @@ def test_a_future_entry_time_counts_as_age_zero():
     assert trending_score(activity(upvotes=1, hours=-5), NOW) == pytest.approx(1 / 2**1.5)
 
 
-def standing(submitted=False, has_code=False, cross_lists=0, age_days=0, stars=0) -> Standing:
-    return Standing(submitted, has_code, cross_lists, age_days, stars)
+def standing(submitted=False, has_code=False, cross_lists=0, age_days=0) -> Standing:
+    return Standing(submitted, has_code, cross_lists, age_days)
 
 
-def test_fallback_points_weigh_base_submission_code_cross_lists_and_stars():
+def test_fallback_points_weigh_base_submission_code_and_cross_lists():
     assert fallback_points(standing()) == pytest.approx(1.0)
-    assert fallback_points(
-        standing(submitted=True, has_code=True, cross_lists=2, stars=99)
-    ) == pytest.approx(1.0 + 1.0 + 1.0 + 0.25 * 2 + 0.5 * 2)
+    assert fallback_points(standing(submitted=True, has_code=True, cross_lists=2)) == pytest.approx(
+        1.0 + 1.0 + 1.0 + 0.25 * 2
+    )
 
 
 def test_fallback_counts_at_most_four_cross_lists():

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dailypapers.papers.tests.test_settings import dailypapers
+from dailypapers.testing.commands import run_dailypapers
 
 SAMPLE = Path(__file__).parent / "fixtures" / "kaggle_five_papers.jsonl"
 UNREACHABLE_POSTGRES = "postgres://postgres@127.0.0.1:9/dailypapers"
@@ -28,14 +28,14 @@ def one_line(result: subprocess.CompletedProcess) -> str:
     "args", [["migrate"], ["ingest", "jsonl", str(SAMPLE)], ["run", "--port", "0"]]
 )
 def test_an_unreachable_postgresql_is_one_line(tmp_path, args):
-    line = one_line(dailypapers(args, tmp_path, DATABASE_URL=UNREACHABLE_POSTGRES))
+    line = one_line(run_dailypapers(args, tmp_path, DATABASE_URL=UNREACHABLE_POSTGRES))
     assert line.startswith("dailypapers: database error:") and "127.0.0.1" in line
 
 
 def test_a_sqlite_url_in_a_missing_folder_is_an_error_naming_it(tmp_path):
     missing = tmp_path / "no-such-folder"
     line = one_line(
-        dailypapers(["migrate"], tmp_path, DATABASE_URL=f"sqlite:///{missing}/db.sqlite3")
+        run_dailypapers(["migrate"], tmp_path, DATABASE_URL=f"sqlite:///{missing}/db.sqlite3")
     )
     assert str(missing) in line and "does not exist" in line
     assert not missing.exists()
@@ -64,13 +64,13 @@ def mount(tmp_path: Path) -> Iterator[callable]:
 
 def test_a_read_only_data_folder_is_one_line(tmp_path, mount):
     data = mount("size=1m,ro")
-    line = one_line(dailypapers(["migrate"], data / "var"))
+    line = one_line(run_dailypapers(["migrate"], data / "var"))
     assert "Read-only file system" in line and str(data) in line
 
 
 def test_a_full_disk_is_one_line(tmp_path, mount):
     data = mount("size=64k")
-    line = one_line(dailypapers(["migrate"], data, SECRET_KEY="x" * 50))
+    line = one_line(run_dailypapers(["migrate"], data, SECRET_KEY="x" * 50))
     assert "full" in line or "No space left" in line
 
 

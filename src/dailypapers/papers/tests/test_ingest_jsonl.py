@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from dailypapers.papers.models import Author, IngestRun, Paper, PaperAuthor, PaperCategory
+from dailypapers.testing.factories import kaggle_line
 
 pytestmark = pytest.mark.django_db
 
@@ -50,12 +51,6 @@ def gzipped(source: Path, target: Path) -> Path:
 def stored() -> list[tuple]:
     fields = ("arxiv_id", "version", "title", "abstract", "author_names", "categories", "doi")
     return list(Paper.objects.order_by("arxiv_id").values_list(*fields))
-
-
-def kaggle_line(arxiv_id: str, title: str = "An Invented Title", **extra: object) -> str:
-    record = {"id": arxiv_id, "title": title, "authors": "Ann Example", "categories": "cs.DL"}
-    record.update(extra)
-    return json.dumps(record)
 
 
 def test_a_plain_file_stores_every_record_with_clean_text_versions_and_code_links(tmp_path):

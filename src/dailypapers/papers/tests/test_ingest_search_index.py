@@ -7,7 +7,6 @@ result as the trigger, including when a batch fails half-way.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,8 @@ from dailypapers.papers.ingest.jsonl import import_jsonl
 from dailypapers.papers.models import Paper
 from dailypapers.search.backends import sqlite_fts_schema
 from dailypapers.search.engine import search
-from dailypapers.search.tests.helpers import arxiv_ids
+from dailypapers.testing import factories
+from dailypapers.testing.factories import arxiv_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -28,15 +28,13 @@ def kaggle_line(arxiv_id: str, title: str, version: int = 1, authors: str = "Ada
         {"version": f"v{n}", "created": f"Mon, {n} Jun 2025 10:00:00 GMT"}
         for n in range(1, version + 1)
     ]
-    return json.dumps(
-        {
-            "id": arxiv_id,
-            "title": title,
-            "authors": authors,
-            "abstract": f"We study {title.lower()}.",
-            "categories": "cs.LG stat.ML",
-            "versions": versions,
-        }
+    return factories.kaggle_line(
+        arxiv_id,
+        title,
+        authors=authors,
+        abstract=f"We study {title.lower()}.",
+        categories="cs.LG stat.ML",
+        versions=versions,
     )
 
 

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.management import call_command
 
-from dailypapers.papers import scheduling
-from dailypapers.papers.models import ScheduledJob
+from dailypapers.core import scheduling
+from dailypapers.core.models import ScheduledJob
+from dailypapers.papers.jobs import oai_sets
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -82,7 +83,7 @@ def test_trending_is_refreshed_every_few_minutes(settings):
 
 
 def test_oai_sets_are_derived_from_categories():
-    assert scheduling.oai_sets(["cs.AI", "cs.LG", "math.RT", "hep-th", "astro-ph.CO"]) == [
+    assert oai_sets(["cs.AI", "cs.LG", "math.RT", "hep-th", "astro-ph.CO"]) == [
         "cs",
         "math",
         "physics:hep-th",

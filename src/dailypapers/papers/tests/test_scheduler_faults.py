@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from dailypapers.papers import scheduling
-from dailypapers.papers.models import ScheduledJob
+from dailypapers.core import scheduling
+from dailypapers.core.models import ScheduledJob
 from dailypapers.testing.redis_server import PrivateRedis
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

@@ -5,38 +5,11 @@ Production passes `check --deploy`; bad values stop the start with a clear messa
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-
-def dailypapers(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
-    clean = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {
-            "DATABASE_URL",
-            "REDIS_URL",
-            "TASK_BACKEND",
-            "SECRET_KEY",
-            "DEBUG",
-            "DJANGO_ALLOW_ASYNC_UNSAFE",
-        }
-    }
-    clean.update({"DATA_DIR": str(tmp_path), **env})
-    return subprocess.run(
-        [sys.executable, "-m", "dailypapers", *args],
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from dailypapers.testing.commands import run_dailypapers
 
 
 def test_production_settings_pass_the_deploy_check_without_warnings(tmp_path):
-    result = dailypapers(
+    result = run_dailypapers(
         ["check", "--deploy", "--fail-level", "WARNING"],
         tmp_path,
         SITE_URL="https://papers.example.org",
@@ -47,27 +20,27 @@ def test_production_settings_pass_the_deploy_check_without_warnings(tmp_path):
 
 
 def test_the_generated_secret_key_is_kept_between_starts(tmp_path):
-    dailypapers(["check"], tmp_path)
+    run_dailypapers(["check"], tmp_path)
     key = (tmp_path / "secret_key").read_text()
-    dailypapers(["check"], tmp_path)
+    run_dailypapers(["check"], tmp_path)
     assert (tmp_path / "secret_key").read_text() == key
     assert len(key) >= 50
     assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
 
 
 def test_a_bad_setting_value_stops_the_start_and_names_the_variable(tmp_path):
-    result = dailypapers(["check"], tmp_path, DEBUG="maybe")
+    result = run_dailypapers(["check"], tmp_path, DEBUG="maybe")
     assert result.returncode != 0
     assert "DEBUG must be one of" in result.stderr
 
 
 def test_rq_without_a_redis_url_is_refused_with_a_hint(tmp_path):
-    result = dailypapers(["check"], tmp_path, TASK_BACKEND="rq")
+    result = run_dailypapers(["check"], tmp_path, TASK_BACKEND="rq")
     assert result.returncode != 0
     assert "TASK_BACKEND=rq needs REDIS_URL" in result.stderr
 
 
 def test_an_unsupported_database_url_is_refused_clearly(tmp_path):
-    result = dailypapers(["check"], tmp_path, DATABASE_URL="mongodb://localhost/x")
+    result = run_dailypapers(["check"], tmp_path, DATABASE_URL="mongodb://localhost/x")
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr

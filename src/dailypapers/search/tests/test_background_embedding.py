@@ -14,7 +14,7 @@ from dailypapers.papers.ingest.pipeline import IngestReport, ingest
 from dailypapers.papers.models import Paper
 from dailypapers.search import semantic
 from dailypapers.search.models import PaperEmbedding
-from dailypapers.search.tests.helpers import store
+from dailypapers.testing.factories import store_paper
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ def test_the_papers_app_sends_its_signal_without_importing_search():
 
 
 def test_the_status_page_shows_embedding_progress_while_it_runs(client):
-    papers = [store(f"2501.0000{n}", title=f"Paper {n}") for n in range(1, 6)]
+    papers = [store_paper(f"2501.0000{n}", title=f"Paper {n}") for n in range(1, 6)]
     from dailypapers.search.embedding import embed_papers
 
     embed_papers([paper.pk for paper in papers[:3]], semantic.active_embedder())
@@ -95,7 +95,7 @@ def test_the_status_page_shows_embedding_progress_while_it_runs(client):
 
 
 def test_the_status_page_says_nothing_of_progress_when_every_paper_has_a_vector(client):
-    paper = store("2501.00001", title="Graph networks")
+    paper = store_paper("2501.00001", title="Graph networks")
     from dailypapers.search.embedding import embed_papers
 
     embed_papers([paper.pk], semantic.active_embedder())

@@ -15,7 +15,7 @@ from django.db import connection
 from dailypapers.lib.query import parse
 from dailypapers.search.backends import sqlite_fts as fts
 from dailypapers.search.backends.common import Filters, Found
-from dailypapers.search.tests.helpers import arxiv_ids, store
+from dailypapers.testing.factories import arxiv_ids, store_paper
 
 pytestmark = [
     pytest.mark.django_db,
@@ -25,10 +25,10 @@ pytestmark = [
 
 def stored_papers() -> None:
     # Oldest first; the title match ranks 2501.00002 first by BM25.
-    store("2501.00001", date(2025, 1, 6), title="Sparse graphs", abstract="Graph coloring.")
-    store("2501.00002", date(2025, 1, 7), title="Graph coloring", abstract="Graph coloring.")
-    store("2501.00003", date(2025, 1, 8), title="Poetry", abstract="Coloring graph books.")
-    store("2501.00004", date(2025, 1, 9), title="Poetry", abstract="Rhymes only.")
+    store_paper("2501.00001", date(2025, 1, 6), title="Sparse graphs", abstract="Graph coloring.")
+    store_paper("2501.00002", date(2025, 1, 7), title="Graph coloring", abstract="Graph coloring.")
+    store_paper("2501.00003", date(2025, 1, 8), title="Poetry", abstract="Coloring graph books.")
+    store_paper("2501.00004", date(2025, 1, 9), title="Poetry", abstract="Rhymes only.")
 
 
 def every_word(query: str, given: list[list[int]], **options: object) -> Found:

@@ -12,7 +12,7 @@ from dailypapers.lib.query import parse
 from dailypapers.search import engine, keyword_index, keyword_tasks
 from dailypapers.search.backends import sqlite_ranked
 from dailypapers.search.backends.common import Filters
-from dailypapers.search.tests.helpers import arxiv_ids, store
+from dailypapers.testing.factories import arxiv_ids, store_paper
 
 pytestmark = [
     pytest.mark.django_db,
@@ -27,15 +27,15 @@ def index_on(monkeypatch, settings, tmp_path):
 
 
 def _corpus() -> None:
-    store("2501.00001", date(2025, 1, 6), title="Kalman filters for drones",
+    store_paper("2501.00001", date(2025, 1, 6), title="Kalman filters for drones",
           abstract="Quadrotor state estimation with sensors.", authors=["Ada Lovelace"],
           categories=["cs.RO"])  # fmt: skip
-    store("2501.00002", date(2025, 1, 7), title="Kalman smoothing",
+    store_paper("2501.00002", date(2025, 1, 7), title="Kalman smoothing",
           abstract="Graph signals and sensors. Code: https://github.com/a/b",
           authors=["Alan Turing"], categories=["cs.LG", "stat.ML"])  # fmt: skip
-    store("2501.00003", date(2025, 1, 8), title="Particle filters", authors=["Alan Turing"],
+    store_paper("2501.00003", date(2025, 1, 8), title="Particle filters", authors=["Alan Turing"],
           abstract="Sequential Monte Carlo for tracking drones.", categories=["cs.LG"])  # fmt: skip
-    store("2501.00004", None, title="Graph neural networks for molecules",
+    store_paper("2501.00004", None, title="Graph neural networks for molecules",
           abstract="Message passing on graphs.", categories=["cs.LG"])  # fmt: skip
 
 
@@ -88,7 +88,7 @@ def test_a_change_to_the_papers_puts_the_index_out_of_use_until_rebuilt(
 ):
     _corpus()
     keyword_index.rebuild(connection)
-    store("2501.00005", title="Zygomorphic flowers")
+    store_paper("2501.00005", title="Zygomorphic flowers")
     with django_capture_on_commit_callbacks() as callbacks:
         results = engine.search("zygomorphic")  # answered by FTS5, so nothing is missed
     assert arxiv_ids(results.papers) == ["2501.00005"]

@@ -3,7 +3,6 @@ first, and a paper not stored here is fetched from arXiv (here a local fake) on 
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ from dailypapers.lib.named_paper import title_keys
 from dailypapers.papers.models import Paper
 from dailypapers.papers.title_key import TitleKey
 from dailypapers.search import lookup
-from dailypapers.search.tests.helpers import store
+from dailypapers.testing.factories import arxiv_answer_with_only, store_paper
 
 pytestmark = pytest.mark.django_db
 API_FIXTURES = Path(__file__).parents[2] / "lib" / "tests" / "fixtures" / "arxiv-api"
@@ -30,15 +29,6 @@ CLOSED_PORT_API = "http://127.0.0.1:9/api/query"  # nothing listens on port 9
 @pytest.fixture
 def django_settings(settings):  # pytest-django's, under a name that leaves hypothesis' free
     return settings
-
-
-def only_entry(arxiv_id: str) -> str:
-    """The id-list fixture cut down to the one entry asked for, as arXiv would answer."""
-    feed = (API_FIXTURES / "current_2026_id_list.atom.xml").read_text()
-    for entry in re.findall(r"\s*<entry>.*?</entry>", feed, flags=re.S):
-        if f"/abs/{arxiv_id}v" not in entry:
-            feed = feed.replace(entry, "")
-    return feed.replace("<opensearch:totalResults>2<", "<opensearch:totalResults>1<")
 
 
 def empty_feed() -> bytes:
@@ -61,48 +51,48 @@ def empty_feed() -> bytes:
     ],
 )
 def test_a_pasted_id_or_link_of_a_stored_paper_goes_to_its_page(client, pasted):
-    store("2501.01234")
+    store_paper("2501.01234")
     response = client.get("/search/", {"q": pasted})
     assert response.status_code == 302
     assert response["Location"] == "/papers/2501.01234/"
 
 
 def test_old_style_ids_with_a_subject_class_go_to_the_paper(client):
-    store("math/0309136")
+    store_paper("math/0309136")
     response = client.get("/search/", {"q": "math.GT/0309136v1"})
     assert response["Location"] == "/papers/math/0309136/"
 
 
 def test_a_pasted_doi_goes_to_the_paper_that_carries_it(client):
-    store("0704.0001", doi="10.1103/PhysRevD.76.013009")
+    store_paper("0704.0001", doi="10.1103/PhysRevD.76.013009")
     response = client.get("/search/", {"q": "https://doi.org/10.1103/physrevd.76.013009"})
     assert response["Location"] == "/papers/0704.0001/"
 
 
 def test_an_exact_title_in_any_case_and_punctuation_goes_to_the_paper(client):
-    store("0704.0086", title="Clustering in a stochastic model of one-dimensional gas")
-    store("0704.0087", title="Clustering in a stochastic model of two-dimensional gas")
+    store_paper("0704.0086", title="Clustering in a stochastic model of one-dimensional gas")
+    store_paper("0704.0087", title="Clustering in a stochastic model of two-dimensional gas")
     pasted = "clustering in a Stochastic Model of one dimensional gas."
     response = client.get("/search/", {"q": pasted})
     assert response["Location"] == "/papers/0704.0086/"
 
 
 def test_a_title_two_papers_share_shows_both_as_results(client):
-    store("2501.00001", title="A shared title for two different papers")
-    store("2501.00002", title="A Shared Title for Two Different Papers")
+    store_paper("2501.00001", title="A shared title for two different papers")
+    store_paper("2501.00002", title="A Shared Title for Two Different Papers")
     response = client.get("/search/", {"q": "a shared title for two different papers"})
     assert response.status_code == 200
     assert "2501.00001" in response.content.decode()
 
 
 def test_ordinary_words_and_later_pages_are_searched_as_usual(client):
-    store("2501.01234", title="Sorting socks with a single drawer")
+    store_paper("2501.01234", title="Sorting socks with a single drawer")
     assert client.get("/search/", {"q": "sorting socks"}).status_code == 200
     assert client.get("/search/", {"q": "2501.01234", "page": "2"}).status_code == 200
 
 
 def test_the_exact_title_lookup_uses_its_index():
-    store("0704.0086", title="Clustering in a stochastic model of one-dimensional gas")
+    store_paper("0704.0086", title="Clustering in a stochastic model of one-dimensional gas")
     found = Paper.objects.alias(key=TitleKey("title")).filter(
         key__in=title_keys("Clustering in a stochastic model of one-dimensional gas")
     )
@@ -120,8 +110,8 @@ def test_the_exact_title_lookup_uses_its_index():
 def test_title_and_doi_lookups_leave_the_order_to_python():
     """With ORDER BY id LIMIT n, PostgreSQL walked the primary key computing every
     paper's title key (3.5 s at 91k papers) rather than use the index."""
-    store("0704.0086", title="Clustering in a stochastic model of one-dimensional gas")
-    store("0704.0001", doi="10.1103/PhysRevD.76.013009")
+    store_paper("0704.0086", title="Clustering in a stochastic model of one-dimensional gas")
+    store_paper("0704.0001", doi="10.1103/PhysRevD.76.013009")
     with CaptureQueriesContext(connection) as queries:
         lookup.named_paper("Clustering in a stochastic model of one-dimensional gas")
         lookup.named_paper("10.1103/PhysRevD.76.013009")
@@ -133,15 +123,15 @@ def test_title_and_doi_lookups_leave_the_order_to_python():
 
 
 def test_the_v1_search_api_puts_the_named_paper_first(client):
-    store("2501.01234", title="Sorting socks with a single drawer")
-    store("2501.05678", title="Everything about 2501.01234 and socks", abstract="2501.01234")
+    store_paper("2501.01234", title="Sorting socks with a single drawer")
+    store_paper("2501.05678", title="Everything about 2501.01234 and socks", abstract="2501.01234")
     body = client.get("/api/v1/search", {"q": "https://arxiv.org/abs/2501.01234v2"}).json()
     assert body["items"][0]["arxiv_id"] == "2501.01234"
     assert [item["arxiv_id"] for item in body["items"]].count("2501.01234") == 1
 
 
 def test_the_hub_search_api_puts_the_named_paper_first(client):
-    store("0704.0086", title="Clustering in a stochastic model of one-dimensional gas")
+    store_paper("0704.0086", title="Clustering in a stochastic model of one-dimensional gas")
     items = client.get(
         "/api/papers/search", {"q": "Clustering in a Stochastic Model of One-Dimensional Gas"}
     ).json()
@@ -152,7 +142,7 @@ def test_the_hub_search_api_puts_the_named_paper_first(client):
 
 
 def test_a_paper_not_stored_is_fetched_from_arxiv_and_shown(client, fake_arxiv):
-    fake_arxiv.add(API_PATH, only_entry("2503.01234"))
+    fake_arxiv.add(API_PATH, arxiv_answer_with_only("2503.01234"))
     response = client.get("/search/", {"q": "arXiv:2503.01234v2"})
     assert response["Location"] == "/papers/2503.01234/"
     assert Paper.objects.get(arxiv_id="2503.01234").title.startswith("Sorting")
@@ -161,7 +151,7 @@ def test_a_paper_not_stored_is_fetched_from_arxiv_and_shown(client, fake_arxiv):
 
 
 def test_the_api_fetches_an_unknown_id_and_returns_it_first(client, fake_arxiv):
-    fake_arxiv.add(API_PATH, only_entry("2503.01234"))
+    fake_arxiv.add(API_PATH, arxiv_answer_with_only("2503.01234"))
     body = client.get("/api/v1/search", {"q": "https://arxiv.org/pdf/2503.01234"}).json()
     assert [item["arxiv_id"] for item in body["items"]] == ["2503.01234"]
 
@@ -176,7 +166,7 @@ def test_an_id_arxiv_does_not_know_is_asked_once_a_minute_and_said_each_time(cli
 
 def test_offline_the_page_says_so_at_once_and_still_shows_keyword_results(client, django_settings):
     django_settings.ARXIV_API_URL = CLOSED_PORT_API
-    store("2501.05678", title="Follow-up of 2503.01234", abstract="We extend 2503.01234.")
+    store_paper("2501.05678", title="Follow-up of 2503.01234", abstract="We extend 2503.01234.")
     started = time.monotonic()
     response = client.get("/search/", {"q": "2503.01234"})
     assert time.monotonic() - started < lookup.LOOKUP_FETCH_SECONDS
@@ -189,7 +179,7 @@ def test_offline_the_page_says_so_at_once_and_still_shows_keyword_results(client
 
 def test_offline_the_apis_answer_with_a_note_and_keyword_results(client, django_settings):
     django_settings.ARXIV_API_URL = CLOSED_PORT_API
-    store("2501.05678", title="Follow-up of 2503.01234", abstract="We extend 2503.01234.")
+    store_paper("2501.05678", title="Follow-up of 2503.01234", abstract="We extend 2503.01234.")
     body = client.get("/api/v1/search", {"q": "2503.01234"}).json()
     assert body["notes"][0].startswith("arXiv cannot be reached just now")
     assert [item["arxiv_id"] for item in body["items"]] == ["2501.05678"]

@@ -13,7 +13,7 @@ from dailypapers.search import engine
 from dailypapers.search.backends import sqlite_fts as fts
 from dailypapers.search.backends import sqlite_ranked
 from dailypapers.search.backends.common import Filters
-from dailypapers.search.tests.helpers import arxiv_ids, store
+from dailypapers.testing.factories import arxiv_ids, store_paper
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def _corpus(papers: int, seed: int = 7) -> None:
                 for _ in range(count)
             )
 
-        store(
+        store_paper(
             f"2501.{number:05d}",
             day=date(2025, 1, 1 + number % 28),
             title=words(chance.randint(1, 4)),
@@ -78,22 +78,28 @@ def test_the_pruned_top_k_is_the_top_k_of_ranking_every_match(monkeypatch, budge
 
 
 def test_a_paper_with_one_rare_word_of_several_is_found():
-    store("2501.00001", title="Three memory tiers for hosting many expert models")
-    store("2501.00002", title="Poetry", abstract="Rhymes.")
+    store_paper("2501.00001", title="Three memory tiers for hosting many expert models")
+    store_paper("2501.00002", title="Poetry", abstract="Rhymes.")
     found = engine.search("accelerator with three memory tiers for hosting experts at once")
     assert arxiv_ids(found.papers) == ["2501.00001"] and not found.error
 
 
 def test_the_words_as_a_phrase_rank_above_the_same_words_apart():
-    store("2501.00001", title="Memory in networks", abstract="Graph attention and more.")
-    store("2501.00002", title="Graph attention networks", abstract="Memory too.")
+    store_paper("2501.00001", title="Memory in networks", abstract="Graph attention and more.")
+    store_paper("2501.00002", title="Graph attention networks", abstract="Memory too.")
     assert arxiv_ids(engine.search("graph attention memory networks").papers)[0] == "2501.00002"
 
 
 def test_required_parts_keep_their_meaning_among_ranked_words():
-    store("2501.00001", title="Kalman filters", authors=["Ada Lovelace"], categories=["cs.RO"])
-    store("2501.00002", title="Kalman smoothing", authors=["Alan Turing"], categories=["cs.LG"])
-    store("2501.00003", title="Particle filters", authors=["Alan Turing"], categories=["cs.LG"])
+    store_paper(
+        "2501.00001", title="Kalman filters", authors=["Ada Lovelace"], categories=["cs.RO"]
+    )
+    store_paper(
+        "2501.00002", title="Kalman smoothing", authors=["Alan Turing"], categories=["cs.LG"]
+    )
+    store_paper(
+        "2501.00003", title="Particle filters", authors=["Alan Turing"], categories=["cs.LG"]
+    )
 
     def ids(query: str) -> list[str]:
         return sorted(arxiv_ids(engine.search(query).papers))
@@ -107,20 +113,20 @@ def test_required_parts_keep_their_meaning_among_ranked_words():
 
 
 def test_only_stop_words_get_a_message_and_no_search():
-    store("2501.00001", title="The use of the method")
+    store_paper("2501.00001", title="The use of the method")
     found = engine.search("the of with and")
     assert "too common" in found.error and not found.searched
 
 
 def test_no_papers_match_only_when_no_word_matches():
-    store("2501.00001", title="Kalman filters")
+    store_paper("2501.00001", title="Kalman filters")
     assert engine.search("zygomorphic flowers").total == 0
     assert engine.search("zygomorphic kalman").total == 1
 
 
 def test_a_paper_with_no_known_day_is_outside_a_range_with_only_an_end():
-    store("2501.00001", date(2025, 1, 6), title="Kalman filters")
-    store("2501.00002", None, title="Kalman smoothing")
+    store_paper("2501.00001", date(2025, 1, 6), title="Kalman filters")
+    store_paper("2501.00002", None, title="Kalman smoothing")
     found = engine.search("kalman", date_to=date(2025, 1, 31))
     assert arxiv_ids(found.papers) == ["2501.00001"]
     assert arxiv_ids(engine.search("kalman", date_to=date(2025, 1, 31), sort="newest").papers) == [

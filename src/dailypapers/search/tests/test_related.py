@@ -10,7 +10,7 @@ import pytest
 from dailypapers.feed.queries import related_papers
 from dailypapers.search import semantic, vectors
 from dailypapers.search.embedding import embed_papers, pending_ids
-from dailypapers.search.tests.helpers import store
+from dailypapers.testing.factories import store_paper
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +37,12 @@ def related_ids(arxiv_id: str, limit: int = 5) -> list[str]:
 
 def test_without_a_model_related_papers_are_those_sharing_distinctive_words(settings):
     settings.EMBEDDING_MODEL = ""
-    store("2501.00001", title="Kalman filters for drone navigation",
+    store_paper("2501.00001", title="Kalman filters for drone navigation",
           abstract="State estimation of quadrotors with inertial sensors.")  # fmt: skip
-    store("2501.00002", title="Drone navigation with inertial sensors and Kalman filters",
+    store_paper("2501.00002", title="Drone navigation with inertial sensors and Kalman filters",
           authors=["Someone Else"])  # fmt: skip
-    store("2501.00003", title="Poetry generation", abstract="Rhymes and meter.")
-    store("2501.00004", title="Protein folding", abstract="Amino acids in three dimensions.")
+    store_paper("2501.00003", title="Poetry generation", abstract="Rhymes and meter.")
+    store_paper("2501.00004", title="Protein folding", abstract="Amino acids in three dimensions.")
     embed_all()
     assert semantic.active_embedder().name == "lexical-hash-384"
     assert related_ids("2501.00001")[0] == "2501.00002"
@@ -52,26 +52,26 @@ def test_without_a_model_related_papers_are_those_sharing_distinctive_words(sett
 def test_among_equally_close_papers_shared_authors_come_first(settings):
     settings.EMBEDDING_MODEL = ""
     text = {"title": "Sparse attention", "abstract": "Sparse attention patterns."}
-    store("2501.00001", authors=["Ada Lovelace"], **text)
-    store("2501.00002", authors=["Somebody Else"], **text)
-    store("2501.00003", authors=["Ada Lovelace"], **text)
+    store_paper("2501.00001", authors=["Ada Lovelace"], **text)
+    store_paper("2501.00002", authors=["Somebody Else"], **text)
+    store_paper("2501.00003", authors=["Ada Lovelace"], **text)
     embed_all()
     assert related_ids("2501.00002", limit=2) != related_ids("2501.00001", limit=2)
     assert related_ids("2501.00001", limit=1) == ["2501.00003"]
 
 
 def test_a_paper_without_a_vector_gets_papers_by_its_authors_then_its_category():
-    store("2501.00001", date(2025, 1, 6), authors=["Ada Lovelace"])
-    store("2501.00002", date(2025, 1, 2), authors=["Ada Lovelace", "Charles Babbage"])
-    store("2501.00003", date(2025, 1, 8), authors=["Someone Else"])
+    store_paper("2501.00001", date(2025, 1, 6), authors=["Ada Lovelace"])
+    store_paper("2501.00002", date(2025, 1, 2), authors=["Ada Lovelace", "Charles Babbage"])
+    store_paper("2501.00003", date(2025, 1, 8), authors=["Someone Else"])
     assert related_ids("2501.00001") == ["2501.00002", "2501.00003"]
 
 
 def test_the_paper_page_lists_papers_related_by_their_vectors(client, settings):
     settings.EMBEDDING_MODEL = ""
-    store("2501.00001", title="Kalman filters for drone navigation")
-    store("2501.00002", title="Drone navigation using Kalman filters", authors=["B. Other"])
-    store("2501.00003", title="Poetry generation", authors=["C. Other"])
+    store_paper("2501.00001", title="Kalman filters for drone navigation")
+    store_paper("2501.00002", title="Drone navigation using Kalman filters", authors=["B. Other"])
+    store_paper("2501.00003", title="Poetry generation", authors=["C. Other"])
     embed_all()
     body = client.get("/papers/2501.00001/").content.decode()
     assert "Related papers" in body

@@ -18,9 +18,9 @@ from dailypapers.search.embedding import embed_papers, pending_ids
 from dailypapers.search.engine import search
 from dailypapers.search.models import PaperEmbedding
 from dailypapers.search.tasks import embed_paper_ids
-from dailypapers.search.tests.helpers import arxiv_ids, store
 from dailypapers.search.tests.semantic_helpers import FixtureEmbedder, store_relevance_corpus
 from dailypapers.search.vector_index import from_bytes
+from dailypapers.testing.factories import arxiv_ids, store_paper
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def embed_command(*args: str) -> str:
 
 def test_without_a_model_search_is_keyword_only_and_says_so(settings):
     settings.EMBEDDING_MODEL = ""
-    store("2501.00001", title="Graph networks")
+    store_paper("2501.00001", title="Graph networks")
     assert not semantic.semantic_enabled()
     assert "EMBEDDING_MODEL" in semantic.unavailable_reason()
     assert search("graph").mode == "keyword"
@@ -76,8 +76,8 @@ def test_a_configured_model_that_cannot_load_stops_the_embed_command(settings, t
 
 def test_embed_without_a_model_stores_lexical_vectors_and_says_semantic_is_off(settings):
     settings.EMBEDDING_MODEL = ""
-    store("2501.00001", title="Graph networks")
-    store("2501.00002", title="Bird migration")
+    store_paper("2501.00001", title="Graph networks")
+    store_paper("2501.00002", title="Bird migration")
     out = embed_command()
     assert "semantic search: off" in out
     assert "2 papers embedded with lexical-hash-384" in out
@@ -89,7 +89,7 @@ def test_embed_without_a_model_stores_lexical_vectors_and_says_semantic_is_off(s
 
 def test_embedding_resumes_where_it_stopped_and_skips_what_is_done():
     for number in range(1, 6):
-        store(f"2501.0000{number}", title=f"Paper number {number} about graphs")
+        store_paper(f"2501.0000{number}", title=f"Paper number {number} about graphs")
     embedder = CountingEmbedder()
     with semantic.use_embedder(embedder):
         out = embed_command("--limit", "2", "--batch-size", "1", "--no-index")
@@ -101,20 +101,20 @@ def test_embedding_resumes_where_it_stopped_and_skips_what_is_done():
 
 
 def test_a_changed_abstract_is_embedded_again_by_the_task_and_an_unchanged_one_is_not():
-    paper = store("2501.00001", title="Graphs", abstract="First words.")
+    paper = store_paper("2501.00001", title="Graphs", abstract="First words.")
     embedder = CountingEmbedder()
     with semantic.use_embedder(embedder):
         embed_paper_ids.call([paper.pk])
         embed_paper_ids.call([paper.pk])
         assert len(embedder.texts) == 1
-        store("2501.00001", title="Graphs", abstract="Other words.", version=2)
+        store_paper("2501.00001", title="Graphs", abstract="Other words.", version=2)
         embed_paper_ids.call([paper.pk])
     assert embedder.texts[-1] == "Graphs. Other words."
 
 
 def test_vectors_for_gives_the_stored_unit_vectors_of_the_active_embedder():
-    first = store("2501.00001", title="Graphs")
-    second = store("2501.00002", title="Birds")
+    first = store_paper("2501.00001", title="Graphs")
+    second = store_paper("2501.00002", title="Birds")
     embedder = CountingEmbedder()
     with semantic.use_embedder(embedder):
         embed_papers([first.pk], embedder)
@@ -176,7 +176,7 @@ def test_hybrid_pages_do_not_overlap_and_highlight_words_they_contain(minilm_cor
 
 def test_new_vectors_reach_the_index_without_a_restart(minilm_corpus):
     index = semantic.index()
-    paper = store("2601.09999", title="Hide most of an image and learn to fill it in")
+    paper = store_paper("2601.09999", title="Hide most of an image and learn to fill it in")
     lexical = LexicalEmbedder()
     lexical.name, lexical.dim = minilm_corpus.name, minilm_corpus.dim
     embed_papers([paper.pk], lexical)  # any vector of the right model will do
@@ -187,7 +187,7 @@ def test_new_vectors_reach_the_index_without_a_restart(minilm_corpus):
 def test_ordering_by_meaning_puts_the_nearest_first_and_papers_without_a_vector_last(
     minilm_corpus,
 ):
-    unembedded = store("2601.09998", title="Not embedded yet").pk
+    unembedded = store_paper("2601.09998", title="Not embedded yet").pk
     nearest = Paper.objects.get(arxiv_id="2601.00004").pk
     others = list(
         Paper.objects.exclude(pk__in=[nearest, unembedded]).values_list("pk", flat=True)[:5]
@@ -215,7 +215,7 @@ def test_papers_changed_by_an_ingest_are_embedded_by_a_task_after_commit(
 ):
     settings.EMBEDDING_MODEL = ""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-    paper = store("2501.00001", title="Graph networks")
+    paper = store_paper("2501.00001", title="Graph networks")
     from dailypapers.search.tasks import enqueue_embedding
 
     with django_capture_on_commit_callbacks(execute=True):

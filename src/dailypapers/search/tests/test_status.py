@@ -6,15 +6,15 @@ import pytest
 
 from dailypapers.accounts.models import User
 from dailypapers.search import semantic
-from dailypapers.search.tests.helpers import store
 from dailypapers.search.tests.semantic_helpers import FixtureEmbedder
+from dailypapers.testing.factories import store_paper
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_status_page_says_semantic_search_is_off_and_why(client, settings):
     settings.EMBEDDING_MODEL = ""
-    store("2501.00001")
+    store_paper("2501.00001")
     body = client.get("/search/status/").content.decode()
     assert "Off: no embedding model is configured (EMBEDDING_MODEL)" in body
     assert "By shared words" in body
@@ -53,7 +53,7 @@ def test_the_search_form_offers_a_choice_of_matching_only_when_semantic_search_i
 
 def test_an_unknown_mode_in_the_address_is_ignored(client, settings):
     settings.EMBEDDING_MODEL = ""
-    store("2501.00001", title="Graph networks")
+    store_paper("2501.00001", title="Graph networks")
     response = client.get("/search/", {"q": "graph", "mode": "telepathy"})
     assert response.status_code == 200
     assert response.context["results"].mode == "keyword"

@@ -10,12 +10,11 @@ from collections.abc import Callable
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import timezone
 
 from dailypapers.accounts.models import User
 from dailypapers.api.tokens import create_token
 from dailypapers.feed.models import Collection, Comment
-from dailypapers.search.tests.helpers import store
+from dailypapers.testing.factories import make_user, store_paper
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +48,7 @@ def bounded(action: Callable[[], object], seconds: float, megabytes: float | Non
 
 @pytest.fixture
 def member() -> User:
-    return User.objects.create_user(
-        "bomber@example.org", "a-long-Passphrase-4711", email_verified_at=timezone.now()
-    )
+    return make_user("bomber@example.org", password="a-long-Passphrase-4711")
 
 
 @pytest.mark.parametrize(
@@ -92,7 +89,7 @@ def test_a_hostile_library_file_is_a_400_on_the_api(member, name, content):
 
 
 def test_a_markdown_bomb_comment_posts_and_edits_fast(member):
-    paper = store("2501.00001")
+    paper = store_paper("2501.00001")
     browser = Client()
     browser.force_login(member)
     url = f"/papers/{paper.arxiv_id}/comments/"

@@ -22,7 +22,7 @@ from dailypapers.feed.community.services.collections import add_paper, create_co
 from dailypapers.feed.community.services.comments import post_comment
 from dailypapers.feed.models import Topic
 from dailypapers.papers.models import Author, Paper
-from dailypapers.search.tests.helpers import store
+from dailypapers.testing.factories import store_paper
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ HTML_ELEMENTS = {"title", "description"}
 @pytest.fixture
 def hostile() -> dict[str, object]:
     today = date.today()
-    paper = store(
+    paper = store_paper(
         "2501.00666",
         day=today,
         title=ATTACKS["title"],
@@ -167,7 +167,7 @@ def test_the_digest_escapes_hostile_records_in_html_and_keeps_text_plain(
 
 
 def test_private_use_characters_in_ingested_text_cannot_fake_highlights(client):
-    store(
+    store_paper(
         "2501.00777",
         title="Plain \ue000fake mark\ue001 graphs",
         abstract="About graphs. \ue000Not a real match\ue001 here.",

@@ -20,7 +20,7 @@ from dailypapers.feed.community.services.collections import add_paper, create_co
 from dailypapers.feed.community.services.comments import post_comment
 from dailypapers.feed.models import Collection, CollectionItem, Comment, Topic
 from dailypapers.feed.personal_feed import feed_token
-from dailypapers.search.tests.helpers import store
+from dailypapers.testing.factories import store_paper
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-Passphrase-4711"
@@ -46,7 +46,7 @@ def bob_browser() -> tuple[User, Client, str]:
 
 def test_a_private_collection_is_404_everywhere_to_others(alice, bob_browser):
     _bob, browser, secret = bob_browser
-    paper = store("2501.00001")
+    paper = store_paper("2501.00001")
     private = create_collection(alice, "Secret reading", is_public=False)
     add_paper(private, paper)
     bearer = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
@@ -63,7 +63,7 @@ def test_a_private_collection_is_404_everywhere_to_others(alice, bob_browser):
 
 def test_others_cannot_change_a_collection_by_its_id(alice, bob_browser):
     _bob, browser, _secret = bob_browser
-    paper = store("2501.00001")
+    paper = store_paper("2501.00001")
     theirs = create_collection(alice, "Alice's list", is_public=True)
     assert browser.post(f"/collections/{theirs.pk}/edit/", {"name": "pwned"}).status_code == 404
     assert browser.post(f"/collections/{theirs.pk}/delete/").status_code == 404
@@ -77,7 +77,7 @@ def test_others_cannot_change_a_collection_by_its_id(alice, bob_browser):
 
 def test_others_cannot_edit_or_delete_a_comment(alice, bob_browser):
     _bob, browser, _secret = bob_browser
-    comment = post_comment(alice, store("2501.00001"), "Alice's words")
+    comment = post_comment(alice, store_paper("2501.00001"), "Alice's words")
     assert browser.post(f"/comments/{comment.pk}/edit/", {"body": "x"}).status_code in (403, 404)
     assert browser.post(f"/comments/{comment.pk}/delete/").status_code in (403, 404)
     assert browser.post(f"/comments/{comment.pk}/hide/").status_code == 403  # not a curator

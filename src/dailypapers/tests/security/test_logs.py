@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from gunicorn.config import Config
 
-from dailypapers.logredact import REDACTED, GunicornLogger, RedactTokens, redact
+from dailypapers.core.logredact import REDACTED, GunicornLogger, RedactTokens, redact
 
 SECRET = "Zx9secretTOKENvalue_-123"
 SECRET_PATHS = [

@@ -25,7 +25,7 @@ WORKER = """
 import json, os, sys, time
 import django
 django.setup()
-from dailypapers.accounts.ratelimit import hit
+from dailypapers.core.ratelimit import hit
 key, limit, attempts, start_at = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
 while time.time() < start_at:  # both processes start counting at the same moment
     time.sleep(0.001)
@@ -99,7 +99,7 @@ def test_with_the_cache_down_subscribe_and_comments_do_not_fail(client, cache_do
     from django.utils import timezone
 
     from dailypapers.feed.models import Comment
-    from dailypapers.search.tests.helpers import store
+    from dailypapers.testing.factories import store_paper
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     subscribe = client.post("/digests/subscribe/", {"email": "r@example.org", "content": "trending",
@@ -109,7 +109,7 @@ def test_with_the_cache_down_subscribe_and_comments_do_not_fail(client, cache_do
         "c@example.org", "a-long-Passphrase-4711", email_verified_at=timezone.now()
     )
     client.force_login(member)
-    paper = store("2501.00001")
+    paper = store_paper("2501.00001")
     comment = client.post(f"/papers/{paper.arxiv_id}/comments/", {"body": "still works"})
     assert comment.status_code == 302
     assert Comment.objects.filter(body="still works").exists()

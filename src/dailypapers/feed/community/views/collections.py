@@ -6,6 +6,8 @@ revealed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -24,9 +26,13 @@ from dailypapers.feed.http import is_htmx, paper_or_404, paper_url, redirect_bac
 from dailypapers.feed.models import Collection
 from dailypapers.papers.models import Paper
 
+if TYPE_CHECKING:
+    # Only a type: see its docstring.
+    from dailypapers.feed.http import AuthenticatedHttpRequest
+
 
 @login_required
-def collections(request: HttpRequest) -> HttpResponse:
+def collections(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My collections, and the form that creates one."""
     form = CollectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -55,13 +61,13 @@ def collection(request: HttpRequest, user_id: int, slug: str) -> HttpResponse:
     return render(request, "feed/community/collection.html", context)
 
 
-def _mine(request: HttpRequest, pk: int) -> Collection:
+def _mine(request: AuthenticatedHttpRequest, pk: int) -> Collection:
     # Someone else's list is a 404, never a 403: a private list must not be confirmed.
     return get_object_or_404(Collection, pk=pk, owner=request.user)
 
 
 @login_required
-def collection_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def collection_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _mine(request, pk)
     form = CollectionForm(request.POST or None, instance=found)
     if request.method == "POST" and form.is_valid():
@@ -74,7 +80,7 @@ def collection_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def collection_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def collection_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = _mine(request, pk)
     if request.method == "POST":
         name = found.name
@@ -95,7 +101,7 @@ def _picked(request: HttpRequest, paper: Paper, message: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def collection_add(request: HttpRequest) -> HttpResponse:
+def collection_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Save a paper to one of my collections, or to a new one named in the same form."""
     paper = paper_or_404(request.POST.get("paper", ""))
     new_name = " ".join(request.POST.get("new_name", "").split())[:100]
@@ -115,7 +121,7 @@ def collection_add(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def collection_remove(request: HttpRequest) -> HttpResponse:
+def collection_remove(request: AuthenticatedHttpRequest) -> HttpResponse:
     paper = paper_or_404(request.POST.get("paper", ""))
     pk = request.POST.get("collection", "")
     if not pk.isdigit():

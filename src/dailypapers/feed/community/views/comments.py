@@ -6,6 +6,8 @@ Every action works as a plain form POST that redirects back to the paper; with h
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -14,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from dailypapers.accounts.decorators import verified_required
-from dailypapers.accounts.ratelimit import hit, too_many_requests
+from dailypapers.core.ratelimit import hit, too_many_requests
 from dailypapers.feed.community.services.comments import (
     HOUR,
     delete_comment,
@@ -29,6 +31,10 @@ from dailypapers.feed.http import is_htmx, paper_or_404, paper_url
 from dailypapers.feed.models import Comment
 from dailypapers.papers.models import Paper
 
+if TYPE_CHECKING:
+    # Only a type: see its docstring.
+    from dailypapers.feed.http import AuthenticatedHttpRequest
+
 
 def _section(request: HttpRequest, paper: Paper, status: int = 200, **errors) -> HttpResponse:
     paper.refresh_from_db(fields=["comment_count"])  # the heading shows the new count
@@ -42,7 +48,7 @@ def _done(request: HttpRequest, paper: Paper, anchor: str = "comments") -> HttpR
     return redirect(f"{paper_url(paper)}#{anchor}")
 
 
-def _own_comment(request: HttpRequest, pk: int) -> Comment:
+def _own_comment(request: AuthenticatedHttpRequest, pk: int) -> Comment:
     comment = get_object_or_404(Comment.objects.select_related("paper"), pk=pk, is_deleted=False)
     if comment.author_id != request.user.pk:
         raise PermissionDenied("Only the author can change this comment.")
@@ -51,7 +57,7 @@ def _own_comment(request: HttpRequest, pk: int) -> Comment:
 
 @require_POST
 @verified_required
-def comment_create(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+def comment_create(request: AuthenticatedHttpRequest, arxiv_id: str) -> HttpResponse:
     paper = paper_or_404(arxiv_id)
     parent = None
     parent_id = request.POST.get("parent") or None
@@ -73,7 +79,7 @@ def comment_create(request: HttpRequest, arxiv_id: str) -> HttpResponse:
 
 
 @verified_required
-def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     comment = _own_comment(request, pk)
     form = CommentForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
@@ -88,7 +94,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @verified_required
-def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     comment = _own_comment(request, pk)
     if request.method == "POST":
         delete_comment(comment)
@@ -100,7 +106,7 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @verified_required
-def comment_flag(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_flag(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("paper"), pk=pk, is_deleted=False)
     if comment.author_id == request.user.pk:
         return HttpResponse("You cannot flag your own comment; delete it instead.", status=400)
@@ -117,7 +123,7 @@ def comment_flag(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @verified_required
-def comment_hide(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_hide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_curator:
         raise PermissionDenied("Only curators can hide comments.")
     comment = get_object_or_404(Comment.objects.select_related("paper"), pk=pk)

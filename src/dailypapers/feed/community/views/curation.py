@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
@@ -14,10 +16,14 @@ from dailypapers.feed.forms import CurationForm
 from dailypapers.feed.http import is_htmx, paper_or_404, paper_url, redirect_back, safe_next
 from dailypapers.feed.models import Curation
 
+if TYPE_CHECKING:
+    # Only a type: see its docstring.
+    from dailypapers.feed.http import AuthenticatedHttpRequest
+
 
 @require_POST
 @login_required
-def curate_view(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+def curate_view(request: AuthenticatedHttpRequest, arxiv_id: str) -> HttpResponse:
     if not request.user.is_curator:
         raise PermissionDenied("Only curators can feature or hide papers.")
     paper = paper_or_404(arxiv_id)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from dailypapers.accounts.decorators import verified_required
@@ -11,9 +13,13 @@ from dailypapers.feed.community.services.submit import SubmitError, submissions_
 from dailypapers.feed.forms import SubmitForm
 from dailypapers.feed.http import paper_url
 
+if TYPE_CHECKING:
+    # Only a type: see its docstring.
+    from dailypapers.feed.http import AuthenticatedHttpRequest
+
 
 @verified_required
-def submit(request: HttpRequest) -> HttpResponse:
+def submit(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SubmitForm(request.POST or None)
     context = {"form": form, "left": submissions_left(request.user), "existing": None}
     if request.method != "POST":

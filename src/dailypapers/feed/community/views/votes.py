@@ -6,7 +6,9 @@ click never undoes itself.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from typing import TYPE_CHECKING
+
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
@@ -14,10 +16,14 @@ from dailypapers.accounts.decorators import verified_required
 from dailypapers.feed.community.services.votes import cast_vote, has_voted, withdraw_vote
 from dailypapers.feed.http import is_htmx, paper_or_404, paper_url, redirect_back, safe_next
 
+if TYPE_CHECKING:
+    # Only a type: see its docstring.
+    from dailypapers.feed.http import AuthenticatedHttpRequest
+
 
 @require_POST
 @verified_required
-def vote(request: HttpRequest, arxiv_id: str) -> HttpResponse:
+def vote(request: AuthenticatedHttpRequest, arxiv_id: str) -> HttpResponse:
     """Toggle the member's upvote; htmx gets the new button, a plain form goes back."""
     paper = paper_or_404(arxiv_id)
     action = request.POST.get("action", "")

@@ -47,7 +47,6 @@ def about(request: HttpRequest) -> HttpResponse:
     context = {
         "comment_weight": ranking.COMMENT_WEIGHT,
         "submission_bonus": ranking.SUBMISSION_BONUS,
-        "stars_weight": ranking.STARS_WEIGHT,
         "age_offset_hours": ranking.AGE_OFFSET_HOURS,
         "gravity": ranking.GRAVITY,
         "window_days": trending.WINDOW_DAYS,

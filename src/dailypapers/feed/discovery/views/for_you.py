@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,6 +15,10 @@ from dailypapers.feed.personal_feed import feed_token, regenerate_feed_token
 from dailypapers.feed.recommend import recommend_for_user, user_signals
 from dailypapers.papers.models import Paper
 from dailypapers.papers.queries import mark_voted
+
+if TYPE_CHECKING:
+    # Only a type: see its docstring.
+    from dailypapers.feed.http import AuthenticatedHttpRequest
 
 SHOWN = 30
 
@@ -29,7 +35,7 @@ def personal_feed_urls(request: HttpRequest, token: str) -> dict[str, str]:
 
 
 @login_required
-def for_you(request: HttpRequest) -> HttpResponse:
+def for_you(request: AuthenticatedHttpRequest) -> HttpResponse:
     picks = recommend_for_user(request.user.pk, limit=SHOWN)
     papers = mark_voted(
         request.user, Paper.objects.listed().in_order([pick.paper_id for pick in picks])
@@ -51,7 +57,7 @@ def for_you(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def regenerate_feed(request: HttpRequest) -> HttpResponse:
+def regenerate_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
     regenerate_feed_token(request.user.pk)
     messages.success(request, "Your feed has a new address; the old one no longer works.")
     return HttpResponseRedirect(reverse("feed:for_you") + "#feed")

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import render
 from django.utils import timezone
 
-from dailypapers.feed.cache import cache_for_anonymous
+from dailypapers.core.pagecache import cache_for_anonymous
 from dailypapers.feed.discovery.services.days import (
     Period,
     day_period,

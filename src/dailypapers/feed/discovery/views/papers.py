@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from dailypapers.feed.cache import cached_page
+from dailypapers.core.pagecache import cached_page
 from dailypapers.feed.discovery.services.papers import bibtex_for
 from dailypapers.feed.queries import paper_page_version, related_with_basis
 from dailypapers.lib.arxiv.ids import InvalidArxivId, split_id

@@ -8,6 +8,7 @@ never undoes itself.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dailypapers.accounts.decorators import verified_required
-from dailypapers.feed.cache import cache_for_anonymous
+from dailypapers.core.pagecache import cache_for_anonymous
 from dailypapers.feed.http import is_htmx, redirect_back, safe_next
 from dailypapers.feed.models import Topic
 from dailypapers.feed.topic_forms import TopicForm
@@ -39,6 +40,10 @@ from dailypapers.lib.paging import page_number
 from dailypapers.papers.models import Paper
 from dailypapers.papers.queries import mark_voted
 from dailypapers.search.engine import MAX_RESULTS
+
+if TYPE_CHECKING:
+    # Only a type: see its docstring.
+    from dailypapers.feed.http import AuthenticatedHttpRequest
 
 PER_PAGE = 25
 TOPICS_PER_PAGE = 50
@@ -90,7 +95,9 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except TopicError as exc:
         error = str(exc)
     if found is not None and found.total:
-        page = Paginator(range(min(found.total, MAX_RESULTS)), PER_PAGE).page(asked)
+        # Pages over the positions of all matches; this page's positions become its papers.
+        positions: Paginator[Any] = Paginator(range(min(found.total, MAX_RESULTS)), PER_PAGE)
+        page = positions.page(asked)
         page.object_list = mark_voted(request.user, Paper.objects.listed().in_order(found.ids))
     context = {
         **follow_context(request, topic),
@@ -107,7 +114,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @verified_required
-def topic_create(request: HttpRequest) -> HttpResponse:
+def topic_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TopicForm(request.POST or None)
     limit = settings.TOPICS_PER_DAY
     made_today = Topic.objects.filter(
@@ -147,7 +154,7 @@ def _can_edit(request: HttpRequest, topic: Topic) -> bool:
 
 
 @verified_required
-def topic_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def topic_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Its creator, or a curator, changes a topic; its address stays, so links keep working."""
     topic = get_object_or_404(Topic, slug=slug)
     if not _can_edit(request, topic):
@@ -174,7 +181,7 @@ def topic_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @verified_required
-def topic_follow(request: HttpRequest, slug: str) -> HttpResponse:
+def topic_follow(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Follow or unfollow; htmx gets the new button, a plain form goes back."""
     topic = get_object_or_404(Topic, slug=slug)
     action = request.POST.get("action", "")
@@ -198,7 +205,7 @@ def topic_follow(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @verified_required
-def topic_feature(request: HttpRequest, slug: str) -> HttpResponse:
+def topic_feature(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Curators and staff feature a topic (first on the index) or take that back."""
     if not _is_curator(request):
         raise PermissionDenied("Only curators can feature topics.")

@@ -24,9 +24,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
 
+from dailypapers.core.models import ScheduledJob
 from dailypapers.mail.outbox import where_mail_goes
 from dailypapers.papers import sample_import, worker_recovery
-from dailypapers.papers.models import Paper, ScheduledJob
+from dailypapers.papers.models import Paper
 from dailypapers.papers.supervisor import Child, RestartLimitReached, Supervisor
 
 
@@ -89,7 +90,7 @@ class Command(BaseCommand):
             "--access-logfile", "-", "--graceful-timeout", "5",
             # gunicorn's bare 414 starts at 4094; the app's styled one answers below this.
             "--limit-request-line", "8190",
-            "--logger-class", "dailypapers.logredact.GunicornLogger",
+            "--logger-class", "dailypapers.core.logredact.GunicornLogger",
         ]  # fmt: skip
         return [
             Child("web", lambda _generation: web),

@@ -18,7 +18,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connections
 
-from dailypapers.papers.scheduling import next_wakeup, run_due
+from dailypapers.core.scheduling import next_wakeup, run_due
 
 logger = logging.getLogger("dailypapers.scheduler")
 MAX_SLEEP = 60.0  # wake up at least this often, to pick up changed schedules

@@ -33,7 +33,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from dailypapers.papers.cache_guard import cache_add, cache_delete, cache_get, cache_set
+from dailypapers.core.cache_guard import cache_add, cache_delete, cache_get, cache_set
 
 KEY_PREFIX = "feed:anon-page:"
 # Headers worth replaying; cookies and hop-by-hop headers never are.

@@ -1,6 +1,6 @@
 """Fixed-window rate limits kept in the cache, shared by every process.
 
-The cache is Redis when configured, else files under DATA_DIR (dailypapers.filecache);
+The cache is Redis when configured, else files under DATA_DIR (dailypapers.core.filecache);
 both make ``add`` and ``incr`` atomic across processes, so two workers count together.
 ``hit`` counts one attempt and says whether it is still within the limit; views answer
 429 with a page that says when to try again. When the cache itself fails (Redis down),
@@ -107,7 +107,7 @@ def too_many_requests(request: HttpRequest, window_seconds: int, what: str) -> H
     """429 page; ``what`` completes "You have … too often", e.g. "tried to log in"."""
     wait = retry_after(window_seconds)
     context = {"what": what, "wait_seconds": wait, "wait_text": _in_words(wait)}
-    body = render_to_string("accounts/too_many_requests.html", context, request=request)
+    body = render_to_string("core/too_many_requests.html", context, request=request)
     response = HttpResponse(body, status=429)
     response["Retry-After"] = str(wait)
     return response

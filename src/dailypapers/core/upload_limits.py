@@ -28,7 +28,7 @@ class RequestBodyLimitMiddleware:
         if length > limit:
             message = f"The request is over {limit // (1024 * 1024)} MB; nothing was read."
             if request.path.startswith("/api/"):
-                from dailypapers.api.errors import error_response
+                from dailypapers.core.api_errors import error_response
 
                 return error_response(413, "too_large", message)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")

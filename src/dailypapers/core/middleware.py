@@ -76,12 +76,12 @@ class RefuseLongUriMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if len(request.get_full_path()) > MAX_URI_LENGTH:
             if request.path.startswith("/api/"):
-                from dailypapers.api.errors import error_response
+                from dailypapers.core.api_errors import error_response
 
                 return error_response(
                     414, "uri_too_long", f"The address is longer than {MAX_URI_LENGTH} characters."
                 )
-            from dailypapers.errors import uri_too_long
+            from dailypapers.core.errors import uri_too_long
 
             return uri_too_long(request, MAX_URI_LENGTH)
         return self.get_response(request)
@@ -105,7 +105,7 @@ class RefuseNulCharactersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _has_nul(request):
             if request.path.startswith("/api/"):
-                from dailypapers.api.errors import error_response
+                from dailypapers.core.api_errors import error_response
 
                 return error_response(400, "invalid_parameter", NUL_MESSAGE)
             return HttpResponseBadRequest(NUL_MESSAGE, content_type="text/plain; charset=utf-8")

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.urls import register_converter
+
+
+class CoreConfig(AppConfig):
+    name = "dailypapers.core"
+    label = "core"
+    verbose_name = "Site core"
+
+    def ready(self) -> None:
+        from dailypapers.core.converters import IdConverter
+
+        # Here rather than in the project URLconf: every URLconf module, imported in any
+        # order, builds its <id:…> patterns after the apps are ready.
+        register_converter(IdConverter, "id")
