@@ -243,9 +243,10 @@ def child_bare(args: argparse.Namespace) -> dict:
     _django()
     from django.db import connection
 
-    from dailypapers.papers.ingest.writes import _INSERT_COLUMNS, BULK_CHECKPOINT_PAGES
+    from dailypapers.papers.ingest.backends.sqlite import BULK_CHECKPOINT_PAGES
+    from dailypapers.papers.ingest.writes import _INSERT_COLUMNS
     from dailypapers.papers.models import Author, Paper, PaperAuthor, PaperCategory
-    from dailypapers.search.backends import sqlite_fts
+    from dailypapers.search.backends import sqlite_fts_schema
 
     connection.ensure_connection()
     records, stages, batches = _bare_batches(args)
@@ -273,7 +274,7 @@ def child_bare(args: argparse.Namespace) -> dict:
         if sqlite:  # the connection settings ours imports with
             raw.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
         if index_per_batch:  # ours does this inside each batch; its cost is in "search index"
-            raw.execute(f"DROP TRIGGER {sqlite_fts.TRIGGERS[0]}")
+            raw.execute(f"DROP TRIGGER {sqlite_fts_schema.TRIGGERS[0]}")
         cpu = CpuClock(connection)
         cpu_start = cpu.now()
         started = clock()
@@ -295,7 +296,7 @@ def child_bare(args: argparse.Namespace) -> dict:
             t0 = clock()
             if index_per_batch:
                 raw.execute(
-                    f"{sqlite_fts.BACKFILL} WHERE p.id BETWEEN ? AND ?",
+                    f"{sqlite_fts_schema.BACKFILL} WHERE p.id BETWEEN ? AND ?",
                     (batch[0][0][0], batch[0][-1][0]),
                 )
             tables["search index"] += clock() - t0
@@ -305,7 +306,7 @@ def child_bare(args: argparse.Namespace) -> dict:
         seconds = clock() - started
         cpu_spent = cpu.since(cpu_start)
         if index_per_batch:
-            raw.execute(sqlite_fts.CREATE_TRIGGERS[0])
+            raw.execute(sqlite_fts_schema.CREATE_TRIGGERS[0])
         raw.close()
         return {
             "style": style,

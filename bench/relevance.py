@@ -121,7 +121,7 @@ def prepare(args: argparse.Namespace) -> int:
     from django.db import connection
 
     from dailypapers.papers.models import Paper
-    from dailypapers.search import any_words
+    from dailypapers.search import backends
 
     settings.EMBEDDING_MODEL = embedding_model
     papers = Paper.objects.count()
@@ -131,7 +131,9 @@ def prepare(args: argparse.Namespace) -> int:
         papers = Paper.objects.count()
         print(f"ingest: {papers:,} papers in {time.perf_counter() - started:.0f} s; {load()}",
               file=sys.stderr)  # fmt: skip
-    any_words.ensure_statistics(connection)
+    backend = backends.current(connection)
+    if backend is not None:
+        backend.ensure_statistics()
     return papers
 
 
@@ -259,7 +261,7 @@ def pool(args: argparse.Namespace) -> None:
     from dailypapers.lib.query import parse
     from dailypapers.papers.models import Paper
     from dailypapers.search import any_words
-    from dailypapers.search.backends import Filters
+    from dailypapers.search.backends.common import Filters
 
     modes, skipped = runnable_modes(papers)
     if skipped:

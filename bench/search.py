@@ -73,7 +73,7 @@ def relevance(args: argparse.Namespace) -> None:
     from dailypapers.lib.query import parse
     from dailypapers.papers.models import Paper
     from dailypapers.search import any_words, semantic
-    from dailypapers.search.backends import Filters
+    from dailypapers.search.backends.common import Filters
     from dailypapers.search.embedders import LexicalEmbedder, SentenceTransformerEmbedder
     from dailypapers.search.embedding import embed_papers, pending_ids
     from dailypapers.search.engine import search
@@ -184,9 +184,10 @@ def latency(args: argparse.Namespace) -> None:
                   f"({len(todo) / seconds:,.0f}/s); {load()}")  # fmt: skip
         from django.db import connection
 
-        from dailypapers.search import any_words
+        from dailypapers.search import backends
 
-        if any_words.ensure_statistics(connection):  # as `dailypapers embed` does
+        backend = backends.current(connection)
+        if backend is not None and backend.ensure_statistics():  # as `dailypapers embed` does
             print("analyzed papers_paper (PostgreSQL word statistics)")
         papers = Paper.objects.count()
         if args.replicate > 1 and papers < 200_000:

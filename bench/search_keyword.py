@@ -103,6 +103,7 @@ def _reference(query: str, filters: dict) -> list[int]:
     from dailypapers.lib.query import parse
     from dailypapers.search import engine, keyword_index
     from dailypapers.search.backends import sqlite_fts, sqlite_ranked
+    from dailypapers.search.backends.sqlite_fts_schema import FTS_TABLE, ID_MASK
 
     parsed = parse(query)
     found = engine._filters(parsed, filters.get("category"), None, None, filters.get("has_code"))
@@ -121,16 +122,15 @@ def _reference(query: str, filters: dict) -> list[int]:
     where, params = sqlite_ranked._where(backend, found, full)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (rowid >> 1) & {sqlite_fts.ID_MASK}, "
-            f"bm25({sqlite_fts.FTS_TABLE}, {sqlite_fts.WEIGHTS}) FROM {sqlite_fts.FTS_TABLE} "
+            f"SELECT (rowid >> 1) & {ID_MASK}, "
+            f"bm25({FTS_TABLE}, {sqlite_fts.WEIGHTS}) FROM {FTS_TABLE} "
             f"WHERE {where}",
             params,
         )
         rows = cursor.fetchall()
         # Same order as the engine's: score, then the newer (larger) index rowid first.
         cursor.execute(
-            f"SELECT (rowid >> 1) & {sqlite_fts.ID_MASK}, rowid FROM {sqlite_fts.FTS_TABLE} "
-            f"WHERE {where}",
+            f"SELECT (rowid >> 1) & {ID_MASK}, rowid FROM {FTS_TABLE} WHERE {where}",
             params,
         )
         rowid = dict(cursor.fetchall())

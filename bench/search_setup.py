@@ -145,9 +145,9 @@ def disk_sizes(db: str) -> dict[str, float]:
 def rebuild_keyword_index(db: str) -> float:
     from django.db import connection, transaction
 
-    from dailypapers.search.backends import postgres_fts, sqlite_fts
+    from dailypapers.search.backends import postgres_fts, sqlite_fts_schema
 
-    module = sqlite_fts if db == "sqlite" else postgres_fts
+    module = sqlite_fts_schema if db == "sqlite" else postgres_fts
     started = time.perf_counter()
     with transaction.atomic():
         module.uninstall(connection)

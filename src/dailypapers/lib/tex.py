@@ -14,46 +14,20 @@ import re
 import unicodedata
 
 from dailypapers.lib.tex_tables import (
-    ACCENTS as _ACCENTS,
-)
-from dailypapers.lib.tex_tables import (
-    DOUBLE as _DOUBLE,
-)
-from dailypapers.lib.tex_tables import (
-    DROP as _DROP,
-)
-from dailypapers.lib.tex_tables import (
-    FRACTIONS as _FRACTIONS,
-)
-from dailypapers.lib.tex_tables import (
-    FUNCTIONS as _FUNCTIONS,
-)
-from dailypapers.lib.tex_tables import (
-    LETTERS as _LETTERS,
-)
-from dailypapers.lib.tex_tables import (
-    MATH_ACCENTS as _MATH_ACCENTS,
-)
-from dailypapers.lib.tex_tables import (
-    SPACE_WORDS as _SPACE_WORDS,
-)
-from dailypapers.lib.tex_tables import (
-    SUB as _SUB,
-)
-from dailypapers.lib.tex_tables import (
-    SUB_TABLE as _SUB_TABLE,
-)
-from dailypapers.lib.tex_tables import (
-    SUP as _SUP,
-)
-from dailypapers.lib.tex_tables import (
-    SUP_TABLE as _SUP_TABLE,
-)
-from dailypapers.lib.tex_tables import (
-    SYMBOLS as _SYMBOLS,
-)
-from dailypapers.lib.tex_tables import (
-    WORDS as _WORDS,
+    ACCENTS,
+    DOUBLE,
+    DROP,
+    FRACTIONS,
+    FUNCTIONS,
+    LETTERS,
+    MATH_ACCENTS,
+    SPACE_WORDS,
+    SUB,
+    SUB_TABLE,
+    SUP,
+    SUP_TABLE,
+    SYMBOLS,
+    WORDS,
 )
 
 __all__ = ["clean_abstract", "clean_text", "clean_title", "tex_to_text"]
@@ -77,7 +51,7 @@ _TOKEN = re.compile(
     r"|\\\((?P<paren>(?:[^\\]|\\[^()])*+)\\\)|\\\[(?P<bracket>(?:[^\\]|\\[^\[\]])*+)\\\]"
     rf"|\\(?P<structural>(?:[dtc]?frac|binom)(?![A-Za-z]){_ARG}{_ARG}"
     rf"|sqrt(?:\s*\[[^\]]*\])?(?![A-Za-z]){_ARG}"
-    rf"|(?:mathbbm?|{'|'.join(_MATH_ACCENTS)})(?![A-Za-z]){_ARG})"
+    rf"|(?:mathbbm?|{'|'.join(MATH_ACCENTS)})(?![A-Za-z]){_ARG})"
     # Some sources escape backslashes twice (Fr\\'ed\\'eric for Fr\'ed\'eric); a line break
     # is never meant before an accent, so up to three backslashes count as one there.
     r"|\\\\{0,2}(?P<accent>(?:[\'\"`^~=.]\s*|[uvHckrbd](?:\s+(?=[\\A-Za-z])|(?=\{)))"
@@ -211,7 +185,7 @@ def _replace(m: re.Match[str]) -> str:
         return "~" if start == 0 or m.string[start - 1] in " \t\n([" else " "
     if kind == "symbol":
         char = m.group(kind)
-        return _SYMBOLS.get(char, char)
+        return SYMBOLS.get(char, char)
     if kind == "accent":
         return _render_math("\\" + m.group(kind))
     if kind in ("structural", "sup"):
@@ -221,17 +195,17 @@ def _replace(m: re.Match[str]) -> str:
 
 def _control_word(m: re.Match[str]) -> str:
     name, blanks = m.group("word"), m.group("blanks")
-    if name in _DROP:
+    if name in DROP:
         return ""  # with the blanks after it: TeX ignores them
-    if name in _SPACE_WORDS:
+    if name in SPACE_WORDS:
         return " "
-    rep = _WORDS.get(name)
+    rep = WORDS.get(name)
     if rep is None:
         # Unknown: keep the name, and a space so it does not run into its argument.
         if not blanks and m.string.startswith("{", m.end()):
             return name if m.string.startswith("{}", m.end()) else name + " "
         return name + blanks
-    if name in _LETTERS and blanks == " " and m.string[m.end() : m.end() + 1].isalpha():
+    if name in LETTERS and blanks == " " and m.string[m.end() : m.end() + 1].isalpha():
         return rep  # "Stra\ss e": the space only ended the control word
     return rep + blanks
 
@@ -275,8 +249,8 @@ class _MathReader:
                 out.append(_script(self.argument(depth + 1), tok) if depth < _MAX_DEPTH else tok)
             elif tok[0] != "\\":
                 out.append(tok.replace("~", " "))
-            elif tok[1:] in _FUNCTIONS:
-                word = _WORDS.get(tok[1:], tok[1:])
+            elif tok[1:] in FUNCTIONS:
+                word = WORDS.get(tok[1:], tok[1:])
                 if out and out[-1][-1:].isalnum():
                     word = " " + word
                 if self.pos < len(tokens) and tokens[self.pos][:1].isalnum():
@@ -308,24 +282,24 @@ class _MathReader:
             self.pos += 1
             if tok == "{":
                 return self.sequence(depth + 1) if depth < _MAX_DEPTH else ""
-            if tok[1:] in _DROP and depth < _MAX_DEPTH:  # "_\text{max}": the text is the argument
+            if tok[1:] in DROP and depth < _MAX_DEPTH:  # "_\text{max}": the text is the argument
                 return self.argument(depth + 1)
             return tok if tok in "^_" else self.command(tok[1:], depth)
         return ""
 
     def command(self, name: str, depth: int) -> str:
-        symbol = _WORDS.get(name)
+        symbol = WORDS.get(name)
         if symbol is not None or depth >= _MAX_DEPTH:  # symbols first: by far the most common
             return symbol if symbol is not None else name
         deeper = depth + 1
-        accent = _MATH_ACCENTS.get(name) or _ACCENTS.get(name)
+        accent = MATH_ACCENTS.get(name) or ACCENTS.get(name)
         if accent is not None:
             arg = self.argument(deeper)
             if not arg:  # "\~{}" is how TeX spells a literal tilde (often in URLs), so is "\^{}"
                 return name if name in "~^" else ""
             arg = "i" if arg == "ı" else arg  # an accent goes on a dotless i as on i
             return unicodedata.normalize("NFC", arg + accent) if len(arg) == 1 else arg
-        if name in _FRACTIONS:
+        if name in FRACTIONS:
             top = self.argument(deeper)
             return f"{_wrap(top)}/{_wrap(self.argument(deeper))}"
         if name == "binom":
@@ -336,17 +310,17 @@ class _MathReader:
             root = {"": "√", "3": "∛", "4": "∜"}.get(index) or _script(index, "^") + "√"
             return root + _wrap(self.argument(deeper))
         if name in ("mathbb", "mathbbm"):
-            return "".join(_DOUBLE.get(c, c) for c in self.argument(deeper))
+            return "".join(DOUBLE.get(c, c) for c in self.argument(deeper))
         if name in ("left", "right") and self._text_starts("."):
             self._eat(1)  # "\left." and "\right." are invisible delimiters
-        if name in _DROP:
+        if name in DROP:
             if self._text_starts(" "):  # keep "\rm km" from leaving a double space
                 self._eat(len(self.tokens[self.pos]) - len(self.tokens[self.pos].lstrip(" ")))
             return ""
-        if name in _SPACE_WORDS:
+        if name in SPACE_WORDS:
             return " "
         if len(name) == 1 and not name.isalpha():
-            return _SYMBOLS.get(name, name)
+            return SYMBOLS.get(name, name)
         if name == "unicode":  # MathJax's \unicode{x2014}: a code point in hex or decimal
             code = self.argument(deeper).strip().lower()
             try:
@@ -384,9 +358,9 @@ class _MathReader:
 def _script(arg: str, kind: str) -> str:
     """Unicode super/subscript when every character has one, else ^x or ^(...)."""
     compact = arg.replace(" ", "")
-    table = _SUP if kind == "^" else _SUB
+    table = SUP if kind == "^" else SUB
     if compact and table.keys() >= set(compact):
-        return compact.translate(_SUP_TABLE if kind == "^" else _SUB_TABLE)
+        return compact.translate(SUP_TABLE if kind == "^" else SUB_TABLE)
     if len(compact) <= 1:
         return kind + compact
     return f"{kind}({arg.strip()})"

@@ -1,19 +1,29 @@
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from django.apps import AppConfig
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.signals import post_migrate
 
+from dailypapers.papers.signals import papers_imported, wrap_ingest_batches
+from dailypapers.search import backends
 
-def _repair_sqlite_index(using: str = "default", **kwargs: Any) -> None:
-    """After every migrate, put back FTS triggers a rebuild of papers_paper dropped."""
-    connection = connections[using]
-    if connection.vendor == "sqlite":
-        from dailypapers.search.backends import sqlite_fts
 
-        sqlite_fts.repair(connection)
+def _repair_index(using: str = "default", **kwargs: Any) -> None:
+    """After every migrate, put back what a rebuild of papers_paper dropped (FTS triggers)."""
+    backend = backends.current(connections[using])
+    if backend is not None:
+        backend.repair()
+
+
+def _index_inserted_papers(connection: BaseDatabaseWrapper) -> AbstractContextManager[list[int]]:
+    """Around each ingest batch: index its new papers in one statement at the end, inside
+    the batch's transaction (on SQLite; PostgreSQL computes its column as each row goes in)."""
+    backend = backends.current(connection)
+    return backend.indexing_inserts_at_end() if backend is not None else nullcontext([])
 
 
 class SearchConfig(AppConfig):
@@ -22,9 +32,11 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self) -> None:
-        from dailypapers.papers.signals import papers_imported
+        # Inside ready(), as Django requires: tasks.py imports models, which cannot load
+        # while the app registry is still being populated.
         from dailypapers.search.tasks import on_papers_imported
 
-        post_migrate.connect(_repair_sqlite_index, sender=self, dispatch_uid="search-fts-repair")
+        post_migrate.connect(_repair_index, sender=self, dispatch_uid="search-fts-repair")
+        wrap_ingest_batches(_index_inserted_papers)
         # What an import changed is embedded in the background (search/tasks.py).
         papers_imported.connect(on_papers_imported, dispatch_uid="search-embed-imported")

@@ -16,7 +16,8 @@ from django.db.models import Exists, OuterRef, Q
 from dailypapers.papers.models import Paper
 from dailypapers.search.embedders import Embedder, paper_text
 from dailypapers.search.models import PaperEmbedding
-from dailypapers.search.vectors import changed, to_bytes
+from dailypapers.search.vector_index import to_bytes
+from dailypapers.search.vectors import changed
 
 
 def text_hash(text: str) -> str:

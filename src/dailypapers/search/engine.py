@@ -13,20 +13,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.safestring import SafeString
 
 from dailypapers.lib.query import Query, QueryError, canonical_category, is_stop_word, parse
-from dailypapers.search import any_words, hybrid, keyword_index, semantic
-from dailypapers.search.backends import (
-    COUNT_LIMIT,
-    Filters,
-    KeywordBackend,
-    postgres_ranked,
-    sqlite_ranked,
-)
-from dailypapers.search.backends.postgres_fts import PostgresBackend
-from dailypapers.search.backends.sqlite_fts import SqliteBackend
+from dailypapers.search import any_words, backends, hybrid, keyword_index, keyword_tasks, semantic
+from dailypapers.search.backends.common import COUNT_LIMIT, Filters, SearchBackend
 from dailypapers.search.hybrid import can_rank_by_meaning
 
 SORTS = ("relevance", "newest", "trending")
@@ -56,14 +47,6 @@ class SearchResults:
     total_capped: bool = False  # more than COUNT_LIMIT matched; total is COUNT_LIMIT
     mode: str = "keyword"  # how the results were ranked (see MODES)
     ranked_window: int = 0  # when not 0, only the newest this many matches were ordered
-
-
-def backend_for(connection: BaseDatabaseWrapper) -> KeywordBackend | None:
-    if connection.vendor == "sqlite":
-        return SqliteBackend(connection)
-    if connection.vendor == "postgresql":
-        return PostgresBackend(connection)
-    return None
 
 
 def _filters(
@@ -132,7 +115,7 @@ def search(
     offset = (page - 1) * per_page
     if offset >= MAX_RESULTS:
         return replace(base, error=f"Results stop at {MAX_RESULTS:,}: narrow the search down.")
-    backend = backend_for(connections[using])
+    backend = backends.current(connections[using])
     if backend is None:
         return replace(base, error="Search is not available on this database.")
     limit = min(per_page, MAX_RESULTS - offset)
@@ -140,7 +123,7 @@ def search(
     if why_not:
         base = replace(base, notes=(*base.notes, why_not))
     if mode != "keyword":
-        return _by_meaning(base, parsed, filters, mode, limit, offset, using)
+        return _by_meaning(base, parsed, filters, mode, limit, offset, using, backend)
     if sort == "relevance" and parsed.has_words:
         words = meaningful_words(parsed)
         if not words and not (parsed.phrases or parsed.authors):
@@ -149,10 +132,12 @@ def search(
         found = None
         if keyword_index.enabled(connection):
             found = keyword_index.search(connection, parsed, filters, words, limit, offset, True)
+            if found is None:
+                keyword_tasks.request_rebuild(connection)
         if found is None:  # PostgreSQL, or the index is off or not in step with the database
-            ranked = sqlite_ranked if connection.vendor == "sqlite" else postgres_ranked
-            found = ranked.search(connection, parsed, filters, words, limit, offset,
-                                  snippets=True)  # fmt: skip
+            found = backend.ranked(
+                parsed, filters, words, limit=limit, offset=offset, snippets=True
+            )
     else:
         found = backend.search(parsed, filters, sort, limit, offset, snippets=parsed.has_words)
     notes = base.notes
@@ -207,6 +192,7 @@ def _by_meaning(
     limit: int,
     offset: int,
     using: str,
+    backend: SearchBackend,
 ) -> SearchResults:
     """Semantic or hybrid results; ranked by relevance whatever the sort asked."""
     depth = min(max(hybrid.POOL, offset + limit), MAX_RESULTS)
@@ -214,9 +200,9 @@ def _by_meaning(
     if mode == "semantic":
         ranked, total = meaning, len(meaning)
     else:
-        found = hybrid.every_word_ids(connections[using], parsed, filters, depth)
+        found = hybrid.every_word_ids(backend, parsed, filters, depth)
         some_words = any_words.ranked_ids(connections[using], parsed, filters, depth)
-        ranked = hybrid.fused_ids(connections[using].vendor, found.ids, some_words, meaning)
+        ranked = hybrid.fused_ids(backend.vendor, found.ids, some_words, meaning)
         # Matches past the pool are not ranked here but still exist.
         total = found.total + len(set(ranked) - set(found.ids))
     page_ids = ranked[offset : offset + limit]
@@ -225,7 +211,7 @@ def _by_meaning(
         total=min(total, COUNT_LIMIT),
         total_capped=total > COUNT_LIMIT,
         papers=page_ids,
-        snippets=hybrid.snippets(connections[using], parsed, page_ids),
+        snippets=hybrid.snippets(backend, parsed, page_ids),
         sort="relevance",
         searched=True,
         mode=mode,

@@ -8,16 +8,13 @@ when it contains the words.
 
 from __future__ import annotations
 
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Exists, OuterRef, Q
 from django.utils.safestring import SafeString
 
 from dailypapers.lib.query import Query
 from dailypapers.papers.models import Paper, PaperCategory
 from dailypapers.search import fusion, semantic
-from dailypapers.search.backends import Filters, Found
-from dailypapers.search.backends.postgres_fts import PostgresBackend
-from dailypapers.search.backends.sqlite_fts import SqliteBackend
+from dailypapers.search.backends.common import Filters, Found, SearchBackend
 from dailypapers.search.embedders import query_text
 
 # Candidates taken from each ranking before fusing (more when a deeper page is asked for).
@@ -59,21 +56,16 @@ def semantic_ids(query: Query, filters: Filters, depth: int) -> list[int]:
     return still_matching([pk for pk, score in found if score >= MIN_SIMILARITY], filters)
 
 
-def every_word_ids(
-    connection: BaseDatabaseWrapper, query: Query, filters: Filters, depth: int
-) -> Found:
+def every_word_ids(backend: SearchBackend, query: Query, filters: Filters, depth: int) -> Found:
     """The every-word ranking for the fusion, and how many papers have every word.
 
-    On SQLite, when too many papers match for BM25 to rank them all, the newest of them are
-    ordered by meaning instead: FTS5's BM25 counts every paper holding each word first, the
-    largest part of a hybrid search in a million papers (see sqlite_fts.SqliteBackend).
+    Where ranking every match would cost too much, the backend orders the newest of them by
+    meaning instead (see SearchBackend.every_word).
     """
-    if connection.vendor == "sqlite":
-        return SqliteBackend(connection).search(
-            query, filters, "relevance", depth, 0, snippets=False,
-            order_window=lambda ids: semantic.order_by_meaning(query_text(query), ids),
-        )  # fmt: skip
-    return PostgresBackend(connection).search(query, filters, "relevance", depth, 0, False)
+    return backend.every_word(
+        query, filters, depth,
+        order_window=lambda ids: semantic.order_by_meaning(query_text(query), ids),
+    )  # fmt: skip
 
 
 def fused_ids(
@@ -89,15 +81,8 @@ def fused_ids(
     )
 
 
-def snippets(
-    connection: BaseDatabaseWrapper, query: Query, ids: list[int]
-) -> dict[int, SafeString]:
+def snippets(backend: SearchBackend, query: Query, ids: list[int]) -> dict[int, SafeString]:
     """The keyword backend's highlighted passages for these papers (those with the words)."""
     if not ids or not query.has_words:
         return {}
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            return SqliteBackend(connection)._snippets(cursor, query, [(0, pk) for pk in ids])
-        if connection.vendor == "postgresql":
-            return PostgresBackend(connection)._snippets(cursor, query, ids)
-    return {}
+    return backend.snippets(query, ids)

@@ -18,27 +18,23 @@ hand; ``KEYWORD_INDEX=off`` turns it off.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import shutil
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from dailypapers.lib.env import env_str
 from dailypapers.lib.query import Query
-from dailypapers.search.backends import COUNT_LIMIT, PAPER_TABLE, Filters, Found
-from dailypapers.search.backends import sqlite_fts as fts
+from dailypapers.search import backends
+from dailypapers.search.backends.common import PAPER_TABLE, Filters, Found
 
 FOLDER = "keyword-index"
 STAMP_FILE = "dailypapers-stamp.json"
@@ -55,7 +51,10 @@ EPOCH = date(1970, 1, 1)
 
 
 def enabled(connection: BaseDatabaseWrapper) -> bool:
-    if connection.vendor != "sqlite" or env_str("KEYWORD_INDEX").strip().lower() == "off":
+    backend = backends.current(connection)
+    if backend is None or not backend.serves_keyword_index:
+        return False
+    if env_str("KEYWORD_INDEX").strip().lower() == "off":
         return False
     try:
         import tantivy  # noqa: F401
@@ -69,11 +68,9 @@ def folder() -> Path:
 
 
 def database_stamp(connection: BaseDatabaseWrapper) -> str:
-    """A digest of the FTS5 structure record: it changes whenever the papers' text does."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT block FROM {fts.FTS_TABLE}_data WHERE id = 10")
-        row = cursor.fetchone()
-    return hashlib.sha1(bytes(row[0]) if row and row[0] else b"").hexdigest()
+    """A digest that changes whenever the papers' text does (SearchBackend.text_stamp)."""
+    backend = backends.current(connection)
+    return backend.text_stamp() if backend is not None else ""
 
 
 def index_stamp(path: Path | None = None) -> str:
@@ -148,10 +145,11 @@ def rebuild(connection: BaseDatabaseWrapper) -> tuple[int, float] | None:
         index = tantivy.Index(_schema(), path=str(fresh))
         writer = index.writer(heap_size=WRITER_HEAP)
         papers = 0
-        # One read transaction: the stamp and the rows are the same state of the database. A
-        # deferred BEGIN, not Django's atomic (BEGIN IMMEDIATE here, see settings), which would
-        # hold the write lock and stop every vote and ingest for the whole build.
-        with _read_snapshot(connection) as cursor:
+        # One read transaction: the stamp and the rows are the same state of the database,
+        # without holding the write lock (which would stop every vote and ingest meanwhile).
+        backend = backends.current(connection)
+        assert backend is not None  # enabled() said so
+        with backend.read_snapshot() as cursor:
             stamp = database_stamp(connection)
             cursor.execute(
                 f"SELECT id, title, author_names, abstract, categories, announced_on, has_code "
@@ -171,22 +169,6 @@ def rebuild(connection: BaseDatabaseWrapper) -> tuple[int, float] | None:
         fresh.rename(base)
         shutil.rmtree(old, ignore_errors=True)
     return papers, time.perf_counter() - started
-
-
-@contextmanager
-def _read_snapshot(connection: BaseDatabaseWrapper) -> Iterator[Any]:
-    """A cursor inside a read-only snapshot: a deferred transaction outside any atomic block,
-    else the enclosing transaction (tests run inside one)."""
-    with connection.cursor() as cursor:
-        if connection.in_atomic_block:
-            yield cursor
-            return
-        connection.ensure_connection()
-        cursor.execute("BEGIN DEFERRED")
-        try:
-            yield cursor
-        finally:
-            cursor.execute("ROLLBACK")
 
 
 def _document(pk, title, authors, abstract, categories, day, has_code) -> Any:  # noqa: ANN001
@@ -259,44 +241,30 @@ def _query(index: Any, query: Query, filters: Filters, words: list[str]) -> Any:
     return tantivy.Query.boolean_query(clauses)
 
 
-def search(
-    connection: BaseDatabaseWrapper,
-    query: Query,
-    filters: Filters,
-    words: list[str],
-    limit: int,
-    offset: int,
-    snippets: bool,
-) -> Found | None:
-    """The ranked page from the index, or None when it is not in step (the caller uses FTS5)."""
+def search(connection: BaseDatabaseWrapper, query: Query, filters: Filters, words: list[str],
+           limit: int, offset: int, snippets: bool) -> Found | None:  # fmt: skip
+    """The ranked page from the index, or None when it is not in step: the caller then
+    ranks with FTS5 and asks for a rebuild (keyword_tasks.request_rebuild)."""
     stamp = database_stamp(connection)
     opened = _searcher(stamp)
     if opened is None:
-        request_rebuild(connection)
         return None
     found = opened.searcher.search(_query(opened.index, query, filters, words), offset + limit,
                                    count=True)  # fmt: skip
     ids = [opened.searcher.doc(address)["id"][0] for _, address in found.hits[offset:]]
-    marked = {}
-    if snippets and ids:
-        with connection.cursor() as cursor:
-            marked = fts.SqliteBackend(connection)._snippets(cursor, query, [(0, pk) for pk in ids])
-    total = found.count or 0
-    return Found(
-        total=min(total, COUNT_LIMIT), ids=ids, snippets=marked, total_capped=total > COUNT_LIMIT
-    )
+    backend = backends.current(connection)
+    marked = backend.snippets(query, ids) if snippets and ids and backend is not None else {}
+    return Found.counted(found.count or 0, ids, marked)
 
 
 _requested_at = float("-inf")
 REQUEST_EVERY = 60.0  # seconds between two rebuild requests from one process
 
 
-def request_rebuild(connection: BaseDatabaseWrapper) -> None:
-    """Queue a rebuild on the task worker once the current transaction commits."""
+def rebuild_due() -> bool:
+    """True at most once every REQUEST_EVERY seconds in a process: a rebuild may be asked for."""
     global _requested_at
     if time.monotonic() - _requested_at < REQUEST_EVERY:
-        return
+        return False
     _requested_at = time.monotonic()
-    from dailypapers.search.keyword_tasks import rebuild_keyword_index
-
-    transaction.on_commit(lambda: rebuild_keyword_index.enqueue(), using=connection.alias)
+    return True

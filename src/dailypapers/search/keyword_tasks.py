@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django_tasks import task
 
 from dailypapers.search import keyword_index
@@ -17,3 +18,10 @@ def rebuild_keyword_index() -> int:
         return 0
     built = keyword_index.rebuild(connection)
     return built[0] if built else 0
+
+
+def request_rebuild(connection: BaseDatabaseWrapper) -> None:
+    """Queue a rebuild on the task worker once the current transaction commits (at most
+    once a minute from one process: keyword_index.rebuild_due)."""
+    if keyword_index.rebuild_due():
+        transaction.on_commit(lambda: rebuild_keyword_index.enqueue(), using=connection.alias)

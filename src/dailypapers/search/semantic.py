@@ -27,15 +27,18 @@ from django.conf import settings
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
+from dailypapers.papers.models import Paper
 from dailypapers.search import vectors
-from dailypapers.search.backends import Filters
+from dailypapers.search.backends.common import Filters
 from dailypapers.search.embedders import (
     Embedder,
     EmbedderUnavailable,
     LexicalEmbedder,
     SentenceTransformerEmbedder,
 )
+from dailypapers.search.models import PaperEmbedding
 from dailypapers.search.onnx_embedder import packaged_embedder
+from dailypapers.search.vector_index import VectorIndex, from_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -122,20 +125,18 @@ def use_embedder(embedder: Embedder | None) -> Iterator[None]:
         vectors.forget()
 
 
-def index() -> vectors.VectorIndex:
+def index() -> VectorIndex:
     embedder = active_embedder()
     return vectors.current(embedder.name, embedder.dim)
 
 
 def vectors_for(paper_ids: Iterable[int]) -> dict[int, np.ndarray]:
     """Stored vectors of the active embedder for these papers (those without one are left out)."""
-    from dailypapers.search.models import PaperEmbedding
-
     embedder = active_embedder()
     rows = PaperEmbedding.objects.filter(
         paper_id__in=list(paper_ids), model=embedder.name
     ).values_list("paper_id", "vector")
-    return {pk: vectors.from_bytes(blob, embedder.dim) for pk, blob in rows}
+    return {pk: from_bytes(blob, embedder.dim) for pk, blob in rows}
 
 
 def nearest_to_text(text: str, k: int, filters: Filters | None = None) -> list[tuple[int, float]]:
@@ -223,8 +224,6 @@ RATE_WINDOW = timedelta(minutes=5)
 
 def embedding_rate(model: str) -> float:
     """Papers per second embedded with ``model`` in the last few minutes (0 when idle)."""
-    from dailypapers.search.models import PaperEmbedding
-
     now = timezone.now()
     recent = PaperEmbedding.objects.filter(model=model, embedded_at__gte=now - RATE_WINDOW)
     found = recent.aggregate(n=Count("pk"), first=Min("embedded_at"), last=Max("embedded_at"))
@@ -235,9 +234,6 @@ def embedding_rate(model: str) -> float:
 
 
 def status(load_index: bool = False) -> Status:
-    from dailypapers.papers.models import Paper
-    from dailypapers.search.models import PaperEmbedding
-
     embedder = active_embedder()
     per_model = PaperEmbedding.objects.values("model").annotate(n=Count("pk"))
     counts = {row["model"]: row["n"] for row in per_model.order_by()}

@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 
 from dailypapers.search import ann
-from dailypapers.search.backends import Filters
+from dailypapers.search.backends.common import Filters
 
 EPOCH = date(1970, 1, 1)
 # A filter leaving fewer rows than this is answered exactly: gathering and scoring them all

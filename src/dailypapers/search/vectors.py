@@ -29,12 +29,7 @@ from django.db import connection
 
 from dailypapers.core.cache_guard import cache_get, cache_set
 from dailypapers.search import ann
-
-# The index itself lives in vector_index.py; its names stay importable from here.
-from dailypapers.search.vector_index import EXACT_BELOW as EXACT_BELOW
 from dailypapers.search.vector_index import Snapshot, VectorIndex, day_number
-from dailypapers.search.vector_index import from_bytes as from_bytes
-from dailypapers.search.vector_index import to_bytes as to_bytes
 
 logger = logging.getLogger(__name__)
 # An inverted file that must probe more than a quarter of its clusters is not worth having.

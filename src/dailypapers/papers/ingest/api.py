@@ -9,7 +9,7 @@ from django.conf import settings
 from dailypapers.lib.arxiv.atom import build_query_params, parse_api_feed
 from dailypapers.lib.arxiv.client import ArxivHttpError, PoliteClient
 from dailypapers.lib.records import SourceError
-from dailypapers.papers.ingest.connect import arxiv_client
+from dailypapers.papers.ingest.connect import fetching
 from dailypapers.papers.ingest.pipeline import IngestReport, Progress, ingest
 
 MAX_PAGE = 2000  # arXiv's limit for one call
@@ -47,11 +47,9 @@ def import_api(
     page_size = max(1, min(page_size, MAX_PAGE))
     detail = f"query={query}" if query else f"ids={','.join(ids or [])}"
     report = IngestReport(source="api", detail=detail)
-    own_client = client is None
-    client = client or arxiv_client()
     wanted = max_results if max_results is not None else (len(ids) if ids else None)
     start = 0
-    try:
+    with fetching(report, client) as client:
         while True:
             size = page_size if wanted is None else min(page_size, wanted - start)
             if size <= 0:
@@ -68,10 +66,4 @@ def import_api(
             total = page.total_results if wanted is None else min(wanted, page.total_results)
             if not (page.records or page.skipped) or start >= total:
                 break
-    except SourceError as exc:
-        report.finish(error=str(exc))
-        raise
-    finally:
-        if own_client:
-            client.close()
     return report.finish()

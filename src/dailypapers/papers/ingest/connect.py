@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.conf import settings
 
 from dailypapers.lib.arxiv.client import PoliteClient, user_agent
+from dailypapers.lib.records import SourceError
+from dailypapers.papers.ingest.pipeline import IngestReport
 
 
 def arxiv_client() -> PoliteClient:
@@ -32,3 +37,23 @@ def interactive_arxiv_client() -> PoliteClient:
         retries=0,
         max_bytes=settings.INGEST_MAX_RESPONSE_BYTES,
     )
+
+
+@contextmanager
+def fetching(report: IngestReport, client: PoliteClient | None) -> Iterator[PoliteClient]:
+    """The client an import fetches with: ``client``, or a new one closed at the end.
+
+    A SourceError on the way out is recorded as the import's error before it propagates,
+    unless the import already finished with a more telling one.
+    """
+    own_client = client is None
+    client = client or arxiv_client()
+    try:
+        yield client
+    except SourceError as exc:
+        if report.finished is None:
+            report.finish(error=str(exc))
+        raise
+    finally:
+        if own_client:
+            client.close()

@@ -13,9 +13,10 @@ from django.conf import settings
 from dailypapers.lib.arxiv.kaggle import iter_jsonl
 from dailypapers.lib.arxiv.listing_events import load_listing_days
 from dailypapers.lib.records import PaperRecord, SkippedInput, SourceError
+from dailypapers.papers.ingest import backends
 from dailypapers.papers.ingest.parallel import normalized_in_child
 from dailypapers.papers.ingest.pipeline import IngestReport, Progress, ingest
-from dailypapers.papers.ingest.writes import bulk_session, prepare
+from dailypapers.papers.ingest.writes import prepare
 
 # A listing-events file with this name beside the metadata file is used automatically.
 LISTING_EVENTS_NAME = "arxiv-listing-events.tsv.gz"
@@ -65,7 +66,7 @@ def import_jsonl(
     else:
         items = _records(path, listing_events, max_line, limit)
     try:
-        with bulk_session():
+        with backends.current().bulk_session():
             ingest(items, report, on_progress=on_progress, keep_changed_ids=False)
     except SourceError as exc:
         report.finish(error=str(exc))

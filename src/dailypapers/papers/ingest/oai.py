@@ -19,7 +19,7 @@ from dailypapers.lib.arxiv.oaipmh import (
     parse_list_records,
 )
 from dailypapers.lib.records import SourceError
-from dailypapers.papers.ingest.connect import arxiv_client
+from dailypapers.papers.ingest.connect import fetching
 from dailypapers.papers.ingest.pipeline import IngestReport, Progress, ingest
 from dailypapers.papers.models import HarvestState
 
@@ -65,54 +65,46 @@ def harvest_oai(
         detail=f"{state.key} {state.window_from}..{state.window_until}"
         + (f" resumed at page {state.pages_done + 1}" if resuming else ""),
     )
-    own_client = client is None
-    client = client or arxiv_client()
     pages = 0
-    try:
-        while True:
-            params = build_list_records_params(
-                metadata_prefix=metadata_prefix,
-                set_spec=set_spec,
-                from_date=state.window_from,
-                until_date=state.window_until,
-                resumption_token=state.resumption_token or None,
-            )
-            page = parse_list_records(client.get(settings.ARXIV_OAI_URL, params).body)
-            ingest(page.records + page.skipped, report, on_progress=on_progress)
-            state.resumption_token = page.resumption_token or ""
-            state.pages_done += 1
-            pages += 1
-            if not state.resumption_token:
-                state.harvested_until = state.window_until
-                state.last_success_at = datetime.now(UTC)
+    with fetching(report, client) as client:
+        try:
+            while True:
+                params = build_list_records_params(
+                    metadata_prefix=metadata_prefix,
+                    set_spec=set_spec,
+                    from_date=state.window_from,
+                    until_date=state.window_until,
+                    resumption_token=state.resumption_token or None,
+                )
+                page = parse_list_records(client.get(settings.ARXIV_OAI_URL, params).body)
+                ingest(page.records + page.skipped, report, on_progress=on_progress)
+                state.resumption_token = page.resumption_token or ""
+                state.pages_done += 1
+                pages += 1
+                if not state.resumption_token:
+                    state.harvested_until = state.window_until
+                    state.last_success_at = datetime.now(UTC)
+                    state.save()
+                    break
                 state.save()
-                break
-            state.save()
-            if max_pages is not None and pages >= max_pages:
-                break
-    except OaiError as exc:
-        if exc.code == "badResumptionToken" and state.resumption_token:
-            # arXiv's tokens expire; a dead one must not fail every later run. Drop it, and
-            # make sure the next harvest starts no later than this window did.
-            state.resumption_token = ""
-            state.pages_done = 0
-            start = state.window_from
-            if start and (state.harvested_until is None or start < state.harvested_until):
-                state.harvested_until = start
-            state.save()
-            expired = OaiError(
-                exc.code,
-                f"{exc.message} The checkpoint was dropped; the next run harvests again "
-                f"from {state.harvested_until}.",
-            )
-            report.finish(error=str(expired))
-            raise expired from None
-        report.finish(error=str(exc))
-        raise
-    except SourceError as exc:
-        report.finish(error=str(exc))
-        raise
-    finally:
-        if own_client:
-            client.close()
+                if max_pages is not None and pages >= max_pages:
+                    break
+        except OaiError as exc:
+            if exc.code == "badResumptionToken" and state.resumption_token:
+                # arXiv's tokens expire; a dead one must not fail every later run. Drop it, and
+                # make sure the next harvest starts no later than this window did.
+                state.resumption_token = ""
+                state.pages_done = 0
+                start = state.window_from
+                if start and (state.harvested_until is None or start < state.harvested_until):
+                    state.harvested_until = start
+                state.save()
+                expired = OaiError(
+                    exc.code,
+                    f"{exc.message} The checkpoint was dropped; the next run harvests again "
+                    f"from {state.harvested_until}.",
+                )
+                report.finish(error=str(expired))
+                raise expired from None
+            raise
     return report.finish()

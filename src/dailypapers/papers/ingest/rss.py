@@ -9,7 +9,7 @@ from django.conf import settings
 from dailypapers.lib.arxiv.client import PoliteClient
 from dailypapers.lib.arxiv.rss import parse_listing_feed
 from dailypapers.lib.records import SourceError
-from dailypapers.papers.ingest.connect import arxiv_client
+from dailypapers.papers.ingest.connect import fetching
 from dailypapers.papers.ingest.normalize import CATEGORY
 from dailypapers.papers.ingest.pipeline import IngestReport, Progress, ingest
 
@@ -39,15 +39,7 @@ def import_rss(
     wanted = parse_categories(categories)
     url = listing_url(wanted)
     report = IngestReport(source="rss", detail=url)
-    own_client = client is None
-    client = client or arxiv_client()
-    try:
+    with fetching(report, client) as client:
         page = parse_listing_feed(client.get(url).body)
         ingest(page.records + page.skipped, report, on_progress=on_progress)
-    except SourceError as exc:
-        report.finish(error=str(exc))
-        raise
-    finally:
-        if own_client:
-            client.close()
     return report.finish()

@@ -9,22 +9,16 @@ stored content hash equals the incoming one is not even loaded.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db import IntegrityError, connection, transaction
 
+from dailypapers.papers.ingest.backends.common import chunks, pairs_in_chunks
 from dailypapers.papers.ingest.merge import is_stale, merge
 from dailypapers.papers.ingest.normalize import CleanPaper, content_hash
-from dailypapers.papers.ingest.writes import (
-    PAPER_FIELDS,
-    KnownAuthors,
-    chunks,
-    insert_papers,
-    write_links,
-)
+from dailypapers.papers.ingest.writes import PAPER_FIELDS, KnownAuthors, insert_papers, write_links
 from dailypapers.papers.models import Paper, PaperAuthor, PaperCategory
+from dailypapers.papers.signals import around_ingest_batch
 
 
 @dataclass(slots=True)
@@ -97,32 +91,15 @@ def _dedupe(batch: Iterable[CleanPaper]) -> dict[str, CleanPaper]:
     return by_id
 
 
-def _search_index_at_end() -> AbstractContextManager[list[int]]:
-    """On SQLite, the search index takes the batch's new papers in one statement at its end."""
-    if connection.vendor == "sqlite" and apps.is_installed("dailypapers.search"):
-        from dailypapers.search.backends.sqlite_fts import indexing_inserts_at_end
-
-        return indexing_inserts_at_end(connection)
-    return nullcontext([])  # PostgreSQL computes its search column as it stores each row
-
-
 def _stored_hashes(arxiv_ids: list[str]) -> dict[str, str]:
     """The content hash of each of these papers already stored."""
-    table = Paper._meta.db_table
-    hashes: dict[str, str] = {}
-    with connection.cursor() as cursor:
-        for chunk in chunks(arxiv_ids):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT arxiv_id, content_hash FROM {table} WHERE arxiv_id IN ({marks})", chunk
-            )
-            hashes.update(cursor.fetchall())
-    return hashes
+    return pairs_in_chunks(Paper._meta.db_table, "arxiv_id", "content_hash", arxiv_ids)
 
 
 def _upsert_once(by_id: dict[str, CleanPaper], authors: KnownAuthors) -> BatchResult:
     result = BatchResult()
-    with transaction.atomic(), _search_index_at_end() as to_index:
+    # Hooks (search's index of the new papers) run inside the batch's transaction.
+    with transaction.atomic(), around_ingest_batch(connection) as report_inserted:
         stored_hashes = _stored_hashes(list(by_id))
         created: list[CleanPaper] = []
         to_merge: list[str] = []
@@ -157,7 +134,7 @@ def _upsert_once(by_id: dict[str, CleanPaper], authors: KnownAuthors) -> BatchRe
                     relinked.append((paper.pk, merged))
 
         created_ids = insert_papers(created) if created else {}
-        to_index.extend(created_ids.values())
+        report_inserted(created_ids.values())
         if updated:
             Paper.objects.bulk_update(updated, PAPER_FIELDS, batch_size=200)
         if relinked:

@@ -2,9 +2,8 @@
 
 A bulk import writes hundreds of thousands of link rows; building a model instance per row
 costs more than the database write, so these go to the models' tables directly, in the
-cheapest form each database offers: ``executemany`` on SQLite (in-process, no round trips),
-``COPY`` and array ``unnest`` on PostgreSQL (one statement per table per batch, where
-psycopg's ``executemany`` would send a statement per row). Callers hold the transaction.
+cheapest form each database offers (backends/: ``executemany`` on SQLite, ``COPY`` and
+array ``unnest`` on PostgreSQL). Callers hold the transaction.
 
 The row of a new paper can be prepared in the parsing process (``prepare``), so that the
 writing process, the bottleneck of a bulk import, only sends it.
@@ -13,24 +12,13 @@ writing process, the bottleneck of a bulk import, only sends it.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 
+from dailypapers.papers.ingest import backends
 from dailypapers.papers.ingest.normalize import CleanPaper, content_hash
 from dailypapers.papers.models import Author, Paper, PaperAuthor, PaperCategory
 
-# During a bulk import, SQLite moves the write-ahead log into the database every this many
-# pages (64 MiB) instead of every 1,000 (4 MiB, the default). Each such checkpoint waits
-# for two fsyncs; at the default a full import of the shared file waited for about 200.
-# No corruption risk either way (WAL, synchronous=NORMAL); a power cut can lose the
-# transactions since the last checkpoint, which with this setting may be a few more.
-BULK_CHECKPOINT_PAGES = 16_384
-# SQLite's oldest supported builds allow 999 parameters per statement.
-IN_CHUNK = 500
 PAPER_FIELDS = (
     "version",
     "title",
@@ -57,45 +45,17 @@ _INSERT_COLUMNS = ("arxiv_id", *PAPER_FIELDS, "upvote_count", "comment_count", "
                    "first_seen_at", "changed_at")  # fmt: skip
 
 
-@contextmanager
-def bulk_session() -> Iterator[None]:
-    """Connection settings for a bulk import (see BULK_CHECKPOINT_PAGES), restored after."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA wal_autocheckpoint")
-        previous = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA wal_autocheckpoint = {previous}")
-
-
-def chunks(items: Sequence, size: int = IN_CHUNK) -> Iterable[Sequence]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _is_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
 def paper_values(clean: CleanPaper) -> tuple:
     """The stored values of a new paper, in _INSERT_COLUMNS order up to the counters.
 
     JSON goes as text (what Django's JSONField sends on SQLite; PostgreSQL's COPY parses
-    it into jsonb). SQLite stores times as Django does: naive UTC text.
+    it into jsonb). Times and days as the backend sends them.
     """
     digest = clean.digest or content_hash(clean)
-    submitted, updated, day = clean.submitted_at, clean.updated_at, clean.announced_on
-    if not _is_postgres():
-        ops = connection.ops
-        submitted = ops.adapt_datetimefield_value(submitted)
-        updated = ops.adapt_datetimefield_value(updated)
-        day = ops.adapt_datefield_value(day)
+    writes = backends.current()
+    submitted = writes.adapt_datetime(clean.submitted_at)
+    updated = writes.adapt_datetime(clean.updated_at)
+    day = writes.adapt_date(clean.announced_on)
     return (
         clean.arxiv_id,
         clean.version,
@@ -128,52 +88,13 @@ def prepare(clean: CleanPaper) -> None:
 
 def insert_papers(cleans: list[CleanPaper]) -> dict[str, int]:
     """Insert new papers straight from their clean form; returns their ids by arXiv id."""
-    now = timezone.now()
-    if not _is_postgres():
-        now = connection.ops.adapt_datetimefield_value(now)
+    writes = backends.current()
+    now = writes.adapt_datetime(timezone.now())
     stamps = (now, now)
     rows = [(clean.insert_values or paper_values(clean)) + stamps for clean in cleans]
     table = Paper._meta.db_table
-    arxiv_ids = [clean.arxiv_id for clean in cleans]
-    if _is_postgres():
-        _copy(table, _INSERT_COLUMNS, rows)
-        return _ids_by_any(table, "arxiv_id", arxiv_ids)
-    marks = ", ".join(["%s"] * len(_INSERT_COLUMNS))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({', '.join(_INSERT_COLUMNS)}) VALUES ({marks})", rows
-        )
-    return ids_by(table, "arxiv_id", arxiv_ids)
-
-
-def ids_by(table: str, column: str, values: list[str]) -> dict[str, int]:
-    if _is_postgres():
-        return _ids_by_any(table, column, values)
-    ids: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        for chunk in chunks(values):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"SELECT {column}, id FROM {table} WHERE {column} IN ({marks})", chunk)
-            ids.update(cursor.fetchall())
-    return ids
-
-
-def _ids_by_any(table: str, column: str, values: list[str]) -> dict[str, int]:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column}, id FROM {table} WHERE {column} = ANY(%s)", [values])
-        return dict(cursor.fetchall())
-
-
-def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """PostgreSQL COPY FROM STDIN, with psycopg's errors turned into Django's (IntegrityError…)."""
-    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    with (
-        connection.cursor() as cursor,
-        connection.wrap_database_errors,
-        cursor.cursor.copy(sql) as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
+    writes.insert_rows(table, _INSERT_COLUMNS, rows)
+    return writes.ids_by(table, "arxiv_id", [clean.arxiv_id for clean in cleans])
 
 
 class KnownAuthors:
@@ -203,21 +124,9 @@ class KnownAuthors:
 def _author_ids(names_by_key: dict[str, str]) -> dict[str, int]:
     """Ids for these author keys, creating the missing authors (safe against a concurrent run)."""
     table = Author._meta.db_table
-    keys = list(names_by_key)
-    with connection.cursor() as cursor:
-        if _is_postgres():
-            cursor.execute(
-                f"INSERT INTO {table} (name, key) SELECT * FROM unnest(%s::text[], %s::text[]) "
-                "ON CONFLICT (key) DO NOTHING",
-                [list(names_by_key.values()), keys],
-            )
-        else:
-            # ON CONFLICT works on SQLite >= 3.24.
-            cursor.executemany(
-                f"INSERT INTO {table} (name, key) VALUES (%s, %s) ON CONFLICT (key) DO NOTHING",
-                list(zip(names_by_key.values(), keys, strict=True)),
-            )
-    return ids_by(table, "key", keys)
+    writes = backends.current()
+    writes.insert_missing_authors(table, names_by_key)
+    return writes.ids_by(table, "key", list(names_by_key))
 
 
 def write_links(
@@ -242,25 +151,17 @@ def write_links(
         for paper_id, clean in papers
         for position, key in enumerate(clean.links())
     ]
-    postgres = _is_postgres()
-    adapt_date = connection.ops.adapt_datefield_value
+    writes = backends.current()
+    adapt_date = writes.adapt_date
     category_rows = [
-        (paper_id, category, clean.announced_on if postgres else adapt_date(clean.announced_on))
+        (paper_id, category, adapt_date(clean.announced_on))
         for paper_id, clean in papers
         for category in clean.categories
     ]
-    author_table, category_table = PaperAuthor._meta.db_table, PaperCategory._meta.db_table
-    if postgres:
-        _copy(author_table, ("paper_id", "author_id", "position"), author_rows)
-        _copy(category_table, ("paper_id", "category", "announced_on"), category_rows)
-        return author_ids
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {author_table} (paper_id, author_id, position) VALUES (%s, %s, %s)",
-            author_rows,
-        )
-        cursor.executemany(
-            f"INSERT INTO {category_table} (paper_id, category, announced_on) VALUES (%s, %s, %s)",
-            category_rows,
-        )
+    writes.insert_rows(
+        PaperAuthor._meta.db_table, ("paper_id", "author_id", "position"), author_rows
+    )
+    writes.insert_rows(
+        PaperCategory._meta.db_table, ("paper_id", "category", "announced_on"), category_rows
+    )
     return author_ids

@@ -1,7 +1,7 @@
 """A bulk import leaves the keyword index exactly in step with the papers it stored.
 
 On SQLite the import indexes each batch's new papers in one statement instead of through
-the insert trigger (see search/backends/sqlite_fts.py); these tests hold it to the same
+the insert trigger (see search/backends/sqlite_fts_schema.py); these tests hold it to the same
 result as the trigger, including when a batch fails half-way.
 """
 
@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from dailypapers.papers.ingest import upsert
 from dailypapers.papers.ingest.jsonl import import_jsonl
 from dailypapers.papers.models import Paper
-from dailypapers.search.backends import sqlite_fts
+from dailypapers.search.backends import sqlite_fts_schema
 from dailypapers.search.engine import search
 from dailypapers.testing import factories
 from dailypapers.testing.factories import arxiv_ids
@@ -51,12 +51,12 @@ def assert_index_matches_papers() -> None:
     """Every paper indexed once, under the rowid the triggers would give it, and no other."""
     if connection.vendor != "sqlite":
         return  # PostgreSQL's search column is computed by the database on every write
-    table = sqlite_fts.FTS_TABLE
+    table = sqlite_fts_schema.FTS_TABLE
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
         cursor.execute(f"SELECT rowid FROM {table} ORDER BY rowid")
         indexed = [rowid for (rowid,) in cursor.fetchall()]
-        cursor.execute(f"SELECT {sqlite_fts._rowid('p')} FROM papers_paper p ORDER BY 1")
+        cursor.execute(f"SELECT {sqlite_fts_schema._rowid('p')} FROM papers_paper p ORDER BY 1")
         expected = [rowid for (rowid,) in cursor.fetchall()]
     assert indexed == expected
 
@@ -64,7 +64,7 @@ def assert_index_matches_papers() -> None:
 def installed_triggers() -> set[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        return {name for (name,) in cursor.fetchall()} & set(sqlite_fts.TRIGGERS)
+        return {name for (name,) in cursor.fetchall()} & set(sqlite_fts_schema.TRIGGERS)
 
 
 def test_every_paper_of_a_bulk_import_is_found_and_indexed_once(tmp_path, settings):
@@ -125,7 +125,7 @@ def test_an_import_that_fails_leaves_the_triggers_and_the_index_as_they_were(tmp
         import_jsonl(write_file(tmp_path / "b.jsonl", lines), parallel=False)
     monkeypatch.undo()
 
-    assert installed_triggers() == set(sqlite_fts.TRIGGERS)
+    assert installed_triggers() == set(sqlite_fts_schema.TRIGGERS)
     assert found("sampling") == ["2506.00001"]
     assert_index_matches_papers()
     # The insert trigger works again for a paper stored outside the ingest.
@@ -139,18 +139,18 @@ def test_deferred_indexing_refuses_to_run_outside_a_transaction():
     if connection.vendor != "sqlite":
         pytest.skip("the triggers are SQLite's")
     with pytest.raises(RuntimeError, match="transaction"):  # noqa: SIM117 - the error is on entry
-        with sqlite_fts.indexing_inserts_at_end(connection):
+        with sqlite_fts_schema.indexing_inserts_at_end(connection):
             pass
-    assert installed_triggers() == set(sqlite_fts.TRIGGERS)
+    assert installed_triggers() == set(sqlite_fts_schema.TRIGGERS)
 
 
 def test_inside_the_deferred_block_the_insert_trigger_is_away_and_comes_back_after():
     if connection.vendor != "sqlite":
         pytest.skip("the triggers are SQLite's")
-    with transaction.atomic(), sqlite_fts.indexing_inserts_at_end(connection) as to_index:
-        assert sqlite_fts.TRIGGERS[0] not in installed_triggers()
+    with transaction.atomic(), sqlite_fts_schema.indexing_inserts_at_end(connection) as to_index:
+        assert sqlite_fts_schema.TRIGGERS[0] not in installed_triggers()
         paper = Paper.objects.create(arxiv_id="2506.00009", title="Lattice sieving", abstract="")
         to_index.append(paper.pk)
-    assert installed_triggers() == set(sqlite_fts.TRIGGERS)
+    assert installed_triggers() == set(sqlite_fts_schema.TRIGGERS)
     assert found("sieving") == ["2506.00009"]
     assert_index_matches_papers()

@@ -14,6 +14,7 @@ drop this column first (PostgreSQL refuses to alter a column a generated column 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -21,7 +22,7 @@ from django.db.backends.utils import CursorWrapper
 from django.utils.safestring import SafeString
 
 from dailypapers.lib.query import Phrase, Query, words_of
-from dailypapers.search.backends import (
+from dailypapers.search.backends.common import (
     COUNT_LIMIT,
     ELLIPSIS,
     MARK_END,
@@ -30,9 +31,9 @@ from dailypapers.search.backends import (
     RANK_WINDOW,
     Filters,
     Found,
+    category_token,
     marked_to_html,
 )
-from dailypapers.search.backends.sqlite_fts import category_token
 
 CONFIG = "english"
 VECTOR_COLUMN = "search_vector"
@@ -144,10 +145,10 @@ def _rank(ts: TsQuery) -> str:
     return f"ts_rank_cd('{{0, 0.2, 0.4, 1.0}}', p.{VECTOR_COLUMN}, {ts.sql}, 1)"
 
 
-def paper_filter_conditions(filters: Filters) -> tuple[list[str], list[object]]:
+def paper_filter_conditions(filters: Filters) -> tuple[list[str], list[Any]]:
     """SQL conditions on the papers table aliased ``p`` for the date range and has_code."""
     conditions: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     if filters.date_from is not None:
         conditions.append("p.announced_on >= %s")
         params.append(filters.date_from)

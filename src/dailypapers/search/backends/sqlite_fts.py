@@ -7,7 +7,8 @@ papers rows (about 1.5 kB each: reading them for 30,000 matches takes 200 ms).
 snippet() over this index would cost about 0.6 ms a row, because FTS5 reads the whole
 doclist of each common word to reach one rowid. Snippets are instead made by the same
 snippet() over a scratch in-memory FTS5 table holding only the page's abstracts (0.06 ms a
-row), with the same tokenizer, so what is marked is exactly what the index matched.
+row, sqlite_scratch.py), with the same tokenizer, so what is marked is exactly what the
+index matched.
 
 Ranking every match of a common word costs about 5 µs a match ("model" matches 67,000 of
 91,000 papers: 330 ms), so when more than RANK_WINDOW papers match, relevance and trending
@@ -16,9 +17,6 @@ order the newest RANK_WINDOW of them, and the results say so.
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-from collections.abc import Callable
 from datetime import date
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -26,38 +24,27 @@ from django.db.backends.utils import CursorWrapper
 from django.utils.safestring import SafeString
 
 from dailypapers.lib.query import Phrase, Query
-from dailypapers.search.backends import (
+from dailypapers.search.backends.common import (
     COUNT_LIMIT,
-    ELLIPSIS,
-    MARK_END,
-    MARK_START,
     PAPER_TABLE,
     RANK_WINDOW,
     Filters,
     Found,
-    marked_to_html,
+    OrderWindow,
+    category_token,
 )
-
-# Other modules (migrations, apps.py, ingest, bench) reach the schema side through this one.
-from dailypapers.search.backends.sqlite_fts_schema import BACKFILL as BACKFILL
-from dailypapers.search.backends.sqlite_fts_schema import COLUMNS, DAY_SHIFT, EPOCH, FTS_TABLE
-from dailypapers.search.backends.sqlite_fts_schema import CREATE_TRIGGERS as CREATE_TRIGGERS
-from dailypapers.search.backends.sqlite_fts_schema import ID_MASK as ID_MASK
-from dailypapers.search.backends.sqlite_fts_schema import TOKENIZER as TOKENIZER
-from dailypapers.search.backends.sqlite_fts_schema import TRIGGERS as TRIGGERS
-from dailypapers.search.backends.sqlite_fts_schema import _rowid as _rowid
-from dailypapers.search.backends.sqlite_fts_schema import category_token as category_token
 from dailypapers.search.backends.sqlite_fts_schema import (
-    indexing_inserts_at_end as indexing_inserts_at_end,
+    COLUMNS,
+    DAY_SHIFT,
+    EPOCH,
+    FTS_TABLE,
+    ID_MASK,
 )
-from dailypapers.search.backends.sqlite_fts_schema import install as install
-from dailypapers.search.backends.sqlite_fts_schema import repair as repair
-from dailypapers.search.backends.sqlite_fts_schema import uninstall as uninstall
+from dailypapers.search.backends.sqlite_scratch import snippets
 
 # bm25 weights in column order: the title counts most, then authors, then the abstract.
 WEIGHTS = "10.0, 4.0, 1.0, 0.0"
 ABSTRACT_COLUMN = COLUMNS.index("abstract")
-SNIPPET_TOKENS = 36  # FTS5 allows up to 64
 
 # Above this many papers holding the query's words (added up over its words and filters),
 # hybrid search orders the every-word matches by meaning rather than by BM25 (search()).
@@ -94,6 +81,15 @@ def match_expression(query: Query, filters: Filters) -> str:
     for category in filters.excluded_categories:
         expression += f" NOT {_column('categories', category)}"
     return expression
+
+
+def count_matches(cursor: CursorWrapper, where: str, params: list, cap: int) -> int:
+    """How many index rows pass ``where``, counted only up to ``cap``: past it the exact
+    number helps nobody and costs a read of every match."""
+    cursor.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {where} LIMIT %s)", [*params, cap]
+    )
+    return cursor.fetchone()[0]
 
 
 def _day(day: date) -> int:
@@ -134,7 +130,7 @@ class SqliteBackend:
         limit: int,
         offset: int,
         snippets: bool,
-        order_window: Callable[[list[int]], list[int]] | None = None,
+        order_window: OrderWindow | None = None,
     ) -> Found:
         """A page of matches. ``order_window``, for relevance only: when more than
         RANK_WINDOW papers match, it orders the newest RANK_WINDOW of them instead of BM25,
@@ -148,12 +144,8 @@ class SqliteBackend:
         where, params = self._where(query, filters)
         ids = f"(({FTS_TABLE}.rowid >> 1) & {ID_MASK})"
         with self.connection.cursor() as cursor:
-            # Counting reads doclists only; past COUNT_LIMIT the exact number helps nobody.
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {where} LIMIT %s)",
-                [*params, COUNT_LIMIT + 1],
-            )
-            total = cursor.fetchone()[0]
+            # Counting reads doclists only.
+            total = count_matches(cursor, where, params, COUNT_LIMIT + 1)
             windowed = False
             if (
                 sort == "relevance"
@@ -222,12 +214,7 @@ class SqliteBackend:
         parts += [_column("categories", category) for category in filters.excluded_categories]
         left = BM25_COUNT_BUDGET
         for part in parts:
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
-                "LIMIT %s)",
-                [part, left + 1],
-            )
-            left -= cursor.fetchone()[0]
+            left -= count_matches(cursor, f"{FTS_TABLE} MATCH %s", [part], left + 1)
             if left < 0:
                 return True
         return False
@@ -244,33 +231,3 @@ class SqliteBackend:
             ids,
         )
         return snippets(" OR ".join(phrases), cursor.fetchall())
-
-
-_scratch = threading.local()
-
-
-def snippets(match: str, abstracts: list[tuple[int, str]]) -> dict[int, SafeString]:
-    """The best passage of each abstract for this MATCH string, matched words marked.
-
-    Runs FTS5's snippet() over a private in-memory table of just these abstracts; see the
-    module docstring for why. One connection per thread, as sqlite3 requires.
-    """
-    connection = getattr(_scratch, "connection", None)
-    if connection is None:
-        connection = sqlite3.connect(":memory:", isolation_level=None)
-        connection.execute(
-            f"CREATE VIRTUAL TABLE page USING fts5(abstract, tokenize='{TOKENIZER}')"
-        )
-        _scratch.connection = connection
-    # Rolling back empties the table again at no cost (deleting FTS5 rows re-reads them).
-    connection.execute("BEGIN")
-    try:
-        connection.executemany("INSERT INTO page(rowid, abstract) VALUES (?, ?)", abstracts)
-        found = connection.execute(
-            f"SELECT rowid, snippet(page, 0, ?, ?, ?, {SNIPPET_TOKENS}) FROM page "
-            "WHERE page MATCH ?",
-            [MARK_START, MARK_END, ELLIPSIS, match],
-        ).fetchall()
-    finally:
-        connection.execute("ROLLBACK")
-    return {paper_id: marked_to_html(text) for paper_id, text in found if text}

@@ -25,7 +25,7 @@ from datetime import date
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from dailypapers.search.backends import PAPER_TABLE
+from dailypapers.search.backends.common import PAPER_TABLE
 
 FTS_TABLE = "search_paper_fts"
 TRIGGERS = ("search_paper_fts_insert", "search_paper_fts_delete", "search_paper_fts_update")
@@ -57,15 +57,6 @@ def _authors(row: str) -> str:
     return f"(SELECT group_concat(value, '{AUTHOR_SEPARATOR}') FROM json_each({names}))"
 
 
-def category_token(category: str) -> str:
-    """One index token per category: "cs.LG" is "cs0lg9", "q-bio.NC" is "q1bio0nc9".
-
-    Categories hold no digits, so mapping "." and "-" to digits keeps them apart, and the
-    final digit keeps the porter stemmer from cutting a suffix ("cs.OS" is not "cs.O").
-    """
-    return category.lower().replace(".", "0").replace("-", "1") + "9"
-
-
 def _categories(row: str) -> str:
     tokens = f"replace(replace(replace(lower({row}.categories), '.', '0'), '-', '1'), ' ', '9 ')"
     return f"CASE WHEN {row}.categories = '' THEN '' ELSE {tokens} || '9' END"
@@ -94,6 +85,11 @@ CREATE_TRIGGERS = (
     f"CREATE TRIGGER {TRIGGERS[2]} AFTER UPDATE OF title, author_names, abstract, categories, "
     f"announced_on, has_code ON {PAPER_TABLE} BEGIN {_delete('old')} {_insert('new')} END",
 )
+# An fts5vocab table over the index (migration 0003). It stores nothing: FTS5 reads it from
+# the index. Nothing queries it any more (sqlite_ranked.papers_with counts instead).
+VOCAB_TABLE = "search_paper_fts_vocab"
+CREATE_VOCAB = f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCAB_TABLE} USING fts5vocab({FTS_TABLE}, row)"
+DROP_VOCAB = f"DROP TABLE IF EXISTS {VOCAB_TABLE}"
 BACKFILL = (
     f"INSERT INTO {FTS_TABLE}(rowid, {', '.join(COLUMNS)}) "
     f"SELECT {_values('p')} FROM {PAPER_TABLE} p"

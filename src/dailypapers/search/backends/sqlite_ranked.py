@@ -20,16 +20,22 @@ is then read from the full expression over those k papers only.
 from __future__ import annotations
 
 import math
-import sqlite3
-import threading
 from dataclasses import dataclass
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 
 from dailypapers.lib.query import Query
-from dailypapers.search.backends import COUNT_LIMIT, Filters, Found
 from dailypapers.search.backends import sqlite_fts as fts
+from dailypapers.search.backends.common import (
+    COUNT_LIMIT,
+    MATCH_BUDGET,
+    Filters,
+    Found,
+    within_budget,
+)
+from dailypapers.search.backends.sqlite_fts_schema import FTS_TABLE, ID_MASK
+from dailypapers.search.backends.sqlite_scratch import stems
 
 K1 = 1.2  # FTS5's bm25 constant (fts5_aux.c)
 MIN_IDF = 1e-6  # FTS5 clamps the idf of a word in over half the papers to this
@@ -52,31 +58,6 @@ class Part:
         """The most this phrase can add to any paper's score."""
         idf = math.log((total - self.papers + 0.5) / (self.papers + 0.5)) if total else 0.0
         return max(idf, MIN_IDF) * (K1 + 1)
-
-
-_scratch = threading.local()
-
-
-def stems(words: list[str]) -> list[str]:
-    """The index's own terms for these words (the porter stemmer), in the same order."""
-    connection = getattr(_scratch, "connection", None)
-    if connection is None:
-        connection = sqlite3.connect(":memory:", isolation_level=None)
-        connection.execute(f"CREATE VIRTUAL TABLE q USING fts5(a, tokenize='{fts.TOKENIZER}')")
-        connection.execute("CREATE VIRTUAL TABLE qv USING fts5vocab(q, instance)")
-        _scratch.connection = connection
-    connection.execute("BEGIN")
-    try:
-        connection.executemany(
-            "INSERT INTO q(rowid, a) VALUES (?, ?)", list(enumerate(words, start=1))
-        )
-        rows = connection.execute("SELECT doc, term FROM qv ORDER BY doc, offset").fetchall()
-    finally:
-        connection.execute("ROLLBACK")
-    found: dict[str, None] = {}
-    for _, term in rows:
-        found.setdefault(term, None)
-    return list(found)
 
 
 def one_word_per_term(words: list[str]) -> list[str]:
@@ -103,18 +84,13 @@ def _varint(data: bytes, at: int) -> tuple[int, int]:
 
 def indexed_papers(cursor: CursorWrapper) -> int:
     """How many rows the index holds: the first number of FTS5's averages record."""
-    cursor.execute(f"SELECT block FROM {fts.FTS_TABLE}_data WHERE id = 1")
+    cursor.execute(f"SELECT block FROM {FTS_TABLE}_data WHERE id = 1")
     row = cursor.fetchone()
     return _varint(bytes(row[0]), 0)[0] if row and row[0] else 0
 
 
 def _count(cursor: CursorWrapper, match: str, cap: int) -> int:
-    cursor.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM {fts.FTS_TABLE} WHERE {fts.FTS_TABLE} MATCH %s "
-        "LIMIT %s)",
-        [match, cap],
-    )
-    return cursor.fetchone()[0]
+    return fts.count_matches(cursor, f"{FTS_TABLE} MATCH %s", [match], cap)
 
 
 def optional_parts(query: Query, words: list[str]) -> list[str]:
@@ -153,15 +129,8 @@ def _expression(optional: list[str], required: str, excluded: str) -> str:
     return " AND ".join(parts) + excluded
 
 
-def search(
-    connection: BaseDatabaseWrapper,
-    query: Query,
-    filters: Filters,
-    words: list[str],
-    limit: int,
-    offset: int,
-    snippets: bool,
-) -> Found:
+def search(connection: BaseDatabaseWrapper, query: Query, filters: Filters, words: list[str],
+           limit: int, offset: int, snippets: bool) -> Found:  # fmt: skip
     """A page of the BM25 ranking of papers with any of ``words`` (the query's meaningful
     words) that pass the query's required parts and the filters, best first."""
     backend = fts.SqliteBackend(connection)
@@ -178,12 +147,7 @@ def search(
         rows = _top(backend, cursor, query, filters, optional, required, excluded, wanted)
         page = rows[offset:wanted]
         marked = backend._snippets(cursor, query, page) if snippets else {}
-    return Found(
-        total=min(total, COUNT_LIMIT),
-        ids=[paper_id for _, paper_id in page],
-        snippets=marked,
-        total_capped=total > COUNT_LIMIT,
-    )
+    return Found.counted(total, [paper_id for _, paper_id in page], marked)
 
 
 def _where(
@@ -192,7 +156,7 @@ def _where(
     where, params = backend._where(Query(), filters)
     params[0] = match
     if rowids is not None:
-        where += f" AND {fts.FTS_TABLE}.rowid IN ({', '.join(['%s'] * len(rowids))})"
+        where += f" AND {FTS_TABLE}.rowid IN ({', '.join(['%s'] * len(rowids))})"
         params += rowids
     return where, params
 
@@ -201,11 +165,7 @@ def _count_where(
     backend: fts.SqliteBackend, cursor: CursorWrapper, match: str, filters: Filters
 ) -> int:
     where, params = _where(backend, filters, match)
-    cursor.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM {fts.FTS_TABLE} WHERE {where} LIMIT %s)",
-        [*params, COUNT_LIMIT + 1],
-    )
-    return cursor.fetchone()[0]
+    return fts.count_matches(cursor, where, params, COUNT_LIMIT + 1)
 
 
 def _ranked(
@@ -218,10 +178,10 @@ def _ranked(
 ) -> list[tuple[int, int, float]]:
     """(rowid, paper id, score) best first; the score positive, higher better."""
     where, params = _where(backend, filters, match, rowids)
-    ids = f"(({fts.FTS_TABLE}.rowid >> 1) & {fts.ID_MASK})"
+    ids = f"(({FTS_TABLE}.rowid >> 1) & {ID_MASK})"
     cursor.execute(
-        f"SELECT {fts.FTS_TABLE}.rowid, {ids}, bm25({fts.FTS_TABLE}, {fts.WEIGHTS}) AS score "
-        f"FROM {fts.FTS_TABLE} WHERE {where} ORDER BY score, {fts.FTS_TABLE}.rowid DESC "
+        f"SELECT {FTS_TABLE}.rowid, {ids}, bm25({FTS_TABLE}, {fts.WEIGHTS}) AS score "
+        f"FROM {FTS_TABLE} WHERE {where} ORDER BY score, {FTS_TABLE}.rowid DESC "
         "LIMIT %s",
         [*params, limit],
     )
@@ -274,3 +234,43 @@ def _top(
                 return [(rowid, pk) for rowid, pk, _ in exact]
         budget *= 4
     return [(rowid, pk) for rowid, pk, _ in _ranked(backend, cursor, full, filters, wanted)]
+
+
+def any_words(
+    connection: BaseDatabaseWrapper, words: list[str], filters: Filters, depth: int
+) -> list[int]:
+    """Hybrid search's any-words ranking: BM25 over the rarer of ``words`` (any_words.py)."""
+    # The words as typed, one per index term: FTS5 stems a query string itself.
+    terms = one_word_per_term(words)
+    if not terms:
+        return []
+    with connection.cursor() as cursor:
+        chosen = within_budget([(term, papers_with(cursor, term)) for term in terms], MATCH_BUDGET)
+        if not chosen:
+            return []
+        # Words are letters and digits: as FTS5 strings they are plain terms, never syntax.
+        match = "(" + " OR ".join(f'"{term}"' for term in chosen) + ")"
+        where, params = fts.SqliteBackend(connection)._where(Query(), filters)
+        rest = params[0].strip()  # the filters' categories, as the keyword backend writes them
+        if rest:
+            params[0] = f"{match} {rest}" if rest.startswith("NOT ") else f"{match} AND {rest}"
+        else:
+            params[0] = match
+        ids = f"(({FTS_TABLE}.rowid >> 1) & {ID_MASK})"
+        cursor.execute(
+            f"SELECT {ids} FROM {FTS_TABLE} WHERE {where} "
+            f"ORDER BY bm25({FTS_TABLE}, {fts.WEIGHTS}), rowid DESC LIMIT %s",
+            [*params, depth],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def papers_with(cursor: CursorWrapper, stem: str) -> int:
+    """How many papers hold ``stem``, counted only up to one past MATCH_BUDGET.
+
+    The vocabulary table (fts5vocab) would give the exact number, but it reads the stem's
+    whole list of papers to do so: 30 ms for "model" in a million papers, to learn only
+    that it is too common. A word past the budget is left out whatever its exact count.
+    """
+    # Stems are letters and digits: as FTS5 strings they are plain terms, never syntax.
+    return _count(cursor, f'"{stem}"', MATCH_BUDGET + 1)

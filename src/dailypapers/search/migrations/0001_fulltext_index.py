@@ -10,9 +10,9 @@ from django.db import migrations
 def forwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
-        from dailypapers.search.backends import sqlite_fts
+        from dailypapers.search.backends import sqlite_fts_schema
 
-        sqlite_fts.install(schema_editor.connection)
+        sqlite_fts_schema.install(schema_editor.connection)
     elif vendor == "postgresql":
         from dailypapers.search.backends import postgres_fts
 
@@ -22,9 +22,9 @@ def forwards(apps, schema_editor):
 def backwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "sqlite":
-        from dailypapers.search.backends import sqlite_fts
+        from dailypapers.search.backends import sqlite_fts_schema
 
-        sqlite_fts.uninstall(schema_editor.connection)
+        sqlite_fts_schema.uninstall(schema_editor.connection)
     elif vendor == "postgresql":
         from dailypapers.search.backends import postgres_fts
 

@@ -1,19 +1,20 @@
 """SQLite: an fts5vocab table over the keyword index, for the document frequency of a word
-(any_words.py). It stores nothing: FTS5 reads it from the index. PostgreSQL needs none."""
+(search/backends/sqlite_fts_schema.py). It stores nothing: FTS5 reads it from the index.
+PostgreSQL needs none."""
 
 from django.db import migrations
 
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
-        from dailypapers.search.any_words import CREATE_VOCAB
+        from dailypapers.search.backends.sqlite_fts_schema import CREATE_VOCAB
 
         schema_editor.execute(CREATE_VOCAB)
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
-        from dailypapers.search.any_words import DROP_VOCAB
+        from dailypapers.search.backends.sqlite_fts_schema import DROP_VOCAB
 
         schema_editor.execute(DROP_VOCAB)
 

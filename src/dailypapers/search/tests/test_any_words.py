@@ -9,7 +9,8 @@ from django.db import connection
 
 from dailypapers.lib.query import parse
 from dailypapers.search import any_words
-from dailypapers.search.backends import Filters
+from dailypapers.search.backends import postgres_ranked, sqlite_ranked
+from dailypapers.search.backends.common import Filters
 from dailypapers.testing.factories import arxiv_ids, store_paper
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +39,9 @@ def test_words_too_common_for_the_budget_are_left_out(monkeypatch):
     if connection.vendor == "postgresql":  # its word frequencies come from ANALYZE
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE papers_paper")
-        monkeypatch.setattr(any_words, "_common", {})
-    monkeypatch.setattr(any_words, "MATCH_BUDGET", 1)
+        monkeypatch.setattr(postgres_ranked, "_common", {})
+    monkeypatch.setattr(sqlite_ranked, "MATCH_BUDGET", 1)
+    monkeypatch.setattr(postgres_ranked, "MATCH_BUDGET", 1)
     assert ranked("graph zygomorphic") == ["2501.00001"]
 
 

@@ -13,8 +13,8 @@ import pytest
 from django.db import connection
 
 from dailypapers.lib.query import parse
-from dailypapers.search.backends import Filters
 from dailypapers.search.backends import sqlite_fts as fts
+from dailypapers.search.backends.common import Filters, Found
 from dailypapers.testing.factories import arxiv_ids, store_paper
 
 pytestmark = [
@@ -31,7 +31,7 @@ def stored_papers() -> None:
     store_paper("2501.00004", date(2025, 1, 9), title="Poetry", abstract="Rhymes only.")
 
 
-def every_word(query: str, given: list[list[int]], **options: object) -> fts.Found:
+def every_word(query: str, given: list[list[int]], **options: object) -> Found:
     def order(ids: list[int]) -> list[int]:
         given.append(list(ids))
         return sorted(ids)  # oldest first: an order neither BM25 nor newest-first gives

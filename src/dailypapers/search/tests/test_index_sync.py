@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from dailypapers.papers.models import Paper
-from dailypapers.search.backends import postgres_fts, sqlite_fts
+from dailypapers.search.backends import postgres_fts, sqlite_fts_schema
 from dailypapers.search.engine import search
 from dailypapers.testing.factories import arxiv_ids, store_paper
 
@@ -70,7 +70,7 @@ def test_a_deleted_paper_is_gone_from_the_results():
 
 def test_installing_the_index_indexes_the_papers_already_stored():
     store_paper("2501.00001", title="Quantum annealing schedules", authors=["Balázs Szegedy"])
-    backend = sqlite_fts if connection.vendor == "sqlite" else postgres_fts
+    backend = sqlite_fts_schema if connection.vendor == "sqlite" else postgres_fts
     backend.uninstall(connection)
     backend.install(connection)
     assert found("annealing") == ["2501.00001"]
@@ -82,7 +82,7 @@ def test_on_sqlite_a_migrate_puts_back_triggers_a_table_rebuild_dropped():
         pytest.skip("PostgreSQL keeps its generated column through any table change")
     store_paper("2501.00001", title="Quantum annealing schedules")
     with connection.cursor() as cursor:
-        for trigger in sqlite_fts.TRIGGERS:  # what dropping papers_paper in a rebuild does
+        for trigger in sqlite_fts_schema.TRIGGERS:  # what dropping papers_paper in a rebuild does
             cursor.execute(f"DROP TRIGGER {trigger}")
     store_paper("2501.00002", title="Annealing without triggers", day=date(2025, 1, 7))
     call_command("migrate", verbosity=0)
@@ -98,7 +98,7 @@ def test_the_sqlite_index_passes_its_own_integrity_check_after_changes():
     store_paper("2501.00001", title="Quantum tunnelling", authors=["Z. Z. Top"], version=2)
     store_paper("2501.00002", title="Spin glasses")
     Paper.objects.filter(arxiv_id="2501.00002").delete()
-    table = sqlite_fts.FTS_TABLE
+    table = sqlite_fts_schema.FTS_TABLE
     with connection.cursor() as cursor:  # raises if the index and its stored text disagree
         cursor.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
         cursor.execute(f"SELECT count(*) FROM {table}")

@@ -10,7 +10,8 @@ from django.db import connection
 
 from dailypapers.lib.query import parse
 from dailypapers.search import engine, keyword_index, keyword_tasks
-from dailypapers.search.backends import Filters, sqlite_ranked
+from dailypapers.search.backends import sqlite_ranked
+from dailypapers.search.backends.common import Filters
 from dailypapers.testing.factories import arxiv_ids, store_paper
 
 pytestmark = [

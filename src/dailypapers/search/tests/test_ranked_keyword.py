@@ -10,8 +10,9 @@ from django.db import connection
 
 from dailypapers.lib.query import parse
 from dailypapers.search import engine
-from dailypapers.search.backends import Filters, sqlite_ranked
 from dailypapers.search.backends import sqlite_fts as fts
+from dailypapers.search.backends import sqlite_ranked
+from dailypapers.search.backends.common import Filters
 from dailypapers.testing.factories import arxiv_ids, store_paper
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.db import connection
 from dailypapers.lib.query import parse
 from dailypapers.papers.models import Paper
 from dailypapers.search import any_words, semantic
-from dailypapers.search.backends import Filters
+from dailypapers.search.backends.common import Filters
 from dailypapers.search.embedding import embed_papers, pending_ids
 from dailypapers.search.engine import search
 from dailypapers.search.evaluation import Scores, evaluate, judgements

@@ -15,7 +15,13 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from dailypapers.accounts.models import User
 from dailypapers.core.middleware import MAX_URI_LENGTH
-from dailypapers.search.backends import postgres_fts, postgres_ranked, sqlite_fts, sqlite_ranked
+from dailypapers.search.backends import (
+    common,
+    postgres_fts,
+    postgres_ranked,
+    sqlite_fts,
+    sqlite_ranked,
+)
 from dailypapers.testing.factories import store_paper
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +112,7 @@ def test_a_page_past_the_end_shows_the_last_page(client):
 
 
 def test_a_capped_count_reads_more_than(client, monkeypatch):
-    for module in (sqlite_fts, postgres_fts, sqlite_ranked, postgres_ranked):
+    for module in (common, sqlite_fts, postgres_fts, sqlite_ranked, postgres_ranked):
         monkeypatch.setattr(module, "COUNT_LIMIT", 2)
     for number in range(1, 4):
         store_paper(f"2501.0000{number}", title="Bandits")

@@ -19,6 +19,7 @@ from dailypapers.search.engine import search
 from dailypapers.search.models import PaperEmbedding
 from dailypapers.search.tasks import embed_paper_ids
 from dailypapers.search.tests.semantic_helpers import FixtureEmbedder, store_relevance_corpus
+from dailypapers.search.vector_index import from_bytes
 from dailypapers.testing.factories import arxiv_ids, store_paper
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +82,7 @@ def test_embed_without_a_model_stores_lexical_vectors_and_says_semantic_is_off(s
     assert "semantic search: off" in out
     assert "2 papers embedded with lexical-hash-384" in out
     stored = PaperEmbedding.objects.get(paper__arxiv_id="2501.00001")
-    vector = vectors.from_bytes(stored.vector, stored.dim)
+    vector = from_bytes(stored.vector, stored.dim)
     assert stored.model == "lexical-hash-384" and np.isclose(np.linalg.norm(vector), 1, atol=1e-3)
     assert "vectors: 2 of 2 papers" in embed_command("--status")
 

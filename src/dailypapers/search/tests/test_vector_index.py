@@ -10,7 +10,7 @@ from dailypapers.lib.records import PaperRecord
 from dailypapers.papers.ingest.pipeline import IngestReport, ingest
 from dailypapers.papers.models import Paper
 from dailypapers.search import ann, semantic, vectors
-from dailypapers.search.backends import Filters
+from dailypapers.search.backends.common import Filters
 from dailypapers.search.embedding import embed_papers
 
 pytestmark = pytest.mark.django_db

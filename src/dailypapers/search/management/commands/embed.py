@@ -16,7 +16,7 @@ from django.db import connection
 from rich.console import Console
 
 from dailypapers.papers.management.commands.ingest import progress_bar
-from dailypapers.search import any_words, semantic, vectors
+from dailypapers.search import backends, semantic, vectors
 from dailypapers.search.embedding import embed_papers, pending_ids
 
 
@@ -60,7 +60,8 @@ class Command(BaseCommand):
             f"embed: {written:,} papers embedded with {embedder.name} in {seconds:.1f} s "
             f"({rate:,.1f} papers/s); {len(pending_ids(embedder.name)):,} still without a vector"
         )
-        if any_words.ensure_statistics(connection):
+        backend = backends.current(connection)
+        if backend is not None and backend.ensure_statistics():
             console.print("analyzed papers_paper: word statistics for hybrid search")
         if not options["no_index"]:
             started = time.monotonic()
