@@ -29,12 +29,14 @@ run: install
 test: install-test
 	$(BIN)/ruff check src bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench-ingest: install-test
 	$(BIN)/python bench/ingest.py

@@ -1,7 +1,8 @@
 """The package's layers as the import contract declares them, and the imports that cross apps.
 
 The contract in `.importlinter` is the one source of truth: `lint-imports` enforces it, this
-module draws it for docs/architecture.md (`python -m dailypapers.testing.architecture`), and the
+module draws it for docs/architecture.md (`python -m dailypapers.testing.architecture --write`
+puts the drawing in the page), and the
 architecture tests check that the page shows the drawing of the contract in force.
 """
 
@@ -149,5 +150,22 @@ def generated_diagram() -> str:
     )
 
 
+def write_diagram(page: Path = ARCHITECTURE_DOC) -> None:
+    """Put the current drawing between the page's markers (or in place of a LAYERS line)."""
+    text = page.read_text(encoding="utf-8")
+    if DIAGRAM_START in text:
+        before, rest = text.split(DIAGRAM_START, 1)
+        after = rest.split(DIAGRAM_END, 1)[1]
+        text = before + generated_diagram() + after
+    else:
+        text = text.replace("\nLAYERS\n", "\n" + generated_diagram() + "\n", 1)
+    page.write_text(text, encoding="utf-8")
+
+
 if __name__ == "__main__":
-    print(generated_diagram())
+    import sys
+
+    if sys.argv[1:] == ["--write"]:
+        write_diagram()
+    else:
+        print(generated_diagram())
