@@ -8,7 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Site core"
 
     def ready(self) -> None:
+        from dailypapers.core import scheduling
         from dailypapers.core.converters import IdConverter
+
+        # Every app's models are loaded by now, which its jobs module may need.
+        scheduling.discover()
 
         # Here rather than in the project URLconf: every URLconf module, imported in any
         # order, builds its <id:…> patterns after the apps are ready.

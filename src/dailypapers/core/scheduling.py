@@ -1,8 +1,10 @@
 """Recurring jobs, registered by the apps they belong to, and the claim that lets several
 schedulers coexist.
 
-Each app registers its own jobs in its AppConfig.ready() (papers: ingest; feed: trending;
-digests: the digest check; mail: requeue), so this module names no app above it.
+Each app lists its own jobs as ``JOBS`` in its ``jobs.py`` (papers: ingest; feed: trending;
+digests: the digest check; mail: requeue); ``discover()``, called once the apps are ready,
+registers them the way the admin finds ``admin.py`` modules, so this module names no app
+above it.
 The scheduler command only decides *when*; each job enqueues a task and the workers do
 the work. A run is claimed by moving ``next_run_at`` forward with a conditional UPDATE
 that only one scheduler can win, so two schedulers never enqueue the same run twice.
@@ -10,10 +12,13 @@ that only one scheduler can win, so two schedulers never enqueue the same run tw
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 
@@ -47,6 +52,17 @@ def register(job: Job) -> None:
     if known is not None and known != job:
         raise ValueError(f"another job is already registered as {job.name!r}")
     _registry[job.name] = job
+
+
+def discover() -> None:
+    """Register the ``JOBS`` of every installed app that has a ``jobs`` module."""
+    for app_config in apps.get_app_configs():
+        module_name = f"{app_config.name}.jobs"
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        app_jobs: list[Job] = import_module(module_name).JOBS
+        for job in app_jobs:
+            register(job)
 
 
 def jobs() -> list[Job]:

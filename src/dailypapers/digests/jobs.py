@@ -1,6 +1,7 @@
 """What digests queue for the workers: the scheduled check, and runs' delivery chunks.
 
-Both are installed in DigestsConfig.ready(). The task module is imported when a task is
+The check is found by core.scheduling.discover(); the chunk sender is installed in
+DigestsConfig.ready(). The task module is imported when a task is
 queued, not at start-up, and runs.py never imports it (tasks.py imports runs).
 """
 

@@ -9,11 +9,7 @@ class FeedConfig(AppConfig):
     verbose_name = "Feed"
 
     def ready(self) -> None:
-        # Here, not at the top: core.scheduling imports models, loaded only once apps are ready.
-        from dailypapers.core import scheduling
-        from dailypapers.feed.jobs import JOBS
+        # Here, not at the top: personal_feed imports models, loaded only once apps are ready.
         from dailypapers.feed.personal_feed import forget_feed_token_on_revocation
 
-        for job in JOBS:
-            scheduling.register(job)
         credentials_revoked.connect(forget_feed_token_on_revocation, dispatch_uid="feed-token")

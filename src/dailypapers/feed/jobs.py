@@ -1,4 +1,4 @@
-"""The trending refresh on the site's schedule, registered in FeedConfig.ready()."""
+"""The trending refresh on the site's schedule, found by core.scheduling.discover()."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Requeueing stalled mail on the site's schedule, registered in MailConfig.ready()."""
+"""Requeueing stalled mail on the site's schedule, found by core.scheduling.discover()."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The daily ingest on the site's schedule: RSS listings and OAI-PMH harvests.
 
-Registered with core.scheduling in PapersConfig.ready(); both run once a day, at
+Found by core.scheduling.discover() as this module's JOBS; both run once a day, at
 INGEST_AT_UTC after arXiv's announcement.
 """
 

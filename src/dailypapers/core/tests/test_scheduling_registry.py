@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from django.apps import apps
 
 from dailypapers.core import scheduling
 from dailypapers.core.scheduling import Job
@@ -27,10 +26,10 @@ def test_each_app_registers_its_jobs_once():
         assert job.enqueue.__module__ == f"dailypapers.{app}.jobs", job.name
 
 
-def test_running_the_apps_ready_again_registers_nothing_twice():
+def test_discovering_the_jobs_again_registers_nothing_twice():
     before = scheduling.jobs()
-    for label in ("papers", "feed", "digests", "mail"):
-        apps.get_app_config(label).ready()
+    scheduling.discover()
+    scheduling.discover()
     assert scheduling.jobs() == before
 
 
