@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "dailypapers.search",
     "dailypapers.api",
     "dailypapers.digests",
+    "dailypapers.ops",
 ]
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("search/", include("dailypapers.search.urls")),
     path("digests/", include("dailypapers.digests.urls")),
     path("staff/", include("dailypapers.mail.urls")),
+    path("", include("dailypapers.ops.urls")),
     path("", include("dailypapers.api.urls")),
     path("", include("dailypapers.feed.urls_community")),
     path("", include("dailypapers.feed.urls")),

@@ -1,0 +1,8 @@
+"""Operator endpoints: health checks, the staff status page, metrics."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "ops"
+urlpatterns: list[URLPattern | URLResolver] = []
