@@ -1,7 +1,7 @@
 """Backup bench: `dailypapers backup` of the 90,929-paper SQLite store while it is read and
 written, then `dailypapers restore` into a new folder and a check of what came back.
 
-    .venv/bin/python bench/backup.py [--from-store DIR] [--readers 2] [--writers 1]
+    .venv/bin/python bench/backup.py [--from-store DIR] [--readers 2] [--writers 1] [--quick-check]
 
 The store is a scratch copy: of ``--from-store DIR`` (a data folder holding
 dailypapers.sqlite3, e.g. one `make run` or an earlier bench made; it is only read), or else
@@ -78,6 +78,7 @@ def main() -> None:
     parser.add_argument("--from-store", type=Path, help="a data folder to copy the store from")
     parser.add_argument("--readers", type=int, default=2)
     parser.add_argument("--writers", type=int, default=1)
+    parser.add_argument("--quick-check", action="store_true", help="pass --quick-check on")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     options = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="bench-backup-"))
@@ -102,7 +103,8 @@ def run(scratch: Path, options: argparse.Namespace) -> None:
     backup = scratch / "site.backup"
     load_before = os.getloadavg()[0]
     started = time.time()
-    made = dailypapers(env, "backup", "--no-progress", str(backup))
+    check = ["--quick-check"] if options.quick_check else []
+    made = dailypapers(env, "backup", "--no-progress", *check, str(backup))
     finished = time.time()
     load_during = os.getloadavg()[0]
     time.sleep(1)

@@ -35,6 +35,8 @@ class SqliteBackup:
     page_size: int
     consistent_at: float  # time.time() at which the copy equals the database
     writers_waited: float  # seconds the last pass held the write lock (0: nothing to catch up)
+    snapshot_seconds: float  # the stepped copy, writers free
+    check_seconds: float
 
 
 @contextlib.contextmanager
@@ -66,49 +68,72 @@ def _step_progress(
     return lambda _status, remaining, total: on_progress((total - remaining) * size, total * size)
 
 
-def _check_integrity(connection: sqlite3.Connection, what: str) -> None:
-    problems = [row[0] for row in connection.execute("PRAGMA integrity_check(5)")]
+def _check_integrity(connection: sqlite3.Connection, what: str, *, full: bool = True) -> None:
+    # quick_check: every page and b-tree, not whether each index matches its table (O(N)).
+    pragma = "integrity_check(5)" if full else "quick_check(5)"
+    problems = [row[0] for row in connection.execute(f"PRAGMA {pragma}")]
     if problems != ["ok"]:
         raise BackupError(f"{what} failed its integrity check: {'; '.join(problems)}")
 
 
-def backup(source: Path, target: Path, on_progress: Progress | None = None) -> SqliteBackup:
-    scratch = _scratch_beside(target, "partial")
+def _copy(reader: sqlite3.Connection, scratch: Path, on_progress: Progress | None) -> None:
+    """Copy into a new file: a file that was copied into once already carries the source's
+    WAL flag, and a second pass into it would go through a journal of the whole database."""
+    _remove_with_journals(scratch)
+    with _connect(scratch) as copy:
+        if on_progress is None:
+            reader.backup(copy)
+        else:
+            reader.backup(copy, pages=PAGES_PER_STEP, sleep=STEP_PAUSE_SECONDS,
+                          progress=_step_progress(on_progress, reader))  # fmt: skip
+
+
+def backup(
+    source: Path, target: Path, on_progress: Progress | None = None, *, full_check: bool = True
+) -> SqliteBackup:
+    snapshot, final = _scratch_beside(target, "partial"), _scratch_beside(target, "final")
     try:
-        with _connect(source) as reader, _connect(scratch) as copy:
+        with _connect(source) as reader:
             # data_version moves when another connection commits: read before the snapshot,
             # it can only over-report, which costs an unneeded last pass, never a lost write.
             version = reader.execute("PRAGMA data_version").fetchone()[0]
+            copy_started = time.monotonic()
             reader.execute("BEGIN")  # one snapshot for every step: no restarts under writes
             reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            reader.backup(copy, pages=PAGES_PER_STEP, progress=_step_progress(on_progress, reader),
-                          sleep=STEP_PAUSE_SECONDS)  # fmt: skip
+            _copy(reader, snapshot, on_progress or (lambda _done, _total: None))
             reader.execute("COMMIT")
-            writers_waited = 0.0
+            snapshot_seconds = time.monotonic() - copy_started
+            result, writers_waited = snapshot, 0.0
             with _connect(source) as lock:
                 lock.execute("BEGIN IMMEDIATE")  # writers queue (busy_timeout); readers don't
                 try:
                     if reader.execute("PRAGMA data_version").fetchone()[0] != version:
                         started = time.monotonic()
-                        reader.backup(copy)
+                        _copy(reader, final, None)  # the latest commit, in one step
                         writers_waited = time.monotonic() - started
+                        result = final
                     consistent_at = time.time()
                 finally:
                     lock.execute("ROLLBACK")
+        with _connect(result) as copy:
             # A single file, readable without -wal/-shm companions wherever it is copied.
             copy.execute("PRAGMA journal_mode=DELETE")
-            _check_integrity(copy, "the copy")
+            check_started = time.monotonic()
+            _check_integrity(copy, "the copy", full=full_check)
+            check_seconds = time.monotonic() - check_started
             pages = copy.execute("PRAGMA page_count").fetchone()[0]
             page_size = copy.execute("PRAGMA page_size").fetchone()[0]
-        scratch.chmod(0o600)  # password hashes, tokens, addresses
-        os.replace(scratch, target)
+        with result.open("rb") as written:
+            os.fsync(written.fileno())
+        result.chmod(0o600)  # password hashes, tokens, addresses
+        os.replace(result, target)
     except sqlite3.Error as exc:
-        _remove_with_journals(scratch)
         raise BackupError(f"could not copy the database {source}: {exc}") from None
-    except BaseException:
-        _remove_with_journals(scratch)
-        raise
-    return SqliteBackup(pages, page_size, consistent_at, writers_waited)
+    finally:
+        _remove_with_journals(snapshot)
+        _remove_with_journals(final)
+    return SqliteBackup(pages, page_size, consistent_at, writers_waited, snapshot_seconds,
+                        check_seconds)  # fmt: skip
 
 
 def tables_with_rows(database: Path) -> list[str]:

@@ -30,8 +30,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("path", type=Path, help="the backup file to write (replaced if there)")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--quick-check", action="store_true",
+            help="SQLite: check the copy's pages and b-trees only (PRAGMA quick_check, about"
+            " 5 times faster), not that every index matches its table",
+        )  # fmt: skip
 
-    def handle(self, *args: Any, path: Path, no_progress: bool = False, **options: Any) -> None:
+    def handle(self, *args: Any, path: Path, no_progress: bool = False,
+               quick_check: bool = False, **options: Any) -> None:  # fmt: skip
         target = path.expanduser().resolve()
         if target.is_dir():
             raise CommandError(
@@ -41,7 +47,7 @@ class Command(BaseCommand):
             raise CommandError(f"the folder {target.parent} does not exist")
         started, began_at = time.monotonic(), time.time()
         try:
-            manifest = self._database(target, began_at, not no_progress)
+            manifest = self._database(target, began_at, not no_progress, quick_check)
             applied = MigrationRecorder(connection).applied_migrations()
             manifest["migrations"] = len(applied)
             data_bytes = datafolder.write(Path(settings.DATA_DIR), data_archive(target), manifest)
@@ -56,16 +62,22 @@ class Command(BaseCommand):
             + (f" (writers waited {waited:.2f} s for the last pass)" if waited else "")
         )
 
-    def _database(self, target: Path, began_at: float, show: bool) -> dict[str, Any]:
+    def _database(
+        self, target: Path, began_at: float, show: bool, quick_check: bool
+    ) -> dict[str, Any]:
         database = settings.DATABASES["default"]
         manifest: dict[str, Any] = {"format": 1, "engine": connection.vendor,
                                     "started_at": _iso(began_at)}  # fmt: skip
         if connection.vendor == "sqlite":
             with byte_progress("copying the database", show) as tick:
-                copied = sqlite.backup(Path(database["NAME"]), target, tick)
+                copied = sqlite.backup(Path(database["NAME"]), target, tick,
+                                       full_check=not quick_check)  # fmt: skip
             manifest |= {"consistent_at": _iso(copied.consistent_at),
                          "consistent_at_unix": copied.consistent_at,
-                         "writers_waited_seconds": round(copied.writers_waited, 3)}  # fmt: skip
+                         "writers_waited_seconds": round(copied.writers_waited, 3),
+                         "snapshot_seconds": round(copied.snapshot_seconds, 3),
+                         "check_seconds": round(copied.check_seconds, 3),
+                         "check": "quick_check" if quick_check else "integrity_check"}  # fmt: skip
         elif connection.vendor == "postgresql":
             # pg_dump's snapshot is taken as it starts: what was committed before it began.
             with byte_progress("pg_dump", show) as tick:
