@@ -1,16 +1,17 @@
 """Backup bench: `dailypapers backup` of the 90,929-paper SQLite store while it is read and
 written, then `dailypapers restore` into a new folder and a check of what came back.
 
-    .venv/bin/python bench/backup.py [--from-store DIR] [--readers 2] [--writers 1] [--quick-check]
+    .venv/bin/python bench/backup.py [--from-store DIR] [--readers 2] [--writers 1]
+                                     [--read-rate 50] [--write-rate 10] [--quick-check]
 
 The store is a scratch copy: of ``--from-store DIR`` (a data folder holding
 dailypapers.sqlite3, e.g. one `make run` or an earlier bench made; it is only read), or else
 imported from ../shared/data/arxiv-metadata.jsonl.gz. Load processes (bench/backup_load.py)
-read papers and day listings and write members, votes and comments from two seconds before
-the backup to its end. Reported: the backup's seconds (target 10 s), how long writers
-waited for its last pass, reads and writes completed during it, errors, the load average;
-then the restore's seconds, and that the restored store has every paper and every write
-committed before the backup's consistent point.
+read papers and day listings (50/s each) and write members, votes and comments (10/s) from
+four seconds before the backup to its end. Reported: the backup's seconds (target 10 s),
+how long writers waited for its last pass, reads and writes completed during it, errors,
+the load average; then the restore's seconds, and that the restored store has every paper
+and every write committed before the backup's consistent point.
 """
 
 from __future__ import annotations
@@ -78,6 +79,10 @@ def main() -> None:
     parser.add_argument("--from-store", type=Path, help="a data folder to copy the store from")
     parser.add_argument("--readers", type=int, default=2)
     parser.add_argument("--writers", type=int, default=1)
+    parser.add_argument(
+        "--read-rate", type=float, default=50, help="reads/s per reader (0: flat out)"
+    )
+    parser.add_argument("--write-rate", type=float, default=10, help="writes/s per writer")
     parser.add_argument("--quick-check", action="store_true", help="pass --quick-check on")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     options = parser.parse_args()
@@ -96,8 +101,9 @@ def run(scratch: Path, options: argparse.Namespace) -> None:
     loads = []
     for number, mode in enumerate(["read"] * options.readers + ["write"] * options.writers):
         result = scratch / f"load-{number}.json"
+        rate = options.read_rate if mode == "read" else options.write_rate
         process = subprocess.Popen([sys.executable, str(REPO / "bench" / "backup_load.py"), mode,
-                                    str(stop), str(result)], env=env)  # fmt: skip
+                                    str(stop), str(result), str(rate)], env=env)  # fmt: skip
         loads.append((process, result))
     time.sleep(4)  # the load processes start (Django, the id list) and run for a while
     backup = scratch / "site.backup"
@@ -138,11 +144,14 @@ def run(scratch: Path, options: argparse.Namespace) -> None:
     print(
         f"backup: {seconds:.1f} s wall (target {TARGET_SECONDS:.0f} s) for "
         f"{backup.stat().st_size / 2**20:,.0f} MB; writers waited "
-        f"{manifest.get('writers_waited_seconds', 0):.2f} s for the last pass"
+        f"{manifest.get('writers_waited_seconds', 0):.2f} s for the last pass; snapshot copy "
+        f"{manifest.get('snapshot_seconds', 0):.2f} s, {manifest.get('check', '')} "
+        f"{manifest.get('check_seconds', 0):.2f} s"
     )
     print(
         f"during the backup: {during('read'):,} reads, {during('write'):,} writes "
-        f"({options.readers} reader and {options.writers} writer processes); "
+        f"({options.readers} readers at {options.read_rate:g}/s, "
+        f"{options.writers} writers at {options.write_rate:g}/s); "
         f"errors: {len(errors)}{' ' + repr(errors[:3]) if errors else ''}"
     )
     print(

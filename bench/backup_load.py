@@ -1,6 +1,8 @@
 """Load for bench/backup.py: one process reading or writing the store until a stop file appears.
 
-    python bench/backup_load.py read|write STOP_FILE RESULT_FILE
+    python bench/backup_load.py read|write STOP_FILE RESULT_FILE RATE
+
+RATE: operations per second this process aims at (0: as fast as it can).
 
 ``read``: a random paper with its authors and categories, then one day's listing (the
 queries of a paper page and a day page). ``write``: per transaction, a new member, their
@@ -20,6 +22,7 @@ from pathlib import Path
 
 def main() -> None:
     mode, stop_file, result_file = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    rate = float(sys.argv[4])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dailypapers.settings")
     import django
 
@@ -37,7 +40,11 @@ def main() -> None:
     done: list[float] = []
     errors: list[str] = []
     written: list[tuple[str, float]] = []
+    next_at = time.monotonic()
     while not stop_file.exists():
+        if rate:
+            next_at += 1 / rate
+            time.sleep(max(0.0, next_at - time.monotonic()))
         try:
             if mode == "read":
                 paper = Paper.objects.prefetch_related("authors").get(id=rng.choice(ids))
