@@ -14,6 +14,7 @@ import os
 import shutil
 import tarfile
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ def write(data_dir: Path, target: Path, manifest: dict[str, Any]) -> int:
         with tarfile.open(scratch, "w") as archive:
             body = json.dumps(manifest, indent=2).encode()
             info = tarfile.TarInfo(MANIFEST)
-            info.size, info.mode = len(body), 0o600
+            info.size, info.mode, info.mtime = len(body), 0o600, int(time.time())
             archive.addfile(info, io.BytesIO(body))
             for name in (*KEPT_FILES, *KEPT_FOLDERS):
                 if (data_dir / name).exists():
