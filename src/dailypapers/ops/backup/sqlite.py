@@ -141,7 +141,7 @@ def tables_with_rows(database: Path) -> list[str]:
     if not database.exists() or database.stat().st_size == 0:
         return []
     try:
-        with _connect(database.as_uri() + "?mode=ro", uri=True) as connection:
+        with _connect(database.resolve().as_uri() + "?mode=ro", uri=True) as connection:
             rows = connection.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
                 " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
@@ -181,6 +181,9 @@ def restore(backup_file: Path, database: Path, on_progress: Progress | None = No
     except sqlite3.DatabaseError as exc:
         _remove_with_journals(scratch)
         raise BackupError(f"{backup_file} is damaged ({exc}); nothing was changed") from None
+    except BaseException:
+        _remove_with_journals(scratch)
+        raise
     try:
         with _connect(scratch) as checked, _connect(database) as live:
             checked.backup(live)
