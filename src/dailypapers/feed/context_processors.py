@@ -10,8 +10,8 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
 # Partials that other parts of the app provide. The reading pages include them through one
-# small template each (feed/community/_vote.html, …) that checks here first, so a page still renders,
-# with a plain fallback, while a partial is being built.
+# small template each (feed/community/_vote.html, …) that checks here first, so a page still
+# renders, with a plain fallback, while a partial is being built.
 PARTIALS = {
     "vote_button": "feed/community/includes/vote_button.html",
     "comments": "feed/community/includes/comments.html",

@@ -143,7 +143,10 @@ def topic_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             return HttpResponseRedirect(reverse("feed:topic", args=[topic.slug]))
         form.add_error(None, "Could not save the topic just now; please try again.")
     return render(
-        request, "feed/discovery/topics/new.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "feed/discovery/topics/new.html",
+        {"form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -176,7 +179,9 @@ def topic_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         )
         return HttpResponseRedirect(reverse("feed:topic", args=[topic.slug]))
     context = {"form": form, "topic": topic}
-    return render(request, "feed/discovery/topics/edit.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "feed/discovery/topics/edit.html", context, status=400 if form.errors else 200
+    )
 
 
 @require_POST
