@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Lower
 
 from dailypapers.lib.arxiv.ids import abs_url, pdf_url
@@ -158,6 +159,14 @@ class HarvestState(models.Model):
         return self.key
 
 
+class IngestRunQuerySet(QuerySet["IngestRun"]):
+    def latest_per_source(self) -> IngestRunQuerySet:
+        """The newest finished run of each source (api, oai, rss, jsonl), by source name."""
+        newest = self.model.objects.filter(source=OuterRef("source"))
+        newest = newest.order_by("-finished_at", "-pk")
+        return self.filter(pk=Subquery(newest.values("pk")[:1])).order_by("source")
+
+
 class IngestRun(models.Model):
     """One finished ingest, for the status page and for operators."""
 
@@ -170,6 +179,8 @@ class IngestRun(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+
+    objects = IngestRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-finished_at"]
