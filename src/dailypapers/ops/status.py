@@ -79,7 +79,7 @@ def site_status() -> SiteStatus:
     now = timezone.now()
     return SiteStatus(
         now=now,
-        ingest=read("last ingest", lambda: list(IngestRun.objects.latest_per_source())),
+        ingest=read("last ingest", IngestRun.objects.latest_per_source),
         vectors=read("paper vectors", semantic.status),
         queue=read("task queue", lambda: _queue(now)),
         digest_runs=read(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import Lower
 
 from dailypapers.lib.arxiv.ids import abs_url, pdf_url
@@ -162,11 +162,21 @@ class HarvestState(models.Model):
 
 
 class IngestRunQuerySet(QuerySet["IngestRun"]):
-    def latest_per_source(self) -> IngestRunQuerySet:
-        """The newest finished run of each source (api, oai, rss, jsonl), by source name."""
-        newest = self.model.objects.filter(source=OuterRef("source"))
-        newest = newest.order_by("-finished_at", "-pk")
-        return self.filter(pk=Subquery(newest.values("pk")[:1])).order_by("source")
+    def latest_per_source(self) -> list[IngestRun]:
+        """The newest finished run of each source (api, oai, rss, jsonl), by source name.
+
+        Two scans of a table with a row per ingest (a correlated subquery would rescan it
+        for every row)."""
+        newest = self.order_by().values("source").annotate(last=Max("finished_at"))
+        wanted = Q()
+        for row in newest:
+            wanted |= Q(source=row["source"], finished_at=row["last"])
+        if not wanted:
+            return []
+        runs: dict[str, IngestRun] = {}
+        for run in self.filter(wanted).order_by("source", "-pk"):
+            runs.setdefault(run.source, run)  # two runs that ended at the same instant
+        return list(runs.values())
 
 
 class IngestRun(models.Model):
