@@ -24,7 +24,9 @@ from urllib.parse import urlencode
 
 from dailypapers.testing.redis_server import free_port
 
-__all__ = ["Answer", "Service", "dailypapers_command", "free_port", "request", "wait_until"]
+__all__ = [
+    "Answer", "Service", "dailypapers_command", "free_port", "request", "stop_all", "wait_until",
+]  # fmt: skip
 
 
 def dailypapers_command(*args: str) -> list[str]:
@@ -97,20 +99,32 @@ class Service:
 
         wait_until(answers, timeout, f"{self.name} answering {url}\n{self.output()[-4000:]}")
 
+    def terminate(self) -> None:
+        """SIGTERM to the group, without waiting (``stop`` waits)."""
+        if self.process is not None and self.process.poll() is None:
+            _signal_group(self.process.pid, signal.SIGTERM)
+
     def stop(self, grace: float = 10.0) -> int | None:
         """SIGTERM to the group, SIGKILL after ``grace``; the exit status (None: never ran)."""
         if self.process is None:
             return None
-        if self.process.poll() is None:
-            _signal_group(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=grace)
-            except subprocess.TimeoutExpired:
-                _signal_group(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        self.terminate()
+        try:
+            self.process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            _signal_group(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
         # Children that outlived their parent (a work horse mid-job) go too.
         _signal_group(self.process.pid, signal.SIGKILL)
         return self.process.returncode
+
+
+def stop_all(services: list[Service], grace: float = 10.0) -> None:
+    """Stop them together: each gets its SIGTERM at once, and ``grace`` in all."""
+    for service in services:
+        service.terminate()
+    for service in services:
+        service.stop(grace)
 
 
 def _signal_group(pid: int, signum: signal.Signals) -> None:
