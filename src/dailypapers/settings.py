@@ -103,6 +103,8 @@ LOGIN_REDIRECT_URL = "feed:home"
 LOGOUT_REDIRECT_URL = "feed:home"
 
 MIDDLEWARE = [
+    # /healthz and /readyz, before host checks and HTTPS redirects: probes use node addresses.
+    "dailypapers.core.health.HealthProbeMiddleware",
     "dailypapers.core.upload_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

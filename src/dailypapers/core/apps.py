@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.urls import register_converter
+from django.urls.converters import get_converters
 
 
 class CoreConfig(AppConfig):
@@ -21,4 +22,5 @@ class CoreConfig(AppConfig):
 
         # Here rather than in the project URLconf: every URLconf module, imported in any
         # order, builds its <id:…> patterns after the apps are ready.
-        register_converter(IdConverter, "id")
+        if "id" not in get_converters():  # ready() runs again when tests change INSTALLED_APPS
+            register_converter(IdConverter, "id")
