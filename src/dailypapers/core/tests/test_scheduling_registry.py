@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from types import SimpleNamespace
 
 import pytest
 
@@ -30,15 +29,6 @@ def test_each_app_registers_its_jobs_once():
 def test_discovering_the_jobs_again_registers_nothing_twice():
     before = scheduling.jobs()
     scheduling.discover()
-    scheduling.discover()
-    assert scheduling.jobs() == before
-
-
-def test_another_packages_jobs_module_without_a_jobs_list_is_passed_over(monkeypatch):
-    # django_rq (installed with TASK_BACKEND=rq) has a jobs module of its own, without JOBS.
-    other_package = SimpleNamespace(name="django_rq")
-    before = scheduling.jobs()
-    monkeypatch.setattr(scheduling.apps, "get_app_configs", lambda: [other_package])
     scheduling.discover()
     assert scheduling.jobs() == before
 
