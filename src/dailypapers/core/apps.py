@@ -9,8 +9,13 @@ class CoreConfig(AppConfig):
     verbose_name = "Site core"
 
     def ready(self) -> None:
+        from django.core import checks
+
         from dailypapers.core import scheduling
+        from dailypapers.core.checks import shared_cache_check
         from dailypapers.core.converters import IdConverter
+
+        checks.register(shared_cache_check, checks.Tags.caches)
 
         # Every app's models are loaded by now, which its jobs module may need.
         scheduling.discover()

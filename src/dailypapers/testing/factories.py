@@ -153,6 +153,17 @@ def store_paper(arxiv_id: str, day: date | None = LISTING_DAY, **fields: Any) ->
     return Paper.objects.get(arxiv_id=arxiv_id)
 
 
+def import_paper(arxiv_id: str, day: date | None = LISTING_DAY, **fields: Any) -> Paper:
+    """``store_paper`` as a whole import ends: the finished report announces the paper
+    (papers_imported), which queues its embedding on the task queue."""
+    values: dict[str, Any] = {"title": f"Paper {arxiv_id}", "authors": ["Ada Lovelace"],
+                              "categories": ["cs.LG"], **fields}  # fmt: skip
+    report = IngestReport("test")
+    ingest([PaperRecord(arxiv_id=arxiv_id, announced_on=day, **values)], report)
+    report.finish()
+    return Paper.objects.get(arxiv_id=arxiv_id)
+
+
 def store_detailed_paper(arxiv_id: str, day: date | None = DETAILED_DAY, **fields: Any) -> Paper:
     """A stored paper with every field the API serialises set: two authors, an abstract
     naming the paper, and a submission time with microseconds (times must stay exact)."""
