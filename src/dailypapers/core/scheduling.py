@@ -55,8 +55,11 @@ def register(job: Job) -> None:
 
 
 def discover() -> None:
-    """Register the ``JOBS`` of every installed app that has a ``jobs`` module."""
+    """Register the ``JOBS`` of every dailypapers app that has a ``jobs`` module."""
     for app_config in apps.get_app_configs():
+        # Only ours: a third-party app may have a jobs module of its own (django_rq.jobs).
+        if not app_config.name.startswith("dailypapers."):
+            continue
         module_name = f"{app_config.name}.jobs"
         if importlib.util.find_spec(module_name) is None:
             continue
