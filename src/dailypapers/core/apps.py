@@ -8,8 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Site core"
 
     def ready(self) -> None:
-        from dailypapers.core import scheduling
+        from django.core.signals import request_finished
+
+        from dailypapers.core import scheduling, task_logging
         from dailypapers.core.converters import IdConverter
+        from dailypapers.core.request_id import forget_request_id
 
         # Every app's models are loaded by now, which its jobs module may need.
         scheduling.discover()
@@ -17,3 +20,7 @@ class CoreConfig(AppConfig):
         # Here rather than in the project URLconf: every URLconf module, imported in any
         # order, builds its <id:…> patterns after the apps are ready.
         register_converter(IdConverter, "id")
+
+        # Log lines name the request and the task they belong to (core/logcontext.py).
+        task_logging.connect()
+        request_finished.connect(forget_request_id, dispatch_uid="dailypapers-request-id")

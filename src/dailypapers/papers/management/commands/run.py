@@ -30,6 +30,10 @@ from dailypapers.papers import sample_import, worker_recovery
 from dailypapers.papers.models import Paper
 from dailypapers.papers.supervisor import Child, RestartLimitReached, Supervisor
 
+ACCESS_LOG_FORMAT = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s'
+)
+
 
 def stop_grace() -> float:
     """Seconds children get to stop: a message in flight may wait for SMTP that long."""
@@ -91,6 +95,8 @@ class Command(BaseCommand):
             # gunicorn's bare 414 starts at 4094; the app's styled one answers below this.
             "--limit-request-line", "8190",
             "--logger-class", "dailypapers.core.logredact.GunicornLogger",
+            # gunicorn's default line plus the request id the app answered with.
+            "--access-logformat", ACCESS_LOG_FORMAT,
         ]  # fmt: skip
         return [
             Child("web", lambda _generation: web),
