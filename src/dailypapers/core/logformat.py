@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dailypapers.core import logcontext
-from dailypapers.core.logredact import redact
+from dailypapers.core.urlsecrets import redact
 from dailypapers.lib.env import env_choice
 
 LOG_FORMATS = ("text", "json")

@@ -5,19 +5,19 @@ links, email verification and password reset links. An access log that records t
 them to whoever reads the log. Both gunicorn's access log (``GunicornLogger``, passed as
 ``--logger-class``) and Django's ``django.request``/``django.server`` records (the
 ``RedactTokens`` filter, in settings.LOGGING) show such a path with the secret replaced.
-The same goes for a token in a query string (``?token=…``, ``&api_key=…``) and for a
-secret path inside another address's parameter (``/login/?next=%2Ffeeds%2Ffor-you%2F…``);
-the log formatters (core/logformat.py) pass every finished line through ``redact`` too.
+What counts as a secret, and ``redact``, are in core/urlsecrets.py.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import traceback
 from typing import TYPE_CHECKING, Any, cast
 
 from gunicorn.glogging import Logger
+
+from dailypapers.core.logformat import JsonFormatter, log_format
+from dailypapers.core.urlsecrets import REDACTED, redact
 
 if TYPE_CHECKING:
     from collections.abc import MutableMapping
@@ -27,41 +27,6 @@ if TYPE_CHECKING:
     from gunicorn.glogging import _AtomsDict
     from gunicorn.http import Request
     from gunicorn.http.wsgi import Response
-
-REDACTED = "[redacted]"
-# A path separator, plain or percent-encoded (a secret address inside ?next=…).
-_SEP = r"(?:/|%2[fF])"
-_SECRET_PATHS = re.compile(
-    rf"(?P<keep>{_SEP}feeds{_SEP}for-you{_SEP}"
-    rf"|{_SEP}digests{_SEP}(?:confirm|preferences|unsubscribe){_SEP}"
-    rf"|{_SEP}digests{_SEP}view{_SEP}[0-9]+{_SEP}"
-    rf"|{_SEP}accounts{_SEP}verify{_SEP}"
-    rf"|{_SEP}accounts{_SEP}password{_SEP}reset{_SEP}[^/\s?%\"\\]+{_SEP})"
-    r"(?P<secret>[^/\s?\"'<>&#%\\]+)"
-)
-# Query parameters that carry a credential, in any address (none of ours does today: API
-# tokens go in the Authorization header; a client sending one this way must not leak it).
-_SECRET_PARAMETERS = re.compile(
-    r"(?P<keep>(?:[?&]|%3[fF]|%26)(?:token|access_token|api_key|apikey|key|secret"
-    r"|password|signature|sig|auth)(?:=|%3[dD]))(?P<secret>[^&\s\"'<>#%\\]+)",
-    re.IGNORECASE,
-)
-# Not secrets: the reset view's own redirect targets.
-_NOT_SECRETS = ("set-password", "done", "complete")
-
-
-def redact(text: str) -> str:
-    """``text`` with the secret part of every credential-bearing path and parameter replaced."""
-    if "/" in text or "%2" in text:
-        text = _SECRET_PATHS.sub(
-            lambda m: (
-                m.group(0) if m.group("secret") in _NOT_SECRETS else m.group("keep") + REDACTED
-            ),
-            text,
-        )
-    if "=" in text or "%3" in text:
-        text = _SECRET_PARAMETERS.sub(lambda m: m.group("keep") + REDACTED, text)
-    return text
 
 
 class RedactTokens(logging.Filter):
@@ -92,8 +57,6 @@ class GunicornLogger(Logger):
 
     def setup(self, cfg: Any) -> None:
         super().setup(cfg)
-        from dailypapers.core.logformat import JsonFormatter, log_format
-
         if log_format() == "json":
             for log in (self.error_log, self.access_log):
                 for handler in log.handlers:

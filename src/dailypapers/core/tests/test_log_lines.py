@@ -12,8 +12,8 @@ from django.core.management import call_command
 
 from dailypapers.core import logcontext
 from dailypapers.core.logformat import JsonFormatter, TextFormatter
-from dailypapers.core.logredact import REDACTED
 from dailypapers.core.request_id import HEADER, accepted_request_id
+from dailypapers.core.urlsecrets import REDACTED
 
 SECRET = "Zx9secretTOKENvalue_-123"
 

@@ -9,7 +9,8 @@ from types import SimpleNamespace
 import pytest
 from gunicorn.config import Config
 
-from dailypapers.core.logredact import REDACTED, GunicornLogger, RedactTokens, redact
+from dailypapers.core.logredact import GunicornLogger, RedactTokens
+from dailypapers.core.urlsecrets import REDACTED, redact
 
 SECRET = "Zx9secretTOKENvalue_-123"
 SECRET_PATHS = [
