@@ -24,22 +24,11 @@ import pytest
 from django.conf import settings
 
 from dailypapers.papers.tests.test_run_command import free_port
+from dailypapers.tests.security.test_logs import SECRET, SECRET_PATHS, SECRET_QUERIES
 
 pytestmark = pytest.mark.slow
 
-SECRET = "Zx9secretTOKENvalue_-123"
-SECRET_ADDRESSES = [
-    f"/feeds/for-you/{SECRET}/rss",
-    f"/digests/confirm/{SECRET}/",
-    f"/digests/preferences/{SECRET}/",
-    f"/digests/unsubscribe/{SECRET}/",
-    f"/digests/view/12/{SECRET}/",
-    f"/accounts/verify/{SECRET}/",
-    f"/accounts/password/reset/MQ/{SECRET}/",
-    f"/api/v1/papers?token={SECRET}",
-    f"/feeds/daily/rss?api_key={SECRET}&x=1",
-    f"/accounts/login/?next=%2Ffeeds%2Ffor-you%2F{SECRET}%2Frss",
-]
+SECRET_ADDRESSES = SECRET_PATHS + SECRET_QUERIES
 SUBSCRIBE_REQUEST_ID = "subscribe-req-0001"
 
 

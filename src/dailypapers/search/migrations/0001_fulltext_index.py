@@ -11,8 +11,8 @@ from django.db import migrations
 REWRITES_TABLES = ["papers_paper", "search_paper_fts"]
 UNBATCHED_REASON = (
     "one statement the database runs itself: PostgreSQL adds a generated column in one"
-    " ALTER TABLE, SQLite fills the FTS5 index with one INSERT ... SELECT; it ran when each"
-    " store was created, before release 0.1.0 had data to upgrade"
+    " ALTER TABLE, SQLite fills the FTS5 index with one INSERT ... SELECT; every release"
+    " (0.1.0 on) applies it to a new, empty store"
 )
 
 
