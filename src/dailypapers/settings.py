@@ -104,6 +104,8 @@ LOGOUT_REDIRECT_URL = "feed:home"
 
 MIDDLEWARE = [
     "dailypapers.core.request_id.RequestIdMiddleware",
+    # /healthz and /readyz, before host checks and HTTPS redirects: probes use node addresses.
+    "dailypapers.core.health.HealthProbeMiddleware",
     "dailypapers.core.upload_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

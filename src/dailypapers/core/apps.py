@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.urls import register_converter
+from django.urls.converters import get_converters
 
 
 class CoreConfig(AppConfig):
@@ -19,7 +20,8 @@ class CoreConfig(AppConfig):
 
         # Here rather than in the project URLconf: every URLconf module, imported in any
         # order, builds its <id:…> patterns after the apps are ready.
-        register_converter(IdConverter, "id")
+        if "id" not in get_converters():  # ready() runs again when tests change INSTALLED_APPS
+            register_converter(IdConverter, "id")
 
         # Log lines name the request and the task they belong to (core/logcontext.py).
         task_logging.connect()
