@@ -28,6 +28,12 @@ def process_local_cache() -> str:
     return backend if backend in PROCESS_LOCAL_CACHES else ""
 
 
+# gunicorn's default access line plus the request id the app answered with.
+ACCESS_LOG_FORMAT = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s'
+)
+
+
 def gunicorn_command(bind: str, workers: int, threads: int = 4) -> list[str]:
     """The gunicorn command line serving the site on ``bind`` (host:port or unix:PATH)."""
     return [
@@ -38,4 +44,5 @@ def gunicorn_command(bind: str, workers: int, threads: int = 4) -> list[str]:
         # gunicorn's bare 414 starts at 4094; the app's styled one answers below this.
         "--limit-request-line", "8190",
         "--logger-class", "dailypapers.core.logredact.GunicornLogger",
+        "--access-logformat", ACCESS_LOG_FORMAT,
     ]  # fmt: skip

@@ -64,8 +64,9 @@ def test_core_names_no_app_above_it():
 
 
 def test_discovery_reads_only_the_projects_own_apps(settings):
-    if "django_rq" not in settings.INSTALLED_APPS:  # the RQ leg has it already
-        settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "django_rq"]  # its jobs.py: no JOBS
+    # django_rq's jobs.py has no JOBS; the RQ leg installs it already (labels must be unique).
+    if "django_rq" not in settings.INSTALLED_APPS:
+        settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "django_rq"]
     before = scheduling.jobs()
     scheduling.discover()
     assert scheduling.jobs() == before
