@@ -1,8 +1,13 @@
-"""Operator endpoints: health checks, the staff status page, metrics."""
+"""Operator pages: the staff status page. (/healthz and /readyz are answered by
+core.health.HealthProbeMiddleware, before host checks and HTTPS redirects.)"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from dailypapers.ops import views
 
 app_name = "ops"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("staff/status/", views.status_page, name="status"),
+]

@@ -25,6 +25,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
 
 from dailypapers.core.models import ScheduledJob
+from dailypapers.core.webserver import gunicorn_command
 from dailypapers.mail.outbox import where_mail_goes
 from dailypapers.papers import sample_import, worker_recovery
 from dailypapers.papers.models import Paper
@@ -83,20 +84,16 @@ class Command(BaseCommand):
             worker_id = worker_recovery.worker_id(run_pid, generation)
             return [*cli, "db_worker", "--no-reload", "--interval", "1", "--worker-id", worker_id]
 
-        web = [
-            sys.executable, "-m", "gunicorn", "dailypapers.wsgi",
-            "--bind", f"{options['host']}:{options['port']}",
-            "--workers", str(options["web_workers"]), "--threads", "4",
-            "--access-logfile", "-", "--graceful-timeout", "5",
-            # gunicorn's bare 414 starts at 4094; the app's styled one answers below this.
-            "--limit-request-line", "8190",
-            "--logger-class", "dailypapers.core.logredact.GunicornLogger",
-        ]  # fmt: skip
+        web = gunicorn_command(f"{options['host']}:{options['port']}", options["web_workers"])
         return [
             Child("web", lambda _generation: web),
             Child("worker", worker),
             Child("scheduler", lambda _generation: [*cli, "scheduler", "--loop"]),
         ]
+
+    def _say(self, line: str) -> None:
+        self.stderr.write(line)
+        self.stderr.flush()
 
     def _before_start(self, child: Child) -> None:
         """Before a worker starts: take back what a dead one held, and check digests now.
@@ -176,7 +173,7 @@ class Command(BaseCommand):
         os.environ["PORT"] = str(options["port"])  # the children's default SITE_URL
         supervisor = Supervisor(
             self._children(options),
-            say=lambda line: (self.stderr.write(line), self.stderr.flush()),
+            say=self._say,
             max_restarts=options["max_restarts"],
             window=options["restart_window"],
             before_start=self._before_start,
