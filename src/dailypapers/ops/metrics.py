@@ -1,0 +1,114 @@
+"""/metrics: Prometheus text for a scraper holding METRICS_TOKEN.
+
+The counts every process records (core/metrics.py) are merged from the multiprocess folder;
+what lives in the database or Redis (the task queue's depth, papers still without vectors)
+is read at scrape time by the collector below, so it costs nothing between scrapes and is
+never stale.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
+
+from dailypapers.core.metrics import multiprocess_dir
+from dailypapers.papers.models import Paper
+from dailypapers.search.models import PaperEmbedding
+from dailypapers.search.semantic import active_embedder
+
+logger = logging.getLogger(__name__)
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+def queue_depth() -> dict[str, int]:
+    """Tasks waiting and due now, per queue (scheduled retries not yet due are left out)."""
+    if settings.TASK_BACKEND == "rq":
+        import django_rq
+
+        return {name: int(django_rq.get_queue(name).count) for name in settings.RQ_QUEUES}
+    if settings.TASK_BACKEND == "db":
+        from django_tasks_db.models import DBTaskResult
+
+        waiting = DBTaskResult.objects.ready().values("queue_name").annotate(n=Count("pk"))
+        return {row["queue_name"]: row["n"] for row in waiting.order_by()}
+    return {}  # the immediate backend runs every task at once: there is no queue
+
+
+def embedding_backlog() -> int:
+    """Papers without a vector of the active embedder (one vector per paper: a difference)."""
+    embedded = PaperEmbedding.objects.filter(model=active_embedder().name).count()
+    return max(0, Paper.objects.count() - embedded)
+
+
+class ScrapeTimeCollector(Collector):
+    """Numbers read from the stores when scraped. A store that fails to answer leaves its
+    metric out (and is logged) rather than failing the whole scrape."""
+
+    def collect(self) -> Iterator[Metric]:
+        try:
+            depth = queue_depth()
+        except Exception:
+            logger.exception("metrics: the task queue's depth could not be read")
+        else:
+            family = GaugeMetricFamily(
+                "dailypapers_task_queue_depth", "Tasks waiting and due.", labels=["queue"]
+            )
+            for queue, waiting in sorted(depth.items()):
+                family.add_metric([queue], waiting)
+            yield family
+        try:
+            backlog = embedding_backlog()
+        except Exception:
+            logger.exception("metrics: the embedding backlog could not be read")
+        else:
+            yield GaugeMetricFamily(
+                "dailypapers_embedding_backlog",
+                "Papers without a vector of the active embedding model.",
+                value=backlog,
+            )
+
+
+def exposition() -> bytes:
+    """Every process's counts (multiprocess mode), else this process's own, plus the stores."""
+    folder = multiprocess_dir()
+    if folder is None:
+        # Metrics switched on in a process started without the folder (tests with
+        # override_settings): its own in-memory counts are all there is.
+        counts = REGISTRY
+    else:
+        counts = CollectorRegistry()
+        MultiProcessCollector(counts, path=str(folder))
+    stores = CollectorRegistry()
+    stores.register(ScrapeTimeCollector())
+    return generate_latest(counts) + generate_latest(stores)
+
+
+def authorized(request: HttpRequest) -> bool:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        token.strip().encode(), settings.METRICS_TOKEN.encode()
+    )
+
+
+@never_cache
+@require_GET
+def metrics(request: HttpRequest) -> HttpResponse:
+    if not settings.METRICS_TOKEN:
+        raise Http404("metrics are off")  # the same answer as any unknown address
+    if not authorized(request):
+        response = HttpResponse("A bearer token is required.\n", status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
+    return HttpResponse(exposition(), content_type=CONTENT_TYPE)
