@@ -152,7 +152,7 @@ class SiteNameMixin:
     """Django's auth views put the request's host in ``site_name``; pages use SITE_NAME."""
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)  # type: ignore[misc]
+        context = super().get_context_data(**kwargs)  # type: ignore[misc]  # mixin: the view has it
         context["site_name"] = settings.SITE_NAME
         return context
 

@@ -107,7 +107,7 @@ def identify_and_limit(view: View) -> View:
 
     @wraps(view)  # keeps Ninja's csrf_exempt marker
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        request.api_token = None  # type: ignore[attr-defined]
+        request.api_token = None  # type: ignore[attr-defined]  # ours; not on HttpRequest
         raw = presented_token(request)
         if raw is not None and looks_like_ours(raw):
             token = find_token(raw)
@@ -117,7 +117,7 @@ def identify_and_limit(view: View) -> View:
                 if not _within(_ip_key(request), ip_limit):
                     return _too_many(ip_limit)
                 return _refused_token(token)
-            request.api_token = token  # type: ignore[attr-defined]
+            request.api_token = token  # type: ignore[attr-defined]  # ours; not on HttpRequest
             limit, key = settings.API_RATE_PER_MINUTE_TOKEN, f"api:token:{token.pk}"
         else:
             limit, key = settings.API_RATE_PER_MINUTE_IP, _ip_key(request)

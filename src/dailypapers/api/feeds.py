@@ -64,7 +64,7 @@ class _RelatedLinks:
     link_tag = "link"
 
     def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
-        super().add_item_elements(handler, item)  # type: ignore[misc]
+        super().add_item_elements(handler, item)  # type: ignore[misc]  # a mixin: the feed has it
         for href, title, media_type in item.get("related_links", ()):
             attrs = {"rel": "related", "href": href, "title": title, "type": media_type}
             handler.addQuickElement(self.link_tag, None, attrs)

@@ -32,7 +32,7 @@ View = Callable[..., HttpResponse]
 
 def _replay(stored: dict[str, Any]) -> HttpResponse:
     response = HttpResponse(stored["content"], content_type=stored["content_type"])
-    response.api_validators = stored["validators"]  # type: ignore[attr-defined]
+    response.api_validators = stored["validators"]  # type: ignore[attr-defined]  # ours
     response["X-Page-Cache"] = "hit"
     return response
 
@@ -50,7 +50,7 @@ def shared_read(run: View) -> View:
             if response.status_code != 200 or response.streaming:
                 return None
             found = validators(request, response)
-            response.api_validators = found  # type: ignore[attr-defined]
+            response.api_validators = found  # type: ignore[attr-defined]  # ours; conditional.py
             content_type = response["Content-Type"]
             return {"content": response.content, "content_type": content_type, "validators": found}
 

@@ -58,7 +58,7 @@ FAILURES: dict[int, Any] = {s: ErrorOut for s in (400, 401, 403, 404, 414, 429)}
 
 def _member(request: HttpRequest) -> User:
     # ninja sets auth on the request at run time (MEMBER makes it a User); stubs lack it.
-    return request.auth  # type: ignore[attr-defined]  # see the line above
+    return request.auth  # type: ignore[attr-defined]  # set by ninja, see above
 
 
 def _verified(request: HttpRequest) -> User:

@@ -52,7 +52,9 @@ class Paper(models.Model):
     first_seen_at = models.DateTimeField(auto_now_add=True)
     changed_at = models.DateTimeField(auto_now=True)
 
-    authors = models.ManyToManyField(Author, through="PaperAuthor", related_name="papers")
+    authors: models.ManyToManyField[Author, PaperAuthor] = models.ManyToManyField(
+        Author, through="PaperAuthor", related_name="papers"
+    )
 
     objects = PaperQuerySet.as_manager()
 

@@ -5,21 +5,26 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 
 from dailypapers.papers.models import Paper
 
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
-def voted_ids(user: object, papers: Iterable[Paper]) -> set[int]:
+
+def voted_ids(user: AbstractBaseUser | AnonymousUser, papers: Iterable[Paper]) -> set[int]:
     """Which of these papers the viewer upvoted: one query, none for signed-out visitors."""
     ids = [paper.pk for paper in papers]
-    if not ids or not getattr(user, "is_authenticated", False):
+    if not ids or not user.is_authenticated:
         return set()
     return set(Paper.objects.filter(pk__in=ids).voted_by(user).values_list("pk", flat=True))
 
 
-def mark_voted(user: object, papers: list[Paper]) -> list[Paper]:
+def mark_voted(user: AbstractBaseUser | AnonymousUser, papers: list[Paper]) -> list[Paper]:
     """Set ``paper.voted`` on each paper, for the vote button partial."""
     voted = voted_ids(user, papers)
     for paper in papers:

@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
     from dailypapers.papers.models import Paper
 
 # What a list item shows; the abstract is needed for its first lines. The submitter's
@@ -33,11 +36,11 @@ class PaperQuerySet(QuerySet["Paper"]):
         """Every column of the paper, its submission and the submitter, in one query."""
         return self.select_related(SUBMITTER)
 
-    def voted_by(self, user: object) -> PaperQuerySet:
+    def voted_by(self, user: AbstractBaseUser | AnonymousUser) -> PaperQuerySet:
         """The papers this member upvoted; none for a signed-out visitor."""
-        if not getattr(user, "is_authenticated", False):
+        if not user.is_authenticated:
             return self.none()
-        return self.filter(votes__user=user)
+        return self.filter(votes__user=user.pk)
 
     def in_order(self, ids: Sequence[int]) -> list[Paper]:
         """The rows with these ids, in the order of ``ids``, in one query.

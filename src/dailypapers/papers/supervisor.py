@@ -109,22 +109,24 @@ class Supervisor:
     def stop(self, grace: float) -> list[str]:
         """SIGTERM every child's process group, wait up to ``grace`` seconds in all, then
         SIGKILL what is left; the names of the children that had to be killed."""
-        running = [c for c in self.children if c.process is not None and c.process.poll() is None]
-        for child in running:
-            _signal_group(child.process, signal.SIGTERM)
+        running = [
+            (c.name, c.process)
+            for c in self.children
+            if c.process is not None and c.process.poll() is None
+        ]
+        for _, process in running:
+            _signal_group(process, signal.SIGTERM)
         deadline = time.monotonic() + grace
-        killed = []
-        for child in running:
-            assert child.process is not None
+        killed: list[str] = []
+        for name, process in running:
             try:
-                child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                _signal_group(child.process, signal.SIGKILL)
-                child.process.wait()
-                killed.append(child.name)
-        for child in running:  # what a child's group left behind (a stray grandchild)
-            assert child.process is not None
-            _signal_group(child.process, signal.SIGKILL)
+                _signal_group(process, signal.SIGKILL)
+                process.wait()
+                killed.append(name)
+        for _, process in running:  # what a child's group left behind (a stray grandchild)
+            _signal_group(process, signal.SIGKILL)
         return killed
 
 

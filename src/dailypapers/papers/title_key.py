@@ -9,11 +9,15 @@ expression is the same, and a bound parameter is not the same as a literal.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Func, TextField
 
 from dailypapers.lib.named_paper import TITLE_KEY_DROPPED
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
 
 
 def _literal(text: str) -> str:
@@ -26,14 +30,22 @@ class TitleKey(Func):
     arity = 1
     output_field = TextField()
 
-    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list]:
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> _AsSqlType:
         sql, params = compiler.compile(self.source_expressions[0])
         for char in TITLE_KEY_DROPPED:  # SQLite has no TRANSLATE
             sql = f"REPLACE({sql}, {_literal(char)}, '')"
         return f"LOWER({sql})", list(params)
 
     def as_postgresql(
-        self, compiler: Any, connection: Any, **extra_context: Any
-    ) -> tuple[str, list]:
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> _AsSqlType:
         sql, params = compiler.compile(self.source_expressions[0])
         return f"LOWER(TRANSLATE({sql}, {_literal(TITLE_KEY_DROPPED)}, ''))", list(params)

@@ -231,8 +231,9 @@ def _query(index: Any, query: Query, filters: Filters, words: list[str]) -> Any:
     if filters.has_code is not None:
         clauses.append((Occur.Must, constant(
             tantivy.Query.term_query(schema, "has_code", int(filters.has_code)))))  # fmt: skip
-    for phrase in query.excluded:
-        clauses.append((Occur.MustNot, index.parse_query(f'"{" ".join(phrase.words)}"', fields)))
+    for excluded in query.excluded:
+        text = f'"{" ".join(excluded.words)}"'
+        clauses.append((Occur.MustNot, index.parse_query(text, fields)))
     for author in query.excluded_authors:
         text = f'"{" ".join(author.words)}"'
         clauses.append((Occur.MustNot, index.parse_query(text, ["authors"])))

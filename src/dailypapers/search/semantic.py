@@ -43,7 +43,8 @@ from dailypapers.search.vector_index import VectorIndex, from_bytes
 logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
-_loaded: dict[tuple[str, str], Embedder | EmbedderUnavailable] = {}
+# Keyed by (model, backend, device): what _load() gives depends on all three settings.
+_loaded: dict[tuple[str, str, str], Embedder | EmbedderUnavailable] = {}
 _override: list[Embedder | None] = []  # tests put an embedder here (see use_embedder)
 
 

@@ -51,7 +51,7 @@ def _rows(model: str, since: str | None = None):  # noqa: ANN202 - a cursor's ro
         f"SELECT e.paper_id, e.vector, p.announced_on, p.has_code, p.categories "
         f"FROM {TABLE} e JOIN papers_paper p ON p.id = e.paper_id WHERE e.model = %s"
     )
-    params: list[object] = [model]
+    params: list[str] = [model]
     if since:
         sql += " AND e.embedded_at > %s"
         params.append(since)

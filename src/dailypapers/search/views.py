@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -98,8 +99,9 @@ def _papers(request: HttpRequest, results: engine.SearchResults) -> list[Paper]:
 
 def _page(results: engine.SearchResults, papers: list[Paper]) -> Page:
     # Paginator over a range: it only needs the count, and the papers are already loaded.
+    # Page[Any]: the page of ints from the range then holds the papers.
     shown = min(results.total, engine.MAX_RESULTS)
-    page = Paginator(range(shown), results.per_page).page(results.page)
+    page: Page[Any] = Paginator(range(shown), results.per_page).page(results.page)
     page.object_list = papers
     return page
 

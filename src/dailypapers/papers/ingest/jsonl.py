@@ -15,7 +15,7 @@ from dailypapers.lib.arxiv.listing_events import load_listing_days
 from dailypapers.lib.records import PaperRecord, SkippedInput, SourceError
 from dailypapers.papers.ingest import backends
 from dailypapers.papers.ingest.parallel import normalized_in_child
-from dailypapers.papers.ingest.pipeline import IngestReport, Progress, ingest
+from dailypapers.papers.ingest.pipeline import IngestReport, Item, Progress, ingest
 from dailypapers.papers.ingest.writes import prepare
 
 # A listing-events file with this name beside the metadata file is used automatically.
@@ -57,6 +57,7 @@ def import_jsonl(
     max_line = settings.INGEST_MAX_LINE_BYTES
     if parallel is None:
         parallel = (os.cpu_count() or 1) > 1 and settings.INGEST_PARALLEL
+    items: Iterator[Item]
     if parallel:
         items = normalized_in_child(
             lambda: _records(path, listing_events, max_line, limit),

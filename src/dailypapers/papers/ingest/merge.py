@@ -14,11 +14,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from dailypapers.papers.ingest.normalize import CleanPaper
 
-T = TypeVar("T")
+
+class _Ordered(Protocol):
+    def __lt__(self, other: Any, /) -> bool: ...
+
+
+T = TypeVar("T", bound=_Ordered)
 
 
 def _earliest(a: T | None, b: T | None) -> T | None:
@@ -26,7 +31,7 @@ def _earliest(a: T | None, b: T | None) -> T | None:
         return b
     if b is None:
         return a
-    return min(a, b)  # type: ignore[type-var]
+    return min(a, b)
 
 
 def _latest(a: T | None, b: T | None) -> T | None:
@@ -34,7 +39,7 @@ def _latest(a: T | None, b: T | None) -> T | None:
         return b
     if b is None:
         return a
-    return max(a, b)  # type: ignore[type-var]
+    return max(a, b)
 
 
 def _announcement(stored: CleanPaper, incoming: CleanPaper) -> tuple[date | None, bool]:

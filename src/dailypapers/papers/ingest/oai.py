@@ -77,7 +77,7 @@ def harvest_oai(
                     resumption_token=state.resumption_token or None,
                 )
                 page = parse_list_records(client.get(settings.ARXIV_OAI_URL, params).body)
-                ingest(page.records + page.skipped, report, on_progress=on_progress)
+                ingest([*page.records, *page.skipped], report, on_progress=on_progress)
                 state.resumption_token = page.resumption_token or ""
                 state.pages_done += 1
                 pages += 1

@@ -41,5 +41,5 @@ def import_rss(
     report = IngestReport(source="rss", detail=url)
     with fetching(report, client) as client:
         page = parse_listing_feed(client.get(url).body)
-        ingest(page.records + page.skipped, report, on_progress=on_progress)
+        ingest([*page.records, *page.skipped], report, on_progress=on_progress)
     return report.finish()

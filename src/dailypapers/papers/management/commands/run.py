@@ -100,6 +100,10 @@ class Command(BaseCommand):
             Child("scheduler", lambda _generation: [*cli, "scheduler", "--loop"]),
         ]
 
+    def _say(self, line: str) -> None:
+        self.stderr.write(line)
+        self.stderr.flush()
+
     def _before_start(self, child: Child) -> None:
         """Before a worker starts: take back what a dead one held, and check digests now.
 
@@ -181,7 +185,7 @@ class Command(BaseCommand):
         os.environ["PORT"] = str(options["port"])  # the children's default SITE_URL
         supervisor = Supervisor(
             self._children(options),
-            say=lambda line: (self.stderr.write(line), self.stderr.flush()),
+            say=self._say,
             max_restarts=options["max_restarts"],
             window=options["restart_window"],
             before_start=self._before_start,

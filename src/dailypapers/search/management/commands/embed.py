@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from argparse import ArgumentParser
-from typing import Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -40,7 +40,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        console = Console(file=self.stdout, highlight=False, soft_wrap=True)
+        # OutputWrapper is a TextIOBase: it writes text like the IO[str] rich asks for (tests
+        # capture the command's stdout through it), though typeshed keeps the two apart.
+        console = Console(file=cast(IO[str], self.stdout), highlight=False, soft_wrap=True)
         if settings.EMBEDDING_MODEL and not semantic.semantic_enabled():
             raise CommandError(semantic.unavailable_reason())
         state = semantic.status()
