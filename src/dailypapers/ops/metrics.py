@@ -25,7 +25,7 @@ from prometheus_client.registry import Collector
 from dailypapers.core.metrics import multiprocess_dir
 from dailypapers.papers.models import Paper
 from dailypapers.search.models import PaperEmbedding
-from dailypapers.search.semantic import active_embedder
+from dailypapers.search.semantic import loaded_embedder_name
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +47,17 @@ def queue_depth() -> dict[str, int]:
 
 
 def embedding_backlog() -> int:
-    """Papers without a vector of the active embedder (one vector per paper: a difference)."""
-    embedded = PaperEmbedding.objects.filter(model=active_embedder().name).count()
+    """Papers without a vector of the active embedder (one vector per paper: a difference).
+
+    A process that has not loaded the model (a web worker before its first search) counts
+    against the model most vectors belong to, rather than load it for a scrape.
+    """
+    model = loaded_embedder_name()
+    if model is None:
+        per_model = PaperEmbedding.objects.values("model").annotate(n=Count("pk")).order_by("-n")
+        embedded = per_model[0]["n"] if per_model else 0
+    else:
+        embedded = PaperEmbedding.objects.filter(model=model).count()
     return max(0, Paper.objects.count() - embedded)
 
 
