@@ -126,3 +126,12 @@ def test_run_empties_the_metrics_folder_of_an_earlier_start(tmp_path: Path):
     (folder / "counter_123.db").write_bytes(b"old")
     reset_multiprocess_dir(folder)
     assert folder.is_dir() and not any(folder.iterdir())
+
+
+def test_a_scrape_does_not_load_the_embedding_model(client, metrics_on, settings):
+    from dailypapers.search.semantic import loaded_embedder_name
+
+    settings.EMBEDDING_MODEL = "all-MiniLM-L6-v2"  # configured, not loaded by this process
+    assert loaded_embedder_name() is None
+    assert "dailypapers_embedding_backlog 0.0" in scrape(client)
+    assert loaded_embedder_name() is None
