@@ -41,8 +41,11 @@ def queue_depth() -> dict[str, int]:
     if settings.TASK_BACKEND == "db":
         from django_tasks_db.models import DBTaskResult
 
+        # An empty queue is a 0, not a missing series.
+        depth = dict.fromkeys(settings.TASKS["default"].get("QUEUES", ["default"]), 0)
         waiting = DBTaskResult.objects.ready().values("queue_name").annotate(n=Count("pk"))
-        return {row["queue_name"]: row["n"] for row in waiting.order_by()}
+        depth.update({row["queue_name"]: row["n"] for row in waiting.order_by()})
+        return depth
     return {}  # the immediate backend runs every task at once: there is no queue
 
 
