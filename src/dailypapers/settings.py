@@ -104,6 +104,9 @@ LOGIN_REDIRECT_URL = "feed:home"
 LOGOUT_REDIRECT_URL = "feed:home"
 
 MIDDLEWARE = [
+    "dailypapers.core.request_id.RequestIdMiddleware",
+    # /healthz and /readyz, before host checks and HTTPS redirects: probes use node addresses.
+    "dailypapers.core.health.HealthProbeMiddleware",
     "dailypapers.core.request_metrics.RequestMetricsMiddleware",  # absent unless METRICS_TOKEN
     "dailypapers.core.upload_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -356,10 +359,12 @@ INGEST_BATCH_SIZE = env_int("INGEST_BATCH_SIZE", 1000)
 # Parse and clean bulk files in a second process while the first writes (on 2+ cores).
 INGEST_PARALLEL = env_bool("INGEST_PARALLEL", True)
 
+LOG_FORMAT = env_choice("LOG_FORMAT", "text", ("text", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    # LOG_FORMAT=json: one JSON object a line, with request and task ids (core/logformat.py).
+    "formatters": {"plain": {"()": "dailypapers.core.logformat.formatter"}},
     # Secret-bearing paths (feed, digest, verification links) are redacted in every record.
     "filters": {"redact_tokens": {"()": "dailypapers.core.logredact.RedactTokens"}},
     "handlers": {

@@ -114,7 +114,7 @@ class SearchFeed(_OrderedFeed):
 
 
 class ForYouFeed(_OrderedFeed):
-    description_template = "feed/for_you_entry.html"
+    description_template = "feed/discovery/for_you_entry.html"
 
     def get_object(self, request: HttpRequest, token: str) -> User:
         member = user_for_feed_token(token)

@@ -44,6 +44,7 @@ def every_minutes(setting: str) -> Callable[[datetime], datetime]:
 
 
 _registry: dict[str, Job] = {}
+PROJECT_PACKAGE = __name__.split(".")[0]
 
 
 def register(job: Job) -> None:
@@ -55,8 +56,14 @@ def register(job: Job) -> None:
 
 
 def discover() -> None:
-    """Register the ``JOBS`` of every installed app that has a ``jobs`` module."""
+    """Register the ``JOBS`` of every app of this project that has a ``jobs`` module.
+
+    Only the project's own apps: another package's ``jobs`` module (django_rq has one) is
+    not ours to import or read.
+    """
     for app_config in apps.get_app_configs():
+        if not app_config.name.startswith(f"{PROJECT_PACKAGE}."):
+            continue
         module_name = f"{app_config.name}.jobs"
         if importlib.util.find_spec(module_name) is None:
             continue

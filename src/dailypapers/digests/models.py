@@ -8,9 +8,11 @@ worker, however many or however killed, can send a paper or a run's digest twice
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 
 from dailypapers.digests.schedule import DAILY, WEEKLY
@@ -22,6 +24,63 @@ def new_link_key() -> str:
 
 
 _new_link_key = new_link_key  # the name migration 0001 refers to
+
+
+class DigestRunQuerySet(QuerySet["DigestRun"]):
+    def with_delivery_counts(self) -> DigestRunQuerySet:
+        """Each run with its deliveries counted by outcome, in the run's own query:
+        ``sent``, ``failed`` (given up: refused for good, or out of attempts), ``retrying``
+        (a try failed for now, another is due), ``waiting`` (not tried yet, or being sent),
+        ``empty`` (nothing new: no mail) and ``cancelled`` (the subscriber left first);
+        newest first."""
+
+        state = Delivery.State
+
+        def count(condition: Q) -> Count:
+            return Count("deliveries", filter=condition)
+
+        return self.annotate(
+            sent=count(Q(deliveries__state=state.SENT)),
+            failed=count(Q(deliveries__state=state.FAILED)),
+            retrying=count(Q(deliveries__state=state.PENDING, deliveries__attempts__gt=0)),
+            waiting=count(
+                Q(deliveries__state=state.PENDING, deliveries__attempts=0)
+                | Q(deliveries__state=state.SENDING)
+            ),
+            empty=count(Q(deliveries__state=state.EMPTY)),
+            cancelled=count(Q(deliveries__state=state.CANCELLED)),
+        ).order_by("-slot")  # Meta.ordering is not applied to a grouped query
+
+
+@dataclass(frozen=True)
+class BounceFigures:
+    subscribed: int  # confirmed and not unsubscribed (paused and stopped ones included)
+    bouncing: int  # of those, whose last digest was refused as undeliverable
+    stopped: int  # of those, whose mail stopped after DIGEST_MAX_BOUNCES refusals in a row
+
+    @property
+    def rate(self) -> float | None:
+        """``bouncing`` as a share of ``subscribed``; None when nobody is subscribed."""
+        return self.bouncing / self.subscribed if self.subscribed else None
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.rate is None else self.rate * 100
+
+
+class SubscriberQuerySet(QuerySet["Subscriber"]):
+    def subscribed(self) -> SubscriberQuerySet:
+        return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+    def bounce_figures(self) -> BounceFigures:
+        """``bounce_count`` counts refusals of the address in a row (an accepted digest sets
+        it back to 0), so a subscriber with one or more is bouncing now."""
+        figures = self.subscribed().aggregate(
+            subscribed=Count("pk"),
+            bouncing=Count("pk", filter=Q(bounce_count__gt=0) | Q(bounced_at__isnull=False)),
+            stopped=Count("pk", filter=Q(bounced_at__isnull=False)),
+        )
+        return BounceFigures(**figures)
 
 
 class Subscriber(models.Model):
@@ -65,6 +124,8 @@ class Subscriber(models.Model):
     # Part of every signed link: changing it (on unsubscribe) retires the old links.
     link_key = models.CharField(max_length=32, default=new_link_key)
 
+    objects = SubscriberQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(Lower("email"), name="subscriber_email_ci_unique"),
@@ -106,6 +167,8 @@ class DigestRun(models.Model):
     render_seconds = models.FloatField(default=0.0)
     send_seconds = models.FloatField(default=0.0)
     record_seconds = models.FloatField(default=0.0)
+
+    objects = DigestRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-slot"]

@@ -10,13 +10,13 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
 # Partials that other parts of the app provide. The reading pages include them through one
-# small template each (feed/_vote.html, …) that checks here first, so a page still renders,
-# with a plain fallback, while a partial is being built.
+# small template each (feed/community/_vote.html, …) that checks here first, so a page still
+# renders, with a plain fallback, while a partial is being built.
 PARTIALS = {
-    "vote_button": "feed/includes/vote_button.html",
-    "comments": "feed/includes/comments.html",
-    "collection_picker": "feed/includes/collection_picker.html",
-    "curation_form": "feed/includes/curation_form.html",
+    "vote_button": "feed/community/includes/vote_button.html",
+    "comments": "feed/community/includes/comments.html",
+    "collection_picker": "feed/community/includes/collection_picker.html",
+    "curation_form": "feed/community/includes/curation_form.html",
 }
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
@@ -22,6 +23,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
+from dailypapers.core import taskqueue
 from dailypapers.core.metrics import multiprocess_dir
 from dailypapers.papers.models import Paper
 from dailypapers.search.models import PaperEmbedding
@@ -30,23 +32,6 @@ from dailypapers.search.semantic import loaded_embedder_name
 logger = logging.getLogger(__name__)
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-
-
-def queue_depth() -> dict[str, int]:
-    """Tasks waiting and due now, per queue (scheduled retries not yet due are left out)."""
-    if settings.TASK_BACKEND == "rq":
-        import django_rq
-
-        return {name: int(django_rq.get_queue(name).count) for name in settings.RQ_QUEUES}
-    if settings.TASK_BACKEND == "db":
-        from django_tasks_db.models import DBTaskResult
-
-        # An empty queue is a 0, not a missing series.
-        depth = dict.fromkeys(settings.TASKS["default"].get("QUEUES", ["default"]), 0)
-        waiting = DBTaskResult.objects.ready().values("queue_name").annotate(n=Count("pk"))
-        depth.update({row["queue_name"]: row["n"] for row in waiting.order_by()})
-        return depth
-    return {}  # the immediate backend runs every task at once: there is no queue
 
 
 def embedding_backlog() -> int:
@@ -64,22 +49,35 @@ def embedding_backlog() -> int:
     return max(0, Paper.objects.count() - embedded)
 
 
+def queue_families(queue: taskqueue.QueueStats) -> Iterator[Metric]:
+    yield GaugeMetricFamily(
+        "dailypapers_task_queue_depth", "Tasks waiting and due now.", value=queue.waiting
+    )
+    yield GaugeMetricFamily(
+        "dailypapers_task_queue_scheduled", "Tasks deferred to a later time.", value=queue.scheduled
+    )
+    yield GaugeMetricFamily("dailypapers_task_queue_running", "Tasks running.", value=queue.running)
+    if queue.oldest_waiting_at is not None:
+        age = (timezone.now() - queue.oldest_waiting_at).total_seconds()
+        yield GaugeMetricFamily(
+            "dailypapers_task_queue_oldest_waiting_seconds",
+            "How long the longest-waiting due task has waited.",
+            value=max(0.0, age),
+        )
+
+
 class ScrapeTimeCollector(Collector):
     """Numbers read from the stores when scraped. A store that fails to answer leaves its
     metric out (and is logged) rather than failing the whole scrape."""
 
     def collect(self) -> Iterator[Metric]:
         try:
-            depth = queue_depth()
+            queue = taskqueue.stats()
         except Exception:
-            logger.exception("metrics: the task queue's depth could not be read")
+            logger.exception("metrics: the task queue could not be read")
         else:
-            family = GaugeMetricFamily(
-                "dailypapers_task_queue_depth", "Tasks waiting and due.", labels=["queue"]
-            )
-            for queue, waiting in sorted(depth.items()):
-                family.add_metric([queue], waiting)
-            yield family
+            if queue.measured:  # the immediate backend has no queue
+                yield from queue_families(queue)
         try:
             backlog = embedding_backlog()
         except Exception:

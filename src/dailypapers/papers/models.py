@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Max, Q, QuerySet
 from django.db.models.functions import Lower
 
 from dailypapers.lib.arxiv.ids import abs_url, pdf_url
@@ -160,6 +161,24 @@ class HarvestState(models.Model):
         return self.key
 
 
+class IngestRunQuerySet(QuerySet["IngestRun"]):
+    def latest_per_source(self) -> list[IngestRun]:
+        """The newest finished run of each source (api, oai, rss, jsonl), by source name.
+
+        Two scans of a table with a row per ingest (a correlated subquery would rescan it
+        for every row)."""
+        newest = self.order_by().values("source").annotate(last=Max("finished_at"))
+        wanted = Q()
+        for row in newest:
+            wanted |= Q(source=row["source"], finished_at=row["last"])
+        if not wanted:
+            return []
+        runs: dict[str, IngestRun] = {}
+        for run in self.filter(wanted).order_by("source", "-pk"):
+            runs.setdefault(run.source, run)  # two runs that ended at the same instant
+        return list(runs.values())
+
+
 class IngestRun(models.Model):
     """One finished ingest, for the status page and for operators."""
 
@@ -172,6 +191,8 @@ class IngestRun(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+
+    objects = IngestRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-finished_at"]

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from dailypapers.accounts.models import User
 from dailypapers.digests import runs
-from dailypapers.digests.models import DigestRun, Subscriber
+from dailypapers.digests.models import Delivery, DigestRun, Subscriber
 from dailypapers.feed.models import (
     Collection,
     CollectionItem,
@@ -32,7 +32,7 @@ from dailypapers.feed.models import (
 )
 from dailypapers.lib.records import PaperRecord
 from dailypapers.papers.ingest.pipeline import IngestReport, ingest
-from dailypapers.papers.models import Paper, PaperCategory
+from dailypapers.papers.models import IngestRun, Paper, PaperCategory
 
 PASSWORD = "a-long-password-1"
 LISTING_DAY = date(2025, 1, 6)  # a Monday: the day store_paper lists papers on
@@ -100,6 +100,15 @@ def make_paper(
     )
 
 
+def make_ingest_run(source: str, finished_ago: timedelta, **fields: Any) -> IngestRun:
+    """A finished ingest of ``source`` that ended ``finished_ago``, a minute after it began."""
+    finished_at = timezone.now() - finished_ago
+    return IngestRun.objects.create(
+        source=source, started_at=finished_at - timedelta(minutes=1), finished_at=finished_at,
+        **fields,
+    )  # fmt: skip
+
+
 def make_paper_announced_today(arxiv_id: str = "2501.00001") -> Paper:
     return make_paper(arxiv_id, announced_on=datetime.now(UTC).date())
 
@@ -141,6 +150,17 @@ def store_paper(arxiv_id: str, day: date | None = LISTING_DAY, **fields: Any) ->
     }
     values.update(fields)
     ingest([PaperRecord(arxiv_id=arxiv_id, announced_on=day, **values)], IngestReport("test"))
+    return Paper.objects.get(arxiv_id=arxiv_id)
+
+
+def import_paper(arxiv_id: str, day: date | None = LISTING_DAY, **fields: Any) -> Paper:
+    """``store_paper`` as a whole import ends: the finished report announces the paper
+    (papers_imported), which queues its embedding on the task queue."""
+    values: dict[str, Any] = {"title": f"Paper {arxiv_id}", "authors": ["Ada Lovelace"],
+                              "categories": ["cs.LG"], **fields}  # fmt: skip
+    report = IngestReport("test")
+    ingest([PaperRecord(arxiv_id=arxiv_id, announced_on=day, **values)], report)
+    report.finish()
     return Paper.objects.get(arxiv_id=arxiv_id)
 
 
@@ -245,6 +265,16 @@ def make_subscriber(email: str, *, due: datetime | None = None, **fields: Any) -
     }
     values.update(fields)
     return Subscriber.objects.create(email=email, **values)
+
+
+def make_delivery(
+    run: DigestRun, subscriber: Subscriber, state: str = "pending", attempts: int = 0
+) -> Delivery:
+    """One subscriber's delivery in ``run``, in ``state`` after ``attempts`` tries."""
+    return Delivery.objects.create(
+        run=run, subscriber=subscriber, state=state, attempts=attempts,
+        next_attempt_at=timezone.now(),
+    )  # fmt: skip
 
 
 def plan_digest_run(subscribers: int) -> tuple[DigestRun, list[int]]:

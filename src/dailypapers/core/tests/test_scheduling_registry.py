@@ -61,3 +61,12 @@ def test_core_names_no_app_above_it():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dailypapers."):
                 assert node.module.split(".")[1] in allowed, f"{path.name} imports {node.module}"
+
+
+def test_discovery_reads_only_the_projects_own_apps(settings):
+    # django_rq's jobs.py has no JOBS; the RQ leg installs it already (labels must be unique).
+    if "django_rq" not in settings.INSTALLED_APPS:
+        settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "django_rq"]
+    before = scheduling.jobs()
+    scheduling.discover()
+    assert scheduling.jobs() == before

@@ -4,6 +4,10 @@
 from django.db import migrations, models
 
 
+# One row per member who opened For you, deleted (ops/tests/test_migration_rewrites.py).
+REWRITES_TABLES = ["feed_personalfeedtoken"]
+
+
 def forget_clear_tokens(apps, schema_editor):
     apps.get_model("feed", "PersonalFeedToken").objects.all().delete()
 

@@ -1,6 +1,6 @@
 """Template tags that make the community partials self-sufficient.
 
-Pages include ``feed/includes/comments.html`` and friends with nothing but ``paper`` in
+Pages include ``feed/community/includes/comments.html`` and friends with nothing but ``paper`` in
 the context; these inclusion tags fetch what the partials need. Inclusion tags get a fresh
 context, so the request, the user and the CSRF token are handed over explicitly.
 """

@@ -23,7 +23,7 @@ def followed_topics(context: template.Context) -> list[Topic]:
     return followed_by(user.pk)
 
 
-@register.inclusion_tag("feed/topics/_search_alternate.html")
+@register.inclusion_tag("feed/discovery/topics/_search_alternate.html")
 def saved_search_feed_links(form: Any, results: Any) -> dict[str, str]:
     """Autodiscovery links of a search's feed (``/feeds/search/…``); none before a search."""
     if not getattr(results, "searched", False) or bool(getattr(results, "error", "")):

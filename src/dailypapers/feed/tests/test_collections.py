@@ -22,7 +22,7 @@ def picker(paper: Paper, user=None) -> str:
     request = RequestFactory().get(f"/papers/{paper.arxiv_id}/")
     request.user = user or AnonymousUser()
     return render_to_string(
-        "feed/includes/collection_picker.html", {"paper": paper}, request=request
+        "feed/community/includes/collection_picker.html", {"paper": paper}, request=request
     )
 
 

@@ -27,7 +27,9 @@ def section(paper: Paper, user=None) -> str:
     """The discussion as the paper page shows it to ``user``."""
     request = RequestFactory().get(f"/papers/{paper.arxiv_id}/")
     request.user = user or AnonymousUser()
-    return render_to_string("feed/includes/comments.html", {"paper": paper}, request=request)
+    return render_to_string(
+        "feed/community/includes/comments.html", {"paper": paper}, request=request
+    )
 
 
 def comment_count(paper: Paper) -> int:

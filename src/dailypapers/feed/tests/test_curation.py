@@ -21,7 +21,9 @@ URL = "/papers/2501.00001/curate/"
 def box(paper: Paper, user) -> str:
     request = RequestFactory().get(f"/papers/{paper.arxiv_id}/")
     request.user = user
-    return render_to_string("feed/includes/curation_form.html", {"paper": paper}, request=request)
+    return render_to_string(
+        "feed/community/includes/curation_form.html", {"paper": paper}, request=request
+    )
 
 
 def test_a_curator_features_a_paper_today_and_goes_back_to_the_page():

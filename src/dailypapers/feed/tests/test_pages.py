@@ -131,7 +131,7 @@ def test_home_with_fifty_papers_needs_a_fixed_handful_of_queries(
 
 
 def test_a_missing_partial_falls_back_to_a_plain_vote_count(client, monkeypatch):
-    monkeypatch.setitem(PARTIALS, "vote_button", "feed/includes/not-built-yet.html")
+    monkeypatch.setitem(PARTIALS, "vote_button", "feed/community/includes/not-built-yet.html")
     store_paper("2501.00001", date(2025, 1, 6))
     Paper.objects.update(upvote_count=4)
     response = client.get("/")

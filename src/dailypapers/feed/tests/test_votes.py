@@ -30,7 +30,7 @@ def button(paper: Paper, user, voted: bool) -> str:
     request = RequestFactory().get("/day/2025-01-06/?page=2")
     request.user = user
     context = {"paper": paper, "voted": voted}
-    return render_to_string("feed/includes/vote_button.html", context, request=request)
+    return render_to_string("feed/community/includes/vote_button.html", context, request=request)
 
 
 def test_anonymous_visitors_see_the_count_and_a_log_in_to_upvote_link():

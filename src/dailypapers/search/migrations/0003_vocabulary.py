@@ -5,6 +5,10 @@ PostgreSQL needs none."""
 from django.db import migrations
 
 
+# A virtual table that stores nothing (ops/tests/test_migration_rewrites.py).
+REWRITES_TABLES: list[str] = []
+
+
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "sqlite":
         from dailypapers.search.backends.sqlite_fts_schema import CREATE_VOCAB

@@ -9,7 +9,8 @@ from types import SimpleNamespace
 import pytest
 from gunicorn.config import Config
 
-from dailypapers.core.logredact import REDACTED, GunicornLogger, RedactTokens, redact
+from dailypapers.core.logredact import GunicornLogger, RedactTokens
+from dailypapers.core.urlsecrets import REDACTED, redact
 
 SECRET = "Zx9secretTOKENvalue_-123"
 SECRET_PATHS = [
@@ -21,19 +22,30 @@ SECRET_PATHS = [
     f"/accounts/verify/{SECRET}/",
     f"/accounts/password/reset/MQ/{SECRET}/",
 ]
+# A credential in a query string, or a secret path percent-encoded inside a parameter.
+SECRET_QUERIES = [
+    f"/api/v1/papers?token={SECRET}",
+    f"/feeds/daily/rss?api_key={SECRET}&x=1",
+    f"/accounts/login/?next=%2Ffeeds%2Ffor-you%2F{SECRET}%2Frss",
+]
 
 
-@pytest.mark.parametrize("path", SECRET_PATHS)
+@pytest.mark.parametrize("path", SECRET_PATHS + SECRET_QUERIES)
 def test_every_secret_bearing_path_is_redacted(path):
     assert SECRET not in redact(path) and REDACTED in redact(path)
 
 
 def test_ordinary_paths_are_left_alone():
-    for path in ("/papers/2501.00001/", "/accounts/password/reset/MQ/set-password/", "/"):
+    for path in (
+        "/papers/2501.00001/",
+        "/accounts/password/reset/MQ/set-password/",
+        "/",
+        "/search/?q=monkey=1&keyword=graph",
+    ):
         assert redact(path) == path
 
 
-@pytest.mark.parametrize("path", SECRET_PATHS)
+@pytest.mark.parametrize("path", SECRET_PATHS + SECRET_QUERIES)
 def test_gunicorns_access_log_line_shows_no_secret(path):
     logger = GunicornLogger(Config())
     environ = {

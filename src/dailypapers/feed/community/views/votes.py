@@ -41,5 +41,5 @@ def vote(request: AuthenticatedHttpRequest, arxiv_id: str) -> HttpResponse:
             "voted": action == "add",
             "vote_next": safe_next(request, paper_url(paper)),
         }
-        return render(request, "feed/includes/vote_button.html", context)
+        return render(request, "feed/community/includes/vote_button.html", context)
     return redirect_back(request, paper_url(paper))

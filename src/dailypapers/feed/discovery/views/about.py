@@ -61,4 +61,4 @@ def about(request: HttpRequest) -> HttpResponse:
         "fallback_example": _fallback_example(),
         "cache_seconds": settings.ANONYMOUS_PAGE_CACHE_SECONDS,
     }
-    return render(request, "feed/about.html", context)
+    return render(request, "feed/discovery/about.html", context)

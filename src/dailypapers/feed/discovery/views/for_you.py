@@ -50,7 +50,7 @@ def for_you(request: AuthenticatedHttpRequest) -> HttpResponse:
         "topic_count": len(signals.topics),
         "feed_urls": personal_feed_urls(request, feed_token(request.user.pk)),
     }
-    response = render(request, "feed/for_you.html", context)
+    response = render(request, "feed/discovery/for_you.html", context)
     response["Cache-Control"] = "private, no-store"  # the page shows the feed's secret
     return response
 

@@ -49,14 +49,14 @@ def _feed(request: HttpRequest, period: Period) -> HttpResponse:
         "nothing_at_all": nothing_at_all,
         "category_choices": settings.ARXIV_CATEGORIES,
     }
-    return render(request, "feed/day.html", context)
+    return render(request, "feed/discovery/day.html", context)
 
 
 @cache_for_anonymous
 def latest_day(request: HttpRequest) -> HttpResponse:
     latest = latest_feed_day()
     if latest is None:
-        return render(request, "feed/empty_site.html")
+        return render(request, "feed/discovery/empty_site.html")
     return _feed(request, day_period(latest))
 
 
@@ -113,4 +113,4 @@ def trending(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "category_choices": settings.ARXIV_CATEGORIES,
     }
-    return render(request, "feed/trending.html", context)
+    return render(request, "feed/discovery/trending.html", context)

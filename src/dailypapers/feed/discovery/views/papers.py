@@ -66,4 +66,4 @@ def _paper_page(request: HttpRequest, bare_id: str) -> HttpResponse:
         "related": related,
         "related_by": related_by,
     }
-    return render(request, "feed/paper.html", context)
+    return render(request, "feed/discovery/paper.html", context)

@@ -17,7 +17,7 @@ PROFILE_PAGE_SIZE = 20
 def author(request: HttpRequest, author_id: int) -> HttpResponse:
     person = get_object_or_404(Author, pk=author_id)
     page = paper_page(request, author_papers(person.pk))
-    return render(request, "feed/author.html", {"author": person, "page": page})
+    return render(request, "feed/discovery/author.html", {"author": person, "page": page})
 
 
 def category(request: HttpRequest, category: str) -> HttpResponse:
@@ -26,7 +26,7 @@ def category(request: HttpRequest, category: str) -> HttpResponse:
     page = paper_page(request, category_papers(category))
     if page.paginator.count == 0:
         raise Http404("No papers in this category")
-    return render(request, "feed/category.html", {"category": category, "page": page})
+    return render(request, "feed/discovery/category.html", {"category": category, "page": page})
 
 
 def profile(request: HttpRequest, user_id: int) -> HttpResponse:
@@ -51,4 +51,4 @@ def profile(request: HttpRequest, user_id: int) -> HttpResponse:
         "collections": collections,
         "is_own_profile": request.user.is_authenticated and request.user.pk == member.pk,
     }
-    return render(request, "feed/profile.html", context)
+    return render(request, "feed/discovery/profile.html", context)

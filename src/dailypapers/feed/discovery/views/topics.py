@@ -74,7 +74,7 @@ def topic_index(request: HttpRequest) -> HttpResponse:
         )
     for topic in page.object_list:
         topic.following = topic.pk in followed
-    return render(request, "feed/topics/index.html", {"page": page, "q": text})
+    return render(request, "feed/discovery/topics/index.html", {"page": page, "q": text})
 
 
 @cache_for_anonymous
@@ -110,7 +110,7 @@ def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_feature": _is_curator(request),
         "can_edit": _can_edit(request, topic),
     }
-    return render(request, "feed/topics/detail.html", context)
+    return render(request, "feed/discovery/topics/detail.html", context)
 
 
 @verified_required
@@ -123,7 +123,7 @@ def topic_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and made_today >= limit:
         form.is_valid()  # keeps what was typed on the form
         form.add_error(None, f"You can create {limit} topics in 24 hours, and you have.")
-        return render(request, "feed/topics/new.html", {"form": form}, status=429)
+        return render(request, "feed/discovery/topics/new.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         for _attempt in range(SLUG_ATTEMPTS):
@@ -143,7 +143,10 @@ def topic_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             return HttpResponseRedirect(reverse("feed:topic", args=[topic.slug]))
         form.add_error(None, "Could not save the topic just now; please try again.")
     return render(
-        request, "feed/topics/new.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "feed/discovery/topics/new.html",
+        {"form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -176,7 +179,9 @@ def topic_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         )
         return HttpResponseRedirect(reverse("feed:topic", args=[topic.slug]))
     context = {"form": form, "topic": topic}
-    return render(request, "feed/topics/edit.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "feed/discovery/topics/edit.html", context, status=400 if form.errors else 200
+    )
 
 
 @require_POST
@@ -199,7 +204,7 @@ def topic_follow(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "follow_next": safe_next(request, topic_url),
             "follower_count": topic.follows.count() if request.POST.get("counted") else None,
         }
-        return render(request, "feed/topics/_follow_button.html", context)
+        return render(request, "feed/discovery/topics/_follow_button.html", context)
     return redirect_back(request, topic_url)
 
 

@@ -26,6 +26,7 @@ from django.db import DatabaseError, connections
 
 from dailypapers.core.metrics import reset_multiprocess_dir
 from dailypapers.core.models import ScheduledJob
+from dailypapers.core.webserver import gunicorn_command
 from dailypapers.mail.outbox import where_mail_goes
 from dailypapers.papers import sample_import, worker_recovery
 from dailypapers.papers.models import Paper
@@ -84,16 +85,7 @@ class Command(BaseCommand):
             worker_id = worker_recovery.worker_id(run_pid, generation)
             return [*cli, "db_worker", "--no-reload", "--interval", "1", "--worker-id", worker_id]
 
-        web = [
-            sys.executable, "-m", "gunicorn", "dailypapers.wsgi",
-            "--bind", f"{options['host']}:{options['port']}",
-            "--workers", str(options["web_workers"]), "--threads", "4",
-            "--access-logfile", "-", "--graceful-timeout", "5",
-            # gunicorn's bare 414 starts at 4094; the app's styled one answers below this.
-            "--limit-request-line", "8190",
-            "--logger-class", "dailypapers.core.logredact.GunicornLogger",
-            "--config", "python:dailypapers.core.gunicorn_conf",
-        ]  # fmt: skip
+        web = gunicorn_command(f"{options['host']}:{options['port']}", options["web_workers"])
         return [
             Child("web", lambda _generation: web),
             Child("worker", worker),
