@@ -8,6 +8,7 @@ code change.
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -106,6 +107,7 @@ MIDDLEWARE = [
     "dailypapers.core.request_id.RequestIdMiddleware",
     # /healthz and /readyz, before host checks and HTTPS redirects: probes use node addresses.
     "dailypapers.core.health.HealthProbeMiddleware",
+    "dailypapers.core.request_metrics.RequestMetricsMiddleware",  # absent unless METRICS_TOKEN
     "dailypapers.core.upload_limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -127,6 +129,18 @@ MIDDLEWARE = [
 MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", 6 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Prometheus metrics at /metrics, for requests carrying "Authorization: Bearer METRICS_TOKEN";
+# unset, /metrics is a 404 and nothing is counted per request. Each process writes its counts
+# to files in PROMETHEUS_MULTIPROC_DIR (prometheus-client's multiprocess mode, which reads the
+# variable when first imported: hence os.environ), so web and task workers add up.
+METRICS_TOKEN = env_str("METRICS_TOKEN").strip()
+METRICS_MULTIPROC_DIR = Path(
+    env_str("PROMETHEUS_MULTIPROC_DIR").strip() or DATA_DIR / "metrics"
+).resolve()
+if METRICS_TOKEN:
+    METRICS_MULTIPROC_DIR.mkdir(parents=True, exist_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(METRICS_MULTIPROC_DIR)
 
 ROOT_URLCONF = "dailypapers.urls"
 # A refused CSRF check answers the site's own page, not Django's technical one.

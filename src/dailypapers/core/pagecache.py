@@ -34,6 +34,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from dailypapers.core.cache_guard import cache_add, cache_delete, cache_get, cache_set
+from dailypapers.core.metrics import PAGE_CACHE
 
 KEY_PREFIX = "feed:anon-page:"
 # Headers worth replaying; cookies and hop-by-hop headers never are.
@@ -144,16 +145,20 @@ def one_at_a_time(
         # Still within its lifetime: replay it, unless it is time to refresh and this
         # request is the one to do it.
         if time.time() < stored.get("refresh_at", float("inf")) or not _claim_render(key):
+            PAGE_CACHE.labels("hit").inc()
             return replay(stored)
         claimed = True
     else:
         claimed = _claim_render(key)
         if claimed is None:  # the cache is unreachable: nothing to store or wait for
+            PAGE_CACHE.labels("miss").inc()
             return compute()
         if not claimed:
             stored = _await_render(key)
             if stored is not None:
+                PAGE_CACHE.labels("hit").inc()
                 return replay(stored)
+    PAGE_CACHE.labels("miss").inc()
     try:
         response = compute()
         snapshot = keep(response)

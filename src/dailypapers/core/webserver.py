@@ -45,4 +45,6 @@ def gunicorn_command(bind: str, workers: int, threads: int = 4) -> list[str]:
         "--limit-request-line", "8190",
         "--logger-class", "dailypapers.core.logredact.GunicornLogger",
         "--access-logformat", ACCESS_LOG_FORMAT,
+        # Its child_exit hook tells prometheus-client a worker is gone (METRICS_TOKEN).
+        "--config", "python:dailypapers.core.gunicorn_conf",
     ]  # fmt: skip

@@ -36,6 +36,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from dailypapers.core.metrics import DIGEST_DELIVERIES, SMTP_SECONDS
 from dailypapers.digests import claims, links, mime
 from dailypapers.digests.models import Delivery, DigestRun, SentPaper, Subscriber
 from dailypapers.digests.render import DigestRenderer
@@ -347,14 +348,16 @@ class _ChunkSender:
         """Hand one claimed message to SMTP; False when the rest of the chunk must wait."""
         item = prepared.item
         try:
-            with self.timer.phase("send"):
+            with self.timer.phase("send"), SMTP_SECONDS.labels("digests").time():
                 self.smtp.send(settings.DIGEST_FROM_EMAIL, item.subscriber.email, prepared.message)
         except TemporaryFailure as exc:
             if isinstance(exc, SenderRefused):
                 logger.error("the mail server refused our sender or login: %s", exc)
-            self.report.retrying += claims.after_temporary_failure(
+            retrying = claims.after_temporary_failure(
                 item.delivery_id, self.token, item.attempts + 1, str(exc)
             )
+            self.report.retrying += retrying
+            DIGEST_DELIVERIES.labels("retrying" if retrying else "failed").inc()
             # The server is unreachable or busy: leave the rest of the chunk for later
             # instead of failing every one of them now.
             rest = [p.delivery_id for p in later]
@@ -366,11 +369,13 @@ class _ChunkSender:
                 item.delivery_id, self.token, item.subscriber.id, str(exc), bounced
             )
             self.report.failed += 1
+            DIGEST_DELIVERIES.labels("failed").inc()
             return True
         # Accepted: nothing but the next commit until it is recorded.
         self.unrecorded = (item.delivery_id, item.subscriber.id, item.paper_ids)
         self.sent_subscribers.append(item.subscriber.id)
         self.report.sent += 1
+        DIGEST_DELIVERIES.labels("sent").inc()
         return True
 
     def _record_last(self) -> None:

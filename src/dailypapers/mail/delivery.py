@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from dailypapers.core.metrics import EMAILS, SMTP_SECONDS
 from dailypapers.mail.models import QueuedEmail
 
 logger = logging.getLogger(__name__)
@@ -94,12 +95,21 @@ def attempt(pk: int) -> Attempt:
     row = QueuedEmail.objects.filter(pk=pk).first()
     if row is None or not claimed:
         return Attempt(row.status if row else "missing")
+    outcome = _attempt(row, now)
+    queued_again = outcome.status == QueuedEmail.Status.QUEUED
+    EMAILS.labels("retrying" if queued_again else str(outcome.status)).inc()
+    return outcome
+
+
+def _attempt(row: QueuedEmail, now: datetime) -> Attempt:
+    pk = row.pk
     try:
         messages = import_string(row.builder)(row)
         if not messages:
             _finish(pk, QueuedEmail.Status.SKIPPED)
             return Attempt(QueuedEmail.Status.SKIPPED)
-        get_connection(fail_silently=False).send_messages(messages)
+        with SMTP_SECONDS.labels("mail").time():
+            get_connection(fail_silently=False).send_messages(messages)
     except Exception as exc:
         attempts = row.attempts + 1
         error = f"{type(exc).__name__}: {exc}"[:500]

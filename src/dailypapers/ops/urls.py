@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from dailypapers.ops import views
+from dailypapers.ops import metrics, views
 
 app_name = "ops"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/status/", views.status_page, name="status"),
+    path("metrics", metrics.metrics, name="metrics"),
 ]

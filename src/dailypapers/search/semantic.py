@@ -105,6 +105,23 @@ def unavailable_reason() -> str:
 _lexical = LexicalEmbedder()
 
 
+def loaded_embedder_name() -> str | None:
+    """active_embedder()'s name if this process knows it without loading a model, else None.
+
+    For callers that must stay cheap (a metrics scrape): loading the model takes a web
+    worker a fifth of a second of CPU and its memory, which a search would pay anyway.
+    """
+    if _override:
+        return (_override[-1] or _lexical).name
+    name = settings.EMBEDDING_MODEL
+    if not name:
+        return _lexical.name
+    found = _loaded.get((name, settings.EMBEDDING_BACKEND, settings.EMBEDDING_DEVICE))
+    if found is None:
+        return None
+    return _lexical.name if isinstance(found, EmbedderUnavailable) else found.name
+
+
 def active_embedder() -> Embedder:
     """Whose vectors are stored and used: the model when it loads, else the lexical one."""
     try:

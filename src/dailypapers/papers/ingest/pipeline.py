@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 
+from dailypapers.core.metrics import INGEST_PAPERS, INGEST_RUNS
 from dailypapers.lib.records import PaperRecord, SkippedInput
 from dailypapers.papers.ingest.normalize import CleanPaper, InvalidRecord, normalize
 from dailypapers.papers.ingest.upsert import upsert_batch
@@ -75,8 +76,15 @@ class IngestReport:
             skipped=self.skipped,
             error=error[:2000],
         )
+        self._count()
         papers_imported.send(self.source, count=self.new + self.updated, ids=self.changed_paper_ids)
         return self
+
+    def _count(self) -> None:
+        # Sources are names in the code (rss, oai, api, jsonl), never input: few labels.
+        for outcome in ("new", "updated", "unchanged", "skipped"):
+            INGEST_PAPERS.labels(self.source, outcome).inc(getattr(self, outcome))
+        INGEST_RUNS.labels(self.source, "error" if self.error else "ok").inc()
 
 
 Item = PaperRecord | CleanPaper | SkippedInput | tuple[str, PaperRecord | SkippedInput]

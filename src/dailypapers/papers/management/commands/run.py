@@ -24,6 +24,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connections
 
+from dailypapers.core.metrics import reset_multiprocess_dir
 from dailypapers.core.models import ScheduledJob
 from dailypapers.core.webserver import gunicorn_command
 from dailypapers.mail.outbox import where_mail_goes
@@ -149,6 +150,9 @@ class Command(BaseCommand):
             )
         call_command("migrate", interactive=False, verbosity=0)
         self._collect_static()
+        if settings.METRICS_TOKEN:
+            # Every child writes its metrics here from now on; counts start from zero.
+            reset_multiprocess_dir(settings.METRICS_MULTIPROC_DIR)
         if options["sample"]:
             self._import_sample(options["sample"])
         count = Paper.objects.count()
