@@ -67,7 +67,7 @@ def discover() -> None:
         module_name = f"{app_config.name}.jobs"
         if importlib.util.find_spec(module_name) is None:
             continue
-        # Other packages have jobs modules too (django_rq.jobs): only a JOBS list counts.
+        # A jobs module without a JOBS list (helpers only) registers nothing.
         app_jobs: list[Job] = getattr(import_module(module_name), "JOBS", [])
         for job in app_jobs:
             register(job)
