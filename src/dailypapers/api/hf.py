@@ -6,16 +6,20 @@ what that client parses (huggingface_hub.hf_api.PaperInfo): a daily list item wr
 paper in "paper" and carries the daily-feed facts beside it; a single paper is the bare
 paper object. How our data maps onto the Hub's fields:
 
-- ``paper.publishedAt``: arXiv's version-1 time; ``submittedOnDailyAt`` and the daily item's
-  ``publishedAt``: when the paper joined our feed (submission, else announcement, 00:00 UTC).
+- ``paper.publishedAt``: arXiv's version-1 time, else the earliest date we hold (never null,
+  as on the Hub); ``submittedOnDailyAt`` and the daily item's ``publishedAt``: when the paper
+  joined our feed (submission, else announcement, 00:00 UTC).
 - ``submittedBy`` / ``submittedOnDailyBy``: the member who submitted it; their id is the
   Hub's "user" (we have no usernames), their public name the "fullname". Announced papers
   nobody submitted have none.
 - ``discussionId``: the paper's own id here; its comments are its discussion.
 - ``sort=publishedAt`` is our "newest" order, ``trending`` our trending order, and
   ``upvotes`` (ours, not the Hub's) the site's default order.
-- With no date, week or month, the list is the latest day with papers, not a list across
-  days as on the Hub: a feed here is always a period.
+- With no date, week or month, the list runs back through the feed days, newest day first
+  (each day in the sort asked for), paged by ``p`` and ``limit`` as on the Hub.
+- ``GET /api/papers?cursor=&limit=`` pages through every paper, newest first; the next page's
+  address is in the ``Link`` header (rel="next"), as the Hub's list endpoints give it.
+  ``/api/papers/search`` without ``q`` (``list_papers()`` with no query) is its first page.
 """
 
 from __future__ import annotations
@@ -24,27 +28,39 @@ import calendar
 import re
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import urlencode
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 from ninja.decorators import decorate_view
 
+from dailypapers.api.cursors import InvalidCursor, cursor_page
 from dailypapers.api.list_cache import shared_read
 from dailypapers.api.named_paper import look_up, named_first
-from dailypapers.api.queries import api_columns, find_paper, listed_at
+from dailypapers.api.queries import (
+    api_columns,
+    daily_across_days,
+    find_paper,
+    listed_at,
+    newest_papers,
+    published_at,
+)
 from dailypapers.api.schemas import ErrorOut, HfDailyPaper, HfPaper
 from dailypapers.api.search import SearchRequest, run_search
 from dailypapers.core.api_errors import ApiError, bad_parameter
-from dailypapers.feed.queries import FeedFilters, feed_papers, latest_feed_day
+from dailypapers.feed.queries import FeedFilters, feed_papers
 from dailypapers.papers.models import Paper
 from dailypapers.papers.querysets import PaperQuerySet
+from dailypapers.search import engine
 
 router = Router(tags=["Hugging Face-compatible"])
 
 DEFAULT_LIMIT = 50  # the Hub's defaults and ceiling
 MAX_OFFSET = 2**62
 MAX_LIMIT = 100
-SEARCH_LIMIT = 50
+SEARCH_LIMIT = 50  # the default; the Hub takes up to 120
+MAX_SEARCH_LIMIT = 120
+MAX_QUERY_CHARS = 250  # the Hub's own bound on q
 HF_SORTS = {"publishedAt": "newest", "trending": "trending", "upvotes": "upvotes"}
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -76,7 +92,7 @@ def hub_paper(paper: Paper) -> dict[str, Any]:
     return {
         "id": paper.arxiv_id,
         "authors": [{"name": name, "hidden": False} for name in paper.author_names],
-        "publishedAt": hub_time(paper.submitted_at),
+        "publishedAt": hub_time(published_at(paper)),
         "submittedOnDailyAt": hub_time(listed_at(paper)),
         "submittedOnDailyBy": _member(paper),
         "title": paper.title,
@@ -92,7 +108,7 @@ def hub_daily_item(paper: Paper) -> dict[str, Any]:
     """One item of GET /api/daily_papers and /api/papers/search."""
     return {
         "paper": hub_paper(paper),
-        "publishedAt": hub_time(listed_at(paper)),
+        "publishedAt": hub_time(listed_at(paper) or published_at(paper)),
         "title": paper.title,
         "numComments": paper.comment_count,
         "submittedBy": _member(paper),
@@ -101,7 +117,7 @@ def hub_daily_item(paper: Paper) -> dict[str, Any]:
 
 
 def _period(day: str | None, week: str | None, month: str | None) -> tuple[date, date] | None:
-    """The days a request asks for; None when it names none (then: the latest day)."""
+    """The days a request asks for; None when it names none (then: every day, newest first)."""
     given = [name for name, value in (("date", day), ("week", week), ("month", month)) if value]
     if len(given) > 1:
         raise bad_parameter(f"Give one of date, week and month, not {' and '.join(given)}.")
@@ -148,16 +164,17 @@ def daily_papers(
     p: int = Query(0, ge=0, description="Page, from 0"),
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
 ) -> list[dict[str, Any]]:
-    """The daily feed of a day, an ISO week or a month, as huggingface.co answers it."""
+    """The daily feed of a day, an ISO week or a month, as huggingface.co answers it.
+
+    With none of them, the feed days one after another, newest first: ``p`` pages back.
+    """
     if sort not in HF_SORTS:
         raise bad_parameter("sort: use publishedAt or trending.")
     period = _period(day, week, month)
     if period is None:
-        latest = latest_feed_day()
-        if latest is None:
-            return []
-        period = (latest, latest)
-    papers = feed_papers(*period, FeedFilters(sort=HF_SORTS[sort]))
+        papers = daily_across_days(HF_SORTS[sort])
+    else:
+        papers = feed_papers(*period, FeedFilters(sort=HF_SORTS[sort]))
     if submitter:
         papers = _by_submitter(papers, submitter)
     start = p * limit
@@ -166,34 +183,76 @@ def daily_papers(
     return [hub_daily_item(paper) for paper in api_columns(papers)[start : start + limit]]
 
 
+def _search_pages(limit: int) -> tuple[int, int]:
+    """(pages, page size) that together give ``limit`` results within the engine's page cap."""
+    pages = -(-limit // engine.MAX_PER_PAGE)
+    return pages, -(-limit // pages)
+
+
 def search_papers(text: str, limit: int) -> list[Paper]:
     """The papers a Hub-style search finds, best first: the site's own search engine.
 
     The Hub's search takes plain words, and so does ours (its query syntax included:
     "phrases", author:, cat:, -excluded), ranked: papers with any of the words, best first.
     A query our search cannot read (too long, only stop words) is a 400 saying why, as the
-    site's search page and /api/v1/search answer. Rows carry ``api_columns``.
+    site's search page and /api/v1/search answer. Without words: the newest papers. Rows
+    carry ``api_columns``.
     """
     if not text.strip():
-        return []
+        return list(api_columns(newest_papers())[:limit])
     named = look_up(text)  # a pasted id, link, DOI or title: that paper first
-    request = SearchRequest(q=text, sort="relevance", limit=min(limit, SEARCH_LIMIT))
-    found = run_search(request, 1)
-    if found.results.error:
-        raise ApiError(400, "invalid_query", found.results.error)
-    return named_first(named, found.papers, min(limit, SEARCH_LIMIT))
+    pages, size = _search_pages(limit)
+    request = SearchRequest(q=text, sort="relevance", limit=size)
+    papers: list[Paper] = []
+    for page in range(1, pages + 1):
+        found = run_search(request, page)
+        if found.results.error:
+            raise ApiError(400, "invalid_query", found.results.error)
+        papers += found.papers
+        if found.next_cursor is None:
+            break
+    return named_first(named, papers[:limit], limit)
 
 
 # Registered before /papers/{id}: the id pattern takes slashes and would swallow "search".
 @decorate_view(shared_read)
-@router.get("/papers/search", response={200: list[HfDailyPaper], 400: ErrorOut, 429: ErrorOut})
+@router.get("/papers/search", response={200: list[HfDailyPaper], 422: ErrorOut, **ERRORS})
 def papers_search(
     request: HttpRequest,
-    q: str = Query("", description="Words to look for"),
-    limit: int = Query(SEARCH_LIMIT, ge=1, le=MAX_LIMIT, description=f"At most {SEARCH_LIMIT}"),
+    q: str = Query("", description=f"Words to look for, at most {MAX_QUERY_CHARS} characters"),
+    limit: int = Query(SEARCH_LIMIT, ge=1, le=MAX_SEARCH_LIMIT, description="Results, 1 to 120"),
 ) -> list[dict[str, Any]]:
-    """Papers matching a query, in the daily list's item shape, like huggingface.co."""
+    """Papers matching a query, in the daily list's item shape, like huggingface.co.
+
+    Without ``q``, the newest papers (what ``list_papers()`` with no query asks).
+    """
+    if len(q) > MAX_QUERY_CHARS:
+        raise ApiError(
+            422,
+            "query_too_long",
+            f"q is {len(q):,} characters long; at most {MAX_QUERY_CHARS} are taken.",
+        )
     return [hub_daily_item(paper) for paper in search_papers(q, limit)]
+
+
+@router.get("/papers", response={200: list[HfPaper], **ERRORS})
+def list_papers(
+    request: HttpRequest,
+    response: HttpResponse,
+    cursor: str | None = Query(None, description="From the Link header's rel=next address"),
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Papers, 1 to 100"),
+) -> list[dict[str, Any]]:
+    """Every paper, newest first, a page at a time; the next page is in the Link header."""
+    try:
+        page = cursor_page(api_columns(newest_papers()), cursor, limit)
+    except InvalidCursor as exc:
+        raise ApiError(400, "invalid_cursor", str(exc)) from None
+    if page.next_cursor is not None:
+        following = request.build_absolute_uri(
+            f"{request.path}?{urlencode({'cursor': page.next_cursor, 'limit': limit})}"
+        )
+        response["Link"] = f'<{following}>; rel="next"'
+    return [hub_paper(paper) for paper in page.items]
 
 
 @router.get("/papers/{path:arxiv_id}", response={200: HfPaper, **ERRORS})

@@ -300,7 +300,9 @@ class HfAuthor(Schema):
 class HfPaper(Schema):
     id: str = Field(description="arXiv id")
     authors: list[HfAuthor]
-    publishedAt: str | None = Field(description="When arXiv received version 1")
+    publishedAt: str = Field(
+        description="When arXiv received version 1, else the earliest date stored (never null)"
+    )
     submittedOnDailyAt: str | None = Field(description="When the paper joined the daily feed")
     submittedOnDailyBy: HfUser | None
     title: str
@@ -313,7 +315,7 @@ class HfPaper(Schema):
 
 class HfDailyPaper(Schema):
     paper: HfPaper
-    publishedAt: str | None = Field(description="When the paper joined the daily feed")
+    publishedAt: str = Field(description="When the paper joined the daily feed")
     title: str
     numComments: int
     submittedBy: HfUser | None

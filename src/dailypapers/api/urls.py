@@ -6,6 +6,7 @@
   feeds/collections/<user_id>/<slug>/…, feeds/topics/<slug>/…, feeds/search/…?q=…,
   feeds/for-you/<secret>/… (namespace "feeds")
 - feeds/opml: a signed-in member's feeds as OPML
+- papers/<arxiv id>.md: the paper as Markdown (huggingface_hub's read_paper)
 - papers/<arxiv id>/bibtex, collections/<user_id>/<slug>/bibtex, search/bibtex?q=…
   (namespace "exports")
 - library/import/: import a BibTeX or CSL JSON file into a member's library
@@ -13,7 +14,7 @@
 
 from django.urls import include, path, re_path
 
-from dailypapers.api import exports, feeds, feeds_discovery, import_views, opml
+from dailypapers.api import exports, feeds, feeds_discovery, import_views, opml, paper_markdown
 from dailypapers.api.api import api_index, api_urls
 from dailypapers.core.api_errors import api_not_found
 from dailypapers.core.converters import ID_PATTERN
@@ -38,6 +39,8 @@ feed_patterns = [
 ]
 
 export_patterns = [
+    # What huggingface_hub's read_paper asks for; before the paper page, whose id takes dots.
+    re_path(rf"^papers/{URL_ID_PATTERN}\.md$", paper_markdown.paper_markdown, name="paper_md"),
     re_path(rf"^papers/{URL_ID_PATTERN}/bibtex$", exports.paper_bibtex, name="paper_bibtex"),
     path(
         "collections/<id:user_id>/<slug:slug>/bibtex",

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError
-from huggingface_hub.utils import close_session
 
 from dailypapers.feed.models import Curation
 from dailypapers.testing.factories import (
@@ -21,18 +18,6 @@ from dailypapers.testing.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def hub(live_server, monkeypatch) -> Iterator[HfApi]:
-    # Loopback only: no token from this machine, no telemetry, no proxy in the way.
-    monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    close_session()  # a client made before these settings would not see them
-    yield HfApi(endpoint=live_server.url, token=False)
-    # The client keeps its connection alive; closing it ends the server's request thread
-    # now, not after the test database is gone (which made that thread fail at exit).
-    close_session()
 
 
 def test_list_daily_papers_by_date_returns_our_stored_papers_field_by_field(hub):
@@ -106,10 +91,10 @@ def test_the_submitter_filter_keeps_that_members_submissions(hub):
     assert found == ["2501.00001"]
 
 
-def test_without_a_date_the_list_is_the_latest_day(hub):
+def test_without_a_date_the_list_runs_back_through_the_days_newest_first(hub):
     store_detailed_paper("2501.00001", day=date(2025, 1, 7))
     store_detailed_paper("2501.00002", day=DETAILED_DAY)
-    assert [info.id for info in hub.list_daily_papers()] == ["2501.00002"]
+    assert [info.id for info in hub.list_daily_papers()] == ["2501.00002", "2501.00001"]
 
 
 def test_hidden_papers_stay_off_the_hub_list_as_on_the_site(hub):
