@@ -28,8 +28,10 @@ back as `?cursor=` for the next page (a cursor is opaque, and only valid for the
 sort that issued it). Reads carry `ETag` and `Last-Modified` and answer `304 Not Modified`
 to `If-None-Match` / `If-Modified-Since`.
 
-**/api/daily_papers** and **/api/papers/...** answer like huggingface.co, so the
-`huggingface_hub` client works here: `HfApi(endpoint="<this site>").list_daily_papers()`.
+**/api/daily_papers**, **/api/papers** and **/api/papers/...** answer like huggingface.co, so
+the `huggingface_hub` client works here: `HfApi(endpoint="<this site>").list_daily_papers()`
+(and `list_papers`, `paper_info`; `read_paper` reads `/papers/{id}.md`). `/api/papers` pages
+with `?cursor=`, the next page's address in the `Link` header.
 
 Every error is `{"error": {"code": "...", "message": "..."}}` with a fitting HTTP status.
 """
