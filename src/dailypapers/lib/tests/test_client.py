@@ -113,7 +113,9 @@ def test_consecutive_requests_start_at_least_min_interval_apart(arxiv):
         for _ in range(3):
             c.get(arxiv.url + "/rss/cs.LG")
     assert len(arxiv.requests) == 3
-    assert all(gap >= 0.29 for gap in gaps(arxiv.requests))
+    # Measured where the server receives them: a loaded machine can delay one arrival by a
+    # scheduling slice, which shortens the next gap; without the limit a gap is ~1 ms.
+    assert all(gap >= 0.2 for gap in gaps(arxiv.requests))
 
 
 def test_separate_clients_in_one_process_share_the_rate_limit(arxiv):
@@ -122,7 +124,7 @@ def test_separate_clients_in_one_process_share_the_rate_limit(arxiv):
         first.get(arxiv.url + "/rss/cs.LG")
         second.get(arxiv.url + "/rss/cs.LG")
         first.get(arxiv.url + "/rss/cs.LG")
-    assert all(gap >= 0.29 for gap in gaps(arxiv.requests))
+    assert all(gap >= 0.2 for gap in gaps(arxiv.requests))
 
 
 def test_the_rate_limit_measures_between_starts_with_the_injected_clock():
