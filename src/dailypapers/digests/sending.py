@@ -306,13 +306,14 @@ class _ChunkSender:
                     released = claims.release([p.delivery_id for p in plan[index:]])
                     logger.info("stopping: %s deliveries of this chunk left for later", released)
                     break
-                if current.error is not None:
-                    raise current.error
                 claimed = self._claim(current)
                 if index + 1 < len(plan):
                     upcoming = self._render(plan[index + 1])
                 if not claimed:
                     self.report.skipped += 1
+                    continue
+                if current.error is not None:
+                    self._unrendered(current, current.error)
                     continue
                 if not self._send(current, later=plan[index + 1 :]):
                     break
@@ -343,6 +344,21 @@ class _ChunkSender:
             # record too, and _record_last must record the accepted message again.
             self.unrecorded = None
         return claimed
+
+    def _unrendered(self, prepared: Prepared, error: BaseException) -> None:
+        """A claimed digest that could not be built (bad data, a broken template) is retried
+        later like a temporary failure, and fails for good after DIGEST_MAX_ATTEMPTS; the
+        rest of the chunk goes on, so one subscriber's bad digest never holds back others."""
+        item = prepared.item
+        logger.error(
+            "delivery %s: the digest could not be rendered", item.delivery_id, exc_info=error
+        )
+        retrying = claims.after_temporary_failure(
+            item.delivery_id, self.token, item.attempts + 1, f"could not render: {error!r}"
+        )
+        self.report.retrying += retrying
+        self.report.failed += 1 - retrying
+        DIGEST_DELIVERIES.labels("retrying" if retrying else "failed").inc()
 
     def _send(self, prepared: Prepared, later: list[Planned]) -> bool:
         """Hand one claimed message to SMTP; False when the rest of the chunk must wait."""

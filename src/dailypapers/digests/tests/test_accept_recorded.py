@@ -52,30 +52,55 @@ def received_per_address(smtp_sink) -> Counter[str]:
     return Counter(message["To"] for message in smtp_sink.messages)
 
 
+def _due_now(delivery: Delivery) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+
+
 def test_a_digest_accepted_just_before_the_next_one_fails_to_render_is_recorded_once(
     smtp_sink, monkeypatch
 ):
     run, ids = plan_digest_run(3)
     broken = BreakOneSubscribersDigest(monkeypatch)
-    with pytest.raises(RenderBroke):
-        sending.send_chunk(run.pk, ids)
-    [accepted] = smtp_sink.wait_for(1)
-    delivery = Delivery.objects.get(subscriber__email=accepted["To"])
-    assert delivery.state == "sent"
-    assert SentPaper.objects.filter(delivery=delivery).count() == 2
-    # The one that cannot be rendered was never claimed: nothing is left "sending".
+    report = sending.send_chunk(run.pk, ids)
+    assert (report.sent, report.retrying, report.failed) == (2, 1, 0)
+    smtp_sink.wait_for(2)
+    for message in smtp_sink.messages:
+        delivery = Delivery.objects.get(subscriber__email=message["To"])
+        assert delivery.state == "sent"
+        assert SentPaper.objects.filter(delivery=delivery).count() == 2
+    # The one that cannot be rendered waits for a later try; nothing is left "sending".
     failing = Delivery.objects.get(subscriber__email=broken.email)
-    assert (failing.state, failing.attempts) == ("pending", 0)
+    assert (failing.state, failing.attempts) == ("pending", 1)
+    assert failing.next_attempt_at > timezone.now()
+    assert "could not render" in failing.error
     assert not Delivery.objects.filter(state="sending").exists()
 
-    # The task is retried while the bad digest still fails: nothing is sent again.
-    with pytest.raises(RenderBroke):
-        sending.send_chunk(run.pk, ids)
+    # Tried again while the bad digest still fails: nothing is sent again.
+    _due_now(failing)
+    assert sending.send_chunk(run.pk, ids).retrying == 1
     broken.fixed = True
-    assert sending.send_chunk(run.pk, ids).sent == 2
+    _due_now(failing)
+    assert sending.send_chunk(run.pk, ids).sent == 1
     smtp_sink.wait_for(3)
     assert received_per_address(smtp_sink) == Counter(f"r{i}@example.com" for i in range(3))
     assert set(Delivery.objects.values_list("state", flat=True)) == {"sent"}
+
+
+def test_a_digest_that_never_renders_fails_for_good_after_the_last_attempt(
+    smtp_sink, monkeypatch, settings
+):
+    settings.DIGEST_MAX_ATTEMPTS = 2
+    run, ids = plan_digest_run(3)
+    broken = BreakOneSubscribersDigest(monkeypatch)
+    assert sending.send_chunk(run.pk, ids).sent == 2
+    failing = Delivery.objects.get(subscriber__email=broken.email)
+    _due_now(failing)
+    report = sending.send_chunk(run.pk, ids)
+    assert (report.sent, report.retrying, report.failed) == (0, 0, 1)
+    failing.refresh_from_db()
+    assert failing.state == "failed"
+    assert "could not render" in failing.error
+    assert len(smtp_sink.wait_for(2)) == 2
 
 
 def _stop_right_after_the_first_accept() -> None:
