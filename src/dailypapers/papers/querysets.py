@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -25,12 +25,19 @@ LIST_COLUMNS = (
     "submission__submitted_by__display_name", "submission__submitted_by__is_active",
 )  # fmt: skip
 SUBMITTER = "submission__submitted_by"
+# The stars of the paper's GitHub repository (the repos app's RepoLink), None without one:
+# two one-to-one joins in the list's own query, read by repos/_card.html.
+GITHUB_STARS = "repo_link__repository__stars"
 
 
 class PaperQuerySet(QuerySet["Paper"]):
     def listed(self) -> PaperQuerySet:
         """Load what a list item shows, the submitter included, in the list's own query."""
-        return self.select_related(SUBMITTER).only(*LIST_COLUMNS)
+        return (
+            self.select_related(SUBMITTER)
+            .only(*LIST_COLUMNS)
+            .annotate(github_stars=F(GITHUB_STARS))
+        )
 
     def with_submitter(self) -> PaperQuerySet:
         """Every column of the paper, its submission and the submitter, in one query."""
