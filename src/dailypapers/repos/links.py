@@ -1,31 +1,32 @@
 """Which repository is each paper's: its first GitHub code link, kept in RepoLink.
 
-``link_papers(ids)`` recomputes the link of those papers (idempotent); ``link_changed()``
-finds the papers to recompute: those changed since the last pass (``Paper.changed_at``), and
-so a bulk import, an updated abstract or a removed link is caught on the next run of the job.
+``link_papers(ids)`` recomputes the link of those papers (idempotent); an import queues it
+for the papers it changed (tasks.on_papers_imported). ``link_unlinked()``, run by the
+scheduled job, links the papers no import named (a bulk file keeps no ids).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
 
 from dailypapers.lib.artifacts import primary_github_repo
 from dailypapers.papers.models import Paper
-from dailypapers.repos.models import RefreshState, RepoLink, Repository
+from dailypapers.repos.models import RepoLink, Repository
 
-LINKED_AT = "linked-at"
 BATCH = 1000
 
 
 def link_papers(paper_ids: Iterable[int]) -> int:
     """Point each of these papers at its repository, or at none; returns the links made."""
-    papers = list(Paper.objects.filter(pk__in=list(paper_ids)).only("pk", "code_links"))
+    papers = Paper.objects.filter(pk__in=list(paper_ids)).only("pk", "code_links").order_by("pk")
     wanted = {paper.pk: primary_github_repo(paper.code_links) for paper in papers}
-    names = {Repository.key_for(*found): found for found in wanted.values() if found}
+    names: dict[str, tuple[str, str]] = {}
+    for found in wanted.values():
+        if found:
+            names.setdefault(Repository.key_for(*found), found)  # the first spelling stays
     with transaction.atomic():
         known = dict(
             Repository.objects.filter(key__in=names).values_list("key", "pk")
@@ -44,25 +45,17 @@ def link_papers(paper_ids: Iterable[int]) -> int:
     return len(links)
 
 
-def link_changed(now: datetime | None = None) -> int:
-    """Link every paper changed since the last pass; returns how many papers were looked at."""
-    now = now or datetime.now(UTC)
-    since = RefreshState.read(LINKED_AT)
-    papers = Paper.objects.filter(
-        Q(code_links__icontains="github.com/") | Q(repo_link__isnull=False)
+def link_unlinked() -> int:
+    """Link every paper that names a GitHub repository but has no link yet (a bulk import's
+    papers, or any the import signal missed); returns how many papers were linked."""
+    papers = Paper.objects.filter(has_code=True, code_links__icontains="github.com/").exclude(
+        Exists(RepoLink.objects.filter(paper=OuterRef("pk")))
     )
-    if since is not None:
-        papers = papers.filter(changed_at__gte=since)
-    seen = 0
+    linked = 0
     batch: list[int] = []
     for paper_id in papers.values_list("pk", flat=True).order_by().iterator(chunk_size=BATCH):
         batch.append(paper_id)
         if len(batch) >= BATCH:
-            seen += len(batch)
-            link_papers(batch)
+            linked += link_papers(batch)
             batch = []
-    if batch:
-        seen += len(batch)
-        link_papers(batch)
-    RefreshState.write(LINKED_AT, now)
-    return seen
+    return linked + (link_papers(batch) if batch else 0)

@@ -93,7 +93,7 @@ class StarCount(models.Model):
 
 class RefreshState(models.Model):
     """Moments the refresh remembers between runs, by name: "paused-until" (GitHub asked us
-    to stop until then) and "linked-at" (papers changed before it are linked)."""
+    to stop until then)."""
 
     name = models.CharField(max_length=40, primary_key=True)
     moment = models.DateTimeField()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.db import transaction
 from django_tasks import task
 
-from dailypapers.repos.links import link_changed, link_papers
+from dailypapers.repos.links import link_papers, link_unlinked
 from dailypapers.repos.refresh import due_ids, github_client, refresh
 
 
@@ -25,9 +28,21 @@ def refresh_stars(repository_ids: list[int]) -> int:
 @task()
 def refresh_due_stars() -> int:
     """The scheduled run: link changed papers, then fetch the repositories that are due."""
-    link_changed()
+    link_unlinked()
     ids = due_ids(limit=settings.GITHUB_STARS_PER_RUN)
     if not ids:
         return 0
     with github_client() as client:
         return refresh(ids, client).fetched
+
+
+LINK_CHUNK = 1000
+
+
+def on_papers_imported(sender: str, count: int = 0, ids: list[int] | None = None, **_: Any) -> None:
+    """Queue the linking of the papers an import changed, once it commits; a bulk import
+    without ids is linked by the next scheduled run (link_unlinked)."""
+    if count <= 0 or not ids:
+        return
+    chunks = [sorted(ids)[start : start + LINK_CHUNK] for start in range(0, len(ids), LINK_CHUNK)]
+    transaction.on_commit(lambda: [link_repositories.enqueue(chunk) for chunk in chunks])

@@ -17,7 +17,7 @@ from rich.console import Console
 
 from dailypapers.lib.github import GitHubError
 from dailypapers.papers.management.commands.ingest import progress_bar
-from dailypapers.repos.links import link_changed
+from dailypapers.repos.links import link_unlinked
 from dailypapers.repos.models import Repository
 from dailypapers.repos.refresh import due_ids, github_client, refresh
 
@@ -38,9 +38,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         console = Console(file=cast(IO[str], self.stdout), highlight=False, soft_wrap=True)
-        looked_at = link_changed()
+        linked = link_unlinked()
         repositories = Repository.objects.count()
-        console.print(f"links: {looked_at:,} papers looked at; {repositories:,} repositories")
+        console.print(f"links: {linked:,} papers newly linked; {repositories:,} repositories")
         todo = due_ids(limit=options["limit"])
         token = "with a token" if settings.GITHUB_TOKEN else "without a token (60 an hour)"
         console.print(f"due: {len(todo):,} repositories; asking {settings.GITHUB_API_URL} {token}")
