@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 
 from dailypapers import __version__
@@ -117,8 +118,10 @@ def refresh(
     return report
 
 
+@transaction.atomic
 def store(repo: Repository, answer: RepoAnswer, now: datetime) -> None:
-    """Save what GitHub said; a count (new or confirmed by a 304) goes into the history."""
+    """Save what GitHub said; a count (new or confirmed by a 304) goes into the history,
+    in the same transaction as the repository's row."""
     repo.fetched_at = now
     repo.detail = answer.detail
     if answer.outcome == "ok":

@@ -62,6 +62,7 @@ class FakeGitHub:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body leave at once, as from GitHub
 
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 pass

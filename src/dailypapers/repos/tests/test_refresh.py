@@ -72,7 +72,9 @@ def test_repositories_of_recent_papers_are_due_daily_and_older_ones_weekly():
     link_unlinked()
     assert len(due_ids(DAY1)) == 2  # never fetched: due at once
     Repository.objects.update(fetched_at=DAY1, status=Repository.OK)
-    names = lambda now: sorted(Repository.objects.filter(pk__in=due_ids(now)).values_list("name", flat=True))  # noqa: E731, E501
+    names = lambda now: sorted(
+        Repository.objects.filter(pk__in=due_ids(now)).values_list("name", flat=True)
+    )  # noqa: E731, E501
     assert names(DAY1 + timedelta(hours=12)) == []
     assert names(DAY1 + timedelta(days=1)) == ["recent"]
     assert names(DAY1 + timedelta(days=6)) == ["recent"]
