@@ -66,15 +66,16 @@ def test_an_import_relinks_the_papers_it_changes_and_the_sweep_skips_linked_ones
     assert not RepoLink.objects.filter(paper=paper).exists()
 
 
+def names(now: datetime) -> list[str]:
+    return sorted(Repository.objects.filter(pk__in=due_ids(now)).values_list("name", flat=True))
+
+
 def test_repositories_of_recent_papers_are_due_daily_and_older_ones_weekly():
     paper_with_code("2501.00001", "https://github.com/ada/recent")
     paper_with_code("2406.00001", "https://github.com/ada/old", day=OLD)
     link_unlinked()
     assert len(due_ids(DAY1)) == 2  # never fetched: due at once
     Repository.objects.update(fetched_at=DAY1, status=Repository.OK)
-    names = lambda now: sorted(
-        Repository.objects.filter(pk__in=due_ids(now)).values_list("name", flat=True)
-    )  # noqa: E731, E501
     assert names(DAY1 + timedelta(hours=12)) == []
     assert names(DAY1 + timedelta(days=1)) == ["recent"]
     assert names(DAY1 + timedelta(days=6)) == ["recent"]

@@ -22,21 +22,16 @@ from dailypapers.repos.models import Repository
 from dailypapers.repos.refresh import due_ids, github_client, refresh
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise ValueError(text)
-    return value
-
-
 class Command(BaseCommand):
     help = "Fetch GitHub stars of papers' repositories that are due (ETag-conditional)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--limit", type=_positive, help="fetch at most this many")
+        parser.add_argument("--limit", type=int, help="fetch at most this many (1 or more)")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["limit"] is not None and options["limit"] < 1:
+            raise CommandError("--limit takes a number of repositories, 1 or more")
         console = Console(file=cast(IO[str], self.stdout), highlight=False, soft_wrap=True)
         linked = link_unlinked()
         repositories = Repository.objects.count()
