@@ -25,9 +25,11 @@ LIST_COLUMNS = (
     "submission__submitted_by__display_name", "submission__submitted_by__is_active",
 )  # fmt: skip
 SUBMITTER = "submission__submitted_by"
-# The stars of the paper's GitHub repository (the repos app's RepoLink), None without one:
-# two one-to-one joins in the list's own query, read by repos/_card.html.
-GITHUB_STARS = "repo_link__repository__stars"
+# The paper's GitHub repository (the repos app's RepoLink, one per paper at most): list rows
+# get its stars as ``github_stars`` (None without one), read by repos/_card.html; a single
+# paper joins the whole row. Two one-to-one joins in the paper's own query either way.
+REPOSITORY = "repo_link__repository"
+GITHUB_STARS = f"{REPOSITORY}__stars"
 
 
 class PaperQuerySet(QuerySet["Paper"]):
@@ -40,8 +42,9 @@ class PaperQuerySet(QuerySet["Paper"]):
         )
 
     def with_submitter(self) -> PaperQuerySet:
-        """Every column of the paper, its submission and the submitter, in one query."""
-        return self.select_related(SUBMITTER)
+        """Every column of the paper, its submission, the submitter and its GitHub repository
+        (stars included), in one query."""
+        return self.select_related(SUBMITTER, REPOSITORY)
 
     def voted_by(self, user: AbstractBaseUser | AnonymousUser) -> PaperQuerySet:
         """The papers this member upvoted; none for a signed-out visitor."""

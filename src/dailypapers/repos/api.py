@@ -5,8 +5,8 @@ api/schemas.py each merge them in one line. Where the values come from:
 
 - ``githubStars``: the stars of the paper's repository (``githubRepo``, its first GitHub
   code link), as last read from GitHub (kept if it is gone since); None until read. List
-  rows carry them from ``PaperQuerySet.listed()``'s join, so a list costs no query per
-  item; a single paper read without that join costs one query.
+  rows carry them from ``PaperQuerySet.listed()``'s join and a single paper from
+  ``with_submitter()``'s, so neither costs a query of its own.
 - ``projectPage``: lib/projectpages.py on the abstract and the arXiv comments.
 - ``linkedModels`` / ``linkedDatasets`` / ``linkedSpaces`` and their counts: the Hugging
   Face repositories among the paper's code links (lib/artifacts.py), each as
@@ -25,7 +25,7 @@ from ninja import Field, Schema
 from dailypapers.lib.artifacts import linked_artifacts
 from dailypapers.lib.projectpages import extract_project_page
 from dailypapers.papers.models import Paper
-from dailypapers.repos.models import Repository
+from dailypapers.repos.queries import repository_of
 
 
 class HubArtifact(Schema):
@@ -45,11 +45,12 @@ class HubRepoFields(Schema):
 
 
 def github_stars(paper: Paper) -> int | None:
-    """The stars shown for a paper: from the list's join where it ran, else one query."""
+    """The stars shown for a paper: from the list's or the paper's join, else one query."""
     if "github_stars" in paper.__dict__:
         stars: int | None = paper.__dict__["github_stars"]
         return stars
-    return Repository.objects.filter(links__paper=paper).values_list("stars", flat=True).first()
+    repository = repository_of(paper)
+    return None if repository is None else repository.stars
 
 
 def _artifacts(ids: list[str]) -> list[dict[str, str]]:

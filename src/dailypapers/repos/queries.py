@@ -40,5 +40,8 @@ def star_points() -> Case:
 
 
 def repository_of(paper: Paper) -> Repository | None:
-    """The paper's repository, in one query (the paper page)."""
+    """The paper's repository: joined already by ``with_submitter()``, else one query."""
+    if Paper.repo_link.is_cached(paper):
+        link = getattr(paper, "repo_link", None)  # the join found none: None
+        return None if link is None else link.repository
     return Repository.objects.filter(links__paper=paper).first()

@@ -27,7 +27,8 @@ class PaperCode:
 
 @register.simple_tag
 def paper_code(paper: Paper) -> PaperCode:
-    """The paper's repository (one query), project page and linked Hub repositories."""
+    """The paper's repository (joined with the paper by ``with_submitter()``), project page
+    and linked Hub repositories."""
     return PaperCode(
         repository=repository_of(paper) if paper.has_code else None,
         project_page=extract_project_page(paper.abstract, paper.comments),

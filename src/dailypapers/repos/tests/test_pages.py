@@ -11,6 +11,7 @@ import pytest
 from dailypapers.feed.queries import FeedFilters, trending_papers
 from dailypapers.feed.trending import current_signal
 from dailypapers.lib.ranking import Standing, fallback_score, star_points
+from dailypapers.repos.models import Repository
 from dailypapers.testing.factories import make_curation, star_repo, store_paper
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +116,22 @@ def test_star_points_count_powers_of_ten_up_to_a_cap():
 def test_the_about_page_explains_the_star_term_and_trending_on_github(client):
     body = client.get("/about/").content.decode()
     assert "<var>stars</var>" in body and 'id="github-stars"' in body
+
+
+def test_the_paper_page_reads_the_repository_in_the_papers_own_query(
+    client, django_assert_max_num_queries
+):
+    coded("2501.00001", "ada/sparse", 7)
+    with django_assert_max_num_queries(20) as queries:
+        assert "★ 7" in client.get("/papers/2501.00001/").content.decode()
+    asked = [query["sql"] for query in queries.captured_queries]
+    assert not [sql for sql in asked if 'FROM "repos_' in sql]
+    assert any('JOIN "repos_repository"' in sql for sql in asked)
+
+
+def test_new_stars_show_at_once_on_a_cached_paper_page(client, settings):
+    settings.ANONYMOUS_PAGE_CACHE_SECONDS = 300
+    coded("2501.00001", "ada/sparse", 7)
+    assert "★ 7<" in client.get("/papers/2501.00001/").content.decode()
+    Repository.objects.filter(key="ada/sparse").update(stars=8)
+    assert "★ 8<" in client.get("/papers/2501.00001/").content.decode()
