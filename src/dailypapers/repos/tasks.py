@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
+from dailypapers.papers.models import Paper
 from dailypapers.repos.links import link_papers, link_unlinked
 from dailypapers.repos.refresh import due_ids, github_client, refresh
 
@@ -40,9 +41,18 @@ LINK_CHUNK = 1000
 
 
 def on_papers_imported(sender: str, count: int = 0, ids: list[int] | None = None, **_: Any) -> None:
-    """Queue the linking of the papers an import changed, once it commits; a bulk import
-    without ids is linked by the next scheduled run (link_unlinked)."""
+    """Once an import commits, queue the linking of the papers it changed that link code
+    (one indexed look-up per chunk; most papers link none). A bulk import without ids is
+    linked by the next scheduled run (link_unlinked)."""
     if count <= 0 or not ids:
         return
-    chunks = [sorted(ids)[start : start + LINK_CHUNK] for start in range(0, len(ids), LINK_CHUNK)]
-    transaction.on_commit(lambda: [link_repositories.enqueue(chunk) for chunk in chunks])
+    changed = sorted(ids)
+
+    def enqueue() -> None:
+        for start in range(0, len(changed), LINK_CHUNK):
+            chunk = Paper.objects.filter(pk__in=changed[start : start + LINK_CHUNK], has_code=True)
+            coded = list(chunk.values_list("pk", flat=True))
+            if coded:
+                link_repositories.enqueue(coded)
+
+    transaction.on_commit(enqueue)
