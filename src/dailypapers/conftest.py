@@ -188,3 +188,11 @@ def browser_page(live_server, request, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with chromium_page() as page:
         yield page, Screenshots(page, request.node.name)
+
+
+@pytest.fixture(autouse=True)
+def github_api_on_loopback(settings) -> None:
+    """No test reaches api.github.com: a scheduled star refresh finds a closed local port
+    (repos/tests point GITHUB_API_URL at their FakeGitHub)."""
+    settings.GITHUB_API_URL = "http://127.0.0.1:9"
+    settings.GITHUB_TOKEN = ""

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "dailypapers.papers",
     "dailypapers.feed",
     "dailypapers.search",
+    "dailypapers.repos",
     "dailypapers.api",
     "dailypapers.digests",
     "dailypapers.ops",
@@ -300,6 +301,16 @@ ARXIV_BACKOFF = env_float("ARXIV_BACKOFF", 2.0)  # seconds before the first retr
 # arXiv announces new papers at 20:00 US Eastern, Sunday to Thursday; ingest a little later.
 INGEST_AT_UTC = env_str("INGEST_AT_UTC", "01:30")
 TRENDING_REFRESH_MINUTES = env_int("TRENDING_REFRESH_MINUTES", 10)
+
+# GitHub stars of papers' repositories (repos/refresh.py): the REST API's address (tests
+# point it at a local fake), an optional token (5,000 requests an hour instead of 60, and
+# 304 answers become free), who to name in the User-Agent (ARXIV_CONTACT if unset).
+GITHUB_API_URL = env_str("GITHUB_API_URL", "https://api.github.com").rstrip("/")
+GITHUB_TOKEN = env_str("GITHUB_TOKEN").strip()
+GITHUB_CONTACT = env_str("GITHUB_CONTACT")
+GITHUB_TIMEOUT = env_float("GITHUB_TIMEOUT", 20.0)
+GITHUB_STARS_REFRESH_MINUTES = env_int("GITHUB_STARS_REFRESH_MINUTES", 60)
+GITHUB_STARS_PER_RUN = env_int("GITHUB_STARS_PER_RUN", 1000)
 
 # Semantic layer (search/semantic.py): never downloads a model.
 # Semantic search is on by default: all-MiniLM-L6-v2 as int8 ONNX, no PyTorch (the model

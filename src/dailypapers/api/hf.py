@@ -13,6 +13,9 @@ paper object. How our data maps onto the Hub's fields:
   Hub's "user" (we have no usernames), their public name the "fullname". Announced papers
   nobody submitted have none.
 - ``discussionId``: the paper's own id here; its comments are its discussion.
+- ``githubStars``, ``projectPage``, ``linkedModels`` / ``linkedDatasets`` / ``linkedSpaces``
+  and their counts: repos/api.py says where each comes from; ``organization`` stays absent
+  (no organization claims papers here; see there).
 - ``sort=publishedAt`` is our "newest" order, ``trending`` our trending order, and
   ``upvotes`` (ours, not the Hub's) the site's default order.
 - With no date, week or month, the list runs back through the feed days, newest day first
@@ -51,6 +54,7 @@ from dailypapers.core.api_errors import ApiError, bad_parameter
 from dailypapers.feed.queries import FeedFilters, feed_papers
 from dailypapers.papers.models import Paper
 from dailypapers.papers.querysets import PaperQuerySet
+from dailypapers.repos.api import hub_repo_fields
 from dailypapers.search import engine
 
 router = Router(tags=["Hugging Face-compatible"])
@@ -101,6 +105,7 @@ def hub_paper(paper: Paper) -> dict[str, Any]:
         "numComments": paper.comment_count,
         "discussionId": str(paper.pk),
         "githubRepo": _github(paper),
+        **hub_repo_fields(paper),
     }
 
 

@@ -18,8 +18,10 @@ from dailypapers.papers.models import Author, Paper
 from dailypapers.papers.querysets import LIST_COLUMNS, PaperQuerySet
 
 # A list item of the API and a feed entry show a little more than a list page does.
-# first_seen_at: the last fallback of published_at, so that it costs no query per item.
-API_COLUMNS = (*LIST_COLUMNS, "version", "submitted_at", "updated_at", "first_seen_at")
+# first_seen_at: the last fallback of published_at, so that it costs no query per item;
+# comments: where most papers name their project page (projectPage).
+API_COLUMNS = (*LIST_COLUMNS, "version", "submitted_at", "updated_at", "first_seen_at",
+               "comments")  # fmt: skip
 # Newest first; announced_on may be null, so where its nulls go is spelled out (cursors.py).
 NEWEST = (F("announced_on").desc(nulls_last=True), "-arxiv_id")
 # Within one feed day of the undated Hugging Face list, by the sort asked for.

@@ -15,6 +15,7 @@ from ninja import Field, Schema
 
 from dailypapers.accounts.models import User
 from dailypapers.papers.models import Author, Paper
+from dailypapers.repos.api import HubRepoFields
 
 
 def absolute(context: dict[str, Any] | None, path: str) -> str:
@@ -297,7 +298,7 @@ class HfAuthor(Schema):
     hidden: bool = False
 
 
-class HfPaper(Schema):
+class HfPaper(HubRepoFields):
     id: str = Field(description="arXiv id")
     authors: list[HfAuthor]
     publishedAt: str = Field(

@@ -20,15 +20,17 @@ from dailypapers.feed.trending import Signal, with_fallback
 from dailypapers.papers.models import Paper, PaperAuthor, PaperCategory
 from dailypapers.papers.queries import latest_announcement_day
 from dailypapers.papers.querysets import PaperQuerySet
+from dailypapers.repos.queries import gaining_stars, stars_per_day_order
 from dailypapers.search.related import related_ids
 from dailypapers.search.semantic import semantic_enabled
 
-SORTS = ("upvotes", "trending", "newest")
+SORTS = ("upvotes", "trending", "newest", "github")
 # Last key of every order is the id, so pages never shuffle between requests.
 _ORDERS = {
     "upvotes": ("-upvote_count", "-trending_score", "arxiv_id"),
     "trending": ("-trending_score", "-upvote_count", "arxiv_id"),
     "newest": (F("announced_on").desc(nulls_last=True), "-arxiv_id"),
+    "github": stars_per_day_order(),  # stars gained per day, like the Hub's trending papers
 }
 # arXiv category names: "cs.LG", "hep-th", "physics.acc-ph", "q-bio.NC".
 CATEGORY_RE = re.compile(r"^[a-z][a-z\-]*(?:\.[A-Za-z][A-Za-z\-]*)?$")
@@ -103,6 +105,14 @@ def trending_papers(filters: FeedFilters, signal: Signal | None = None) -> Paper
     papers = Paper.objects.filter(trending_score__gt=0).exclude(Exists(hidden))
     papers = apply_filters(papers, filters)
     return papers.listed().order_by(*_ORDERS["trending"])
+
+
+def github_trending_papers(filters: FeedFilters) -> PaperQuerySet:
+    """Papers whose GitHub repository gains stars fastest, across days ("Trending on
+    GitHub"); a paper a curator hid anywhere stays out."""
+    hidden = Curation.objects.filter(paper=OuterRef("pk"), state=Curation.HIDDEN)
+    papers = apply_filters(Paper.objects.exclude(Exists(hidden)), filters)
+    return gaining_stars(papers).listed()
 
 
 def _first_day(papers_filter: Q, submissions_filter: Q, newest: bool) -> tuple[Subquery, ...]:

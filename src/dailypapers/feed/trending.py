@@ -25,6 +25,7 @@ from dailypapers.lib.ranking import Activity, trending_score
 from dailypapers.papers.models import Paper
 from dailypapers.papers.queries import data_now, latest_announcement_day
 from dailypapers.papers.querysets import PaperQuerySet
+from dailypapers.repos.queries import star_points
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -155,6 +156,7 @@ def with_fallback(papers: PaperQuerySet, latest: date) -> PaperQuerySet:
         )
         + Value(ranking.CROSS_LIST_WEIGHT)
         * Least(cross_lists, Value(ranking.MAX_CROSS_LISTS), output_field=FloatField())
+        + star_points()
     )
     # One WHEN per day keeps the date arithmetic out of SQL, where every database differs.
     recency = Case(

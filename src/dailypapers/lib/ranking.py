@@ -14,9 +14,14 @@ ones by signals every paper has:
 
     fallback points = FALLBACK_BASE + SUBMISSION_BONUS (if a member submitted it)
                       + CODE_WEIGHT (if it links code)
+                      + STAR_WEIGHT × min(⌊log10(GitHub stars)⌋, MAX_STAR_POWERS)
                       + CROSS_LIST_WEIGHT × min(cross-lists, MAX_CROSS_LISTS)
     fallback score  = fallback points / (age_days + 1)
 
+The star term counts powers of ten: 10 stars add STAR_WEIGHT, 100 twice that, 1,000
+three times, 10,000 or more four times; stars are read from the paper's GitHub repository
+(the first it links), refreshed daily while the paper is recent. Counting digits rather
+than stars keeps one viral repository from burying every other paper.
 ``age_days`` counts whole days back from the newest announcement day (0 for that day).
 """
 
@@ -37,6 +42,8 @@ FALLBACK_BASE = 1.0  # every recent paper has some standing, so the list is neve
 CODE_WEIGHT = 1.0
 CROSS_LIST_WEIGHT = 0.25
 MAX_CROSS_LISTS = 4  # a paper cross-listed everywhere is not four times as interesting
+STAR_WEIGHT = 0.5  # per power of ten of the repository's GitHub stars, from 10 stars
+MAX_STAR_POWERS = 4  # 10,000 stars and more count the same
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +77,7 @@ class Standing:
     has_code: bool
     cross_lists: int  # categories beyond the primary one
     age_days: int  # whole days before the newest announcement day
+    stars: int = 0  # of the paper's GitHub repository; 0 when it has none or none is known
 
 
 def fallback_points(standing: Standing) -> float:
@@ -78,7 +86,14 @@ def fallback_points(standing: Standing) -> float:
         + (SUBMISSION_BONUS if standing.submitted else 0.0)
         + (CODE_WEIGHT if standing.has_code else 0.0)
         + CROSS_LIST_WEIGHT * min(max(standing.cross_lists, 0), MAX_CROSS_LISTS)
+        + star_points(standing.stars)
     )
+
+
+def star_points(stars: int) -> float:
+    """STAR_WEIGHT per power of ten of ``stars`` (10 → 1 power), at most MAX_STAR_POWERS."""
+    powers = len(str(stars)) - 1 if stars > 0 else 0
+    return STAR_WEIGHT * min(powers, MAX_STAR_POWERS)
 
 
 def fallback_score(standing: Standing) -> float:
@@ -90,4 +105,4 @@ def recency_factor(age_days: int) -> float:
     return 1.0 / (max(age_days, 0) + 1)
 
 
-FALLBACK_SIGNALS = "member submissions, links to code, cross-lists and recency"
+FALLBACK_SIGNALS = "member submissions, links to code, GitHub stars, cross-lists and recency"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -25,16 +25,26 @@ LIST_COLUMNS = (
     "submission__submitted_by__display_name", "submission__submitted_by__is_active",
 )  # fmt: skip
 SUBMITTER = "submission__submitted_by"
+# The paper's GitHub repository (the repos app's RepoLink, one per paper at most): list rows
+# get its stars as ``github_stars`` (None without one), read by repos/_card.html; a single
+# paper joins the whole row. Two one-to-one joins in the paper's own query either way.
+REPOSITORY = "repo_link__repository"
+GITHUB_STARS = f"{REPOSITORY}__stars"
 
 
 class PaperQuerySet(QuerySet["Paper"]):
     def listed(self) -> PaperQuerySet:
         """Load what a list item shows, the submitter included, in the list's own query."""
-        return self.select_related(SUBMITTER).only(*LIST_COLUMNS)
+        return (
+            self.select_related(SUBMITTER)
+            .only(*LIST_COLUMNS)
+            .annotate(github_stars=F(GITHUB_STARS))
+        )
 
     def with_submitter(self) -> PaperQuerySet:
-        """Every column of the paper, its submission and the submitter, in one query."""
-        return self.select_related(SUBMITTER)
+        """Every column of the paper, its submission, the submitter and its GitHub repository
+        (stars included), in one query."""
+        return self.select_related(SUBMITTER, REPOSITORY)
 
     def voted_by(self, user: AbstractBaseUser | AnonymousUser) -> PaperQuerySet:
         """The papers this member upvoted; none for a signed-out visitor."""

@@ -33,6 +33,8 @@ from dailypapers.feed.models import (
 from dailypapers.lib.records import PaperRecord
 from dailypapers.papers.ingest.pipeline import IngestReport, ingest
 from dailypapers.papers.models import IngestRun, Paper, PaperCategory
+from dailypapers.repos.links import link_papers
+from dailypapers.repos.models import Repository
 
 PASSWORD = "a-long-password-1"
 LISTING_DAY = date(2025, 1, 6)  # a Monday: the day store_paper lists papers on
@@ -312,3 +314,16 @@ def arxiv_answer_with_only(arxiv_id: str) -> str:
         if f"/abs/{arxiv_id}v" not in entry:
             feed = feed.replace(entry, "")
     return feed.replace("<opensearch:totalResults>2<", "<opensearch:totalResults>1<")
+
+
+def star_repo(paper: Paper, stars: int | None, stars_per_day: float = 0.0) -> Repository:
+    """Link ``paper`` to the first GitHub repository of its code links, fetched with ``stars``."""
+    link_papers([paper.pk])
+    repo = Repository.objects.get(links__paper=paper)
+    status = Repository.PENDING if stars is None else Repository.OK
+    fetched = None if stars is None else timezone.now()
+    Repository.objects.filter(pk=repo.pk).update(
+        stars=stars, stars_per_day=stars_per_day, status=status, fetched_at=fetched
+    )
+    repo.refresh_from_db()
+    return repo

@@ -17,6 +17,7 @@ def test_each_app_registers_its_jobs_once():
     assert names == [
         "ingest-rss-listings",
         "harvest-oai",
+        "refresh-github-stars",
         "refresh-trending",
         "check-digests",
         "requeue-mail",

@@ -44,6 +44,6 @@ def test_about_explains_the_fallback_for_quiet_sites_with_the_shipped_constants(
     assert 'id="trending-fallback"' in body
     assert "2.5 × <var>has code</var>" in body
     assert "latest <strong>5</strong> announcement days" in body
-    assert "member submissions, links to code, cross-lists and recency" in body
+    assert "member submissions, links to code, GitHub stars, cross-lists and recency" in body
     # 1 + 2.5 (code) + 0.25 × 2 (cross-lists) = 4, then divided by 1 and by 3
     assert "two cross-lists scores\n4;" in body and "scores 1.33." in body

@@ -49,7 +49,9 @@ def test_trending_on_a_quiet_instance_ranks_the_latest_days_by_the_published_fal
     body = client.get("/trending/").content.decode()
     assert listed(body) == ["2501.00003", "2501.00002", "2501.00001", "2501.00004", "2501.00005"]
     assert "No votes yet in the last 30 days" in body
-    assert "ranked by member submissions, links to code, cross-lists and recency" in body
+    assert (
+        "ranked by member submissions, links to code, GitHub stars, cross-lists and recency" in body
+    )
     assert 'href="/about/#trending-fallback"' in body
 
 

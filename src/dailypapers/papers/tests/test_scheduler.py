@@ -56,6 +56,7 @@ def test_due_jobs_enqueue_ingest_tasks_on_the_task_queue(settings):
     assert started == [
         "ingest-rss-listings",
         "harvest-oai",
+        "refresh-github-stars",
         "refresh-trending",
         "check-digests",
         "requeue-mail",
@@ -69,6 +70,7 @@ def test_due_jobs_enqueue_ingest_tasks_on_the_task_queue(settings):
         ("harvest_set", "['cs']"),
         ("harvest_set", "['physics:astro-ph']"),
         ("ingest_listings", "[['cs.AI', 'astro-ph.GA']]"),
+        ("refresh_due_stars", "[]"),
         ("refresh_trending", "[]"),
         ("requeue_stalled_email", "[]"),
     ]

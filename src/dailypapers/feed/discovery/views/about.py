@@ -57,6 +57,8 @@ def about(request: HttpRequest) -> HttpResponse:
         "code_weight": ranking.CODE_WEIGHT,
         "cross_list_weight": ranking.CROSS_LIST_WEIGHT,
         "max_cross_lists": ranking.MAX_CROSS_LISTS,
+        "star_weight": ranking.STAR_WEIGHT,
+        "max_star_powers": ranking.MAX_STAR_POWERS,
         "fallback_signals": ranking.FALLBACK_SIGNALS,
         "fallback_example": _fallback_example(),
         "cache_seconds": settings.ANONYMOUS_PAGE_CACHE_SECONDS,

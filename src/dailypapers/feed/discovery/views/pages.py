@@ -1,4 +1,5 @@
-"""The feed: one day (home is the latest), an ISO week, a month, and trending."""
+"""The feed: one day (home is the latest), an ISO week, a month, trending, and trending on
+GitHub."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from dailypapers.feed.queries import (
     FeedFilters,
     feed_is_empty,
     feed_papers,
+    github_trending_papers,
     latest_feed_day,
     trending_papers,
 )
@@ -114,3 +116,16 @@ def trending(request: HttpRequest) -> HttpResponse:
         "category_choices": settings.ARXIV_CATEGORIES,
     }
     return render(request, "feed/discovery/trending.html", context)
+
+
+@cache_for_anonymous
+def github_trending(request: HttpRequest) -> HttpResponse:
+    """Papers whose code gains GitHub stars fastest, like the Hub's trending papers."""
+    found = read_filters(request)
+    filters = FeedFilters(sort="github", category=found.category, has_code=found.has_code)
+    context = {
+        "page": paper_page(request, github_trending_papers(filters)),
+        "filters": filters,
+        "category_choices": settings.ARXIV_CATEGORIES,
+    }
+    return render(request, "feed/discovery/github_trending.html", context)
