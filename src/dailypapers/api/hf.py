@@ -13,6 +13,8 @@ paper object. How our data maps onto the Hub's fields:
   Hub's "user" (we have no usernames), their public name the "fullname". Announced papers
   nobody submitted have none.
 - ``discussionId``: the paper's own id here; its comments are its discussion.
+- ``ai_summary`` / ``ai_keywords``: the automatic summary and key phrases (summaries app),
+  also the daily item's top-level ``summary``; the abstract stays ``paper.summary``.
 - ``sort=publishedAt`` is our "newest" order, ``trending`` our trending order, and
   ``upvotes`` (ours, not the Hub's) the site's default order.
 - With no date, week or month, the list runs back through the feed days, newest day first
@@ -52,6 +54,7 @@ from dailypapers.feed.queries import FeedFilters, feed_papers
 from dailypapers.papers.models import Paper
 from dailypapers.papers.querysets import PaperQuerySet
 from dailypapers.search import engine
+from dailypapers.summaries.read import hub_fields as summary_fields
 
 router = Router(tags=["Hugging Face-compatible"])
 
@@ -101,13 +104,20 @@ def hub_paper(paper: Paper) -> dict[str, Any]:
         "numComments": paper.comment_count,
         "discussionId": str(paper.pk),
         "githubRepo": _github(paper),
+        **summary_fields(paper),  # ai_summary, ai_keywords
     }
 
 
 def hub_daily_item(paper: Paper) -> dict[str, Any]:
     """One item of GET /api/daily_papers and /api/papers/search."""
+    inner = hub_paper(paper)
     return {
-        "paper": hub_paper(paper),
+        "paper": inner,
+        # The Hub's daily item has its own "summary": the automatic one (the abstract is
+        # paper.summary), with ai_summary and ai_keywords beside it as the client reads them.
+        "summary": inner["ai_summary"],
+        "ai_summary": inner["ai_summary"],
+        "ai_keywords": inner["ai_keywords"],
         "publishedAt": hub_time(listed_at(paper) or published_at(paper)),
         "title": paper.title,
         "numComments": paper.comment_count,

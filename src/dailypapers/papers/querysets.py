@@ -16,25 +16,29 @@ if TYPE_CHECKING:
 # What a list item shows; the abstract is needed for its first lines. The submitter's
 # columns are what User.public_name reads: a column left out here would cost one query per
 # item (the query-count tests on the home page would notice). The submission and votes are
-# the feed's relations to Paper, named here by their related names so papers imports no app
-# above it.
+# the feed's relations to Paper, the automatic summary the summaries app's, named here by
+# their related names so papers imports no app above it.
 LIST_COLUMNS = (
     "arxiv_id", "title", "abstract", "author_names", "primary_category", "categories",
     "code_links", "has_code", "announced_on", "upvote_count", "comment_count", "trending_score",
     "submission__feed_day", "submission__submitted_at",
     "submission__submitted_by__display_name", "submission__submitted_by__is_active",
+    "auto_summary__summary", "auto_summary__keywords", "auto_summary__method",
 )  # fmt: skip
 SUBMITTER = "submission__submitted_by"
+# The summaries app's automatic summary (its related name), shown on cards and in the API.
+AUTO_SUMMARY = "auto_summary"
 
 
 class PaperQuerySet(QuerySet["Paper"]):
     def listed(self) -> PaperQuerySet:
         """Load what a list item shows, the submitter included, in the list's own query."""
-        return self.select_related(SUBMITTER).only(*LIST_COLUMNS)
+        return self.select_related(SUBMITTER, AUTO_SUMMARY).only(*LIST_COLUMNS)
 
     def with_submitter(self) -> PaperQuerySet:
-        """Every column of the paper, its submission and the submitter, in one query."""
-        return self.select_related(SUBMITTER)
+        """Every column of the paper, its submission, the submitter and its automatic
+        summary, in one query."""
+        return self.select_related(SUBMITTER, AUTO_SUMMARY)
 
     def voted_by(self, user: AbstractBaseUser | AnonymousUser) -> PaperQuerySet:
         """The papers this member upvoted; none for a signed-out visitor."""

@@ -1,0 +1,326 @@
+"""Key phrases and a short summary of a paper, extracted from its own title and abstract.
+
+No model and no network: pure Python fast enough for bulk (well over 1,000 papers a second on
+one core), so every paper gets them, and a page can compute them on read for a paper not
+processed yet.
+
+- ``keywords``: RAKE-like. Candidate phrases are the runs of words between stop words and
+  punctuation (at most four words; leading generic adjectives such as "novel" trimmed). A
+  word scores by how often it occurs (title words count more) and by how many words it
+  co-occurs with in candidates; a phrase by its words' mean score, its own frequency and a
+  bonus for appearing in the title. Phrases are de-duplicated by their stems (plural and
+  case), and one inside an already chosen phrase is skipped.
+- ``summary``: the abstract's most central one or two sentences (their words shared with the
+  title and the rest of the abstract, a bonus for "we propose/present/introduce …"), in
+  their own order, within ``limit`` characters; a short abstract is its own summary.
+
+Abstracts arrive as stored (TeX already made plain by lib.tex); links, bracketed
+citations and leftover markup are removed here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from math import sqrt
+
+from dailypapers.lib.query import STOP_WORDS as _QUERY_STOP_WORDS
+
+__all__ = ["SUMMARY_LIMIT", "Extract", "clean", "extract", "keywords", "sentences", "summary"]
+
+SUMMARY_LIMIT = 280  # characters, like the Hub's one-line ai_summary
+MIN_KEYWORDS = 5
+MAX_KEYWORDS = 8
+MAX_PHRASE_WORDS = 4
+
+# Words that end a candidate phrase: English function words, and what every abstract says
+# (verbs of reporting, connectives, vague quantifiers) and no key phrase is made of.
+_STOP_TEXT = """also among across along always another around away able according achieve achieved
+    achieves allow allows allowing almost already although amongst anything apply applied
+    based become becomes besides beyond can cannot cf consider considered considering could
+    describe described describes demonstrate demonstrated demonstrates demonstrating derive
+    derived due e.g eg either enable enables enabling et al etc even ever every evaluate
+    evaluated explore explored find finds found first focus furthermore given gives giving
+    however i.e ie including indeed instead introduce introduced introduces introducing
+    investigate investigated investigates investigating it’s lead leads leading let like
+    likely made make makes making many may might moreover much must namely nevertheless new
+    novel often one ones onto order otherwise outperform outperforms paper papers per
+    perform performed performs possible present presented presenting presents previously
+    propose proposed proposes proposing provide provided provides providing rather recently
+    report reported reports require requires respectively resulting reveal reveals second
+    see seem seems several shall show showed showing shown shows significantly since still
+    study studied studies studying suggest suggests take taken takes therefore thereby
+    address addresses aim aims argue argues assign assigns calculate calculated calculates
+    combine combines compare compared confirm confirms contain contains determine
+    determines discuss discusses discussed employ employs ensure ensures establish
+    establishes exhibit exhibits explain explains exploit exploits extend extends facilitate
+    facilitates generate generated generates help helps identify identifies illustrate
+    illustrates improve improves include includes increase increases indicate indicates
+    involve involves leverage leverages leveraging mitigate mitigates observe observed
+    obtain obtained obtains predict predicts prove proves reduce reduces remain remains
+    solve solves utilize utilizes utilizing yield yields
+    third though three thus toward towards two us use used uses using upon various whereas
+    whether within without work works yet"""
+STOP_WORDS = _QUERY_STOP_WORDS | frozenset(_STOP_TEXT.split())
+# Words that may sit inside a phrase but say nothing alone ("proposed method", "our results"):
+# trimmed from both ends of a candidate, and a candidate of only these is dropped.
+_GENERIC_TEXT = """approach approaches art based better different effective efficient existing
+    extensive
+    experiment experiments experimental further general high improved key large main method
+    methods model models new novel performance previous problem problems proposed recent
+    result results simple specific state state-of-the-art superior task tasks technique
+    techniques wide"""
+GENERIC = frozenset(_GENERIC_TEXT.split())
+# "-ly" words that are not adverbs; any other "-ly" word of 5+ letters ends a phrase.
+_NOT_ADVERBS_TEXT = """anomaly assembly butterfly daily early family italy monopoly multiply
+    poly reply supply underlie underlying weekly yearly hourly monthly quarterly"""
+_NOT_ADVERBS = frozenset(_NOT_ADVERBS_TEXT.split())
+# Abbreviations whose period ends no sentence.
+_ABBREVIATIONS_TEXT = (
+    "al approx cf e.g eg eq eqs etc fig figs i.e ie no nos ref refs resp sec vs viz"
+)
+_ABBREVIATIONS = frozenset(_ABBREVIATIONS_TEXT.split())
+
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
+_CITATION = re.compile(r"\[\d+(?:[,–-]\s*\d+)*\]")
+_MARKUP = re.compile(r"\\[A-Za-z]+\*?|[{}]|</?[a-z][^>]{0,40}>")
+_SPACE = re.compile(r"\s+")
+# A word (letters or digits, with inner hyphens and apostrophes), or one punctuation mark.
+_TOKEN = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:-[^\W_](?:[\w’']*[^\W_])?)*|[^\w\s]")
+_SENTENCE_END = re.compile(r"[.!?](?=[\"”’')\]]*\s+[\"“(\[]?[A-Z0-9])")
+_CUE = re.compile(
+    r"\b(?:we|this (?:paper|work|article|letter|study)|here(?:,)? we|our (?:method|approach|"
+    r"model|framework|results?))\b[^.]{0,40}?\b(?:propose|present|introduce|develop|show|"
+    r"find|demonstrate|report|describe|derive|obtain|prove|establish)",
+    re.I,
+)
+_CODE_NOTE = re.compile(
+    r"\b(?:code|data|datasets?|models?|implementation|software)\b.{0,60}\b(?:available|released)\b",
+    re.I,
+)
+_CONNECTIVE = re.compile(
+    r"^(?:additionally|also|finally|furthermore|however|importantly|in addition|interestingly|"
+    r"moreover|notably|similarly|specifically|thus|"
+    r"therefore|to this end|as a result|in particular)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Extract:
+    keywords: list[str]
+    summary: str
+
+
+def clean(text: str) -> str:
+    """The abstract without links, bracketed citations and leftover markup, on one line."""
+    text = _URL.sub(" ", text)
+    text = _CITATION.sub("", text)
+    text = _MARKUP.sub(" ", text)
+    text = _SPACE.sub(" ", text).strip()
+    return re.sub(r"\s+([,.;:!?])", r"\1", text)
+
+
+def extract(title: str, abstract: str, limit: int = SUMMARY_LIMIT) -> Extract:
+    """Both at once, the abstract cleaned and split once."""
+    body = clean(abstract)
+    parts = sentences(body)
+    return Extract(keywords(title, parts), summary(parts, title, limit))
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a cleaned text; a period after an abbreviation or initial ends none."""
+    found: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        before = text[start : match.start()].rsplit(" ", 1)[-1].lower().rstrip(".")
+        if text[match.start()] == "." and (
+            before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha())
+        ):
+            continue
+        found.append(text[start:end].strip())
+        start = end
+    tail = text[start:].strip()
+    if tail:
+        found.append(tail)
+    return [sentence for sentence in found if sentence]
+
+
+# -- keywords ------------------------------------------------------------------------------
+
+
+def _stem(word: str) -> str:
+    word = word.lower()
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")):
+        return word[:-1]
+    return word
+
+
+def _breaks(word: str, lower: str) -> bool:
+    """Whether a word ends a candidate phrase."""
+    if lower in STOP_WORDS or not any(char.isalpha() for char in word):
+        return True
+    if len(word) == 1:
+        return True
+    return len(lower) > 4 and lower.endswith("ly") and lower not in _NOT_ADVERBS
+
+
+def _display(word: str, sentence_start: bool) -> str:
+    """Lower case, except acronyms, mixed case and proper names met mid-sentence."""
+    if any(char.isupper() for char in word[1:]):
+        return word  # CNN, VQGAN, CeCoIn, IPC-Dehaze
+    if word[:1].isupper() and not sentence_start:
+        return word  # Boltzmann, Kuiper
+    return word.lower()
+
+
+def _candidates(text: str, title: bool = False) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """(stems, display words) of each run of phrase words in a text, trimmed of generic ends.
+
+    In a title every word counts as a sentence start: titles capitalise words freely."""
+    runs: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    stems: list[str] = []
+    shown: list[str] = []
+    sentence_start = True
+
+    def close() -> None:
+        lo, hi = 0, len(stems)
+        while lo < hi and stems[lo] in GENERIC:
+            lo += 1
+        while hi > lo and stems[hi - 1] in GENERIC and hi - lo > 1:
+            hi -= 1
+        if hi > lo and not all(stem in GENERIC for stem in stems[lo:hi]):
+            # A run longer than a phrase keeps its head: English noun phrases end with it.
+            lo = max(lo, hi - MAX_PHRASE_WORDS)
+            runs.append((tuple(stems[lo:hi]), tuple(shown[lo:hi])))
+        stems.clear()
+        shown.clear()
+
+    for token in _TOKEN.findall(text):
+        lower = token.lower()
+        if not token[0].isalnum() or _breaks(token, lower):
+            if stems:
+                close()
+            if token in ".!?":
+                sentence_start = True
+            elif token[0].isalnum():
+                sentence_start = False
+            continue
+        stems.append(_stem(lower))
+        shown.append(_display(token, sentence_start or title))
+        sentence_start = False
+    if stems:
+        close()
+    return runs
+
+
+def keywords(title: str, abstract_sentences: list[str], count: int = MAX_KEYWORDS) -> list[str]:
+    """5 to ``count`` key phrases of a paper, best first (fewer only for a very short text)."""
+    title_runs = _candidates(clean(title), title=True)
+    body_runs = [run for sentence in abstract_sentences for run in _candidates(sentence)]
+    frequency: dict[str, float] = {}
+    degree: dict[str, float] = {}
+    phrase_count: dict[tuple[str, ...], float] = {}
+    shown: dict[tuple[str, ...], tuple[str, ...]] = {}
+    # The abstract first: its spelling of a phrase wins over the title's capitals.
+    for weight, runs in ((1.0, body_runs), (2.0, title_runs)):
+        for stems, words in runs:
+            for stem in stems:
+                frequency[stem] = frequency.get(stem, 0.0) + weight
+                degree[stem] = degree.get(stem, 0.0) + weight * len(stems)
+            phrase_count[stems] = phrase_count.get(stems, 0.0) + weight
+            shown.setdefault(stems, words)  # the first spelling (title case made lower)
+    in_title = {stems for stems, _ in title_runs}
+    title_words = {stem for stems, _ in title_runs for stem in stems}
+    scores: dict[tuple[str, ...], float] = {}
+    for stems, seen in phrase_count.items():
+        word_scores = [
+            (frequency[stem] + degree[stem] / frequency[stem])
+            * (1.5 if stem in title_words else 1.0)
+            for stem in stems
+        ]
+        length_bonus = 1.0 + 0.35 * (min(len(stems), 3) - 1)
+        repeated = 1.0 + 0.3 * (seen - 1)
+        title_bonus = 3.0 if stems in in_title else 0.0
+        scores[stems] = sum(word_scores) / len(stems) * length_bonus * repeated + title_bonus
+    ranked = sorted(scores, key=lambda stems: (-scores[stems], stems))
+    chosen: list[tuple[str, ...]] = []
+    chosen_sets: list[set[str]] = []
+    for stems in ranked:
+        stem_set = set(stems)
+        if len(stems) == 1 and len(stems[0]) < 3:
+            continue
+        if any(stem_set <= other or other <= stem_set for other in chosen_sets):
+            continue
+        chosen.append(stems)
+        chosen_sets.append(stem_set)
+        if len(chosen) == count:
+            break
+    # Past the fifth, keep only phrases about as strong as the ones before.
+    if len(chosen) > MIN_KEYWORDS:
+        floor = 0.25 * scores[chosen[0]]
+        chosen = chosen[:MIN_KEYWORDS] + [s for s in chosen[MIN_KEYWORDS:] if scores[s] >= floor]
+    return [" ".join(shown[stems]) for stems in chosen]
+
+
+# -- summary -------------------------------------------------------------------------------
+
+
+def _content_stems(sentence: str) -> set[str]:
+    return {
+        _stem(token.lower())
+        for token in _TOKEN.findall(sentence)
+        if token[0].isalnum() and not _breaks(token, token.lower())
+    }
+
+
+def summary(abstract_sentences: list[str], title: str = "", limit: int = SUMMARY_LIMIT) -> str:
+    """The abstract's most central one or two sentences, in order, within ``limit`` chars."""
+    parts = abstract_sentences
+    if not parts:
+        return ""
+    whole = " ".join(parts)
+    if len(parts) <= 2 and len(whole) <= limit:
+        return whole
+    stems = [_content_stems(sentence) for sentence in parts]
+    weight: dict[str, float] = {}
+    for found in stems:
+        for stem in found:
+            weight[stem] = weight.get(stem, 0.0) + 1.0
+    for stem in _content_stems(title):
+        weight[stem] = weight.get(stem, 0.0) + 2.0
+    scores = []
+    for index, (sentence, found) in enumerate(zip(parts, stems, strict=True)):
+        # Shared words only: a word no other sentence or the title has says nothing central.
+        shared = sum(weight[stem] - 1.0 for stem in found)
+        score = shared / sqrt(len(found) + 4.0)
+        if _CUE.search(sentence):
+            score *= 1.6
+        if index == 0:
+            score *= 1.15
+        if _CONNECTIVE.match(sentence):
+            score *= 0.7
+        if len(found) < 4:
+            score *= 0.3
+        scores.append(score)
+    # A note that code is available says nothing of the paper: never picked while others are.
+    ranked = sorted(
+        range(len(parts)),
+        key=lambda index: (bool(_CODE_NOTE.search(parts[index])), -scores[index], index),
+    )
+    picked: list[int] = []
+    used = 0
+    for index in ranked:
+        size = len(parts[index]) + (1 if picked else 0)
+        if used + size <= limit:
+            picked.append(index)
+            used += size
+        if len(picked) == 2:
+            break
+    if not picked:  # every sentence is longer than the limit: the best one, cut at a word
+        best = parts[ranked[0]]
+        return best[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return " ".join(parts[index] for index in sorted(picked))
