@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from math import sqrt
 
 from dailypapers.lib.query import STOP_WORDS as _QUERY_STOP_WORDS
@@ -60,7 +61,8 @@ _STOP_TEXT = """also among across along always another around away able accordin
     obtain obtained obtains predict predicts prove proves reduce reduces remain remains
     solve solves utilize utilizes utilizing yield yields
     third though three thus toward towards two us use used uses using upon various whereas
-    whether within without work works yet"""
+    whether within without work works yet near beneath behind beside besides despite unlike
+    versus throughout inside outside"""
 STOP_WORDS = _QUERY_STOP_WORDS | frozenset(_STOP_TEXT.split())
 # Words that may sit inside a phrase but say nothing alone ("proposed method", "our results"):
 # trimmed from both ends of a candidate, and a candidate of only these is dropped.
@@ -122,10 +124,11 @@ def clean(text: str) -> str:
 
 
 def extract(title: str, abstract: str, limit: int = SUMMARY_LIMIT) -> Extract:
-    """Both at once, the abstract cleaned and split once."""
-    body = clean(abstract)
-    parts = sentences(body)
-    return Extract(keywords(title, parts), summary(parts, title, limit))
+    """Both at once, the abstract cleaned, split and read once."""
+    parts = sentences(clean(abstract))
+    read = [_read(sentence) for sentence in parts]
+    title_read = _read(clean(title), title=True)
+    return Extract(_keywords(title_read, read), _summary(parts, read, title_read, limit))
 
 
 def sentences(text: str) -> list[str]:
@@ -150,44 +153,86 @@ def sentences(text: str) -> list[str]:
 # -- keywords ------------------------------------------------------------------------------
 
 
-def _stem(word: str) -> str:
-    word = word.lower()
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")):
-        return word[:-1]
-    return word
+def _stem(lower: str) -> str:
+    if len(lower) > 4 and lower.endswith("ies"):
+        return lower[:-3] + "y"
+    if len(lower) > 3 and lower.endswith("s") and not lower.endswith(("ss", "us", "is", "'s")):
+        return lower[:-1]
+    return lower
 
 
-def _breaks(word: str, lower: str) -> bool:
-    """Whether a word ends a candidate phrase."""
-    if lower in STOP_WORDS or not any(char.isalpha() for char in word):
-        return True
-    if len(word) == 1:
-        return True
-    return len(lower) > 4 and lower.endswith("ly") and lower not in _NOT_ADVERBS
+def _plural(token: str) -> bool:
+    """A word that looks plural ("networks", "LLMs"): inside a run, the head of a phrase
+    whose next word is most likely a verb ("networks struggle")."""
+    if len(token) > 2 and token.endswith("s") and token[:-1].isupper():
+        return True  # LLMs, GNNs
+    return (
+        len(token) > 3
+        and token.islower()
+        and token.endswith("s")
+        and not token.endswith(("ss", "us", "is", "ics", "'s", "’s"))
+    )
 
 
-def _display(word: str, sentence_start: bool) -> str:
-    """Lower case, except acronyms, mixed case and proper names met mid-sentence."""
-    if any(char.isupper() for char in word[1:]):
-        return word  # CNN, VQGAN, CeCoIn, IPC-Dehaze
-    if word[:1].isupper() and not sentence_start:
-        return word  # Boltzmann, Kuiper
-    return word.lower()
+# Words after which a run starts on a verb: "we prune ...", "which lets ...".
+_SUBJECTS = frozenset({"we", "they", "which", "who", "it"})
+# Nouns in -ing that often open a title ("Reasoning about ..."): not verbs to trim.
+_ING_NOUNS_TEXT = """clustering computing decoding encoding engineering forecasting hashing imaging
+    learning matching mining modeling modelling planning pricing processing programming
+    ranking reasoning routing sampling scheduling sensing testing tracking"""
+_ING_NOUNS = frozenset(_ING_NOUNS_TEXT.split())
 
 
-def _candidates(text: str, title: bool = False) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-    """(stems, display words) of each run of phrase words in a text, trimmed of generic ends.
+@lru_cache(maxsize=100_000)
+def _word(token: str) -> tuple[bool, str, str, bool, bool]:
+    """What a token is, computed once per distinct token: (whether it ends a phrase, its
+    stem, its spelling at a sentence start, whether it looks plural mid-text, and in a
+    title). Mid-sentence a word keeps its own spelling (CNN, Boltzmann, networks); at a
+    sentence start it is made lower case unless it has capitals past its first letter."""
+    lower = token.lower()
+    breaks = (
+        not token[0].isalnum()
+        or lower in STOP_WORDS
+        or len(token) == 1
+        or not any(char.isalpha() for char in token)
+        or (len(lower) > 4 and lower.endswith("ly") and lower not in _NOT_ADVERBS)
+    )
+    opening = token if any(char.isupper() for char in token[1:]) else lower
+    # Title case hides plurals: "Networks" counts, "Navier-Stokes" does not.
+    title_plural = _plural(token) or ("-" not in token and _plural(lower))
+    return breaks, _stem(lower), opening, _plural(token), title_plural
+
+
+Run = tuple[tuple[str, ...], tuple[str, ...]]  # (stems, words as shown)
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    runs: list[Run]
+    stems: set[str]  # every phrase word of the text
+
+
+def _read(text: str, title: bool = False) -> _Read:
+    """The runs of phrase words in a text, trimmed of generic ends, and its phrase words.
 
     In a title every word counts as a sentence start: titles capitalise words freely."""
-    runs: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    runs: list[Run] = []
+    every: set[str] = set()
     stems: list[str] = []
     shown: list[str] = []
     sentence_start = True
+    after_plural = False
+    opens = False  # the current run starts the text or a sentence
+    subject = after_subject = False  # the last word was "we", "which" …; the run follows one
 
     def close() -> None:
         lo, hi = 0, len(stems)
+        # A title or sentence that opens on "-ing" opens on a verb: "Enhancing LLM generation";
+        # so does a run right after "we" or "which".
+        if hi >= 2 and (
+            after_subject or (opens and stems[0].endswith("ing") and stems[0] not in _ING_NOUNS)
+        ):
+            lo = 1
         while lo < hi and stems[lo] in GENERIC:
             lo += 1
         while hi > lo and stems[hi - 1] in GENERIC and hi - lo > 1:
@@ -200,31 +245,62 @@ def _candidates(text: str, title: bool = False) -> list[tuple[tuple[str, ...], t
         shown.clear()
 
     for token in _TOKEN.findall(text):
-        lower = token.lower()
-        if not token[0].isalnum() or _breaks(token, lower):
+        breaks, stem, opening, plural, title_plural = _word(token)
+        if breaks:
             if stems:
                 close()
-            if token in ".!?":
+            subject = token.lower() in _SUBJECTS
+            if token in ".!?:":
                 sentence_start = True
             elif token[0].isalnum():
                 sentence_start = False
             continue
-        stems.append(_stem(lower))
-        shown.append(_display(token, sentence_start or title))
+        if after_plural and stems:
+            close()
+        if not stems:
+            opens, after_subject = sentence_start, subject
+        stems.append(stem)
+        every.add(stem)
+        shown.append(opening if sentence_start or title else token)
         sentence_start = False
+        after_plural = title_plural if title else plural
+        subject = False
     if stems:
         close()
-    return runs
+    return _Read(runs, every)
+
+
+def _parts(stems: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(start, end) of the proper parts of a run that may be phrases: two or three words,
+    no generic word at either end."""
+    n = len(stems)
+    return [
+        (lo, hi)
+        for lo in range(n)
+        for hi in range(lo + 2, min(lo + 3, n) + 1)
+        if (lo, hi) != (0, n) and stems[lo] not in GENERIC and stems[hi - 1] not in GENERIC
+    ]
 
 
 def keywords(title: str, abstract_sentences: list[str], count: int = MAX_KEYWORDS) -> list[str]:
     """5 to ``count`` key phrases of a paper, best first (fewer only for a very short text)."""
-    title_runs = _candidates(clean(title), title=True)
-    body_runs = [run for sentence in abstract_sentences for run in _candidates(sentence)]
+    read = [_read(sentence) for sentence in abstract_sentences]
+    return _keywords(_read(clean(title), title=True), read, count)
+
+
+def _keywords(title_read: _Read, read: list[_Read], count: int = MAX_KEYWORDS) -> list[str]:
+    """Key phrases from the title's and the sentences' runs.
+
+    Candidates are whole runs and the parts of runs that recur (so "sparse graph attention"
+    stands out of "sparse graph attention keeps memory"); a phrase scores by its words'
+    mean score, its length and how often it recurs, more when the title has it."""
+    title_runs = title_read.runs
+    body_runs = [run for sentence in read for run in sentence.runs]
     frequency: dict[str, float] = {}
     degree: dict[str, float] = {}
     phrase_count: dict[tuple[str, ...], float] = {}
     shown: dict[tuple[str, ...], tuple[str, ...]] = {}
+    part_count: dict[tuple[str, ...], float] = {}
     # The abstract first: its spelling of a phrase wins over the title's capitals.
     for weight, runs in ((1.0, body_runs), (2.0, title_runs)):
         for stems, words in runs:
@@ -232,7 +308,17 @@ def keywords(title: str, abstract_sentences: list[str], count: int = MAX_KEYWORD
                 frequency[stem] = frequency.get(stem, 0.0) + weight
                 degree[stem] = degree.get(stem, 0.0) + weight * len(stems)
             phrase_count[stems] = phrase_count.get(stems, 0.0) + weight
-            shown.setdefault(stems, words)  # the first spelling (title case made lower)
+            shown.setdefault(stems, words)
+            if len(stems) > 2:
+                for lo, hi in _parts(stems):
+                    part = stems[lo:hi]
+                    part_count[part] = part_count.get(part, 0.0) + weight
+                    shown.setdefault(part, words[lo:hi])
+    # A part of longer runs is a candidate of its own where it recurs.
+    for part, seen in part_count.items():
+        total = seen + phrase_count.get(part, 0.0)
+        if total >= 2:
+            phrase_count[part] = total
     in_title = {stems for stems, _ in title_runs}
     title_words = {stem for stems, _ in title_runs for stem in stems}
     scores: dict[tuple[str, ...], float] = {}
@@ -243,7 +329,7 @@ def keywords(title: str, abstract_sentences: list[str], count: int = MAX_KEYWORD
             for stem in stems
         ]
         length_bonus = 1.0 + 0.35 * (min(len(stems), 3) - 1)
-        repeated = 1.0 + 0.3 * (seen - 1)
+        repeated = 1.0 + 0.3 * (min(seen, 6) - 1)
         title_bonus = 3.0 if stems in in_title else 0.0
         scores[stems] = sum(word_scores) / len(stems) * length_bonus * repeated + title_bonus
     ranked = sorted(scores, key=lambda stems: (-scores[stems], stems))
@@ -253,7 +339,11 @@ def keywords(title: str, abstract_sentences: list[str], count: int = MAX_KEYWORD
         stem_set = set(stems)
         if len(stems) == 1 and len(stems[0]) < 3:
             continue
-        if any(stem_set <= other or other <= stem_set for other in chosen_sets):
+        # Inside a chosen phrase, holding one, or sharing two words with one: a near repeat.
+        if any(
+            stem_set <= other or other <= stem_set or len(stem_set & other) >= 2
+            for other in chosen_sets
+        ):
             continue
         chosen.append(stems)
         chosen_sets.append(stem_set)
@@ -269,28 +359,24 @@ def keywords(title: str, abstract_sentences: list[str], count: int = MAX_KEYWORD
 # -- summary -------------------------------------------------------------------------------
 
 
-def _content_stems(sentence: str) -> set[str]:
-    return {
-        _stem(token.lower())
-        for token in _TOKEN.findall(sentence)
-        if token[0].isalnum() and not _breaks(token, token.lower())
-    }
-
-
 def summary(abstract_sentences: list[str], title: str = "", limit: int = SUMMARY_LIMIT) -> str:
     """The abstract's most central one or two sentences, in order, within ``limit`` chars."""
-    parts = abstract_sentences
+    read = [_read(sentence) for sentence in abstract_sentences]
+    return _summary(abstract_sentences, read, _read(clean(title), title=True), limit)
+
+
+def _summary(parts: list[str], read: list[_Read], title_read: _Read, limit: int) -> str:
     if not parts:
         return ""
     whole = " ".join(parts)
     if len(parts) <= 2 and len(whole) <= limit:
         return whole
-    stems = [_content_stems(sentence) for sentence in parts]
+    stems = [sentence.stems for sentence in read]
     weight: dict[str, float] = {}
     for found in stems:
         for stem in found:
             weight[stem] = weight.get(stem, 0.0) + 1.0
-    for stem in _content_stems(title):
+    for stem in title_read.stems:
         weight[stem] = weight.get(stem, 0.0) + 2.0
     scores = []
     for index, (sentence, found) in enumerate(zip(parts, stems, strict=True)):

@@ -7,6 +7,7 @@ extractor). With a summary model configured, ``--model`` also asks it, rate-limi
 
 from __future__ import annotations
 
+import os
 import time
 from argparse import ArgumentParser
 from typing import IO, Any, cast
@@ -41,6 +42,12 @@ class Command(BaseCommand):
             action="store_true",
             help="then ask the configured model (SUMMARY_API_URL) about papers not asked yet",
         )
+        parser.add_argument(
+            "--jobs",
+            type=_positive,
+            default=min(2, os.cpu_count() or 1),
+            help="processes extracting at once (default: the cores, at most 2)",
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -53,7 +60,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         enabled = not options["no_progress"] and bool(todo)
         with progress_bar(console, "summarize", len(todo), enabled) as advance:
-            written = summarize_papers(todo, force=options["all"], on_progress=advance)
+            written = summarize_papers(
+                todo, force=options["all"], on_progress=advance, processes=options["jobs"]
+            )
         seconds = time.monotonic() - started
         rate = len(todo) / seconds if seconds > 0 else 0.0
         console.print(
