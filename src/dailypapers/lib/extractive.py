@@ -86,14 +86,15 @@ _ABBREVIATIONS = frozenset(_ABBREVIATIONS_TEXT.split())
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
 _CITATION = re.compile(r"\[\d+(?:[,–-]\s*\d+)*\]")
 _MARKUP = re.compile(r"\\[A-Za-z]+\*?|[{}]|</?[a-z][^>]{0,40}>")
-_SPACE = re.compile(r"\s+")
+_SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:!?])")
 # A word (letters or digits, with inner hyphens and apostrophes), or one punctuation mark.
 _TOKEN = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:-[^\W_](?:[\w’']*[^\W_])?)*|[^\w\s]")
 _SENTENCE_END = re.compile(r"[.!?](?=[\"”’')\]]*\s+[\"“(\[]?[A-Z0-9])")
-_CUE = re.compile(
-    r"\b(?:we|this (?:paper|work|article|letter|study)|here(?:,)? we|our (?:method|approach|"
-    r"model|framework|results?))\b[^.]{0,40}?\b(?:propose|present|introduce|develop|show|"
-    r"find|demonstrate|report|describe|derive|obtain|prove|establish)",
+# "We propose …", "this paper presents …": where authors say what they did.
+_CUE_SUBJECTS = ("we ", "this paper", "this work", "this article", "this letter", "this study")
+_CUE_VERB = re.compile(
+    r"\b(?:propose|present|introduce|develop|show|find|demonstrate|report|describe|derive|"
+    r"obtain|prove|establish)",
     re.I,
 )
 _CODE_NOTE = re.compile(
@@ -116,11 +117,20 @@ class Extract:
 
 def clean(text: str) -> str:
     """The abstract without links, bracketed citations and leftover markup, on one line."""
-    text = _URL.sub(" ", text)
-    text = _CITATION.sub("", text)
-    text = _MARKUP.sub(" ", text)
-    text = _SPACE.sub(" ", text).strip()
-    return re.sub(r"\s+([,.;:!?])", r"\1", text)
+    # Each pattern runs only where its first character occurs: most abstracts have none.
+    lowered = text.lower()
+    removed = False
+    if "http" in lowered or "www." in lowered:
+        text, count = _URL.subn(" ", text)
+        removed = removed or count > 0
+    if "[" in text:
+        text, count = _CITATION.subn("", text)
+        removed = removed or count > 0
+    if "\\" in text or "{" in text or "}" in text or "<" in text:
+        text, count = _MARKUP.subn(" ", text)
+        removed = removed or count > 0
+    text = " ".join(text.split())
+    return _SPACE_BEFORE_MARK.sub(r"\1", text) if removed else text
 
 
 def extract(title: str, abstract: str, limit: int = SUMMARY_LIMIT) -> Extract:
@@ -379,11 +389,13 @@ def _summary(parts: list[str], read: list[_Read], title_read: _Read, limit: int)
     for stem in title_read.stems:
         weight[stem] = weight.get(stem, 0.0) + 2.0
     scores = []
+    notes = []
     for index, (sentence, found) in enumerate(zip(parts, stems, strict=True)):
         # Shared words only: a word no other sentence or the title has says nothing central.
         shared = sum(weight[stem] - 1.0 for stem in found)
         score = shared / sqrt(len(found) + 4.0)
-        if _CUE.search(sentence):
+        lower = sentence.lower()
+        if any(subject in lower for subject in _CUE_SUBJECTS) and _CUE_VERB.search(lower):
             score *= 1.6
         if index == 0:
             score *= 1.15
@@ -392,11 +404,11 @@ def _summary(parts: list[str], read: list[_Read], title_read: _Read, limit: int)
         if len(found) < 4:
             score *= 0.3
         scores.append(score)
+        notes.append(
+            ("available" in lower or "released" in lower) and bool(_CODE_NOTE.search(sentence))
+        )
     # A note that code is available says nothing of the paper: never picked while others are.
-    ranked = sorted(
-        range(len(parts)),
-        key=lambda index: (bool(_CODE_NOTE.search(parts[index])), -scores[index], index),
-    )
+    ranked = sorted(range(len(parts)), key=lambda index: (notes[index], -scores[index], index))
     picked: list[int] = []
     used = 0
     for index in ranked:
