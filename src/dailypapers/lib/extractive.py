@@ -60,6 +60,7 @@ _STOP_TEXT = """also among across along always another around away able accordin
     involve involves leverage leverages leveraging mitigate mitigates observe observed
     obtain obtained obtains predict predicts prove proves reduce reduces remain remains
     solve solves utilize utilizes utilizing yield yields
+    beat beats exceed exceeds surpass surpasses keep keeps let lets learn learns capture captures
     third though three thus toward towards two us use used uses using upon various whereas
     whether within without work works yet near beneath behind beside besides despite unlike
     versus throughout inside outside"""
