@@ -13,8 +13,8 @@ paper object. How our data maps onto the Hub's fields:
   Hub's "user" (we have no usernames), their public name the "fullname". Announced papers
   nobody submitted have none.
 - ``discussionId``: the paper's own id here; its comments are its discussion.
-- ``ai_summary`` / ``ai_keywords``: the automatic summary and key phrases (summaries app),
-  also the daily item's top-level ``summary``; the abstract stays ``paper.summary``.
+- ``ai_summary`` / ``ai_keywords``: the automatic summary and key phrases (summaries app), in
+  "paper" and beside it on daily items; ``summary`` (in both places) is the abstract.
 - ``sort=publishedAt`` is our "newest" order, ``trending`` our trending order, and
   ``upvotes`` (ours, not the Hub's) the site's default order.
 - With no date, week or month, the list runs back through the feed days, newest day first
@@ -113,9 +113,10 @@ def hub_daily_item(paper: Paper) -> dict[str, Any]:
     inner = hub_paper(paper)
     return {
         "paper": inner,
-        # The Hub's daily item has its own "summary": the automatic one (the abstract is
-        # paper.summary), with ai_summary and ai_keywords beside it as the client reads them.
-        "summary": inner["ai_summary"],
+        # The Hub's daily item repeats the abstract as "summary": huggingface_hub copies that
+        # key over PaperInfo.summary, which must stay the abstract as paper_info gives it.
+        # The automatic summary is ai_summary, here and in "paper".
+        "summary": paper.abstract or inner["ai_summary"],
         "ai_summary": inner["ai_summary"],
         "ai_keywords": inner["ai_keywords"],
         "publishedAt": hub_time(listed_at(paper) or published_at(paper)),

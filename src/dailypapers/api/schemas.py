@@ -318,7 +318,7 @@ class HfPaper(Schema):
 
 class HfDailyPaper(Schema):
     paper: HfPaper
-    summary: str = Field("", description="The automatic summary (the abstract: paper.summary)")
+    summary: str = Field("", description="The abstract, as in paper.summary")
     ai_summary: str = ""
     ai_keywords: list[str] = Field(default_factory=list)
     publishedAt: str = Field(description="When the paper joined the daily feed")
