@@ -97,12 +97,9 @@ def pure(limit: int | None) -> None:
 
 
 def dailypapers(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{data_dir / 'db.sqlite3'}",
-        "DAILYPAPERS_DATA_DIR": str(data_dir),
-        "SECRET_KEY": SECRET,
-    }
+    # The data folder's default SQLite database, as bench/web.py uses it: one store for both.
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(DATA_DIR=str(data_dir), SECRET_KEY=SECRET)
     command = [str(ROOT / ".venv" / "bin" / "dailypapers"), *args]
     return subprocess.run(command, env=env, capture_output=True, text=True, check=True)
 
