@@ -57,6 +57,7 @@ def test_due_jobs_enqueue_ingest_tasks_on_the_task_queue(settings):
         "ingest-rss-listings",
         "harvest-oai",
         "refresh-trending",
+        "summaries-backfill",
         "check-digests",
         "requeue-mail",
     ]
@@ -71,6 +72,7 @@ def test_due_jobs_enqueue_ingest_tasks_on_the_task_queue(settings):
         ("ingest_listings", "[['cs.AI', 'astro-ph.GA']]"),
         ("refresh_trending", "[]"),
         ("requeue_stalled_email", "[]"),
+        ("summarize_pending", "[50000]"),
     ]
 
 
