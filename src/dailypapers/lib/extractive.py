@@ -5,11 +5,14 @@ one core), so every paper gets them, and a page can compute them on read for a p
 processed yet.
 
 - ``keywords``: RAKE-like. Candidate phrases are the runs of words between stop words and
-  punctuation (at most four words; leading generic adjectives such as "novel" trimmed). A
-  word scores by how often it occurs (title words count more) and by how many words it
-  co-occurs with in candidates; a phrase by its words' mean score, its own frequency and a
-  bonus for appearing in the title. Phrases are de-duplicated by their stems (plural and
-  case), and one inside an already chosen phrase is skipped.
+  punctuation (at most four words; generic words such as "novel" trimmed from their ends; a
+  run also ends after a plural, whose next word is most likely a verb, and loses a first
+  word that follows "we"/"which" or opens a title on "-ing"), plus the two- and three-word
+  parts of runs that recur. A word scores by how often it occurs (title words count more)
+  and by how many words it co-occurs with in candidates; a phrase by its words' mean score,
+  its length, its own frequency and a bonus for appearing in the title. Phrases are
+  de-duplicated by their stems (plural and case): one inside a chosen phrase, holding one
+  or sharing two words with one is skipped. The word lists are in lib/extractive_words.py.
 - ``summary``: the abstract's most central one or two sentences (their words shared with the
   title and the rest of the abstract, a bonus for "we propose/present/introduce …"), in
   their own order, within ``limit`` characters; a short abstract is its own summary.
@@ -25,64 +28,24 @@ from dataclasses import dataclass
 from functools import lru_cache
 from math import sqrt
 
-from dailypapers.lib.query import STOP_WORDS as _QUERY_STOP_WORDS
+from dailypapers.lib.extractive_words import (
+    ABBREVIATIONS,
+    GENERIC,
+    ING_NOUNS,
+    NOT_ADVERBS,
+    STOP_WORDS,
+    SUBJECTS,
+)
 
-__all__ = ["SUMMARY_LIMIT", "Extract", "clean", "extract", "keywords", "sentences", "summary"]
+__all__ = [
+    "GENERIC", "STOP_WORDS", "SUMMARY_LIMIT", "Extract", "clean", "extract", "keywords",
+    "sentences", "summary",
+]  # fmt: skip
 
 SUMMARY_LIMIT = 280  # characters, like the Hub's one-line ai_summary
 MIN_KEYWORDS = 5
 MAX_KEYWORDS = 8
 MAX_PHRASE_WORDS = 4
-
-# Words that end a candidate phrase: English function words, and what every abstract says
-# (verbs of reporting, connectives, vague quantifiers) and no key phrase is made of.
-_STOP_TEXT = """also among across along always another around away able according achieve achieved
-    achieves allow allows allowing almost already although amongst anything apply applied
-    based become becomes besides beyond can cannot cf consider considered considering could
-    describe described describes demonstrate demonstrated demonstrates demonstrating derive
-    derived due e.g eg either enable enables enabling et al etc even ever every evaluate
-    evaluated explore explored find finds found first focus furthermore given gives giving
-    however i.e ie including indeed instead introduce introduced introduces introducing
-    investigate investigated investigates investigating it’s lead leads leading let like
-    likely made make makes making many may might moreover much must namely nevertheless new
-    novel often one ones onto order otherwise outperform outperforms paper papers per
-    perform performed performs possible present presented presenting presents previously
-    propose proposed proposes proposing provide provided provides providing rather recently
-    report reported reports require requires respectively resulting reveal reveals second
-    see seem seems several shall show showed showing shown shows significantly since still
-    study studied studies studying suggest suggests take taken takes therefore thereby
-    address addresses aim aims argue argues assign assigns calculate calculated calculates
-    combine combines compare compared confirm confirms contain contains determine
-    determines discuss discusses discussed employ employs ensure ensures establish
-    establishes exhibit exhibits explain explains exploit exploits extend extends facilitate
-    facilitates generate generated generates help helps identify identifies illustrate
-    illustrates improve improves include includes increase increases indicate indicates
-    involve involves leverage leverages leveraging mitigate mitigates observe observed
-    obtain obtained obtains predict predicts prove proves reduce reduces remain remains
-    solve solves utilize utilizes utilizing yield yields
-    beat beats exceed exceeds surpass surpasses keep keeps let lets learn learns capture captures
-    third though three thus toward towards two us use used uses using upon various whereas
-    whether within without work works yet near beneath behind beside besides despite unlike
-    versus throughout inside outside"""
-STOP_WORDS = _QUERY_STOP_WORDS | frozenset(_STOP_TEXT.split())
-# Words that may sit inside a phrase but say nothing alone ("proposed method", "our results"):
-# trimmed from both ends of a candidate, and a candidate of only these is dropped.
-_GENERIC_TEXT = """approach approaches art based better different effective efficient existing
-    extensive
-    experiment experiments experimental further general high improved key large main method
-    methods model models new novel performance previous problem problems proposed recent
-    result results simple specific state state-of-the-art superior task tasks technique
-    techniques wide"""
-GENERIC = frozenset(_GENERIC_TEXT.split())
-# "-ly" words that are not adverbs; any other "-ly" word of 5+ letters ends a phrase.
-_NOT_ADVERBS_TEXT = """anomaly assembly butterfly daily early family italy monopoly multiply
-    poly reply supply underlie underlying weekly yearly hourly monthly quarterly"""
-_NOT_ADVERBS = frozenset(_NOT_ADVERBS_TEXT.split())
-# Abbreviations whose period ends no sentence.
-_ABBREVIATIONS_TEXT = (
-    "al approx cf e.g eg eq eqs etc fig figs i.e ie no nos ref refs resp sec vs viz"
-)
-_ABBREVIATIONS = frozenset(_ABBREVIATIONS_TEXT.split())
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
 _CITATION = re.compile(r"\[\d+(?:[,–-]\s*\d+)*\]")
@@ -92,7 +55,7 @@ _SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:!?])")
 _TOKEN = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:-[^\W_](?:[\w’']*[^\W_])?)*|[^\w\s]")
 _SENTENCE_END = re.compile(r"[.!?](?=[\"”’')\]]*\s+[\"“(\[]?[A-Z0-9])")
 # "We propose …", "this paper presents …": where authors say what they did.
-_CUE_SUBJECTS = ("we ", "this paper", "this work", "this article", "this letter", "this study")
+_CUESUBJECTS = ("we ", "this paper", "this work", "this article", "this letter", "this study")
 _CUE_VERB = re.compile(
     r"\b(?:propose|present|introduce|develop|show|find|demonstrate|report|describe|derive|"
     r"obtain|prove|establish)",
@@ -150,7 +113,7 @@ def sentences(text: str) -> list[str]:
         end = match.end()
         before = text[start : match.start()].rsplit(" ", 1)[-1].lower().rstrip(".")
         if text[match.start()] == "." and (
-            before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha())
+            before in ABBREVIATIONS or (len(before) == 1 and before.isalpha())
         ):
             continue
         found.append(text[start:end].strip())
@@ -185,15 +148,6 @@ def _plural(token: str) -> bool:
     )
 
 
-# Words after which a run starts on a verb: "we prune ...", "which lets ...".
-_SUBJECTS = frozenset({"we", "they", "which", "who", "it"})
-# Nouns in -ing that often open a title ("Reasoning about ..."): not verbs to trim.
-_ING_NOUNS_TEXT = """clustering computing decoding encoding engineering forecasting hashing imaging
-    learning matching mining modeling modelling planning pricing processing programming
-    ranking reasoning routing sampling scheduling sensing testing tracking"""
-_ING_NOUNS = frozenset(_ING_NOUNS_TEXT.split())
-
-
 @lru_cache(maxsize=100_000)
 def _word(token: str) -> tuple[bool, str, str, bool, bool]:
     """What a token is, computed once per distinct token: (whether it ends a phrase, its
@@ -206,7 +160,7 @@ def _word(token: str) -> tuple[bool, str, str, bool, bool]:
         or lower in STOP_WORDS
         or len(token) == 1
         or not any(char.isalpha() for char in token)
-        or (len(lower) > 4 and lower.endswith("ly") and lower not in _NOT_ADVERBS)
+        or (len(lower) > 4 and lower.endswith("ly") and lower not in NOT_ADVERBS)
     )
     opening = token if any(char.isupper() for char in token[1:]) else lower
     # Title case hides plurals: "Networks" counts, "Navier-Stokes" does not.
@@ -241,7 +195,7 @@ def _read(text: str, title: bool = False) -> _Read:
         # A title or sentence that opens on "-ing" opens on a verb: "Enhancing LLM generation";
         # so does a run right after "we" or "which".
         if hi >= 2 and (
-            after_subject or (opens and stems[0].endswith("ing") and stems[0] not in _ING_NOUNS)
+            after_subject or (opens and stems[0].endswith("ing") and stems[0] not in ING_NOUNS)
         ):
             lo = 1
         while lo < hi and stems[lo] in GENERIC:
@@ -260,7 +214,7 @@ def _read(text: str, title: bool = False) -> _Read:
         if breaks:
             if stems:
                 close()
-            subject = token.lower() in _SUBJECTS
+            subject = token.lower() in SUBJECTS
             if token in ".!?:":
                 sentence_start = True
             elif token[0].isalnum():
@@ -396,7 +350,7 @@ def _summary(parts: list[str], read: list[_Read], title_read: _Read, limit: int)
         shared = sum(weight[stem] - 1.0 for stem in found)
         score = shared / sqrt(len(found) + 4.0)
         lower = sentence.lower()
-        if any(subject in lower for subject in _CUE_SUBJECTS) and _CUE_VERB.search(lower):
+        if any(subject in lower for subject in _CUESUBJECTS) and _CUE_VERB.search(lower):
             score *= 1.6
         if index == 0:
             score *= 1.15
