@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "dailypapers.feed",
     "dailypapers.search",
     "dailypapers.repos",
+    "dailypapers.summaries",
     "dailypapers.api",
     "dailypapers.digests",
     "dailypapers.ops",
@@ -325,6 +326,12 @@ EMBEDDING_DEVICE = env_choice("EMBEDDING_DEVICE", "auto", ("auto", "cpu", "cuda"
 EMBEDDING_BATCH_SIZE = env_int("EMBEDDING_BATCH_SIZE", 64)
 VECTOR_IVF_FROM = env_int("VECTOR_IVF_FROM", 50_000)  # vectors; fewer are searched exactly
 VECTOR_INDEX_CHECK_SECONDS = env_float("VECTOR_INDEX_CHECK_SECONDS", 30.0)
+
+# Automatic summaries (summaries/): extracted locally for every paper. Optionally also asked
+# of an OpenAI-compatible chat-completions endpoint; the local summary stays the fallback.
+SUMMARY_API_URL = env_str("SUMMARY_API_URL").strip()  # e.g. https://api.example.com/v1
+SUMMARY_MODEL = env_str("SUMMARY_MODEL").strip()
+SUMMARY_API_KEY = env_str("SUMMARY_API_KEY").strip()
 
 # Community limits.
 SUBMISSIONS_PER_DAY = env_int("SUBMISSIONS_PER_DAY", 10)

@@ -16,6 +16,8 @@ paper object. How our data maps onto the Hub's fields:
 - ``githubStars``, ``projectPage``, ``linkedModels`` / ``linkedDatasets`` / ``linkedSpaces``
   and their counts: repos/api.py says where each comes from; ``organization`` stays absent
   (no organization claims papers here; see there).
+- ``ai_summary`` / ``ai_keywords``: the automatic summary and key phrases (summaries app), in
+  "paper" and beside it on daily items; ``summary`` (in both places) is the abstract.
 - ``sort=publishedAt`` is our "newest" order, ``trending`` our trending order, and
   ``upvotes`` (ours, not the Hub's) the site's default order.
 - With no date, week or month, the list runs back through the feed days, newest day first
@@ -56,6 +58,7 @@ from dailypapers.papers.models import Paper
 from dailypapers.papers.querysets import PaperQuerySet
 from dailypapers.repos.api import hub_repo_fields
 from dailypapers.search import engine
+from dailypapers.summaries.read import hub_fields as summary_fields
 
 router = Router(tags=["Hugging Face-compatible"])
 
@@ -106,13 +109,21 @@ def hub_paper(paper: Paper) -> dict[str, Any]:
         "discussionId": str(paper.pk),
         "githubRepo": _github(paper),
         **hub_repo_fields(paper),
+        **summary_fields(paper),  # ai_summary, ai_keywords
     }
 
 
 def hub_daily_item(paper: Paper) -> dict[str, Any]:
     """One item of GET /api/daily_papers and /api/papers/search."""
+    inner = hub_paper(paper)
     return {
-        "paper": hub_paper(paper),
+        "paper": inner,
+        # The Hub's daily item repeats the abstract as "summary": huggingface_hub copies that
+        # key over PaperInfo.summary, which must stay the abstract as paper_info gives it.
+        # The automatic summary is ai_summary, here and in "paper".
+        "summary": paper.abstract or inner["ai_summary"],
+        "ai_summary": inner["ai_summary"],
+        "ai_keywords": inner["ai_keywords"],
         "publishedAt": hub_time(listed_at(paper) or published_at(paper)),
         "title": paper.title,
         "numComments": paper.comment_count,

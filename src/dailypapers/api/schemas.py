@@ -16,6 +16,7 @@ from ninja import Field, Schema
 from dailypapers.accounts.models import User
 from dailypapers.papers.models import Author, Paper
 from dailypapers.repos.api import HubRepoFields
+from dailypapers.summaries.schema import AutoSummaryFields
 
 
 def absolute(context: dict[str, Any] | None, path: str) -> str:
@@ -53,7 +54,7 @@ class SubmissionOut(Schema):
     submitted_by: MemberOut | None = Field(description="null once the account is deleted")
 
 
-class PaperOut(Schema):
+class PaperOut(AutoSummaryFields):  # ai_summary, ai_keywords
     arxiv_id: str
     title: str
     abstract: str
@@ -312,10 +313,15 @@ class HfPaper(HubRepoFields):
     numComments: int
     discussionId: str
     githubRepo: str | None = None
+    ai_summary: str = Field("", description="An automatic one- or two-sentence summary")
+    ai_keywords: list[str] = Field(default_factory=list, description="Automatic key phrases")
 
 
 class HfDailyPaper(Schema):
     paper: HfPaper
+    summary: str = Field("", description="The abstract, as in paper.summary")
+    ai_summary: str = ""
+    ai_keywords: list[str] = Field(default_factory=list)
     publishedAt: str = Field(description="When the paper joined the daily feed")
     title: str
     numComments: int

@@ -16,13 +16,14 @@ if TYPE_CHECKING:
 # What a list item shows; the abstract is needed for its first lines. The submitter's
 # columns are what User.public_name reads: a column left out here would cost one query per
 # item (the query-count tests on the home page would notice). The submission and votes are
-# the feed's relations to Paper, named here by their related names so papers imports no app
-# above it.
+# the feed's relations to Paper, the automatic summary the summaries app's, named here by
+# their related names so papers imports no app above it.
 LIST_COLUMNS = (
     "arxiv_id", "title", "abstract", "author_names", "primary_category", "categories",
     "code_links", "has_code", "announced_on", "upvote_count", "comment_count", "trending_score",
     "submission__feed_day", "submission__submitted_at",
     "submission__submitted_by__display_name", "submission__submitted_by__is_active",
+    "auto_summary__summary", "auto_summary__keywords", "auto_summary__method",
 )  # fmt: skip
 SUBMITTER = "submission__submitted_by"
 # The paper's GitHub repository (the repos app's RepoLink, one per paper at most): list rows
@@ -30,21 +31,23 @@ SUBMITTER = "submission__submitted_by"
 # paper joins the whole row. Two one-to-one joins in the paper's own query either way.
 REPOSITORY = "repo_link__repository"
 GITHUB_STARS = f"{REPOSITORY}__stars"
+# The summaries app's automatic summary (its related name), shown on cards and in the API.
+AUTO_SUMMARY = "auto_summary"
 
 
 class PaperQuerySet(QuerySet["Paper"]):
     def listed(self) -> PaperQuerySet:
         """Load what a list item shows, the submitter included, in the list's own query."""
         return (
-            self.select_related(SUBMITTER)
+            self.select_related(SUBMITTER, AUTO_SUMMARY)
             .only(*LIST_COLUMNS)
             .annotate(github_stars=F(GITHUB_STARS))
         )
 
     def with_submitter(self) -> PaperQuerySet:
-        """Every column of the paper, its submission, the submitter and its GitHub repository
-        (stars included), in one query."""
-        return self.select_related(SUBMITTER, REPOSITORY)
+        """Every column of the paper, its submission, the submitter, its automatic summary
+        and its GitHub repository (stars included), in one query."""
+        return self.select_related(SUBMITTER, AUTO_SUMMARY, REPOSITORY)
 
     def voted_by(self, user: AbstractBaseUser | AnonymousUser) -> PaperQuerySet:
         """The papers this member upvoted; none for a signed-out visitor."""

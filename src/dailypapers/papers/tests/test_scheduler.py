@@ -58,6 +58,7 @@ def test_due_jobs_enqueue_ingest_tasks_on_the_task_queue(settings):
         "harvest-oai",
         "refresh-github-stars",
         "refresh-trending",
+        "summaries-backfill",
         "check-digests",
         "requeue-mail",
     ]
@@ -73,6 +74,7 @@ def test_due_jobs_enqueue_ingest_tasks_on_the_task_queue(settings):
         ("refresh_due_stars", "[]"),
         ("refresh_trending", "[]"),
         ("requeue_stalled_email", "[]"),
+        ("summarize_pending", "[50000]"),
     ]
 
 
