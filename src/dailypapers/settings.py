@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "dailypapers.papers",
     "dailypapers.feed",
     "dailypapers.search",
+    "dailypapers.thumbnails",
     "dailypapers.api",
     "dailypapers.digests",
     "dailypapers.ops",
@@ -300,6 +301,24 @@ ARXIV_BACKOFF = env_float("ARXIV_BACKOFF", 2.0)  # seconds before the first retr
 # arXiv announces new papers at 20:00 US Eastern, Sunday to Thursday; ingest a little later.
 INGEST_AT_UTC = env_str("INGEST_AT_UTC", "01:30")
 TRENDING_REFRESH_MINUTES = env_int("TRENDING_REFRESH_MINUTES", 10)
+
+# Thumbnails of page 1 (thumbnails/): PDFs fetched from THUMBNAIL_PDF_URL/<id>v<version>
+# with the arXiv client's manners above (one request per ARXIV_REQUEST_INTERVAL across every
+# process); "off" (or empty) fetches nothing and cards show a placeholder. New papers
+# announced in the last THUMBNAIL_RECENT_DAYS days are queued as they arrive; older ones by
+# the backlog job, THUMBNAIL_BACKLOG_BATCH papers every THUMBNAIL_BACKLOG_MINUTES minutes.
+THUMBNAIL_PDF_URL = env_str("THUMBNAIL_PDF_URL", "https://export.arxiv.org/pdf").strip()
+if THUMBNAIL_PDF_URL.lower() in ("off", "none", "false", "0"):
+    THUMBNAIL_PDF_URL = ""
+THUMBNAIL_PDF_URL = THUMBNAIL_PDF_URL.rstrip("/")
+THUMBNAIL_MAX_PDF_BYTES = env_int("THUMBNAIL_MAX_PDF_BYTES", 30_000_000)
+THUMBNAIL_RECENT_DAYS = env_int("THUMBNAIL_RECENT_DAYS", 7)
+THUMBNAIL_BACKLOG_MINUTES = env_int("THUMBNAIL_BACKLOG_MINUTES", 30)
+THUMBNAIL_BACKLOG_BATCH = env_int("THUMBNAIL_BACKLOG_BATCH", 100)
+THUMBNAIL_DIR = DATA_DIR / "thumbnails"
+# Behind nginx: the image view answers with X-Accel-Redirect to this internal location
+# (docs/deploy.md) and nginx sends the file; empty, Django sends it.
+THUMBNAIL_X_ACCEL_PREFIX = env_str("THUMBNAIL_X_ACCEL_PREFIX").strip()
 
 # Semantic layer (search/semantic.py): never downloads a model.
 # Semantic search is on by default: all-MiniLM-L6-v2 as int8 ONNX, no PyTorch (the model

@@ -52,6 +52,7 @@ from dailypapers.feed.queries import FeedFilters, feed_papers
 from dailypapers.papers.models import Paper
 from dailypapers.papers.querysets import PaperQuerySet
 from dailypapers.search import engine
+from dailypapers.thumbnails.fields import hub_fields as thumbnail_fields
 
 router = Router(tags=["Hugging Face-compatible"])
 
@@ -113,6 +114,7 @@ def hub_daily_item(paper: Paper) -> dict[str, Any]:
         "numComments": paper.comment_count,
         "submittedBy": _member(paper),
         "isAuthorParticipating": False,
+        **thumbnail_fields(paper),
     }
 
 

@@ -23,18 +23,23 @@ LIST_COLUMNS = (
     "code_links", "has_code", "announced_on", "upvote_count", "comment_count", "trending_score",
     "submission__feed_day", "submission__submitted_at",
     "submission__submitted_by__display_name", "submission__submitted_by__is_active",
+    "thumbnail__status", "thumbnail__updated_at",
 )  # fmt: skip
 SUBMITTER = "submission__submitted_by"
+# The thumbnails app's row of the paper (its status and render time): what cards and the
+# API show of it, joined like the submission.
+THUMBNAIL = "thumbnail"
 
 
 class PaperQuerySet(QuerySet["Paper"]):
     def listed(self) -> PaperQuerySet:
         """Load what a list item shows, the submitter included, in the list's own query."""
-        return self.select_related(SUBMITTER).only(*LIST_COLUMNS)
+        return self.select_related(SUBMITTER, THUMBNAIL).only(*LIST_COLUMNS)
 
     def with_submitter(self) -> PaperQuerySet:
-        """Every column of the paper, its submission and the submitter, in one query."""
-        return self.select_related(SUBMITTER)
+        """Every column of the paper, its submission, the submitter and the thumbnail row,
+        in one query."""
+        return self.select_related(SUBMITTER, THUMBNAIL)
 
     def voted_by(self, user: AbstractBaseUser | AnonymousUser) -> PaperQuerySet:
         """The papers this member upvoted; none for a signed-out visitor."""
