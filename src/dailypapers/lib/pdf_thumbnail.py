@@ -3,10 +3,12 @@
     picture = first_page_webp(pdf_bytes, width=320)   # raises UnusablePdf("encrypted …")
 
 PDFium (pypdfium2) renders straight to the target width, so the bitmap is a few hundred
-kilobytes whatever the page size; images on the page are decoded downsampled to it (an
-8000 × 8000 RGB image, 192 MB decoded, renders in 29 MB of peak RSS; docs/benchmarks.md), so
-a render stays in process. Forms and annotations are not drawn, the document is closed
-before returning, and a page far taller than wide is cut at ``max_height``.
+kilobytes whatever the page size, and images on the page are decoded downsampled to it:
+page 1 covered by an 8000 × 8000 RGB image (192 MB decoded, a 0.2 MB file) renders with
+the whole process peaking at 31 MB, a 16000 × 16000 one (768 MB) at 40 MB
+(lib/tests/test_pdf_thumbnail.py). So a render stays
+in process, without a subprocess or a resource limit. Forms are not drawn, the document is
+closed before returning, and a page far taller than wide is cut at ``max_height``.
 
 What is refused, each with its reason: not a PDF (no ``%PDF-`` header), truncated (no
 ``%%EOF`` near the end, or a damaged structure), encrypted (PDFium asks for a password),
