@@ -315,7 +315,9 @@ THUMBNAIL_MAX_PDF_BYTES = env_int("THUMBNAIL_MAX_PDF_BYTES", 30_000_000)
 THUMBNAIL_RECENT_DAYS = env_int("THUMBNAIL_RECENT_DAYS", 7)
 THUMBNAIL_BACKLOG_MINUTES = env_int("THUMBNAIL_BACKLOG_MINUTES", 30)
 THUMBNAIL_BACKLOG_BATCH = env_int("THUMBNAIL_BACKLOG_BATCH", 100)
-THUMBNAIL_DIR = DATA_DIR / "thumbnails"
+# Pictures are written by the worker and read by the web processes: on several hosts, a
+# folder they share (docs/deploy.md).
+THUMBNAIL_DIR = Path(env_str("THUMBNAIL_DIR").strip() or DATA_DIR / "thumbnails").resolve()
 # Behind nginx: the image view answers with X-Accel-Redirect to this internal location
 # (docs/deploy.md) and nginx sends the file; empty, Django sends it.
 THUMBNAIL_X_ACCEL_PREFIX = env_str("THUMBNAIL_X_ACCEL_PREFIX").strip()
