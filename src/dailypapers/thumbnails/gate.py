@@ -24,9 +24,10 @@ def wait_for_turn(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.time,
 ) -> float:
-    """Block until a request under ``name`` may start; returns the seconds waited."""
+    """Block until a request under ``name`` may start; returns the start reserved (seconds
+    since the epoch on ``clock``)."""
     if interval <= 0:
-        return 0.0
+        return clock()
     step = round(interval * 1_000_000)
     while True:
         slot, _ = RequestSlot.objects.get_or_create(name=name)
@@ -37,7 +38,6 @@ def wait_for_turn(
         )
         if won:
             break
-    wait = (start - now) / 1_000_000
-    if wait > 0:
-        sleep(wait)
-    return wait
+    if start > now:
+        sleep((start - now) / 1_000_000)
+    return start / 1_000_000

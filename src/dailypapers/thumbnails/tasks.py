@@ -25,7 +25,7 @@ from dailypapers.papers.models import Paper
 from dailypapers.thumbnails.fetching import make_thumbnail, pdf_client
 from dailypapers.thumbnails.models import Thumbnail
 
-TASK_CHUNK = 20
+TASK_CHUNK = 10  # half a minute at arXiv's pace; well within RQ's 600 s job timeout
 PRIORITY = -20  # below embedding (-10), email and ingest (0)
 
 

@@ -82,7 +82,9 @@ def test_requests_keep_the_interval_and_say_who_is_asking(pdf_server, settings):
 
     arrived = [request.arrived for request in pdf_server.requests]
     assert len(arrived) == 3
-    assert min(gaps(arrived)) >= 0.29
+    # Measured where the server receives them: a loaded machine can delay one arrival by a
+    # scheduling slice, which shortens the next gap; without the limit a gap is ~1 ms.
+    assert min(gaps(arrived)) >= 0.2
     agents = {request.headers["user-agent"] for request in pdf_server.requests}
     assert len(agents) == 1 and agents.pop().startswith("dailypapers/")
     assert f"mailto:{CONTACT}" in pdf_server.requests[0].headers["user-agent"]
@@ -110,12 +112,15 @@ def test_two_processes_fetching_at_once_still_keep_one_interval(threads_db, pdf_
     papers = [make_paper(f"2501.0002{n}", version=1) for n in range(4)]
     for paper in papers:
         serve(pdf_server, paper, paper_pdf())
+    reserved: list[float] = []
 
     def worker(ids: list[int]) -> None:
         def own_clock() -> float:
             return time.monotonic()
 
-        gate = lambda: wait_for_turn(ARXIV, 0.4) and None  # noqa: E731
+        def gate() -> None:
+            reserved.append(wait_for_turn(ARXIV, 0.4))
+
         with arxiv_client(gate=gate) as client:
             client._clock = own_clock
             for paper_id in ids:
@@ -130,9 +135,9 @@ def test_two_processes_fetching_at_once_still_keep_one_interval(threads_db, pdf_
     for thread in threads:
         thread.join(30)
 
+    assert len(reserved) == 4 and min(gaps(sorted(reserved))) >= 0.4 - 1e-6
     arrived = sorted(request.arrived for request in pdf_server.requests)
-    assert len(arrived) == 4
-    assert min(gaps(arrived)) >= 0.38
+    assert len(arrived) == 4 and min(gaps(arrived)) >= 0.2  # one arrival may come late
     assert Thumbnail.objects.filter(status=Status.RENDERED).count() == 4
 
 
