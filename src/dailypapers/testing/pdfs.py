@@ -4,13 +4,15 @@
 plot) in plain PDF 1.4 syntax, with a correct cross-reference table, so any reader opens it.
 Its variants are the bad inputs a thumbnailer meets: ``truncated`` (cut short, no %%EOF),
 ``encrypted_pdf`` (a standard security handler whose user password is not empty: readers
-ask for a password) and a many-page document (``pages=200``). ``drawing_ops`` sizes the
+ask for a password), a many-page document (``pages=200``) and ``image_bomb_pdf`` (a small
+file whose page holds an image of hundreds of megabytes once decoded). ``drawing_ops`` sizes the
 content streams (uncompressed), which is how the benchmark reaches 0.5 to 3 MB per file.
 """
 
 from __future__ import annotations
 
 import random
+import zlib
 
 _WORDS = [
     "model", "data", "learning", "network", "training", "results", "method", "neural",
@@ -79,10 +81,16 @@ def paper_pdf(
         )
         kids.append(b"%d 0 R" % len(objects))
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), pages)
-    encrypt_ref = b""
+    trailer = b""
     if encrypt:
         objects.append(encrypt)
-        encrypt_ref = b" /Encrypt %d 0 R /ID [<%s> <%s>]" % (len(objects), b"ab" * 16, b"ab" * 16)
+        trailer = b" /Encrypt %d 0 R /ID [<%s> <%s>]" % (len(objects), b"ab" * 16, b"ab" * 16)
+    return write_pdf(objects, trailer)
+
+
+def write_pdf(objects: list[bytes], trailer: bytes = b"") -> bytes:
+    """A PDF file of these object bodies (numbered from 1, the first one the catalog), with
+    its cross-reference table; ``trailer``: more entries for the trailer dictionary."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -92,9 +100,29 @@ def paper_pdf(
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     for offset in offsets:
         out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\n" % (len(objects) + 1, encrypt_ref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\n" % (len(objects) + 1, trailer)
     out += b"startxref\n%d\n%%%%EOF\n" % xref
     return bytes(out)
+
+
+def image_bomb_pdf(side: int) -> bytes:
+    """One page covered by a ``side`` × ``side`` RGB image of zeros: side² × 3 bytes once
+    decoded, a few hundred kilobytes compressed (built a row at a time)."""
+    packer = zlib.compressobj(9)
+    row = bytes(side * 3)
+    raw = b"".join(packer.compress(row) for _ in range(side)) + packer.flush()
+    return write_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            b"/Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>",
+            b"<< /Length 30 >>\nstream\nq 612 0 0 792 0 0 cm /Im1 Do Q\nendstream",
+            b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB "
+            b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream"
+            % (side, side, len(raw), raw),
+        ]
+    )
 
 
 def encrypted_pdf() -> bytes:

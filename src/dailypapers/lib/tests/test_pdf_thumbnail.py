@@ -6,14 +6,13 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from dailypapers.lib.pdf_thumbnail import UnusablePdf, check_pdf, first_page_webp
-from dailypapers.testing.pdfs import encrypted_pdf, paper_pdf, truncated
+from dailypapers.testing.pdfs import encrypted_pdf, image_bomb_pdf, paper_pdf, truncated
 
 
 def test_page_one_becomes_a_webp_of_the_asked_width_with_the_page_count():
@@ -63,34 +62,9 @@ print(picture.width, int(re.search(r"VmHWM:\\s+(\\d+) kB", status).group(1)) // 
 """
 
 
-def _bomb_pdf(side: int) -> bytes:
-    packer = zlib.compressobj(9)
-    row = bytes(side * 3)
-    raw = b"".join(packer.compress(row) for _ in range(side)) + packer.flush()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-        b"/Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>",
-        b"<< /Length 30 >>\nstream\nq 612 0 0 792 0 0 cm /Im1 Do Q\nendstream",
-        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB "
-        b"/BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream"
-        % (side, side, len(raw), raw),
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 6\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
-    return bytes(out)
-
-
 def test_a_huge_image_on_page_one_renders_in_bounded_memory():
     """8000 × 8000 RGB is 192 MB decoded; PDFium decodes it at the thumbnail's size."""
-    data = _bomb_pdf(8000)
+    data = image_bomb_pdf(8000)
     assert len(data) < 1_000_000
     if not Path("/proc/self/status").exists():
         pytest.skip("reads the peak from /proc (Linux)")

@@ -67,7 +67,8 @@ def test_the_backlog_job_queues_a_batch_in_chunks_newest_first(
     with django_capture_on_commit_callbacks(execute=True):
         assert queue_backlog.call() == 25
 
-    chunks = sorted(queued_thumbnails(), key=len, reverse=True)  # task ids are random
+    # Task ids are random: order the chunks by size, then by their first (newest) paper.
+    chunks = sorted(queued_thumbnails(), key=lambda chunk: (len(chunk), chunk[0]), reverse=True)
     assert [len(chunk) for chunk in chunks] == [10, 10, 5]
     newest_first = [paper.pk for paper in reversed(papers[:-1])][:25]
     assert [pk for chunk in chunks for pk in chunk] == newest_first

@@ -15,24 +15,17 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
-from dailypapers.papers.management.commands.ingest import progress_bar
+from dailypapers.papers.management.commands.ingest import positive, progress_bar
 from dailypapers.thumbnails.fetching import make_thumbnail, pdf_client
 from dailypapers.thumbnails.models import Thumbnail
 from dailypapers.thumbnails.tasks import backlog_ids
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise ValueError(text)
-    return value
 
 
 class Command(BaseCommand):
     help = "Fetch and render the thumbnails of papers that have none (resumable), newest first."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--limit", type=_positive, help="try at most this many papers")
+        parser.add_argument("--limit", type=positive, help="try at most this many papers")
         parser.add_argument("--status", action="store_true", help="only count thumbnails")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
