@@ -37,6 +37,15 @@ def semantic_search_off_unless_asked(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def thumbnails_off_unless_asked(settings, tmp_path: Path) -> None:
+    """No test fetches a PDF from arXiv: thumbnail fetching is off (imports queue nothing)
+    and pictures go to the test's own folder; thumbnails/tests point the URL at a local
+    server."""
+    settings.THUMBNAIL_PDF_URL = ""
+    settings.THUMBNAIL_DIR = tmp_path / "thumbnails"
+
+
+@pytest.fixture(autouse=True)
 def no_keyword_index(monkeypatch) -> Iterator[None]:
     """The Tantivy keyword index lives in DATA_DIR: off unless a test turns it on (with a
     folder of its own, see search/tests/test_keyword_index.py), and never carried over."""

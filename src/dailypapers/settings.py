@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "dailypapers.search",
     "dailypapers.repos",
     "dailypapers.summaries",
+    "dailypapers.thumbnails",
     "dailypapers.api",
     "dailypapers.digests",
     "dailypapers.ops",
@@ -312,6 +313,25 @@ GITHUB_CONTACT = env_str("GITHUB_CONTACT")
 GITHUB_TIMEOUT = env_float("GITHUB_TIMEOUT", 20.0)
 GITHUB_STARS_REFRESH_MINUTES = env_int("GITHUB_STARS_REFRESH_MINUTES", 60)
 GITHUB_STARS_PER_RUN = env_int("GITHUB_STARS_PER_RUN", 1000)
+# Thumbnails of page 1 (thumbnails/): PDFs fetched from THUMBNAIL_PDF_URL/<id>v<version>
+# with the arXiv client's manners above (one request per ARXIV_REQUEST_INTERVAL across every
+# process); "off" (or empty) fetches nothing and cards show a placeholder. New papers
+# announced in the last THUMBNAIL_RECENT_DAYS days are queued as they arrive; older ones by
+# the backlog job, THUMBNAIL_BACKLOG_BATCH papers every THUMBNAIL_BACKLOG_MINUTES minutes.
+THUMBNAIL_PDF_URL = env_str("THUMBNAIL_PDF_URL", "https://export.arxiv.org/pdf").strip()
+if THUMBNAIL_PDF_URL.lower() in ("off", "none", "false", "0"):
+    THUMBNAIL_PDF_URL = ""
+THUMBNAIL_PDF_URL = THUMBNAIL_PDF_URL.rstrip("/")
+THUMBNAIL_MAX_PDF_BYTES = env_int("THUMBNAIL_MAX_PDF_BYTES", 30_000_000)
+THUMBNAIL_RECENT_DAYS = env_int("THUMBNAIL_RECENT_DAYS", 7)
+THUMBNAIL_BACKLOG_MINUTES = env_int("THUMBNAIL_BACKLOG_MINUTES", 30)
+THUMBNAIL_BACKLOG_BATCH = env_int("THUMBNAIL_BACKLOG_BATCH", 100)
+# Pictures are written by the worker and read by the web processes: on several hosts, a
+# folder they share (docs/deploy.md).
+THUMBNAIL_DIR = Path(env_str("THUMBNAIL_DIR").strip() or DATA_DIR / "thumbnails").resolve()
+# Behind nginx: the image view answers with X-Accel-Redirect to this internal location
+# (docs/deploy.md) and nginx sends the file; empty, Django sends it.
+THUMBNAIL_X_ACCEL_PREFIX = env_str("THUMBNAIL_X_ACCEL_PREFIX").strip()
 
 # Semantic layer (search/semantic.py): never downloads a model.
 # Semantic search is on by default: all-MiniLM-L6-v2 as int8 ONNX, no PyTorch (the model

@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/", include("dailypapers.mail.urls")),
     path("", include("dailypapers.ops.urls")),
     path("", include("dailypapers.api.urls")),
+    path("", include("dailypapers.thumbnails.urls")),
     path("", include("dailypapers.feed.urls_community")),
     path("", include("dailypapers.feed.urls")),
 ]

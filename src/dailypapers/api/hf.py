@@ -59,6 +59,7 @@ from dailypapers.papers.querysets import PaperQuerySet
 from dailypapers.repos.api import hub_repo_fields
 from dailypapers.search import engine
 from dailypapers.summaries.read import hub_fields as summary_fields
+from dailypapers.thumbnails.fields import hub_fields as thumbnail_fields
 
 router = Router(tags=["Hugging Face-compatible"])
 
@@ -129,6 +130,7 @@ def hub_daily_item(paper: Paper) -> dict[str, Any]:
         "numComments": paper.comment_count,
         "submittedBy": _member(paper),
         "isAuthorParticipating": False,
+        **thumbnail_fields(paper),
     }
 
 

@@ -327,3 +327,7 @@ class HfDailyPaper(Schema):
     numComments: int
     submittedBy: HfUser | None
     isAuthorParticipating: bool = False
+    thumbnail: str = Field(
+        description="Absolute URL of page 1's picture (a placeholder until rendered)"
+    )
+    mediaUrls: list[str] = Field(default_factory=list, description="The rendered thumbnail, if any")

@@ -16,14 +16,16 @@ if TYPE_CHECKING:
 # What a list item shows; the abstract is needed for its first lines. The submitter's
 # columns are what User.public_name reads: a column left out here would cost one query per
 # item (the query-count tests on the home page would notice). The submission and votes are
-# the feed's relations to Paper, the automatic summary the summaries app's, named here by
-# their related names so papers imports no app above it.
+# the feed's relations to Paper; the automatic summary, the thumbnail row and the GitHub
+# repository are the summaries, thumbnails and repos apps' one-to-one rows. All are named
+# here by their related names, so papers imports no app above it and a list stays one query.
 LIST_COLUMNS = (
     "arxiv_id", "title", "abstract", "author_names", "primary_category", "categories",
     "code_links", "has_code", "announced_on", "upvote_count", "comment_count", "trending_score",
     "submission__feed_day", "submission__submitted_at",
     "submission__submitted_by__display_name", "submission__submitted_by__is_active",
     "auto_summary__summary", "auto_summary__keywords", "auto_summary__method",
+    "thumbnail__status", "thumbnail__updated_at",
 )  # fmt: skip
 SUBMITTER = "submission__submitted_by"
 # The paper's GitHub repository (the repos app's RepoLink, one per paper at most): list rows
@@ -33,21 +35,24 @@ REPOSITORY = "repo_link__repository"
 GITHUB_STARS = f"{REPOSITORY}__stars"
 # The summaries app's automatic summary (its related name), shown on cards and in the API.
 AUTO_SUMMARY = "auto_summary"
+# The thumbnails app's row of the paper (its status and render time): what cards and the
+# API show of it, joined like the submission.
+THUMBNAIL = "thumbnail"
 
 
 class PaperQuerySet(QuerySet["Paper"]):
     def listed(self) -> PaperQuerySet:
         """Load what a list item shows, the submitter included, in the list's own query."""
         return (
-            self.select_related(SUBMITTER, AUTO_SUMMARY)
+            self.select_related(SUBMITTER, AUTO_SUMMARY, THUMBNAIL)
             .only(*LIST_COLUMNS)
             .annotate(github_stars=F(GITHUB_STARS))
         )
 
     def with_submitter(self) -> PaperQuerySet:
-        """Every column of the paper, its submission, the submitter, its automatic summary
-        and its GitHub repository (stars included), in one query."""
-        return self.select_related(SUBMITTER, AUTO_SUMMARY, REPOSITORY)
+        """Every column of the paper, its submission, the submitter, its automatic summary,
+        its thumbnail row and its GitHub repository (stars included), in one query."""
+        return self.select_related(SUBMITTER, AUTO_SUMMARY, THUMBNAIL, REPOSITORY)
 
     def voted_by(self, user: AbstractBaseUser | AnonymousUser) -> PaperQuerySet:
         """The papers this member upvoted; none for a signed-out visitor."""

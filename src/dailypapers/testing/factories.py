@@ -35,6 +35,8 @@ from dailypapers.papers.ingest.pipeline import IngestReport, ingest
 from dailypapers.papers.models import IngestRun, Paper, PaperCategory
 from dailypapers.repos.links import link_papers
 from dailypapers.repos.models import Repository
+from dailypapers.thumbnails import storage
+from dailypapers.thumbnails.models import Thumbnail
 
 PASSWORD = "a-long-password-1"
 LISTING_DAY = date(2025, 1, 6)  # a Monday: the day store_paper lists papers on
@@ -197,6 +199,20 @@ def set_counters(paper: Paper, **counters: Any) -> Paper:
 
 def set_trending_score(paper: Paper, score: float) -> Paper:
     return set_counters(paper, trending_score=score)
+
+
+def make_thumbnail(
+    paper: Paper, status: str = Thumbnail.Status.RENDERED, **fields: Any
+) -> Thumbnail:
+    """A thumbnail row for ``paper``; a rendered one gets a small WebP file under THUMBNAIL_DIR."""
+    if status == Thumbnail.Status.RENDERED:
+        picture, _ = storage.placeholder()
+        storage.save(paper.arxiv_id, picture)
+        values: dict[str, Any] = {"bytes": len(picture), "width": storage.WIDTH, "height": 414}
+    else:
+        values = {"reason": "made by a test"}
+    values.update(fields)
+    return Thumbnail.objects.create(paper=paper, status=status, **values)
 
 
 def arxiv_ids(ids: list[int]) -> list[str]:

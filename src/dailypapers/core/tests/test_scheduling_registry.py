@@ -21,6 +21,7 @@ def test_each_app_registers_its_jobs_once():
         "refresh-trending",
         "check-digests",
         "requeue-mail",
+        "thumbnail-backlog",
     ]
     for job in scheduling.jobs():
         app = job.enqueue.__module__.split(".")[1]

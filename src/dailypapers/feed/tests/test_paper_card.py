@@ -1,5 +1,5 @@
-"""The paper card of every list: vote box, title, authors, facts, and a thumbnail and a
-one-line summary only when the paper has them."""
+"""The paper card of every list: vote box, title, authors, facts, a picture of page 1 (a CSS
+box until there is one), and a one-line summary only when the paper has one."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from dailypapers.testing.factories import store_titled_paper
+from dailypapers.testing.factories import make_thumbnail, store_titled_paper
 
 pytestmark = pytest.mark.django_db
 
@@ -19,19 +19,20 @@ def card(paper, user=None) -> str:
     return render_to_string("feed/paper_item.html", {"paper": paper}, request=request)
 
 
-def test_a_card_without_thumbnail_or_summary_draws_no_empty_boxes_for_them():
+def test_a_card_without_thumbnail_or_summary_draws_a_css_box_and_no_picture():
     html = card(store_titled_paper("2503.00001", "Plain paper"))
-    assert "thumb" not in html and 'class="summary"' not in html and "<img" not in html
+    assert 'class="summary"' not in html and "<img" not in html
+    assert '<span class="thumb thumb-none" aria-hidden="true"></span>' in html
     assert 'class="vote-box"' in html and "log in to upvote" in html
 
 
 def test_a_card_shows_the_thumbnail_and_summary_when_the_paper_has_them():
     paper = store_titled_paper("2503.00002", "Pictured paper")
-    paper.thumbnail = "/static/feed/favicon.svg"  # filled by later work; any attribute will do
+    make_thumbnail(paper)
     paper.summary = "A one-line summary."
     html = card(paper)
-    assert '<img src="/static/feed/favicon.svg" alt=""' in html
-    assert 'class="card has-thumb"' in html
+    assert '<img src="/papers/2503.00002/thumbnail.webp?v=' in html
+    assert 'class="card has-thumb"' in html and "thumb-none" not in html
     assert '<p class="summary">A one-line summary.</p>' in html
 
 

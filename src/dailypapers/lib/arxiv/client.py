@@ -81,7 +81,9 @@ class PoliteClient:
     """GET with arXiv's manners: shared rate limit, keep-alive, gzip, retries, size cap.
 
     One instance may be shared by threads (requests are serialised), but the rate limit
-    holds across all instances anyway.
+    holds across all instances anyway. ``gate``, when given, is called before every attempt
+    once this process's turn has come, and blocks until the request may start: the way to
+    share the limit with other processes (thumbnails/gate.py keeps it in the database).
     """
 
     def __init__(
@@ -97,6 +99,7 @@ class PoliteClient:
         max_bytes: int = 50_000_000,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        gate: Callable[[], None] | None = None,
     ) -> None:
         if min_interval < 0 or timeout <= 0 or retries < 0 or max_bytes <= 0:
             raise ValueError("min_interval and retries must be >= 0, timeout and max_bytes > 0")
@@ -110,6 +113,7 @@ class PoliteClient:
         self.max_bytes = max_bytes
         self._sleep = sleep
         self._clock = clock
+        self._gate = gate
         self._conns: dict[_ConnKey, http.client.HTTPConnection] = {}
         self._lock = threading.Lock()
         self._ssl: ssl.SSLContext | None = None
@@ -175,6 +179,8 @@ class PoliteClient:
             _last_start[self._clock] = start
         if start > now:
             self._sleep(start - now)
+        if self._gate is not None:
+            self._gate()
 
     def _pause_or_give_up(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -12,14 +12,19 @@ from dailypapers.lib.records import SourceError
 from dailypapers.papers.ingest.pipeline import IngestReport
 
 
-def arxiv_client() -> PoliteClient:
+def arxiv_client(
+    *, max_bytes: int | None = None, gate: Callable[[], None] | None = None
+) -> PoliteClient:
+    """The client of background fetches; ``max_bytes`` defaults to the ingest's limit, and
+    ``gate`` shares the rate limit beyond this process (see PoliteClient)."""
     return PoliteClient(
         user_agent=user_agent(settings.ARXIV_CONTACT, settings.SITE_URL),
         min_interval=settings.ARXIV_REQUEST_INTERVAL,
         timeout=settings.ARXIV_TIMEOUT,
         retries=settings.ARXIV_RETRIES,
         backoff=settings.ARXIV_BACKOFF,
-        max_bytes=settings.INGEST_MAX_RESPONSE_BYTES,
+        max_bytes=max_bytes or settings.INGEST_MAX_RESPONSE_BYTES,
+        gate=gate,
     )
 
 

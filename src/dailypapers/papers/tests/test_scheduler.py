@@ -61,6 +61,7 @@ def test_due_jobs_enqueue_ingest_tasks_on_the_task_queue(settings):
         "summaries-backfill",
         "check-digests",
         "requeue-mail",
+        "thumbnail-backlog",
     ]
     queued = sorted(
         (r.task_path.rsplit(".", 1)[-1], str(r.args_kwargs["args"]))
@@ -71,6 +72,7 @@ def test_due_jobs_enqueue_ingest_tasks_on_the_task_queue(settings):
         ("harvest_set", "['cs']"),
         ("harvest_set", "['physics:astro-ph']"),
         ("ingest_listings", "[['cs.AI', 'astro-ph.GA']]"),
+        ("queue_backlog", "[]"),
         ("refresh_due_stars", "[]"),
         ("refresh_trending", "[]"),
         ("requeue_stalled_email", "[]"),

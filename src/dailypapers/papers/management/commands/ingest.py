@@ -36,7 +36,7 @@ def _date(text: str) -> date:
         raise CommandError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
-def _positive(text: str) -> int:
+def positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
@@ -78,7 +78,7 @@ class Command(BaseCommand):
             "jsonl", parents=[common], help="Kaggle-schema JSON lines, plain or gzip"
         )
         jsonl.add_argument("path", type=Path)
-        jsonl.add_argument("--limit", type=_positive, help="stop after this many records")
+        jsonl.add_argument("--limit", type=positive, help="stop after this many records")
         jsonl.add_argument(
             "--listing-events",
             type=Path,
@@ -91,10 +91,8 @@ class Command(BaseCommand):
         which = api.add_mutually_exclusive_group(required=True)
         which.add_argument("--query", help='an arXiv search query, e.g. "cat:cs.LG AND ti:graph"')
         which.add_argument("--ids", help="comma- or space-separated arXiv ids")
-        api.add_argument("--max-results", type=_positive, help="stop after this many papers")
-        api.add_argument(
-            "--page-size", type=_positive, default=200, help="papers per call (≤ 2000)"
-        )
+        api.add_argument("--max-results", type=positive, help="stop after this many papers")
+        api.add_argument("--page-size", type=positive, default=200, help="papers per call (≤ 2000)")
 
         oai = sources.add_parser(
             "oai", parents=[common], help="OAI-PMH ListRecords, incremental and resumable"
@@ -104,7 +102,7 @@ class Command(BaseCommand):
         oai.add_argument("--until", dest="until_date", type=_date, help="YYYY-MM-DD")
         oai.add_argument("--format", dest="metadata_prefix", choices=FORMATS, default="arXiv")
         oai.add_argument(
-            "--max-pages", type=_positive, help="stop after this many pages (resumable)"
+            "--max-pages", type=positive, help="stop after this many pages (resumable)"
         )
 
         rss = sources.add_parser(
