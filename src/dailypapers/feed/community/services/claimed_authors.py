@@ -1,0 +1,131 @@
+"""What approved author claims show: links on the paper page, and the API's author fields.
+
+Lists load the approved claims of a whole page of papers in one extra query
+(``load_claims``); a single paper asks for its own.
+
+The Hugging Face-compatible fields (api/hf.py merges them in):
+
+- each author of ``paper.authors`` with an approved claim gets ``status``
+  ("claimed_verified", the Hub's value for an author confirmed on their paper),
+  ``statusLastChangedAt`` (when a curator approved it) and ``user`` (the member, in the
+  Hub's user shape: handle as "user", public name as "fullname");
+- ``isAuthorParticipating`` on a daily item is true when a member whose claim to be an
+  author of the paper is approved has submitted the paper to the feed or has a visible
+  comment (neither deleted nor hidden) in its discussion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+
+from dailypapers.accounts.models import User
+from dailypapers.feed.models import AuthorClaim, Comment
+from dailypapers.papers.models import Author, Paper
+
+CLAIMED_STATUS = "claimed_verified"  # huggingface_hub's PaperAuthor.status
+CLAIMS_ATTR = "approved_claims"
+HUB_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"  # as api/hf.py's hub_time writes times
+
+
+def _approved() -> Any:
+    """Approved claims of active members, with whether the member commented on the paper."""
+    commented = Comment.objects.filter(
+        paper=OuterRef("paper"),
+        author=OuterRef("member"),
+        is_deleted=False,
+        is_hidden=False,
+    )
+    return (
+        AuthorClaim.objects.approved()
+        .filter(member__is_active=True)
+        .select_related("member")
+        .only(
+            "paper_id", "position", "name", "author_id", "decided_at",
+            "member__handle", "member__display_name",
+        )
+        .annotate(commented=Exists(commented))
+        .order_by("position", "pk")
+    )  # fmt: skip
+
+
+def load_claims(papers: Iterable[Paper]) -> list[Paper]:
+    """The papers, each with its approved claims: one more query for the whole list."""
+    found = list(papers)
+    prefetch_related_objects(found, Prefetch("author_claims", _approved(), to_attr=CLAIMS_ATTR))
+    return found
+
+
+def approved_claims(paper: Paper) -> list[AuthorClaim]:
+    claims = getattr(paper, CLAIMS_ATTR, None)
+    if claims is None:
+        claims = list(_approved().filter(paper=paper))
+        setattr(paper, CLAIMS_ATTR, claims)
+    return claims
+
+
+def slot_of(claim: AuthorClaim, names: list[str]) -> int | None:
+    """Where the claimed author is in ``names`` now: their claimed place while the name is
+    still there, else the first place with that name (a new version reordered the
+    authors), else None (the name is gone)."""
+    if claim.position < len(names) and names[claim.position] == claim.name:
+        return claim.position
+    try:
+        return names.index(claim.name)
+    except ValueError:
+        return None
+
+
+def claims_by_slot(paper: Paper) -> dict[int, AuthorClaim]:
+    names = paper.author_names
+    found: dict[int, AuthorClaim] = {}
+    for claim in approved_claims(paper):
+        slot = slot_of(claim, names)
+        if slot is not None:
+            found.setdefault(slot, claim)
+    return found
+
+
+def hub_user(member: User) -> dict[str, str]:
+    """A member as the Hub's user object: the handle is the Hub's username."""
+    return {"user": member.handle, "fullname": member.public_name, "type": "user"}
+
+
+def hub_authors(paper: Paper) -> list[dict[str, Any]]:
+    """``paper.authors`` in the Hub's shape, claimed authors with status and user."""
+    claimed = claims_by_slot(paper)
+    authors: list[dict[str, Any]] = []
+    for slot, name in enumerate(paper.author_names):
+        author: dict[str, Any] = {"name": name, "hidden": False}
+        claim = claimed.get(slot)
+        if claim is not None:
+            author["status"] = CLAIMED_STATUS
+            if claim.decided_at is not None:
+                author["statusLastChangedAt"] = claim.decided_at.astimezone(UTC).strftime(HUB_TIME)
+            author["user"] = hub_user(claim.member)
+        authors.append(author)
+    return authors
+
+
+def author_participating(paper: Paper) -> bool:
+    """True when an approved claimant of the paper submitted it or comments on it."""
+    submission = getattr(paper, "submission", None)
+    submitter_id = submission.submitted_by_id if submission is not None else None
+    return any(
+        claim.commented or claim.member_id == submitter_id for claim in approved_claims(paper)
+    )
+
+
+def claimants_by_author(paper: Paper, authors: list[Author]) -> dict[int, User]:
+    """The approved claimant of each of ``authors`` (the paper page's author rows), by
+    author id: matched on the author row the claim named, else on the name."""
+    by_name = {author.name: author.pk for author in authors}
+    found: dict[int, User] = {}
+    for claim in approved_claims(paper):
+        author_id = claim.author_id or by_name.get(claim.name)
+        if author_id is not None:
+            found.setdefault(author_id, claim.member)
+    return found
