@@ -282,8 +282,6 @@ class AuthorClaim(models.Model):
     )
 
     objects = AuthorClaimQuerySet.as_manager()
-    # Not a column: set by the reads of claimed_authors.py (a visible comment on the paper).
-    commented: bool
 
     class Meta:
         constraints = [

@@ -22,6 +22,7 @@ from django.utils import timezone
 from dailypapers.accounts.models import User
 from dailypapers.digests import runs
 from dailypapers.digests.models import Delivery, DigestRun, Subscriber
+from dailypapers.feed.community.services.claims import author_row
 from dailypapers.feed.models import (
     AuthorClaim,
     Collection,
@@ -221,9 +222,10 @@ def make_claim(
     """``member``'s claim to be author ``position`` of ``paper``; a decided one was decided
     a minute ago, by nobody in particular."""
     decided = None if status == AuthorClaim.PENDING else timezone.now() - timedelta(minutes=1)
+    name = paper.author_names[position]
     return AuthorClaim.objects.create(
-        paper=paper, position=position, name=paper.author_names[position], member=member,
-        status=status, decided_at=decided,
+        paper=paper, position=position, name=name, author=author_row(paper, name),
+        member=member, status=status, decided_at=decided,
     )  # fmt: skip
 
 

@@ -115,7 +115,9 @@ def author_participating(paper: Paper) -> bool:
     submission = getattr(paper, "submission", None)
     submitter_id = submission.submitted_by_id if submission is not None else None
     return any(
-        claim.commented or claim.member_id == submitter_id for claim in approved_claims(paper)
+        # "commented": _approved()'s annotation, a visible comment of theirs on the paper.
+        getattr(claim, "commented", False) or claim.member_id == submitter_id
+        for claim in approved_claims(paper)
     )
 
 

@@ -38,6 +38,11 @@ def _touch(paper_id: int) -> None:
     Paper.objects.filter(pk=paper_id).update(changed_at=timezone.now())
 
 
+def author_row(paper: Paper, name: str) -> Author | None:
+    """The author page of this name on this paper, when the paper has author rows."""
+    return Author.objects.filter(authorships__paper=paper, key=author_key(name)).first()
+
+
 def claim_author(member: User, paper: Paper, position: int) -> AuthorClaim:
     """A pending claim by ``member`` of the author at ``position`` of ``paper``."""
     names = paper.author_names
@@ -49,7 +54,7 @@ def claim_author(member: User, paper: Paper, position: int) -> AuthorClaim:
         raise ClaimRefused(f"{name} is already claimed by another member.")
     if slot.filter(member=member, status=AuthorClaim.REJECTED).exists():
         raise ClaimRefused(f"A curator turned down your claim to be {name} on this paper.")
-    author = Author.objects.filter(authorships__paper=paper, key=author_key(name)).first()
+    author = author_row(paper, name)
     try:
         with transaction.atomic():
             return AuthorClaim.objects.create(
