@@ -41,6 +41,7 @@ class ErrorOut(Schema):
 class MemberOut(Schema):
     id: int
     name: str
+    handle: str = Field(description="Public and unique: the profile is /u/<handle>/")
 
     @staticmethod
     def resolve_name(obj: User) -> str:

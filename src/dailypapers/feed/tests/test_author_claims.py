@@ -245,3 +245,15 @@ def test_a_claim_follows_its_author_when_a_new_version_reorders_the_authors(pape
     store_paper("2501.00001", authors=["Grace Hopper", "Ada Lovelace"], title="v2")
     page = Client().get(PAGE).content.decode()
     assert 'Ada Lovelace</a> <a class="claimed-author" href="/u/ada/"' in page
+
+
+def test_staff_decide_claims_from_the_admin_too(paper, ada):
+    admin = make_user("root@example.org", is_staff=True, is_superuser=True)
+    first = make_claim(ada, paper, 0)
+    second = make_claim(make_member("grace@example.org", name="Grace"), paper, 1)
+    url = "/admin/feed/authorclaim/"
+    signed_in(admin).post(url, {"action": "approve", "_selected_action": [first.pk]})
+    signed_in(admin).post(url, {"action": "reject", "_selected_action": [second.pk]})
+    assert [claim.status for claim in AuthorClaim.objects.order_by("pk")] == [
+        "approved", "rejected"
+    ]  # fmt: skip
