@@ -257,3 +257,11 @@ def test_staff_decide_claims_from_the_admin_too(paper, ada):
     assert [claim.status for claim in AuthorClaim.objects.order_by("pk")] == [
         "approved", "rejected"
     ]  # fmt: skip
+
+
+def test_a_claimants_name_is_escaped_beside_the_author(paper):
+    mallory = make_member("m@example.org", name='"><script>alert(1)</script>', handle="mallory")
+    make_claim(mallory, paper, 0, status=AuthorClaim.APPROVED)
+    page = Client().get(PAGE).content.decode()
+    assert "<script>alert(1)" not in page
+    assert 'title="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt; is this author' in page
