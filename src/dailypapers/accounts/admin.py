@@ -58,6 +58,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = (
         "email",
         "display_name",
+        "handle",
         "is_verified",
         "is_curator",
         "is_staff",
@@ -66,12 +67,12 @@ class UserAdmin(DjangoUserAdmin):
         "last_login",
     )
     list_filter = ("is_staff", "is_curator", VerifiedFilter, "is_superuser", "is_active")
-    search_fields = ("email", "display_name")
+    search_fields = ("email", "display_name", "handle")
     ordering = ("email",)
     readonly_fields = ("date_joined", "last_login")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profile", {"fields": ("display_name", "email_verified_at")}),
+        ("Profile", {"fields": ("display_name", "handle", "email_verified_at")}),
         (
             "Roles",
             {

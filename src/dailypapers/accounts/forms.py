@@ -10,6 +10,7 @@ from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 
 from dailypapers.accounts.models import User
+from dailypapers.lib import handles
 
 DISPLAY_NAME_MAX = 60
 # Bidirectional overrides and isolates let a name render as something other than it is.
@@ -47,6 +48,43 @@ class DisplayNameField(forms.CharField):
         return clean_display_name(super().clean(value) or "")
 
 
+class HandleField(forms.CharField):
+    """A handle as typed: "@Ada" is "ada". The rules are lib/handles.py's."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Handle")
+        kwargs.setdefault(
+            "help_text",
+            f"Your public name in addresses: /u/<handle>/. {handles.MIN_LENGTH} to "
+            f"{handles.MAX_LENGTH} characters: letters a to z, digits, “-” and “_”, "
+            "starting with a letter.",
+        )
+        attrs = {"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
+        super().__init__(max_length=handles.MAX_LENGTH + 10, **kwargs)  # the rules say more
+
+    def clean(self, value: Any) -> str:
+        handle = handles.normalize(super().clean(value) or "")
+        if not handle:
+            if self.required:
+                raise ValidationError("Choose a handle.", code="required")
+            return ""
+        found = handles.problem(handle)
+        if found is not None:
+            raise ValidationError(found, code="invalid_handle")
+        return handle
+
+
+def check_handle_free(handle: str, member: User | None = None) -> str:
+    """``handle`` when nobody else has it; a form error otherwise (handles are public)."""
+    others = User.objects.with_handle(handle)
+    if member is not None:
+        others = others.exclude(pk=member.pk)
+    if handle and others.exists():
+        raise ValidationError(f"“{handle}” is taken; choose another.", code="handle_taken")
+    return handle
+
+
 class SignupForm(auth_forms.SetPasswordMixin, forms.Form):
     """Sign-up. It never says whether an address is taken: the view handles that quietly."""
 
@@ -56,12 +94,29 @@ class SignupForm(auth_forms.SetPasswordMixin, forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     display_name = DisplayNameField()
+    handle = HandleField(
+        required=False,
+        help_text=(
+            "Optional: leave it empty and one is made from your display name (you can change "
+            "it in your settings). Letters a to z, digits, “-” and “_”, starting with a letter."
+        ),
+    )
     password1, password2 = auth_forms.SetPasswordMixin.create_password_fields(
         label1="Password", label2="Password again"
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The suggestion: what an empty field gives, once the display name is known.
+        name = self.data.get("display_name", "") if self.is_bound else ""
+        if name.strip():
+            self.fields["handle"].widget.attrs["placeholder"] = User.objects.free_handle(name)
+
     def clean_email(self) -> str:
         return normalize_email(self.cleaned_data["email"])
+
+    def clean_handle(self) -> str:
+        return check_handle_free(self.cleaned_data["handle"])
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -109,3 +164,16 @@ class DisplayNameForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name"]
+
+
+class HandleForm(forms.ModelForm):
+    """The settings page's handle form; the old handle stops naming the member at once."""
+
+    handle = HandleField()
+
+    class Meta:
+        model = User
+        fields = ["handle"]
+
+    def clean_handle(self) -> str:
+        return check_handle_free(self.cleaned_data["handle"], self.instance)

@@ -26,6 +26,7 @@ from dailypapers.accounts.credentials import revoke_credentials
 from dailypapers.accounts.forms import (
     DisplayNameForm,
     EmailAuthenticationForm,
+    HandleForm,
     PasswordResetForm,
     SignupForm,
     normalize_email,
@@ -62,7 +63,10 @@ def _sign_up(form: SignupForm) -> None:
         try:
             with transaction.atomic():
                 user = User.objects.create_user(
-                    email, password, display_name=form.cleaned_data["display_name"]
+                    email,
+                    password,
+                    display_name=form.cleaned_data["display_name"],
+                    handle=form.cleaned_data["handle"],  # empty: one is made from the name
                 )
                 emails.queue_verification(user)
         except IntegrityError:
@@ -256,13 +260,31 @@ def account_settings(request: HttpRequest) -> HttpResponseBase:
     return settings_page(request, form)
 
 
+@login_required
+@never_cache
+@require_POST
+def change_handle(request: HttpRequest) -> HttpResponseBase:
+    """The handle form of the settings page; a refused handle comes back with its reason,
+    as typed, and the rest of the page as it was."""
+    form = HandleForm(request.POST, instance=request.user)
+    if form.is_valid():
+        form.save()
+        return redirect(reverse("accounts:settings") + "?handle_saved=1#handle-heading")
+    # The form's instance is the signed-in member: keep the page's own copy unchanged.
+    form.instance.refresh_from_db(fields=["handle"])
+    display_form = DisplayNameForm(instance=form.instance)
+    return settings_page(request, display_form, {"handle_form": form})
+
+
 def settings_page(
     request: HttpRequest, form: DisplayNameForm, extra_context: dict[str, Any] | None = None
 ) -> HttpResponse:
     """The settings page; sections of other apps (API tokens) pass ``extra_context``."""
     context = {
         "form": form,
+        "handle_form": HandleForm(instance=request.user),
         "saved": "saved" in request.GET,
+        "handle_saved": "handle_saved" in request.GET,
         "valid_days": settings.EMAIL_VERIFICATION_DAYS,
         **(extra_context or {}),
     }

@@ -9,9 +9,14 @@ paper object. How our data maps onto the Hub's fields:
 - ``paper.publishedAt``: arXiv's version-1 time, else the earliest date we hold (never null,
   as on the Hub); ``submittedOnDailyAt`` and the daily item's ``publishedAt``: when the paper
   joined our feed (submission, else announcement, 00:00 UTC).
-- ``submittedBy`` / ``submittedOnDailyBy``: the member who submitted it; their id is the
-  Hub's "user" (we have no usernames), their public name the "fullname". Announced papers
-  nobody submitted have none.
+- ``submittedBy`` / ``submittedOnDailyBy``: the member who submitted it; their handle is the
+  Hub's "user" (its username), their public name the "fullname". Announced papers nobody
+  submitted have none. ``submitter=`` takes a handle (any case), or, as before handles
+  existed, a member id: handles start with a letter, so the two never meet.
+- ``paper.authors``: an author a member has claimed, with a curator's approval, carries
+  ``status`` ("claimed_verified"), ``statusLastChangedAt`` and the member as ``user``;
+  ``isAuthorParticipating`` is true when such a member submitted the paper or comments on
+  it (feed/community/services/claimed_authors.py defines both).
 - ``discussionId``: the paper's own id here; its comments are its discussion.
 - ``githubStars``, ``projectPage``, ``linkedModels`` / ``linkedDatasets`` / ``linkedSpaces``
   and their counts: repos/api.py says where each comes from; ``organization`` stays absent
@@ -39,6 +44,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 from ninja.decorators import decorate_view
 
+from dailypapers.accounts.models import User
 from dailypapers.api.cursors import InvalidCursor, cursor_page
 from dailypapers.api.list_cache import shared_read
 from dailypapers.api.named_paper import look_up, named_first
@@ -53,6 +59,12 @@ from dailypapers.api.queries import (
 from dailypapers.api.schemas import ErrorOut, HfDailyPaper, HfPaper
 from dailypapers.api.search import SearchRequest, run_search
 from dailypapers.core.api_errors import ApiError, bad_parameter
+from dailypapers.feed.community.services.claimed_authors import (
+    author_participating,
+    hub_authors,
+    hub_user,
+    load_claims,
+)
 from dailypapers.feed.queries import FeedFilters, feed_papers
 from dailypapers.papers.models import Paper
 from dailypapers.papers.querysets import PaperQuerySet
@@ -65,6 +77,7 @@ router = Router(tags=["Hugging Face-compatible"])
 
 DEFAULT_LIMIT = 50  # the Hub's defaults and ceiling
 MAX_OFFSET = 2**62
+MAX_ID_DIGITS = 18  # as core/converters.py: any such number fits a signed 64-bit id
 MAX_LIMIT = 100
 SEARCH_LIMIT = 50  # the default; the Hub takes up to 120
 MAX_SEARCH_LIMIT = 120
@@ -86,9 +99,7 @@ def hub_time(moment: datetime | None) -> str | None:
 def _member(paper: Paper) -> dict[str, str] | None:
     submission = getattr(paper, "submission", None)
     member = submission.submitted_by if submission is not None else None
-    if member is None:
-        return None
-    return {"user": str(member.pk), "fullname": member.public_name, "type": "user"}
+    return None if member is None else hub_user(member)
 
 
 def _github(paper: Paper) -> str | None:
@@ -99,7 +110,7 @@ def hub_paper(paper: Paper) -> dict[str, Any]:
     """The Hub's paper object (GET /api/papers/{id}, and "paper" in list items)."""
     return {
         "id": paper.arxiv_id,
-        "authors": [{"name": name, "hidden": False} for name in paper.author_names],
+        "authors": hub_authors(paper),
         "publishedAt": hub_time(published_at(paper)),
         "submittedOnDailyAt": hub_time(listed_at(paper)),
         "submittedOnDailyBy": _member(paper),
@@ -129,7 +140,7 @@ def hub_daily_item(paper: Paper) -> dict[str, Any]:
         "title": paper.title,
         "numComments": paper.comment_count,
         "submittedBy": _member(paper),
-        "isAuthorParticipating": False,
+        "isAuthorParticipating": author_participating(paper),
         **thumbnail_fields(paper),
     }
 
@@ -164,10 +175,13 @@ def _period(day: str | None, week: str | None, month: str | None) -> tuple[date,
 
 
 def _by_submitter(papers: PaperQuerySet, submitter: str) -> PaperQuerySet:
-    # The Hub names submitters by username; ours is the member id we publish as "user".
-    if not submitter.isdigit():
-        return papers.none()
-    return papers.filter(submission__submitted_by_id=int(submitter))
+    # The Hub names submitters by username, ours by handle; a member id, what "user" was
+    # before handles, still works (a handle never starts with a digit).
+    if submitter.isascii() and submitter.isdigit():
+        if len(submitter) > MAX_ID_DIGITS:  # no such id: past the column's range
+            return papers.none()
+        return papers.filter(submission__submitted_by_id=int(submitter))
+    return papers.filter(submission__submitted_by__in=User.objects.with_handle(submitter))
 
 
 @decorate_view(shared_read)
@@ -177,7 +191,9 @@ def daily_papers(
     day: str | None = Query(None, alias="date", description="YYYY-MM-DD"),
     week: str | None = Query(None, description="YYYY-Www, e.g. 2025-W09"),
     month: str | None = Query(None, description="YYYY-MM"),
-    submitter: str | None = Query(None, description="The submitter's member id"),
+    submitter: str | None = Query(
+        None, description="The submitter's handle (or, as before handles, member id)"
+    ),
     sort: str = Query("publishedAt", description="publishedAt, trending (or upvotes)"),
     p: int = Query(0, ge=0, description="Page, from 0"),
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
@@ -198,7 +214,8 @@ def daily_papers(
     start = p * limit
     if start > MAX_OFFSET:  # past any list, and past PostgreSQL's bigint OFFSET
         return []
-    return [hub_daily_item(paper) for paper in api_columns(papers)[start : start + limit]]
+    page = load_claims(api_columns(papers)[start : start + limit])
+    return [hub_daily_item(paper) for paper in page]
 
 
 def _search_pages(limit: int) -> tuple[int, int]:
@@ -250,7 +267,7 @@ def papers_search(
             "query_too_long",
             f"q is {len(q):,} characters long; at most {MAX_QUERY_CHARS} are taken.",
         )
-    return [hub_daily_item(paper) for paper in search_papers(q, limit)]
+    return [hub_daily_item(paper) for paper in load_claims(search_papers(q, limit))]
 
 
 @router.get("/papers", response={200: list[HfPaper], **ERRORS})
@@ -270,7 +287,7 @@ def list_papers(
             f"{request.path}?{urlencode({'cursor': page.next_cursor, 'limit': limit})}"
         )
         response["Link"] = f'<{following}>; rel="next"'
-    return [hub_paper(paper) for paper in page.items]
+    return [hub_paper(paper) for paper in load_claims(page.items)]
 
 
 @router.get("/papers/{path:arxiv_id}", response={200: HfPaper, **ERRORS})

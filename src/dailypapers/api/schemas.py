@@ -12,6 +12,7 @@ from typing import Any
 
 from django.urls import reverse
 from ninja import Field, Schema
+from pydantic import SerializerFunctionWrapHandler, model_serializer
 
 from dailypapers.accounts.models import User
 from dailypapers.papers.models import Author, Paper
@@ -42,6 +43,7 @@ class ErrorOut(Schema):
 class MemberOut(Schema):
     id: int
     name: str
+    handle: str = Field(description="Public and unique: the profile is /u/<handle>/")
 
     @staticmethod
     def resolve_name(obj: User) -> str:
@@ -289,14 +291,24 @@ class ImportReportOut(Schema):
 
 
 class HfUser(Schema):
-    user: str = Field(description="The member's id here (the Hub's username)")
-    fullname: str
+    user: str = Field(description="The member's handle here (the Hub's username)")
+    fullname: str = Field(description="The member's public name")
     type: str = "user"
 
 
 class HfAuthor(Schema):
     name: str
     hidden: bool = False
+    status: str | None = Field(
+        None, description='"claimed_verified" when a member\'s claim to be this author is approved'
+    )
+    statusLastChangedAt: str | None = Field(None, description="When the claim was approved")
+    user: HfUser | None = Field(None, description="The member who is this author")
+
+    @model_serializer(mode="wrap")
+    def _claimed_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # The Hub sends status and user only for claimed authors; so do we.
+        return {key: value for key, value in handler(self).items() if value is not None}
 
 
 class HfPaper(HubRepoFields):
@@ -326,7 +338,9 @@ class HfDailyPaper(Schema):
     title: str
     numComments: int
     submittedBy: HfUser | None
-    isAuthorParticipating: bool = False
+    isAuthorParticipating: bool = Field(
+        False, description="An author, by an approved claim, submitted or comments on the paper"
+    )
     thumbnail: str = Field(
         description="Absolute URL of page 1's picture (a placeholder until rendered)"
     )

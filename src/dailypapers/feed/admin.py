@@ -1,4 +1,4 @@
-"""Admin for the community: submissions, comments, collections, curation and votes.
+"""Admin for the community: submissions, comments, collections, curation, votes and claims.
 
 Changes that move a paper's counters go through the same services as the site (or are
 followed by ``refresh_papers``), so the admin never leaves counts or scores stale.
@@ -13,9 +13,11 @@ from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from dailypapers.feed.community.services.claims import ClaimRefused, decide
 from dailypapers.feed.community.services.comments import set_hidden
 from dailypapers.feed.markdown import render_markdown
 from dailypapers.feed.models import (
+    AuthorClaim,
     Collection,
     CollectionItem,
     Comment,
@@ -229,3 +231,33 @@ class TopicAdmin(admin.ModelAdmin):
     @admin.display(description="followers", ordering="followers")
     def follower_count(self, topic: WithAnnotations[Topic, _Followers]) -> int:
         return topic.followers
+
+
+@admin.register(AuthorClaim)
+class AuthorClaimAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Claims to look at; decided with the actions, through the same rules as /staff/claims/."""
+
+    list_display = ("name", "paper", "member", "status", "created_at", "decided_by")
+    list_filter = ("status",)
+    search_fields = ("=paper__arxiv_id", "name", "member__handle", "member__email")
+    list_select_related = ("paper", "member", "decided_by")
+    actions = ("approve", "reject")
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet, approve: bool) -> None:
+        done = 0
+        for claim_id in queryset.filter(status=AuthorClaim.PENDING).values_list("pk", flat=True):
+            try:
+                decide(claim_id, request.user, approve=approve)  # type: ignore[arg-type]
+            except ClaimRefused as refused:
+                self.message_user(request, f"Claim {claim_id}: {refused}", messages.WARNING)
+            else:
+                done += 1
+        self.message_user(request, f"{'Approved' if approve else 'Rejected'} {done} claim(s).")
+
+    @admin.action(description="Approve the selected pending claims")
+    def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description="Reject the selected pending claims")
+    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._decide(request, queryset, approve=False)

@@ -1,16 +1,19 @@
-"""The community around papers: submissions, upvotes, comments, collections and curation.
+"""The community around papers: submissions, upvotes, comments, collections, curation and
+author claims.
 
 Uniqueness lives in the database: one vote per user and paper, one submission per paper,
-one flag per user and comment, one entry per paper in a collection.
+one flag per user and comment, one entry per paper in a collection, one live claim per
+member and paper, one approved claim per author of a paper.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
-from dailypapers.papers.models import Paper
+from dailypapers.papers.models import Author, Paper
 
 
 class Submission(models.Model):
@@ -222,3 +225,87 @@ class PersonalFeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"feed token of {self.user_id}"
+
+
+class AuthorClaimQuerySet(models.QuerySet["AuthorClaim"]):
+    def live(self) -> AuthorClaimQuerySet:
+        return self.filter(status__in=AuthorClaim.LIVE)
+
+    def approved(self) -> AuthorClaimQuerySet:
+        return self.filter(status=AuthorClaim.APPROVED)
+
+    def pending(self) -> AuthorClaimQuerySet:
+        return self.filter(status=AuthorClaim.PENDING)
+
+
+class AuthorClaim(models.Model):
+    """A member saying "I am this author of this paper"; curators approve or reject it.
+
+    The author is a slot of the paper: ``position`` in ``Paper.author_names`` (the Hub's
+    author order) with the name as it read then. A claim is pending, then approved or
+    rejected by a curator, or withdrawn by its member; pending and approved ones are "live".
+    A member has at most one live claim per paper (so never two of one slot), and a slot at
+    most one approved claim: both are partial unique indexes.
+    """
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    STATES = [
+        (PENDING, "Pending"),
+        (APPROVED, "Approved"),
+        (REJECTED, "Rejected"),
+        (WITHDRAWN, "Withdrawn"),
+    ]
+    LIVE = (PENDING, APPROVED)
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="author_claims")
+    position = models.PositiveSmallIntegerField(help_text="Index in the paper's author_names")
+    name = models.CharField(max_length=300, help_text="The author's name as the paper had it")
+    # The author page of that name, when the paper has author rows.
+    author = models.ForeignKey(
+        Author, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="author_claims"
+    )
+    status = models.CharField(max_length=10, choices=STATES, default=PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = AuthorClaimQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paper", "member"],
+                condition=Q(status__in=("pending", "approved")),
+                name="authorclaim_one_live_per_member",
+                violation_error_message="You already claim an author of this paper.",
+            ),
+            models.UniqueConstraint(
+                fields=["paper", "position"],
+                condition=Q(status="approved"),
+                name="authorclaim_one_approved_per_slot",
+                violation_error_message="This author is already claimed.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="authorclaim_queue_idx"),
+            models.Index(fields=["member", "status"], name="authorclaim_member_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} claims {self.name} of {self.paper_id} ({self.status})"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE

@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from dailypapers.feed.discovery.views import about, for_you, pages, papers, people, robots, topics
 from dailypapers.lib.arxiv.ids import URL_ID_PATTERN
+from dailypapers.lib.handles import URL_PATTERN as HANDLE_PATTERN
 
 app_name = "feed"
 urlpatterns = [
@@ -24,7 +25,9 @@ urlpatterns = [
     re_path(rf"^papers/{URL_ID_PATTERN}/$", papers.paper, name="paper"),
     path("authors/<id:author_id>/", people.author, name="author"),
     path("categories/<str:category>/", people.category, name="category"),
-    path("u/<id:user_id>/", people.profile, name="profile"),
+    # Handles start with a letter, so a member id (older links) never reads as one.
+    re_path(rf"^u/(?P<handle>{HANDLE_PATTERN})/$", people.profile, name="profile"),
+    path("u/<id:user_id>/", people.profile_by_id, name="profile_by_id"),
     path("about/", about.about, name="about"),
     path("topics/", topics.topic_index, name="topics"),
     path("topics/new/", topics.topic_create, name="topic_create"),

@@ -2,7 +2,14 @@
 
 from django.urls import path, re_path
 
-from dailypapers.feed.community.views import collections, comments, curation, submit, votes
+from dailypapers.feed.community.views import (
+    claims,
+    collections,
+    comments,
+    curation,
+    submit,
+    votes,
+)
 from dailypapers.lib.arxiv.ids import URL_ID_PATTERN
 
 PAPER = rf"^papers/{URL_ID_PATTERN}"
@@ -12,6 +19,10 @@ urlpatterns = [
     re_path(rf"{PAPER}/vote/$", votes.vote, name="vote"),
     re_path(rf"{PAPER}/comments/$", comments.comment_create, name="comment_create"),
     re_path(rf"{PAPER}/curate/$", curation.curate_view, name="curate"),
+    re_path(rf"{PAPER}/claims/$", claims.claim_create, name="claim_create"),
+    path("claims/<id:pk>/withdraw/", claims.claim_withdraw, name="claim_withdraw"),
+    path("staff/claims/", claims.claim_queue, name="claim_queue"),
+    path("staff/claims/<id:pk>/decide/", claims.claim_decide, name="claim_decide"),
     path("comments/<id:pk>/edit/", comments.comment_edit, name="comment_edit"),
     path("comments/<id:pk>/delete/", comments.comment_delete, name="comment_delete"),
     path("comments/<id:pk>/flag/", comments.comment_flag, name="comment_flag"),

@@ -14,16 +14,18 @@ if TYPE_CHECKING:
     from dailypapers.papers.models import Paper
 
 # What a list item shows; the abstract is needed for its first lines. The submitter's
-# columns are what User.public_name reads: a column left out here would cost one query per
-# item (the query-count tests on the home page would notice). The submission and votes are
-# the feed's relations to Paper; the automatic summary, the thumbnail row and the GitHub
-# repository are the summaries, thumbnails and repos apps' one-to-one rows. All are named
-# here by their related names, so papers imports no app above it and a list stays one query.
+# columns are what User.public_name and the profile link (the handle) read: a column left
+# out here would cost one query per item (the query-count tests on the home page would
+# notice). The submission and votes are the feed's relations to Paper; the automatic
+# summary, the thumbnail row and the GitHub repository are the summaries, thumbnails and
+# repos apps' one-to-one rows. All are named here by their related names, so papers imports
+# no app above it and a list stays one query.
 LIST_COLUMNS = (
     "arxiv_id", "title", "abstract", "author_names", "primary_category", "categories",
     "code_links", "has_code", "announced_on", "upvote_count", "comment_count", "trending_score",
     "submission__feed_day", "submission__submitted_at",
     "submission__submitted_by__display_name", "submission__submitted_by__is_active",
+    "submission__submitted_by__handle",
     "auto_summary__summary", "auto_summary__keywords", "auto_summary__method",
     "thumbnail__status", "thumbnail__updated_at",
 )  # fmt: skip

@@ -22,7 +22,9 @@ from django.utils import timezone
 from dailypapers.accounts.models import User
 from dailypapers.digests import runs
 from dailypapers.digests.models import Delivery, DigestRun, Subscriber
+from dailypapers.feed.community.services.claims import author_row
 from dailypapers.feed.models import (
+    AuthorClaim,
     Collection,
     CollectionItem,
     Curation,
@@ -230,6 +232,19 @@ def make_submission(paper: Paper, by: User | None, day: date = DETAILED_DAY) -> 
     return Submission.objects.create(
         paper=paper, submitted_by=by, feed_day=day, submitted_at=moment
     )
+
+
+def make_claim(
+    member: User, paper: Paper, position: int = 0, status: str = AuthorClaim.PENDING
+) -> AuthorClaim:
+    """``member``'s claim to be author ``position`` of ``paper``; a decided one was decided
+    a minute ago, by nobody in particular."""
+    decided = None if status == AuthorClaim.PENDING else timezone.now() - timedelta(minutes=1)
+    name = paper.author_names[position]
+    return AuthorClaim.objects.create(
+        paper=paper, position=position, name=name, author=author_row(paper, name),
+        member=member, status=status, decided_at=decided,
+    )  # fmt: skip
 
 
 def make_curation(paper: Paper, state: str, day: date = DETAILED_DAY) -> Curation:

@@ -40,7 +40,7 @@ def test_list_daily_papers_by_date_returns_our_stored_papers_field_by_field(hub)
     assert info.published_at == paper.submitted_at
     assert info.submitted_at == submission.submitted_at
     assert info.upvotes == 7 and info.comments == 2
-    assert info.submitted_by.username == str(ada.pk) and info.submitted_by.fullname == "Ada"
+    assert info.submitted_by.username == ada.handle == "ada" and info.submitted_by.fullname == "Ada"
     assert info.discussion_id == str(paper.pk)
 
 

@@ -180,7 +180,7 @@ def test_a_public_collection_lists_its_papers_most_recently_added_first(client):
     body = client.get(f"/api/v1/collections/{owner.pk}/reading").json()
     assert ids(body) == ["2501.00003", "2501.00002", "2501.00001"]
     assert body["collection"]["name"] == "Reading list"
-    assert body["collection"]["owner"] == {"id": owner.pk, "name": "Ada"}
+    assert body["collection"]["owner"] == {"id": owner.pk, "name": "Ada", "handle": "ada"}
     assert body["collection"]["url"] == f"http://testserver/u/{owner.pk}/collections/reading/"
     first = client.get(f"/api/v1/collections/{owner.pk}/reading?limit=2").json()
     cursor = first["next_cursor"]

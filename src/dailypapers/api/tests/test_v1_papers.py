@@ -55,7 +55,7 @@ def test_a_paper_reads_back_what_is_stored_about_it(client):
     assert body["url"] == "http://testserver/papers/2501.00001/"
     assert body["arxiv_url"] == "https://arxiv.org/abs/2501.00001"
     assert body["pdf_url"] == "https://arxiv.org/pdf/2501.00001"
-    assert body["submission"]["submitted_by"] == {"id": ada.pk, "name": "Ada"}
+    assert body["submission"]["submitted_by"] == {"id": ada.pk, "name": "Ada", "handle": "ada"}
     assert body["submission"]["feed_day"] == "2025-01-08"
     assert body["bibtex"] == bibtex_for(paper)
     assert body["bibtex_url"] == "http://testserver/papers/2501.00001/bibtex"

@@ -102,7 +102,7 @@ def test_a_paper_submitted_by_a_member_appears_on_its_feed_day_with_the_submitte
     Submission.objects.create(paper=old, submitted_by=member, feed_day=DAY)
     body = client.get(DAY_URL).content.decode()
     assert sorted(listed(body)) == ["2412.00001", "2501.00002"]
-    assert f'submitted by <a href="/u/{member.pk}/">Ada</a>' in body
+    assert f'submitted by <a href="/u/{member.handle}/">Ada</a>' in body
 
 
 def test_a_paper_hidden_by_a_curator_is_left_out_of_that_day_only(client):

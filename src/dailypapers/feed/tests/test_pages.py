@@ -97,7 +97,7 @@ def test_members_see_their_name_linking_to_their_profile_and_a_log_out_form(clie
     member = User.objects.create_user("ada@example.org", "pw-12345-long", display_name="Ada")
     client.force_login(member)
     body = client.get("/about/").content.decode()
-    assert f'<a href="/u/{member.pk}/">Ada</a>' in body
+    assert f'<a href="/u/{member.handle}/">Ada</a>' in body
     assert '<form method="post" action="/accounts/logout/"' in body
     assert ">Log in</a>" not in body
 

@@ -72,7 +72,7 @@ def test_a_profile_shows_the_members_submissions_and_upvotes(client, member):
     submitted = Paper.objects.get(arxiv_id="2412.00001")
     Submission.objects.create(paper=submitted, submitted_by=member, feed_day=date(2025, 1, 6))
     Vote.objects.create(user=member, paper=Paper.objects.get(arxiv_id="2501.00002"))
-    body = client.get(f"/u/{member.pk}/").content.decode()
+    body = client.get(f"/u/{member.handle}/").content.decode()
     assert "<h1>Ada</h1>" in body
     submissions = body[body.index("Submitted papers") : body.index("Upvoted papers")]
     upvotes = body[body.index("Upvoted papers") : body.index("Public collections")]
@@ -85,7 +85,7 @@ def test_a_profile_links_public_collections_only(client, member):
     public = Collection.objects.create(owner=member, name="Sorting", slug="sorting", is_public=True)
     Collection.objects.create(owner=member, name="Secret list", slug="secret")
     CollectionItem.objects.create(collection=public, paper=Paper.objects.get())
-    body = client.get(f"/u/{member.pk}/").content.decode()
+    body = client.get(f"/u/{member.handle}/").content.decode()
     assert f'<a href="/u/{member.pk}/collections/sorting/">Sorting</a>' in body
     assert "1 paper" in body
     assert "Secret list" not in body
@@ -93,15 +93,17 @@ def test_a_profile_links_public_collections_only(client, member):
 
 def test_a_profile_without_a_display_name_shows_the_public_name_and_never_the_email(client):
     quiet = User.objects.create_user("quiet.reader@example.org", "pw-12345-long")
-    body = client.get(f"/u/{quiet.pk}/").content.decode()
+    body = client.get(f"/u/{quiet.handle}/").content.decode()
     assert f"<h1>{quiet.public_name}</h1>" in body and "example.org" not in body
 
 
 def test_unknown_and_deactivated_members_have_no_profile(client, member):
     member.is_active = False
     member.save()
+    assert client.get(f"/u/{member.handle}/").status_code == 404
     assert client.get(f"/u/{member.pk}/").status_code == 404
     assert client.get("/u/999/").status_code == 404
+    assert client.get("/u/nobody-here/").status_code == 404
 
 
 def test_a_profile_pages_through_many_submissions_newest_first(client, member):
@@ -109,10 +111,10 @@ def test_a_profile_pages_through_many_submissions_newest_first(client, member):
         store_paper(f"2501.{number:05d}", date(2025, 1, 6))
         paper = Paper.objects.get(arxiv_id=f"2501.{number:05d}")
         Submission.objects.create(paper=paper, submitted_by=member, feed_day=date(2025, 1, 6))
-    first = client.get(f"/u/{member.pk}/").content.decode()
+    first = client.get(f"/u/{member.handle}/").content.decode()
     assert listed(first)[0] == "2501.00022" and len(listed(first)) == 20
     assert 'href="?submitted_page=2">Older submissions' in first
-    second = client.get(f"/u/{member.pk}/?submitted_page=2").content.decode()
+    second = client.get(f"/u/{member.handle}/?submitted_page=2").content.decode()
     assert listed(second) == ["2501.00002", "2501.00001"]
 
 

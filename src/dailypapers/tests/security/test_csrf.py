@@ -30,7 +30,7 @@ EXEMPT_ON_PURPOSE = {
 SAMPLES = {
     "arxiv_id": "2501.00001", "fmt": "rss", "category": "cs.LG", "slug": "x", "token": "x",
     "uidb64": "MQ", "year": "2025", "month": "01", "week": "02", "day_of_month": "06",
-    "date": "2025-01-06", "path": "x", "app_label": "accounts",
+    "date": "2025-01-06", "path": "x", "app_label": "accounts", "handle": "ada",
     "queue_index": "0", "connection_index": "0", "scheduler_index": "0", "registry_name": "x",
 }  # fmt: skip
 

@@ -76,7 +76,7 @@ def pages(h: dict) -> list[str]:
     paper, member, collection = h["paper"], h["member"], h["collection"]
     return [
         "/", "/trending/", f"/papers/{paper.arxiv_id}/", "/search/?q=graph",
-        f"/authors/{h['author'].pk}/", f"/u/{member.pk}/",
+        f"/authors/{h['author'].pk}/", f"/u/{member.handle}/",
         f"/u/{member.pk}/collections/{collection.slug}/", "/topics/", "/topics/hostile/",
         "/categories/cs.LG/",
     ]  # fmt: skip

@@ -1,0 +1,58 @@
+"""Template tags of author claims: the approved claimant beside an author's name, and the
+claim box of the paper page (feed/community/_author_claims.html includes both)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+
+from dailypapers.accounts.models import User
+from dailypapers.feed.community.services.claimed_authors import claimants_by_author
+from dailypapers.feed.models import AuthorClaim
+from dailypapers.papers.models import Author, Paper
+
+register = template.Library()
+
+
+@register.simple_tag
+def claimants_of(paper: Paper, authors: list[Author] | None) -> dict[int, User]:
+    """The approved claimant of each author row shown, by author id (one query)."""
+    return claimants_by_author(paper, list(authors or []))
+
+
+@register.filter
+def claimed_by(author: Author, claimants: dict[int, User] | str) -> str:
+    """A link to the profile of the member who is this author; "" when nobody is."""
+    member = claimants.get(author.pk) if isinstance(claimants, dict) else None
+    if member is None:
+        return ""
+    return format_html(
+        ' <a class="claimed-author" href="{}" title="{} is this author (claim approved)">@{}</a>',
+        reverse("feed:profile", args=[member.handle]),
+        member.public_name,
+        member.handle,
+    )
+
+
+@register.inclusion_tag("feed/community/includes/claim_box.html", takes_context=True)
+def claim_box(context: template.Context, paper: Paper) -> dict[str, Any]:
+    """The claim form and the viewer's own claims on this paper."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    mine: list[AuthorClaim] = []
+    if user is not None and user.is_authenticated:
+        mine = list(
+            AuthorClaim.objects.filter(paper=paper, member=user).live().order_by("position")
+        )
+    return {
+        "paper": paper,
+        "user": user,
+        "request": request,
+        "my_claims": mine,
+        "can_claim": not mine,
+        "author_choices": list(enumerate(paper.author_names)),
+        "csrf_token": context.get("csrf_token"),
+    }
