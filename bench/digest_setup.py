@@ -160,7 +160,11 @@ def make_subscribers(
     personal = int(count * personal_share)
     topics = int(count * topic_share)
     user_model = get_user_model()
-    users = [user_model(email=f"member{i}@example.net", password="!") for i in range(personal)]
+    # bulk_create skips save(), which gives each member a handle: name them here.
+    users = [
+        user_model(email=f"member{i}@example.net", password="!", handle=f"bench-member-{i}")
+        for i in range(personal)
+    ]
     user_model.objects.bulk_create(users, batch_size=2000)
     user_ids = list(
         user_model.objects.filter(email__startswith="member").values_list("pk", flat=True)

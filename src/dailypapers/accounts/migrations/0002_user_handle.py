@@ -11,7 +11,8 @@ from django.db import migrations, models
 import dailypapers.accounts.models
 from dailypapers.lib import handles
 
-BATCH = 1000
+REWRITES_TABLES = ["accounts_user"]
+BATCH_SIZE = 1000  # members written per UPDATE batch; their ids and names are read in one pass
 
 
 def fill_handles(apps, schema_editor):  # type: ignore[no-untyped-def]
@@ -23,7 +24,7 @@ def fill_handles(apps, schema_editor):  # type: ignore[no-untyped-def]
         user.handle = handles.first_free(handles.base_from_name(name), taken)
         taken.add(user.handle)
         changed.append(user)
-        if len(changed) >= BATCH:
+        if len(changed) >= BATCH_SIZE:
             User.objects.bulk_update(changed, ["handle"])
             changed = []
     User.objects.bulk_update(changed, ["handle"])
