@@ -12,6 +12,13 @@
    migrated and imported when it holds fewer papers than the file), then
    ``dailypapers summarize --all --jobs N`` timed as a child process: papers/s by wall
    clock, and the CPU time of the command and its extraction processes.
+3. ``--pages OTHER_SRC``: CPU milliseconds per request of the home page and of paper pages
+   rendered afresh (page cache off, Django's test client, ``--page-requests`` random paper
+   ids), for another source tree (e.g. main's, the "before") and this one, alternating
+   child processes over ``--page-rounds`` rounds, on the same store; with this tree both
+   with the summaries stored and, after deleting them, computed on read (they are made
+   again at the end). CPU time per request moves far less with the machine's load than
+   requests per second do (bench/web.py measures those).
 
 The load average is printed before and after each part: the machine is shared, so figures
 taken under load say so. Target (issue 12): every shared paper in <= 3 minutes, >= 500
@@ -135,6 +142,67 @@ def command(data_dir: Path, jobs: int) -> None:
     )
 
 
+def child_pages(requests: int) -> None:
+    """In a child process (PYTHONPATH picks the source tree): CPU ms per page render."""
+    import random
+
+    import django
+
+    os.environ["ANONYMOUS_PAGE_CACHE_SECONDS"] = "0"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dailypapers.settings")
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    django.setup()
+    from django.test import Client
+
+    from dailypapers.papers.models import Paper
+
+    ids = list(Paper.objects.order_by("pk").values_list("arxiv_id", flat=True))
+    picked = random.Random(1).sample(ids, requests)
+    client = Client()
+    assert client.get("/").status_code == 200  # warm: templates, URL maps, first queries
+    results = {}
+    for name, paths in (("home", ["/"] * 30), ("paper", [f"/papers/{i}/" for i in picked])):
+        cpu = time.process_time()
+        for path in paths:
+            client.get(path)
+        results[name] = (time.process_time() - cpu) * 1000 / len(paths)
+    print(json.dumps(results))
+
+
+def pages(data_dir: Path, other_src: Path, rounds: int, requests: int) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(DATA_DIR=str(data_dir), SECRET_KEY=SECRET, LOG_LEVEL="WARNING")
+
+    def measure(src: Path) -> dict[str, float]:
+        child = [sys.executable, __file__, "--child-pages", str(requests)]
+        run_env = {**env, "PYTHONPATH": str(src.resolve())}
+        done = subprocess.run(child, env=run_env, capture_output=True, text=True, check=True)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    def delete_summaries() -> None:
+        code = "from dailypapers.summaries.models import AutoSummary as A; A.objects.all().delete()"
+        dailypapers(data_dir, "shell", "-c", code)
+
+    print(f"pages: CPU ms per request, {rounds} rounds; load before {load()}")
+    rows: dict[str, list[dict[str, float]]] = {"before": [], "stored": [], "on read": []}
+    dailypapers(data_dir, "summarize", "--no-progress")
+    for _ in range(rounds):
+        rows["before"].append(measure(other_src))
+        rows["stored"].append(measure(ROOT / "src"))
+    delete_summaries()
+    for _ in range(rounds):
+        rows["before"].append(measure(other_src))
+        rows["on read"].append(measure(ROOT / "src"))
+    dailypapers(data_dir, "summarize", "--no-progress")
+    print("| tree | home CPU ms (median) | paper page CPU ms (median) | rounds |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, found in rows.items():
+        home = sorted(one["home"] for one in found)[len(found) // 2]
+        paper = sorted(one["paper"] for one in found)[len(found) // 2]
+        print(f"| {name} | {home:.2f} | {paper:.2f} | {len(found)} |")
+    print(f"pages: load after {load()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/summaries-bench"))
@@ -142,12 +210,21 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--skip-pure", action="store_true")
     parser.add_argument("--skip-command", action="store_true")
+    parser.add_argument("--pages", type=Path, help="another source tree to compare pages with")
+    parser.add_argument("--page-rounds", type=int, default=3)
+    parser.add_argument("--page-requests", type=int, default=200)
+    parser.add_argument("--child-pages", type=int, help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.child_pages:
+        child_pages(options.child_pages)
+        return
     print(f"machine: {cpu_model()}, {os.cpu_count()} cores; Python {sys.version.split()[0]}")
     if not options.skip_pure:
         pure(options.limit)
     if not options.skip_command:
         command(options.data_dir, options.jobs)
+    if options.pages:
+        pages(options.data_dir, options.pages, options.page_rounds, options.page_requests)
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ _SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:!?])")
 _TOKEN = re.compile(r"[^\W_](?:[\w’']*[^\W_])?(?:-[^\W_](?:[\w’']*[^\W_])?)*|[^\w\s]")
 _SENTENCE_END = re.compile(r"[.!?](?=[\"”’')\]]*\s+[\"“(\[]?[A-Z0-9])")
 # "We propose …", "this paper presents …": where authors say what they did.
-_CUESUBJECTS = ("we ", "this paper", "this work", "this article", "this letter", "this study")
+_CUE_SUBJECTS = ("we ", "this paper", "this work", "this article", "this letter", "this study")
 _CUE_VERB = re.compile(
     r"\b(?:propose|present|introduce|develop|show|find|demonstrate|report|describe|derive|"
     r"obtain|prove|establish)",
@@ -65,6 +65,9 @@ _CODE_NOTE = re.compile(
     r"\b(?:code|data|datasets?|models?|implementation|software)\b.{0,60}\b(?:available|released)\b",
     re.I,
 )
+# A sentence that opens by pointing back ("This limitation", "These results", "It") reads
+# badly alone.
+_BACK_REFERENCE = re.compile(r"^(?:this|these|those|that|it|its|they|their|such)\b", re.I)
 _CONNECTIVE = re.compile(
     r"^(?:additionally|also|finally|furthermore|however|importantly|in addition|interestingly|"
     r"moreover|notably|similarly|specifically|thus|"
@@ -350,12 +353,15 @@ def _summary(parts: list[str], read: list[_Read], title_read: _Read, limit: int)
         shared = sum(weight[stem] - 1.0 for stem in found)
         score = shared / sqrt(len(found) + 4.0)
         lower = sentence.lower()
-        if any(subject in lower for subject in _CUESUBJECTS) and _CUE_VERB.search(lower):
+        cue = any(subject in lower for subject in _CUE_SUBJECTS) and bool(_CUE_VERB.search(lower))
+        if cue:
             score *= 1.6
         if index == 0:
             score *= 1.15
         if _CONNECTIVE.match(sentence):
             score *= 0.7
+        elif index and not cue and _BACK_REFERENCE.match(sentence):
+            score *= 0.6  # "This limitation …" needs the sentence before it
         if len(found) < 4:
             score *= 0.3
         scores.append(score)
@@ -367,6 +373,8 @@ def _summary(parts: list[str], read: list[_Read], title_read: _Read, limit: int)
     picked: list[int] = []
     used = 0
     for index in ranked:
+        if picked and notes[index]:
+            break
         size = len(parts[index]) + (1 if picked else 0)
         if used + size <= limit:
             picked.append(index)

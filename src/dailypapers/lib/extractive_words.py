@@ -42,7 +42,7 @@ GENERIC_TEXT = """approach approaches art based better different effective effic
     experiment experiments experimental further general high improved key large main method
     methods model models new novel performance previous problem problems proposed recent
     result results simple specific state state-of-the-art superior task tasks technique
-    techniques wide"""
+    techniques wide arxiv"""
 GENERIC = frozenset(GENERIC_TEXT.split())
 # "-ly" words that are not adverbs; any other "-ly" word of 5+ letters ends a phrase.
 NOT_ADVERBS_TEXT = """anomaly assembly butterfly daily early family italy monopoly multiply

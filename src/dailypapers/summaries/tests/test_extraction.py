@@ -137,3 +137,13 @@ def test_empty_or_wordless_abstracts_give_no_summary_words_and_never_raise(abstr
     made = extract("", abstract)
     assert isinstance(made.summary, str) and isinstance(made.keywords, list)
     assert all(phrase.strip() for phrase in made.keywords)
+
+
+def test_a_short_code_note_never_fills_the_second_place():
+    long_claim = (
+        "We derive scaling laws for verifiers of language model reasoning, and we show that "
+        "spending compute on more solutions beats spending it on more verifications for most "
+        "budgets, across models, datasets and sampling temperatures."
+    )
+    abstract = f"{long_claim} {long_claim.replace('We derive', 'Then we fit')} Code is available."
+    assert extract("Verifier scaling laws", abstract).summary == long_claim

@@ -15,18 +15,11 @@ from typing import IO, Any, cast
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
-from dailypapers.papers.management.commands.ingest import progress_bar
+from dailypapers.papers.management.commands.ingest import _positive, progress_bar
 from dailypapers.papers.models import Paper
 from dailypapers.summaries import abstractive
 from dailypapers.summaries.models import AutoSummary
 from dailypapers.summaries.store import all_ids, pending_ids, summarize_papers
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise ValueError(text)
-    return value
 
 
 class Command(BaseCommand):
