@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from dailypapers.core import taskqueue
 from dailypapers.digests.models import BounceFigures, DigestRun, Subscriber
 from dailypapers.ops.disk import Usage, data_folder_usage
-from dailypapers.papers.models import IngestRun
+from dailypapers.papers.models import IngestRun, Paper
 from dailypapers.search import semantic
+from dailypapers.thumbnails.models import Thumbnail
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -48,6 +50,32 @@ class QueueFigures:
 
 
 @dataclass(frozen=True)
+class ThumbnailFigures:
+    papers: int
+    by_status: dict[str, int]  # rendered, skipped, failed, fetching: one row per paper tried
+
+    @property
+    def untried(self) -> int:
+        return max(self.papers - sum(self.by_status.values()), 0)
+
+
+@dataclass(frozen=True)
+class SummaryFigures:
+    papers: int
+    missing: int  # no stored summary of the paper's current text: pages compute one on read
+
+
+def _thumbnails() -> ThumbnailFigures:
+    return ThumbnailFigures(Paper.objects.count(), Thumbnail.objects.counts())
+
+
+def _summaries() -> SummaryFigures:
+    papers = Paper.objects.count()
+    current = Paper.objects.filter(auto_summary__content_hash=F("content_hash")).count()
+    return SummaryFigures(papers, papers - current)
+
+
+@dataclass(frozen=True)
 class DiskFigures:
     root: str
     entries: list[Usage]
@@ -66,7 +94,8 @@ class SiteStatus:
     digest_runs: Section[list[DigestRun]]
     bounces: Section[BounceFigures]
     disk: Section[DiskFigures]
-    not_built: list[str] = field(default_factory=lambda: ["thumbnails", "summaries"])
+    thumbnails: Section[ThumbnailFigures]
+    summaries: Section[SummaryFigures]
 
 
 def _queue(now: datetime) -> QueueFigures:
@@ -91,4 +120,6 @@ def site_status() -> SiteStatus:
             "disk use",
             lambda: DiskFigures(str(settings.DATA_DIR), data_folder_usage(settings.DATA_DIR)),
         ),
+        thumbnails=read("thumbnails", _thumbnails),
+        summaries=read("summaries", _summaries),
     )

@@ -2,8 +2,8 @@
 here too, for a paper whose data exists. The fields are read from the client's dataclass, so
 a field a new huggingface_hub adds fails the first test until it is classified below.
 
-The three sets are the one place to change: a change that starts filling a field moves it
-from ``FILLED_ELSEWHERE`` to ``FILLED`` (at merge time), and the second test then demands it.
+The sets are the one place to change: a field is either FILLED (the second test demands it
+for a paper with every kind of data) or LEFT_NONE with the reason written beside it.
 """
 
 from __future__ import annotations
@@ -29,11 +29,8 @@ FILLED = {
     "id", "authors", "published_at", "title", "summary", "upvotes", "discussion_id",
     "comments", "submitted_at", "submitted_by", "github_repo", "github_stars", "project_page",
     "linked_models", "num_total_models", "linked_datasets", "num_total_datasets",
-    "linked_spaces",
+    "linked_spaces", "ai_summary", "ai_keywords",
 }  # fmt: skip
-# Filled by another change of issue 12 (item 2, summaries: ai_summary and ai_keywords); move
-# them to FILLED when it is merged.
-FILLED_ELSEWHERE = {"ai_summary", "ai_keywords"}
 # None on purpose, and why.
 LEFT_NONE = {
     # The Hub's organization is one that claimed the paper on huggingface.co; nothing here
@@ -50,7 +47,7 @@ PAPER_INFO_ONLY = {"linked_models", "num_total_models", "linked_datasets",
 
 def test_every_paperinfo_field_is_classified_once():
     fields = {field.name for field in dataclasses.fields(PaperInfo)}
-    classified = [*FILLED, *FILLED_ELSEWHERE, *LEFT_NONE]
+    classified = [*FILLED, *LEFT_NONE]
     assert len(classified) == len(set(classified)), "a field is in two sets"
     assert fields - set(classified) == set(), "new PaperInfo fields: classify them above"
     assert set(classified) - fields == set(), "fields huggingface_hub no longer has"

@@ -19,6 +19,7 @@ def test_each_app_registers_its_jobs_once():
         "harvest-oai",
         "refresh-github-stars",
         "refresh-trending",
+        "summaries-backfill",
         "check-digests",
         "requeue-mail",
         "thumbnail-backlog",

@@ -13,6 +13,7 @@ from dailypapers.digests.models import DigestRun
 from dailypapers.feed.tasks import refresh_trending
 from dailypapers.search import semantic
 from dailypapers.search.models import PaperEmbedding
+from dailypapers.summaries.store import summarize_papers
 from dailypapers.testing.factories import (
     make_delivery,
     make_ingest_run,
@@ -22,6 +23,7 @@ from dailypapers.testing.factories import (
     signed_in,
 )
 from dailypapers.testing.outages import add_broken_database, unreachable_rq_queues
+from dailypapers.thumbnails.models import Thumbnail
 
 pytestmark = pytest.mark.django_db
 ON_RQ = django_settings.TASK_BACKEND == "rq"
@@ -116,11 +118,17 @@ def test_papers_without_a_vector_of_the_configured_model_are_counted(staff):
     assert _by_id(page, "vectors").startswith(f"2 of 3 papers have no vector of {model}")
 
 
-def test_thumbnails_and_summaries_are_shown_as_not_built_rather_than_counted(staff):
+def test_papers_without_a_thumbnail_or_a_stored_summary_are_counted(staff):
+    rendered, skipped, _untried = (make_paper(f"2501.0001{i}") for i in range(1, 4))
+    Thumbnail.objects.create(paper=rendered, status=Thumbnail.Status.RENDERED)
+    Thumbnail.objects.create(paper=skipped, status=Thumbnail.Status.SKIPPED, reason="encrypted")
+    summarize_papers([rendered.pk])
+
     page = _page(staff)
 
-    assert _by_id(page, "thumbnails").startswith("Not built yet")
-    assert _by_id(page, "summaries").startswith("Not built yet")
+    thumbnails = _by_id(page, "thumbnails")
+    assert thumbnails.startswith("1 of 3 papers not tried yet; 1 rendered, 1 skipped")
+    assert _by_id(page, "summaries").startswith("2 of 3 papers have no stored automatic summary")
 
 
 def test_the_queue_shows_waiting_scheduled_and_running_tasks_and_the_oldest_wait(staff):
