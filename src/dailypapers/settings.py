@@ -159,6 +159,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dailypapers.feed.context_processors.site",
             ],
+            # {% url %} remembered (core/urlmemo.py): most addresses repeat between pages.
+            "builtins": ["dailypapers.core.templatetags.remembered_urls"],
         },
     },
 ]

@@ -1,0 +1,45 @@
+"""Remembered reverse() and the {% url %} tag built on it (core/urlmemo.py)."""
+
+from __future__ import annotations
+
+import pytest
+from django.template import Context, Template, TemplateSyntaxError
+from django.test import override_settings
+from django.urls import NoReverseMatch, reverse
+
+from dailypapers.core.urlmemo import remembered_reverse
+
+
+def test_remembered_reverse_gives_what_reverse_gives():
+    assert remembered_reverse("feed:paper", ["2501.00001"]) == reverse(
+        "feed:paper", args=["2501.00001"]
+    )
+    assert remembered_reverse("feed:home") == reverse("feed:home")
+    assert remembered_reverse("feed:author", [7]) == reverse("feed:author", args=[7])
+
+
+def test_an_unknown_address_still_raises_each_time():
+    for _ in range(2):
+        with pytest.raises(NoReverseMatch):
+            remembered_reverse("feed:no-such-page")
+
+
+def test_a_new_url_configuration_is_not_answered_from_the_old_one():
+    before = remembered_reverse("feed:about")
+    with override_settings(ROOT_URLCONF="dailypapers.feed.urls"):
+        # The feed's own patterns at the root: the names lose their namespace.
+        assert remembered_reverse("about") == reverse("about")
+        with pytest.raises(NoReverseMatch):
+            remembered_reverse("feed:about")
+    assert remembered_reverse("feed:about") == before
+
+
+def test_the_url_tag_still_escapes_and_still_fails_loudly_without_as():
+    rendered = Template("{% url 'feed:category' name %}").render(Context({"name": "cs.LG"}))
+    assert rendered == reverse("feed:category", args=["cs.LG"])
+    silent = Template("{% url 'feed:no-such-page' as gone %}[{{ gone }}]").render(Context())
+    assert silent == "[]"
+    with pytest.raises(NoReverseMatch):
+        Template("{% url 'feed:no-such-page' %}").render(Context())
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% url %}")
