@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from dailypapers.core.pagecache import cached_page
-from dailypapers.feed.discovery.services.papers import bibtex_for
+from dailypapers.feed.discovery.services.papers import bibtex_for, related_lines
 from dailypapers.feed.queries import (
     authors_for_page,
     paper_for_page,
@@ -66,7 +66,7 @@ def _paper_page(request: HttpRequest, bare_id: str) -> HttpResponse:
         "voted": found.voted,
         "submission": submission,
         "bibtex": bibtex_for(found),
-        "related": related,
+        "related": related_lines(related),
         "related_by": related_by,
     }
     return render(request, "feed/discovery/paper.html", context)
