@@ -5,7 +5,10 @@ categories, days, authors and related papers), and each ``reverse()`` costs the 
 about 25 µs of matching. Most repeat from page to page, so the answers are kept, per URL
 configuration and script prefix, in a bounded dict (emptied when full, and whenever a
 setting changes: tests swap URL configurations). Only plain ``str`` and ``int`` arguments are
-remembered; anything else is reversed afresh.
+remembered; anything else is reversed afresh. An address not seen before (a new author, a
+new paper) still skips half the work: the walk through the namespaces to the resolver that
+holds the name is remembered per name, and only that resolver's check of the arguments
+against its pattern runs.
 """
 
 from __future__ import annotations
@@ -15,12 +18,69 @@ from typing import Any
 
 from django.conf import settings
 from django.core.signals import setting_changed
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, URLResolver, get_resolver, get_script_prefix, get_urlconf
+from django.urls import reverse as django_reverse
+from django.urls.resolvers import get_ns_resolver
 
 MAX_REMEMBERED = 50_000
 
 _remembered: dict[tuple[Any, ...], str | None] = {}
+# (URL configuration, current app, "namespace:name") -> the resolver that holds the name.
+_resolvers: dict[tuple[Any, ...], tuple[URLResolver, str]] = {}
 _MISSING = object()
+
+
+def _namespaced(viewname: str, current_app: str | None) -> tuple[URLResolver, str]:
+    """The resolver ``reverse()`` would end at for this name, and the name within it.
+
+    Django's own walk through the namespaces (django/urls/base.py), done once per name: with
+    new arguments, only the resolver's last step (``_reverse_with_prefix``, which checks the
+    arguments against the pattern) runs again.
+    """
+    urlconf = get_urlconf()
+    key = (settings.ROOT_URLCONF, urlconf, current_app, viewname)
+    found = _resolvers.get(key)
+    if found is not None:
+        return found
+    resolver = get_resolver(urlconf)
+    *path, view = viewname.split(":")
+    current_path = list(reversed(current_app.split(":"))) if current_app else None
+    ns_pattern = ""
+    ns_converters: dict[str, Any] = {}
+    for ns in path:
+        current_ns = current_path.pop() if current_path else None
+        app_list = resolver.app_dict.get(ns)
+        if app_list is not None:
+            if current_ns and current_ns in app_list:
+                ns = current_ns
+            elif ns not in app_list:
+                ns = app_list[0]
+        if ns != current_ns:
+            current_path = None
+        try:
+            extra, resolver = resolver.namespace_dict[ns]
+        except KeyError:
+            raise NoReverseMatch(f"{ns} is not a registered namespace") from None
+        ns_pattern += extra
+        ns_converters.update(resolver.pattern.converters)
+    if ns_pattern:
+        resolver = get_ns_resolver(ns_pattern, resolver, tuple(ns_converters.items()))
+    _resolvers[key] = (resolver, view)
+    return resolver, view
+
+
+def reverse(
+    viewname: str,
+    args: Sequence[Any] = (),
+    kwargs: dict[str, Any] | None = None,
+    current_app: str | None = None,
+) -> str:
+    """Django's ``reverse()`` with the namespace walk remembered per name."""
+    resolver, view = _namespaced(viewname, current_app)
+    found = resolver._reverse_with_prefix(  # type: ignore[attr-defined]
+        view, get_script_prefix(), *args, **(kwargs or {})
+    )
+    return str(found)
 
 
 def _plain(values: Sequence[Any]) -> bool:
@@ -36,7 +96,7 @@ def remembered_reverse(
     """``reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)``, remembered."""
     kwargs = kwargs or {}
     if not isinstance(viewname, str) or not _plain(args) or not _plain(list(kwargs.values())):
-        return reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
+        return django_reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
     key = (
         settings.ROOT_URLCONF,
         get_urlconf(),
@@ -49,19 +109,20 @@ def remembered_reverse(
     found = _remembered.get(key, _MISSING)
     if found is _MISSING:
         try:
-            found = reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
+            found = reverse(viewname, args, kwargs, current_app)
         except NoReverseMatch:
             found = None
         if len(_remembered) >= MAX_REMEMBERED:
             _remembered.clear()
         _remembered[key] = found
     if found is None:  # no such address: reverse again for Django's own explanation
-        return reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
+        return django_reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
     return str(found)
 
 
 def forget(**_: Any) -> None:
     _remembered.clear()
+    _resolvers.clear()
 
 
 setting_changed.connect(forget, dispatch_uid="dailypapers.core.urlmemo.forget")

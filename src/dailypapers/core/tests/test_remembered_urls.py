@@ -43,3 +43,25 @@ def test_the_url_tag_still_escapes_and_still_fails_loudly_without_as():
         Template("{% url 'feed:no-such-page' %}").render(Context())
     with pytest.raises(TemplateSyntaxError):
         Template("{% url %}")
+
+
+def test_new_arguments_are_still_checked_against_the_pattern():
+    remembered_reverse("feed:author", [1])
+    assert remembered_reverse("feed:author", [2]) == reverse("feed:author", args=[2])
+    for wrong in (["not-a-number"], ["1" * 19], [1, 2]):
+        with pytest.raises(NoReverseMatch):
+            remembered_reverse("feed:author", wrong)
+
+
+def test_every_named_address_of_the_site_reverses_as_django_reverses_it():
+    cases = [
+        ("feed:day", (), {"year": "2025", "month": "01", "day_of_month": "07"}),
+        ("feed:paper", ("hep-th/9901001",), {}),
+        ("feed:category", ("physics.acc-ph",), {}),
+        ("community:vote", ("2501.00001",), {}),
+        ("accounts:login", (), {}),
+    ]
+    for name, args, kwargs in cases:
+        expected = reverse(name, args=args, kwargs=kwargs)
+        assert remembered_reverse(name, args, kwargs) == expected
+        assert remembered_reverse(name, args, kwargs) == expected  # from the memo
