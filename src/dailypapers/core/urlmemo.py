@@ -84,7 +84,9 @@ def reverse(
 
 
 def _plain(values: Sequence[Any]) -> bool:
-    return all(type(value) in (str, int) for value in values)
+    # str subclasses too: a quoted argument in a template is a SafeString. Not bool: True
+    # equals 1 as a key, but reverses to "True".
+    return all(isinstance(value, str) or type(value) is int for value in values)
 
 
 def remembered_reverse(
@@ -94,18 +96,32 @@ def remembered_reverse(
     current_app: str | None = None,
 ) -> str:
     """``reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)``, remembered."""
+    found = remembered_or_none(viewname, args, kwargs, current_app)
+    if found is None:  # no such address: reverse again for Django's own explanation
+        return django_reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
+    return found
+
+
+def remembered_or_none(
+    viewname: str,
+    args: Sequence[Any] = (),
+    kwargs: dict[str, Any] | None = None,
+    current_app: str | None = None,
+    scope: tuple[Any, str] | None = None,
+) -> str | None:
+    """The remembered address, or None where ``reverse()`` raises NoReverseMatch (which
+    ``{% url … as name %}`` turns into "": an optional page, remembered as missing too).
+
+    ``scope``: ``url_scope()`` read once by a caller that reverses many addresses.
+    """
     kwargs = kwargs or {}
     if not isinstance(viewname, str) or not _plain(args) or not _plain(list(kwargs.values())):
-        return django_reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
-    key = (
-        settings.ROOT_URLCONF,
-        get_urlconf(),
-        get_script_prefix(),
-        current_app,
-        viewname,
-        tuple(args),
-        tuple(sorted(kwargs.items())),
-    )
+        try:
+            return django_reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
+        except NoReverseMatch:
+            return None
+    urlconf, prefix = scope or url_scope()
+    key = (urlconf, prefix, current_app, viewname, tuple(args), tuple(sorted(kwargs.items())))
     found = _remembered.get(key, _MISSING)
     if found is _MISSING:
         try:
@@ -115,9 +131,13 @@ def remembered_reverse(
         if len(_remembered) >= MAX_REMEMBERED:
             _remembered.clear()
         _remembered[key] = found
-    if found is None:  # no such address: reverse again for Django's own explanation
-        return django_reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
-    return str(found)
+    return found  # type: ignore[return-value]
+
+
+def url_scope() -> tuple[Any, str]:
+    """What an address depends on beyond its name and arguments: the URL configuration (the
+    setting, or the one a middleware set for this request) and the script prefix."""
+    return (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
 
 
 def forget(**_: Any) -> None:

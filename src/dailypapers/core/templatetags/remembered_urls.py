@@ -14,10 +14,9 @@ from django.template import Context
 from django.template.base import Parser, Token
 from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
-from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape
 
-from dailypapers.core.urlmemo import remembered_reverse
+from dailypapers.core.urlmemo import remembered_or_none, remembered_reverse
 
 register = template.Library()
 
@@ -33,15 +32,10 @@ class RememberedURLNode(URLNode):
             current_app = request.current_app
         else:
             current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
-        url = ""
-        try:
-            url = remembered_reverse(view_name, args, kwargs, current_app)
-        except NoReverseMatch:
-            if self.asvar is None:
-                raise
-        if self.asvar:
-            context[self.asvar] = url
+        if self.asvar:  # a missing page is "" here: no exception to raise and catch
+            context[self.asvar] = remembered_or_none(view_name, args, kwargs, current_app) or ""
             return ""
+        url = remembered_reverse(view_name, args, kwargs, current_app)
         return str(conditional_escape(url)) if context.autoescape else url
 
 
