@@ -81,6 +81,13 @@ def remember(parser: Parser, token: Token) -> RememberNode:
     return RememberNode(nodelist, [parser.compile_filter(bit) for bit in bits])
 
 
+@register.filter
+def top_level_path(path: str) -> str:
+    """``/trending/`` for a top-level page, "" below one (``/papers/2501.00001/``): the key of
+    the site's navigation, whose links are all top-level pages (core/tests check it)."""
+    return path if path.count("/") <= 2 and path.startswith("/") else ""
+
+
 def _forget(**_: Any) -> None:
     _fragments.clear()
 

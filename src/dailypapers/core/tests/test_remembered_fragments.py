@@ -62,3 +62,25 @@ def test_static_addresses_are_remembered_and_still_hashed(tmp_path, settings):
     assert storage.url("feed/site.css") == "/static/feed/site.abc123.css"
     with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
         storage.url("feed/absent.css")
+
+
+def site_nav(html: str) -> str:
+    return html[html.index('<nav aria-label="Site">') : html.index('<nav aria-label="Account"')]
+
+
+def test_the_site_navigation_marks_the_section_shown_and_only_that_one(client, db):
+    about = site_nav(client.get("/about/").content.decode())
+    assert about.count('aria-current="page"') == 1
+    assert '<a href="/about/" aria-current="page">About</a>' in about
+    trending = site_nav(client.get("/trending/").content.decode())
+    assert '<a href="/trending/" aria-current="page">Trending</a>' in trending
+    deep = site_nav(client.get("/categories/cs.LG/").content.decode())  # a 404 page below
+    assert 'aria-current="page"' not in deep
+
+
+def test_every_link_of_the_site_navigation_is_a_top_level_page(client, db):
+    # The navigation is remembered per top-level page (the top_level_path filter): a link to
+    # a page further down would never be marked as the section shown.
+    nav = site_nav(client.get("/about/").content.decode())
+    links = [part.split('"')[0] for part in nav.split('href="')[1:]]
+    assert links and all(link.count("/") <= 2 for link in links), links
