@@ -13,14 +13,18 @@ against its pattern runs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.urls import NoReverseMatch, URLResolver, get_resolver, get_script_prefix, get_urlconf
 from django.urls import reverse as django_reverse
 from django.urls.resolvers import get_ns_resolver
+from django.utils.http import RFC3986_SUBDELIMS, escape_leading_slashes
+from django.utils.translation import get_language
 
 MAX_REMEMBERED = 50_000
 
@@ -69,14 +73,60 @@ def _namespaced(viewname: str, current_app: str | None) -> tuple[URLResolver, st
     return resolver, view
 
 
+class _OneArgument:
+    """A name whose one pattern takes one argument: Django's last step of ``reverse()``
+    (``URLResolver._reverse_with_prefix``) for that case, with its regex compiled once."""
+
+    def __init__(self, result: str, param: str, pattern: str, converter: Any, prefix: str):
+        self.candidate = prefix.replace("%", "%%") + result
+        self.param = param
+        self.regex = re.compile("^%s%s" % (re.escape(prefix), pattern))  # noqa: UP031 (Django's)
+        self.converter = converter
+
+    def build(self, value: Any) -> str | None:
+        """The address, or None where Django's own step must run (and explain)."""
+        try:
+            text = self.converter.to_url(value) if self.converter else str(value)
+        except ValueError:
+            return None
+        candidate = self.candidate % {self.param: text}
+        if not self.regex.search(candidate):
+            return None
+        return str(escape_leading_slashes(quote(candidate, safe=RFC3986_SUBDELIMS + "/~:@")))
+
+
+_one_argument: dict[tuple[Any, ...], _OneArgument | None] = {}
+
+
+def _one_argument_of(resolver: URLResolver, view: str, prefix: str) -> _OneArgument | None:
+    key = (resolver, view, prefix, get_language())
+    if key in _one_argument:
+        return _one_argument[key]
+    found = None
+    possibilities = resolver.reverse_dict.getlist(view)
+    if len(possibilities) == 1:
+        possibility, pattern, defaults, converters = possibilities[0]
+        if len(possibility) == 1 and len(possibility[0][1]) == 1 and not defaults:
+            result, (param,) = possibility[0]
+            found = _OneArgument(result, param, pattern, converters.get(param), prefix)
+    _one_argument[key] = found
+    return found
+
+
 def reverse(
     viewname: str,
     args: Sequence[Any] = (),
     kwargs: dict[str, Any] | None = None,
     current_app: str | None = None,
 ) -> str:
-    """Django's ``reverse()`` with the namespace walk remembered per name."""
+    """Django's ``reverse()`` with the namespace walk remembered per name, and the pattern of
+    a name that takes one argument compiled once."""
     resolver, view = _namespaced(viewname, current_app)
+    if len(args) == 1 and not kwargs:
+        one = _one_argument_of(resolver, view, get_script_prefix())
+        url = one.build(args[0]) if one is not None else None
+        if url is not None:
+            return url
     found = resolver._reverse_with_prefix(  # type: ignore[attr-defined]
         view, get_script_prefix(), *args, **(kwargs or {})
     )
@@ -143,6 +193,7 @@ def url_scope() -> tuple[Any, str]:
 def forget(**_: Any) -> None:
     _remembered.clear()
     _resolvers.clear()
+    _one_argument.clear()
 
 
 setting_changed.connect(forget, dispatch_uid="dailypapers.core.urlmemo.forget")

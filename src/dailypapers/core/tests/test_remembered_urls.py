@@ -65,3 +65,25 @@ def test_every_named_address_of_the_site_reverses_as_django_reverses_it():
         expected = reverse(name, args=args, kwargs=kwargs)
         assert remembered_reverse(name, args, kwargs) == expected
         assert remembered_reverse(name, args, kwargs) == expected  # from the memo
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["feed:author", "feed:paper", "feed:category", "feed:topic", "feed:profile", "community:vote"],
+)
+def test_one_argument_addresses_match_django_for_good_and_bad_values(name):
+    values: list[object] = [
+        1, 42, 10**17, 10**18, -1, 0, "7", "2501.00001", "hep-th/9901001", "cs.LG",
+        "physics.acc-ph", "a b", "a%20b", "é", "x/../y", "", "some-slug", "//evil", "a?b#c",
+    ]  # fmt: skip
+    for value in values:
+        try:
+            expected: str | None = reverse(name, args=[value])
+        except NoReverseMatch:
+            expected = None
+        for _ in range(2):  # compiled, then remembered
+            try:
+                found: str | None = remembered_reverse(name, [value])
+            except NoReverseMatch:
+                found = None
+            assert found == expected, (name, value)
