@@ -6,9 +6,12 @@ about 25 µs of matching. Most repeat from page to page, so the answers are kept
 configuration and script prefix, in a bounded dict (emptied when full, and whenever a
 setting changes: tests swap URL configurations). Only plain ``str`` and ``int`` arguments are
 remembered; anything else is reversed afresh. An address not seen before (a new author, a
-new paper) still skips half the work: the walk through the namespaces to the resolver that
-holds the name is remembered per name, and only that resolver's check of the arguments
-against its pattern runs.
+new paper) still skips most of the work: the walk through the namespaces to the resolver
+that holds the name is remembered per name, and for a name whose one pattern takes one
+argument that pattern is compiled once; only the check of the new argument against it runs
+(Django's own last step of ``reverse()``, which raises or explains as before).
+
+The dict holds at most ``MAX_REMEMBERED`` addresses (a few MB per process).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from django.urls.resolvers import get_ns_resolver
 from django.utils.http import RFC3986_SUBDELIMS, escape_leading_slashes
 from django.utils.translation import get_language
 
-MAX_REMEMBERED = 50_000
+MAX_REMEMBERED = 20_000
 
 _remembered: dict[tuple[Any, ...], str | None] = {}
 # (URL configuration, current app, "namespace:name") -> the resolver that holds the name.
