@@ -162,6 +162,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dailypapers.feed.context_processors.site",
             ],
+            # {% url %} remembered (core/urlmemo.py): most addresses repeat between pages.
+            "builtins": ["dailypapers.core.templatetags.remembered"],
         },
     },
 ]
@@ -258,7 +260,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "dailypapers.core.staticstorage.RememberedManifestStorage"
             if env_bool("STATIC_MANIFEST", not DEBUG)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )

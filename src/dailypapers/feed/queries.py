@@ -11,13 +11,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from django.db import connections, router
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
+from dailypapers.core.prepared import PreparedQuery
 from dailypapers.feed.models import Curation, Submission
 from dailypapers.feed.trending import Signal, with_fallback
-from dailypapers.papers.models import Paper, PaperAuthor, PaperCategory
+from dailypapers.papers.models import Author, Paper, PaperAuthor, PaperCategory
 from dailypapers.papers.queries import latest_announcement_day
 from dailypapers.papers.querysets import PaperQuerySet
 from dailypapers.repos.queries import gaining_stars, stars_per_day_order
@@ -222,6 +224,31 @@ def paper_page_version(arxiv_id: str) -> str | None:
     return None if row is None else hashlib.sha256(repr(row).encode("utf-8")).hexdigest()
 
 
+# The paper page's own questions, compiled once (core/prepared.py): rendered from scratch, a
+# paper page asks four or five of them, and compiling each cost more than answering it.
+_PAGE_PAPER = PreparedQuery(
+    lambda arxiv_id: Paper.objects.with_submitter().filter(arxiv_id=arxiv_id)
+)
+_PAGE_AUTHORS = PreparedQuery(
+    lambda paper_id: (
+        Author.objects.filter(authorships__paper=paper_id)
+        .order_by("authorships__position")
+        .only("id", "name")
+    )
+)
+_RELATED_ROWS = PreparedQuery(lambda ids: Paper.objects.only(*RELATED_COLUMNS).filter(pk__in=ids))
+
+
+def paper_for_page(arxiv_id: str) -> Paper | None:
+    """Every column of the paper, its submission and the submitter (``with_submitter``)."""
+    return _PAGE_PAPER.first(arxiv_id)
+
+
+def authors_for_page(paper_id: int) -> list[Author]:
+    """The paper's authors in order, only the two columns the page shows."""
+    return _PAGE_AUTHORS.all(paper_id)
+
+
 # What related papers were found by, for the note under them on the paper page.
 RELATED_BY_MEANING = "meaning"  # an embedding model's vectors
 RELATED_BY_WORDS = "words"  # word-hash vectors: no embedding model configured
@@ -256,7 +283,8 @@ def related_with_basis(
     ids = related_ids(paper.pk, paper.categories.split(), author_ids, limit)
     if ids is None:
         return _related_by_authors_and_category(paper, limit, author_ids), RELATED_BY_AUTHORS
-    found = Paper.objects.only(*RELATED_COLUMNS).in_order(ids)
+    rows = {row.pk: row for row in _RELATED_ROWS.all(ids)}
+    found = [rows[pk] for pk in ids if pk in rows]
     return found, RELATED_BY_MEANING if semantic_enabled() else RELATED_BY_WORDS
 
 
@@ -265,21 +293,33 @@ def _related_by_authors_and_category(
 ) -> list[Paper]:
     found: list[Paper] = []
     if author_ids:
-        found = list(
+        found = _sharing_authors(limit).all(paper.pk, author_ids)
+    if len(found) < limit and paper.primary_category:
+        seen = [paper.pk, *(item.pk for item in found)]
+        found += _latest_in_category(limit - len(found)).all(paper.primary_category, seen)
+    return found
+
+
+@cache
+def _sharing_authors(limit: int) -> PreparedQuery[Paper]:
+    return PreparedQuery(
+        lambda paper_id, author_ids: (
             Paper.objects.filter(authorships__author_id__in=author_ids)
-            .exclude(pk=paper.pk)
+            .exclude(pk=paper_id)
             .annotate(shared=Count("authorships"))
             .only(*RELATED_COLUMNS)
             .order_by("-shared", F("announced_on").desc(nulls_last=True), "-arxiv_id")[:limit]
         )
-    if len(found) < limit and paper.primary_category:
-        seen = [paper.pk, *(item.pk for item in found)]
-        found += list(
-            Paper.objects.filter(
-                primary_category=paper.primary_category, announced_on__isnull=False
-            )
+    )
+
+
+@cache
+def _latest_in_category(limit: int) -> PreparedQuery[Paper]:
+    return PreparedQuery(
+        lambda category, seen: (
+            Paper.objects.filter(primary_category=category, announced_on__isnull=False)
             .exclude(pk__in=seen)
             .only(*RELATED_COLUMNS)
-            .order_by("-announced_on", "-arxiv_id")[: limit - len(found)]
+            .order_by("-announced_on", "-arxiv_id")[:limit]
         )
-    return found
+    )

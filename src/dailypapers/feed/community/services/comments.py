@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from dailypapers.accounts.models import User
+from dailypapers.core.prepared import PreparedQuery
 from dailypapers.feed.community.services.counters import bump
 from dailypapers.feed.forms import CommentForm
 from dailypapers.feed.markdown import render_markdown
@@ -90,15 +91,21 @@ def _shows_body(comment: Comment, viewer: User | AnonymousUser) -> bool:
     return not comment.is_deleted and (not comment.is_hidden or curator)
 
 
+# Compiled once (core/prepared.py): every paper page rendered from scratch asks it.
+_DISCUSSION = PreparedQuery(
+    lambda paper_id: (
+        Comment.objects.filter(paper=paper_id).select_related("author").order_by("created_at", "pk")
+    )
+)
+
+
 def threads_for(paper: Paper, viewer: User | AnonymousUser) -> list[Thread]:
     """The discussion as the viewer may see it.
 
     Deleted and hidden comments become placeholders while replies hang below them, and
     disappear otherwise; curators see hidden comments with a mark, to be able to unhide them.
     """
-    comments = list(
-        Comment.objects.filter(paper=paper).select_related("author").order_by("created_at", "pk")
-    )
+    comments = _DISCUSSION.all(paper.pk)
     threads: dict[int, Thread] = {}
     for comment in comments:
         comment.shows_body = _shows_body(comment, viewer)

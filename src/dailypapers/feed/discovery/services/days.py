@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 
+from dailypapers.core.urlmemo import remembered_reverse
 from dailypapers.feed.queries import neighbour_days
 
 
@@ -35,7 +36,8 @@ class Period:
 
 def day_url(day: date) -> str:
     year, month, day_of_month = day.isoformat().split("-")
-    return reverse("feed:day", kwargs={"year": year, "month": month, "day_of_month": day_of_month})
+    kwargs = {"year": year, "month": month, "day_of_month": day_of_month}
+    return remembered_reverse("feed:day", kwargs=kwargs)
 
 
 def week_url(day: date) -> str:

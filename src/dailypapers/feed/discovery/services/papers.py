@@ -2,8 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.dateformat import format as format_date
+
+from dailypapers.core.urlmemo import remembered_reverse
 from dailypapers.lib.bibtex import paper_bibtex
 from dailypapers.papers.models import Paper
+
+SHOWN_AUTHORS = 3  # names before "+N more" in a related line
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedLine:
+    """One related paper as the paper page lists it; the template escapes every field."""
+
+    arxiv_id: str
+    url: str
+    title: str
+    byline: str  # "Ada, Grace, Alan +2 more · 6 Jan 2025"
+
+
+def related_lines(papers: Iterable[Paper]) -> list[RelatedLine]:
+    """What the related list shows, built here rather than by a loop of template filters."""
+    lines = []
+    for paper in papers:
+        names = list(paper.author_names or [])
+        byline = ", ".join(names[:SHOWN_AUTHORS])
+        if len(names) > SHOWN_AUTHORS:
+            byline += f" +{len(names) - SHOWN_AUTHORS} more"
+        if paper.announced_on:
+            byline += " · " + format_date(paper.announced_on, "j M Y")
+        url = remembered_reverse("feed:paper", [paper.arxiv_id])
+        lines.append(RelatedLine(paper.arxiv_id, url, paper.title, byline))
+    return lines
 
 
 def _year(paper: Paper) -> int | None:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from dailypapers.core.pagecache import cached_page
-from dailypapers.feed.discovery.services.papers import bibtex_for
-from dailypapers.feed.queries import paper_page_version, related_with_basis
+from dailypapers.feed.discovery.services.papers import bibtex_for, related_lines
+from dailypapers.feed.queries import (
+    authors_for_page,
+    paper_for_page,
+    paper_page_version,
+    related_with_basis,
+)
 from dailypapers.lib.arxiv.ids import InvalidArxivId, split_id
-from dailypapers.papers.models import Author, Paper
+from dailypapers.papers.models import Paper
 from dailypapers.papers.queries import voted_ids
 
 
@@ -47,15 +52,13 @@ def _versioned(bare_id: str, version: int) -> HttpResponse:
 
 
 def _paper_page(request: HttpRequest, bare_id: str) -> HttpResponse:
-    found = get_object_or_404(Paper.objects.with_submitter(), arxiv_id=bare_id)
+    found = paper_for_page(bare_id)
+    if found is None:
+        raise Http404("No Paper matches the given query.")
     submission = getattr(found, "submission", None)
     found.voted = bool(voted_ids(request.user, [found]))
     # Only the two columns the page shows: one light query instead of two full rows per link.
-    authors = list(
-        Author.objects.filter(authorships__paper=found)
-        .order_by("authorships__position")
-        .only("id", "name")
-    )
+    authors = authors_for_page(found.pk)
     related, related_by = related_with_basis(found, author_ids=[author.pk for author in authors])
     context = {
         "paper": found,
@@ -63,7 +66,7 @@ def _paper_page(request: HttpRequest, bare_id: str) -> HttpResponse:
         "voted": found.voted,
         "submission": submission,
         "bibtex": bibtex_for(found),
-        "related": related,
+        "related": related_lines(related),
         "related_by": related_by,
     }
     return render(request, "feed/discovery/paper.html", context)
