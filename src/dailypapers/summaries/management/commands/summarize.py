@@ -15,7 +15,7 @@ from typing import IO, Any, cast
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 
-from dailypapers.papers.management.commands.ingest import _positive, progress_bar
+from dailypapers.papers.management.commands.ingest import positive, progress_bar
 from dailypapers.papers.models import Paper
 from dailypapers.summaries import abstractive
 from dailypapers.summaries.models import AutoSummary
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--all", action="store_true", help="make every paper's again, current or not"
         )
-        parser.add_argument("--limit", type=_positive, help="at most this many papers")
+        parser.add_argument("--limit", type=positive, help="at most this many papers")
         parser.add_argument(
             "--model",
             action="store_true",
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--jobs",
-            type=_positive,
+            type=positive,
             default=min(2, os.cpu_count() or 1),
             help="processes extracting at once (default: the cores, at most 2)",
         )
