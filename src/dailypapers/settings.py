@@ -302,6 +302,12 @@ ARXIV_REQUEST_INTERVAL = env_float("ARXIV_REQUEST_INTERVAL", 3.0)
 ARXIV_TIMEOUT = env_float("ARXIV_TIMEOUT", 30.0)
 ARXIV_RETRIES = env_int("ARXIV_RETRIES", 4)
 ARXIV_BACKOFF = env_float("ARXIV_BACKOFF", 2.0)  # seconds before the first retry, doubling
+# read_paper's full text (api/full_text.py): arXiv's HTML version, fetched from
+# FULL_TEXT_HTML_URL/<id>v<version> when an operator sets it (off by default: nothing is
+# fetched), at most FULL_TEXT_MAX_BYTES, kept in the shared cache per paper version.
+FULL_TEXT_HTML_URL = env_str("FULL_TEXT_HTML_URL").strip().rstrip("/")
+FULL_TEXT_MAX_BYTES = env_int("FULL_TEXT_MAX_BYTES", 5_000_000)
+FULL_TEXT_CACHE_SECONDS = env_int("FULL_TEXT_CACHE_SECONDS", 7 * 24 * 3600)
 # arXiv announces new papers at 20:00 US Eastern, Sunday to Thursday; ingest a little later.
 INGEST_AT_UTC = env_str("INGEST_AT_UTC", "01:30")
 TRENDING_REFRESH_MINUTES = env_int("TRENDING_REFRESH_MINUTES", 10)

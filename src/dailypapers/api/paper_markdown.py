@@ -1,7 +1,8 @@
 """GET /papers/{id}.md: a paper as Markdown, what ``HfApi.read_paper`` and ``hf papers read`` ask.
 
-Title, authors, links and abstract from what is stored; nothing is fetched (the Hub adds the
-full text, which would mean fetching arXiv's HTML version).
+Title, authors, links and abstract from what is stored, then, as on the Hub, the full text
+converted from arXiv's HTML version when the operator turned that on (api/full_text.py; off
+by default, so that a plain install never fetches on a reader's request).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 
 from dailypapers.api.conditional import allow_any_origin
+from dailypapers.api.full_text import full_text
 from dailypapers.api.queries import find_paper, published_at
 from dailypapers.papers.models import Paper
 
@@ -21,8 +23,9 @@ def _line(text: str) -> str:
     return " ".join(text.split())
 
 
-def paper_as_markdown(paper: Paper, page_url: str) -> str:
-    """The Markdown text of one paper: heading, authors, date, links, abstract."""
+def paper_as_markdown(paper: Paper, page_url: str, body: str | None = None) -> str:
+    """The Markdown text of one paper: heading, authors, date, links, abstract, and
+    ``body`` (the full text) when there is one."""
     links = [f"[arXiv]({paper.abs_url})", f"[PDF]({paper.pdf_url})", f"[Page]({page_url})"]
     links += [f"[Code]({link})" for link in paper.code_links]
     lines = [
@@ -39,6 +42,9 @@ def paper_as_markdown(paper: Paper, page_url: str) -> str:
         paper.abstract.strip() or "No abstract.",
         "",
     ]
+    if body:
+        lines += ["## Full text", "", f"*From arXiv's HTML version of {paper.versioned_id}.*", ""]
+        lines.append(body)
     return "\n".join(lines)
 
 
@@ -47,5 +53,6 @@ def paper_markdown(request: HttpRequest, arxiv_id: str) -> HttpResponse:
     if paper is None:
         raise Http404(f"No paper {arxiv_id[:60]} is stored here.")
     page_url = request.build_absolute_uri(reverse("feed:paper", args=[paper.arxiv_id]))
-    response = HttpResponse(paper_as_markdown(paper, page_url), content_type=CONTENT_TYPE)
+    text = paper_as_markdown(paper, page_url, full_text(paper))
+    response = HttpResponse(text, content_type=CONTENT_TYPE)
     return allow_any_origin(response)

@@ -32,7 +32,7 @@ def arxiv_client(
 INTERACTIVE_TIMEOUT = 3.0
 
 
-def interactive_arxiv_client() -> PoliteClient:
+def interactive_arxiv_client(*, max_bytes: int | None = None) -> PoliteClient:
     """The client for a fetch someone waits for: no retries, at most INTERACTIVE_TIMEOUT
     seconds per connect or read, so an unreachable arXiv answers within seconds."""
     return PoliteClient(
@@ -40,7 +40,7 @@ def interactive_arxiv_client() -> PoliteClient:
         min_interval=settings.ARXIV_REQUEST_INTERVAL,
         timeout=min(settings.ARXIV_TIMEOUT, INTERACTIVE_TIMEOUT),
         retries=0,
-        max_bytes=settings.INGEST_MAX_RESPONSE_BYTES,
+        max_bytes=max_bytes or settings.INGEST_MAX_RESPONSE_BYTES,
     )
 
 
