@@ -15,24 +15,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from rich.console import Console
 
-from dailypapers.papers.management.commands.ingest import progress_bar
+from dailypapers.papers.management.commands.ingest import positive, progress_bar
 from dailypapers.search import backends, semantic, vectors
 from dailypapers.search.embedding import embed_papers, pending_ids
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise ValueError(text)
-    return value
 
 
 class Command(BaseCommand):
     help = "Embed papers that have no vector yet (resumable), and save the vector index."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--limit", type=_positive, help="embed at most this many papers")
-        parser.add_argument("--batch-size", type=_positive, default=None)
+        parser.add_argument("--limit", type=positive, help="embed at most this many papers")
+        parser.add_argument("--batch-size", type=positive, default=None)
         parser.add_argument("--status", action="store_true", help="only say what is embedded")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
         parser.add_argument(
