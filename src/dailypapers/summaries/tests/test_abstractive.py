@@ -186,7 +186,9 @@ def test_requests_are_spaced_by_the_rate_gate():
             ask_summary(target, "T", "An abstract.", gate)
         starts = [moment for moment, _, _ in fake.asks]
         assert len(starts) == 3
-        assert all(later - earlier >= 0.19 for earlier, later in pairwise(starts))
+        # Arrival times at the server: a loaded machine may delay one arrival, shortening the
+        # next gap by a scheduling slice; without the gate a gap is about a millisecond.
+        assert all(later - earlier >= 0.12 for earlier, later in pairwise(starts))
     finally:
         fake.close()
 
