@@ -20,7 +20,7 @@ urlpatterns = [
     re_path(r"^week/(?P<year>\d{4})-W(?P<week>\d{2})/$", pages.week, name="week"),
     re_path(r"^month/(?P<year>\d{4})-(?P<month>\d{2})/$", pages.month, name="month"),
     path("trending/", pages.trending, name="trending"),
-    path("trending/github/", pages.github_trending, name="github_trending"),
+    path("github/", pages.github_trending, name="github_trending"),
     # Old-style ids contain a slash: hep-th/9901001.
     re_path(rf"^papers/{URL_ID_PATTERN}/$", papers.paper, name="paper"),
     path("authors/<id:author_id>/", people.author, name="author"),

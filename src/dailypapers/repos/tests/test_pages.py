@@ -77,9 +77,9 @@ def test_trending_on_github_ranks_papers_by_stars_gained_per_day(client):
     coded("2501.00004", "ada/still", 40, per_day=0.0)
     make_curation(coded("2501.00005", "ada/hidden", 10, per_day=99.0), "hidden")
     store_paper("2501.00006")
-    body = client.get("/trending/github/").content.decode()
+    body = client.get("/github/").content.decode()
     assert listed(body) == ["2501.00002", "2412.00003", "2501.00001"]
-    assert 'href="/trending/github/"' in body  # in the site's navigation
+    assert 'href="/github/"' in body  # in the site's navigation
 
 
 def test_the_feed_sorts_by_stars_gained_per_day_papers_without_stars_last(client):
