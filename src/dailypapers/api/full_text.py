@@ -46,6 +46,9 @@ def full_text(paper: Paper) -> str | None:
             result = client.get(url)
         finally:
             client.close()
+        kind = result.headers.get("content-type", "")
+        if not kind.startswith(("text/html", "application/xhtml")):
+            raise SourceError(f"{url} answered {kind or 'no content type'}, not HTML")
         # Below read_paper's own "## Full text": the paper's sections start at level 3.
         text = html_to_markdown(result.body.decode("utf-8", errors="replace"), heading_offset=1)
     except SourceError as exc:

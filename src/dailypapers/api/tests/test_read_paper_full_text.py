@@ -87,3 +87,17 @@ def test_arxiv_out_of_reach_gives_the_abstract_at_once(hub, paper, settings):
     settings.FULL_TEXT_HTML_URL = "http://127.0.0.1:9/html"  # nothing listens on port 9
     text = hub.read_paper("2501.00001")
     assert "## Full text" not in text and text.rstrip().endswith("We sparsify.")
+
+
+def test_a_misconfigured_address_or_a_page_that_is_not_html_gives_the_abstract_not_an_error(
+    hub, paper, arxiv_html, settings
+):
+    arxiv_html.add(
+        "/html/2501.00001v2", b"\x00\xff\xfe binary %PDF junk", content_type="application/pdf"
+    )
+    text = hub.read_paper("2501.00001")
+    assert "## Full text" not in text and text.rstrip().endswith("We sparsify.")
+
+    settings.FULL_TEXT_HTML_URL = "ftp://example.org/html"
+    paper.version = 5
+    assert full_text(paper) is None
