@@ -24,8 +24,6 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from functools import lru_cache
@@ -49,6 +47,7 @@ from dailypapers.digests.smtp import (
     mailer,
 )
 from dailypapers.digests.stop_signals import stop_on_signals, stop_requested
+from dailypapers.lib.phases import PhaseTimer
 
 logger = logging.getLogger(__name__)
 State = Delivery.State
@@ -169,21 +168,6 @@ class Prepared:
     message_id: str = ""
     message: bytes = b""
     error: BaseException | None = None
-
-
-class PhaseTimer:
-    """Adds the seconds spent in each phase of a chunk to its report."""
-
-    def __init__(self, seconds: dict[str, float]) -> None:
-        self.seconds = seconds
-
-    @contextmanager
-    def phase(self, name: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[name] += time.perf_counter() - started
 
 
 def send_chunk(run_id: int, delivery_ids: list[int]) -> ChunkReport:
