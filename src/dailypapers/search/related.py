@@ -42,12 +42,9 @@ def related_ids(
         return []
     ids = [pk for pk, _ in neighbours]
     scores = np.asarray([score for _, score in neighbours], dtype=np.float64)
-    rows = np.asarray([index._rows_by_id[pk] for pk in ids])
     shared_categories = np.zeros(len(ids))
     for category in set(categories):
-        listed = index.categories.get(category)
-        if listed is not None:
-            shared_categories += np.isin(rows, listed)
+        shared_categories += index.listed(ids, category)
     shared_authors = _shared_authors(ids, author_ids)
     scores += CATEGORY_BOOST * np.minimum(shared_categories, 2)
     scores += AUTHOR_BOOST * np.minimum([shared_authors[pk] for pk in ids], 2)

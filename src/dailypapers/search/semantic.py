@@ -148,6 +148,19 @@ def index() -> VectorIndex:
     return vectors.current(embedder.name, embedder.dim)
 
 
+def describe(loaded: VectorIndex) -> str:
+    """The kind of index, for the status page and `embed`."""
+    ivf = loaded.approximate
+    kind = (
+        f"approximate (faiss IVF, 8-bit codes, {ivf.nlist:,} lists, nprobe {ivf.nprobe}, "
+        f"recall@10 {ivf.measured_recall:.3f} when built)"
+        if ivf is not None
+        else "exact (8-bit codes)"
+    )
+    added = len(loaded.segments) - 1
+    return kind + (f", plus {added} newer segment{'s' if added > 1 else ''}" if added else "")
+
+
 def vectors_for(paper_ids: Iterable[int]) -> dict[int, np.ndarray]:
     """Stored vectors of the active embedder for these papers (those without one are left out)."""
     embedder = active_embedder()
@@ -172,15 +185,14 @@ def order_by_meaning(text: str, paper_ids: list[int]) -> list[int]:
     embedder = _model_embedder_or_none()
     if embedder is None or not text.strip() or not paper_ids:
         return list(paper_ids)
-    loaded = vectors.current(embedder.name, embedder.dim)
-    rows = [(pk, loaded.vector_of(pk)) for pk in paper_ids]
-    known = [(pk, vector) for pk, vector in rows if vector is not None]
+    loaded = vectors.current(embedder.name, embedder.dim).vectors_of(paper_ids)
+    known = [pk for pk in paper_ids if pk in loaded]
     if not known:
         return list(paper_ids)
-    scores = np.stack([vector for _, vector in known]) @ _query_vector(embedder, text)
+    scores = np.stack([loaded[pk] for pk in known]) @ _query_vector(embedder, text)
     # A stable sort keeps equal scores in the order given (newest first).
-    ordered = [known[i][0] for i in np.argsort(-scores, kind="stable")]
-    return ordered + [pk for pk, vector in rows if vector is None]
+    ordered = [known[i] for i in np.argsort(-scores, kind="stable")]
+    return ordered + [pk for pk in paper_ids if pk not in loaded]
 
 
 _recent_queries: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
@@ -257,13 +269,7 @@ def status(load_index: bool = False) -> Status:
     counts = {row["model"]: row["n"] for row in per_model.order_by()}
     kind = "not loaded"
     if load_index:
-        loaded = index()
-        kind = (
-            f"approximate (IVF, {len(loaded.ivf.centres):,} clusters, nprobe {loaded.ivf.nprobe},"
-            f" recall@10 {loaded.ivf.measured_recall:.3f} when built)"
-            if loaded.ivf
-            else "exact"
-        )
+        kind = describe(index())
     return Status(
         semantic=semantic_enabled(),
         reason=unavailable_reason(),

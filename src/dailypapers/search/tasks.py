@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
-from dailypapers.search import semantic
+from dailypapers.search import semantic, vectors
 from dailypapers.search.embedding import embed_papers, pending_ids
 
 
@@ -24,7 +24,12 @@ from dailypapers.search.embedding import embed_papers, pending_ids
 def embed_paper_ids(paper_ids: list[int]) -> int:
     """Embed these papers with the active embedder where their vector is missing or stale."""
     embedder = semantic.active_embedder()
-    return embed_papers(paper_ids, embedder, batch_size=settings.EMBEDDING_BATCH_SIZE)
+    written = embed_papers(paper_ids, embedder, batch_size=settings.EMBEDDING_BATCH_SIZE)
+    if written:
+        # Into the saved index without rebuilding it: the newer vectors as a segment of their
+        # own, mapped by every process (nothing happens before `embed` first saved one).
+        vectors.add_newer(embedder.name, embedder.dim)
+    return written
 
 
 # A day's ingest is about a thousand papers; one task per chunk keeps each task short

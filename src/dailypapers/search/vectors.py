@@ -1,25 +1,33 @@
-"""The in-process vector index: every stored vector of one model, searchable with filters.
+"""The vector index of one model: saved once per machine, mapped by every process.
 
-Vectors live in the database (search_paperembedding); this index is derived from it. It is
-built on the first semantic question a process asks and kept until the stored vectors
-change (checked at most every VECTOR_INDEX_CHECK_SECONDS). Filters (categories, dates, has
-code) are applied inside the index with per-row arrays, so a narrow filter still finds k
-papers; the caller checks its final candidates against the database, which catches a paper
-changed or deleted since the index was read.
+Vectors live in the database (search_paperembedding); the index is derived from it.
+``dailypapers embed`` builds it (``build``): 8-bit codes in a faiss file (an inverted file
+from VECTOR_IVF_FROM vectors when the vectors cluster, vector_store.py) with the filter
+arrays beside it, in a folder of its own under DATA_DIR/vectors/<model>/, then names that
+folder in ``current.json`` (written to a temporary name and renamed, so a crash leaves the
+previous index whole). Every process maps those files read-only: one copy in the page
+cache for the machine, not one per worker.
 
-At VECTOR_IVF_FROM vectors and more, the index is approximate (ann.py's inverted file,
-tuned to recall@10 >= 0.97 against exact); building that takes tens of seconds, so
-``dailypapers embed`` saves it under DATA_DIR/vectors/ and processes load the saved copy,
-plus the few vectors stored after it (searched exactly), instead of clustering again.
+Vectors stored after the build are added without rebuilding (``add_newer``, run by the
+embedding task after each chunk): every vector newer than the main segment goes into a
+small flat segment, written the same way and named in ``current.json`` beside it. What is
+newer still (written since the last add) a process reads from the database itself and
+searches alongside. Filters apply inside the index; callers check their final candidates
+against the database, which catches a paper changed or deleted since.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import logging
 import secrets
+import shutil
 import threading
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -28,13 +36,12 @@ from django.conf import settings
 from django.db import connection
 
 from dailypapers.core.cache_guard import cache_get, cache_set
-from dailypapers.search import ann
-from dailypapers.search.vector_index import Snapshot, VectorIndex, day_number
+from dailypapers.search.vector_index import Segment, Snapshot, VectorIndex, day_number
+from dailypapers.search.vector_store import Codes
 
 logger = logging.getLogger(__name__)
-# An inverted file that must probe more than a quarter of its clusters is not worth having.
-IVF_MAX_PROBED_SHARE = 4
 TABLE = "search_paperembedding"
+CURRENT = "current.json"
 
 
 def newest_write(model: str) -> str:
@@ -46,7 +53,35 @@ def newest_write(model: str) -> str:
     return str(newest or "")
 
 
-def _rows(model: str, since: str | None = None):  # noqa: ANN202 - a cursor's rows
+@dataclass
+class Rows:
+    """Vectors read from the database, in ascending paper id order."""
+
+    ids: list[int] = field(default_factory=list)
+    blobs: list[bytes] = field(default_factory=list)
+    days: list[int] = field(default_factory=list)
+    code: list[bool] = field(default_factory=list)
+    listed: dict[str, list[int]] = field(default_factory=dict)
+
+    def vectors(self, dim: int) -> np.ndarray:
+        if not self.ids:
+            return np.zeros((0, dim), dtype=np.float32)
+        raw = np.frombuffer(b"".join(self.blobs), dtype="<f2")
+        return raw.astype(np.float32).reshape(len(self.ids), dim)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        names = sorted(self.listed)
+        flat = [np.asarray(self.listed[name], dtype=np.int64) for name in names]
+        return {
+            "ids": np.asarray(self.ids, dtype=np.int64),
+            "days": np.asarray(self.days, dtype=np.int32),
+            "has_code": np.asarray(self.code, dtype=bool),
+            "category_rows": np.concatenate(flat) if flat else np.zeros(0, np.int64),
+            "category_sizes": np.asarray([len(rows) for rows in flat], dtype=np.int64),
+        }
+
+
+def read_rows(model: str, since: str | None = None) -> Rows:
     sql = (
         f"SELECT e.paper_id, e.vector, p.announced_on, p.has_code, p.categories "
         f"FROM {TABLE} e JOIN papers_paper p ON p.id = e.paper_id WHERE e.model = %s"
@@ -55,95 +90,44 @@ def _rows(model: str, since: str | None = None):  # noqa: ANN202 - a cursor's ro
     if since:
         sql += " AND e.embedded_at > %s"
         params.append(since)
+    rows = Rows()
     with connection.cursor() as cursor:
         cursor.execute(sql + " ORDER BY e.paper_id", params)
-        yield from cursor
+        for row, (pk, blob, announced_on, has_code, categories) in enumerate(cursor):
+            rows.ids.append(pk)
+            rows.blobs.append(bytes(blob))
+            rows.days.append(day_number(announced_on))
+            rows.code.append(bool(has_code))
+            for category in (categories or "").split():
+                rows.listed.setdefault(category, []).append(row)
+    return rows
+
+
+def _segment(codes: Codes, arrays: dict[str, np.ndarray], names: list[str]) -> Segment:
+    bounds = np.concatenate([[0], np.cumsum(arrays["category_sizes"])])
+    rows = arrays["category_rows"]
+    return Segment(
+        ids=arrays["ids"],
+        codes=codes,
+        days=arrays["days"],
+        has_code=arrays["has_code"],
+        categories={name: rows[bounds[i] : bounds[i + 1]] for i, name in enumerate(names)},
+    )
+
+
+def in_memory(rows: Rows, dim: int) -> Segment:
+    """A segment searched exactly, from rows just read (never saved)."""
+    return _segment(Codes.flat(rows.vectors(dim)), rows.arrays(), sorted(rows.listed))
 
 
 def read_index(model: str, dim: int) -> VectorIndex:
-    """Every stored vector of ``model``, exactly searchable."""
+    """Every stored vector of ``model`` read from the database (no saved copy needed)."""
     newest = newest_write(model)
-    ids: list[int] = []
-    days: list[int] = []
-    code: list[bool] = []
-    blobs: list[bytes] = []
-    listed: dict[str, list[int]] = {}
-    for row, (pk, blob, announced_on, has_code, categories) in enumerate(_rows(model)):
-        ids.append(pk)
-        blobs.append(bytes(blob))
-        days.append(day_number(announced_on))
-        code.append(bool(has_code))
-        for category in (categories or "").split():
-            listed.setdefault(category, []).append(row)
-    vectors = (
-        np.frombuffer(b"".join(blobs), dtype="<f2").astype(np.float32).reshape(len(ids), dim)
-        if ids
-        else np.zeros((0, dim), dtype=np.float32)
-    )
-    return VectorIndex(
-        model=model,
-        ids=np.asarray(ids, dtype=np.int64),
-        vectors=vectors,
-        days=np.asarray(days, dtype=np.int32),
-        has_code=np.asarray(code, dtype=bool),
-        categories={name: np.asarray(rows, dtype=np.int64) for name, rows in listed.items()},
-        snapshot=Snapshot(count=len(ids), newest=newest),
-    )
+    rows = read_rows(model)
+    return VectorIndex(model, [in_memory(rows, dim)], Snapshot(len(rows.ids), newest))
 
 
-def _tuned(vectors: np.ndarray, seed: int) -> ann.IvfLayout:
-    rng = np.random.default_rng(seed + 1)
-    layout = ann.build_ivf(vectors, seed=seed)
-    laid_out = vectors[layout.order]
-    # Tuning queries: stored vectors blurred with noise, so a query is never its own row.
-    picked = laid_out[rng.choice(len(laid_out), min(200, len(laid_out)), replace=False)]
-    noisy = picked + rng.normal(0, 0.5 / np.sqrt(vectors.shape[1]), picked.shape)
-    noisy = (noisy / np.linalg.norm(noisy, axis=1, keepdims=True)).astype(np.float32)
-    return ann.tune_nprobe(layout, laid_out, noisy)
-
-
-def _clusters_well(layout: ann.IvfLayout, model: str) -> bool:
-    if layout.nprobe <= len(layout.centres) // IVF_MAX_PROBED_SHARE:
-        return True
-    # Vectors that do not cluster (the lexical embedder's) need most clusters probed for
-    # the recall target, which costs more than one product over the whole matrix.
-    logger.info(
-        "vectors of %s do not cluster (nprobe %d of %d for recall %.2f): exact search",
-        model, layout.nprobe, len(layout.centres), layout.measured_recall,
-    )  # fmt: skip
-    return False
-
-
-TRIAL_SAMPLE = 20_000
-
-
-def with_ivf(index: VectorIndex, seed: int = 0) -> VectorIndex:
-    """The same vectors laid out cluster by cluster, with nprobe tuned on sample rows; the
-    index unchanged when clustering does not pay (decided on a sample first, cheaply)."""
-    if len(index) < 2:
-        return index
-    if len(index) > 2 * TRIAL_SAMPLE:
-        rows = np.random.default_rng(seed).choice(len(index), TRIAL_SAMPLE, replace=False)
-        if not _clusters_well(_tuned(index.vectors[rows], seed), index.model):
-            return index
-    layout = _tuned(index.vectors, seed)
-    if not _clusters_well(layout, index.model):
-        return index
-    inverse = np.empty_like(layout.order)
-    inverse[layout.order] = np.arange(len(layout.order))
-    return VectorIndex(
-        model=index.model,
-        ids=index.ids[layout.order],
-        vectors=np.ascontiguousarray(index.vectors[layout.order]),
-        days=index.days[layout.order],
-        has_code=index.has_code[layout.order],
-        categories={name: np.sort(inverse[rows]) for name, rows in index.categories.items()},
-        snapshot=index.snapshot,
-        ivf=layout,
-    )
-
-
-# -- the saved copy under DATA_DIR/vectors/ -------------------------------------------------
+# -- the saved copy under DATA_DIR/vectors/<model>/ ------------------------------------------
 
 
 def index_dir(model: str) -> Path:
@@ -151,139 +135,138 @@ def index_dir(model: str) -> Path:
     return Path(settings.DATA_DIR) / "vectors" / safe
 
 
-def save(index: VectorIndex) -> Path:
-    folder = index_dir(index.model)
-    folder.mkdir(parents=True, exist_ok=True)
-    arrays = {"ids": index.ids, "vectors": index.vectors, "days": index.days,
-              "has_code": index.has_code}  # fmt: skip
-    if index.ivf is not None:
-        arrays |= {"centres": index.ivf.centres, "offsets": index.ivf.offsets}
-    names = sorted(index.categories)
-    flat_rows = [index.categories[name] for name in names]
-    arrays["category_rows"] = np.concatenate(flat_rows) if flat_rows else np.zeros(0, np.int64)
-    arrays["category_sizes"] = np.asarray([len(rows) for rows in flat_rows], dtype=np.int64)
-    for name, array in arrays.items():
-        np.save(folder / f"{name}.npy.tmp", array, allow_pickle=False)
-        (folder / f"{name}.npy.tmp.npy").replace(folder / f"{name}.npy")
-    meta = {
-        "database": _database(),
-        "model": index.model,
-        "count": index.snapshot.count,
-        "newest": index.snapshot.newest,
-        "categories": names,
-        "nprobe": index.ivf.nprobe if index.ivf else None,
-        "measured_recall": index.ivf.measured_recall if index.ivf else None,
-    }
-    (folder / "meta.json.tmp").write_text(json.dumps(meta))
-    (folder / "meta.json.tmp").replace(folder / "meta.json")
-    return folder
-
-
 def _database() -> str:
     return f"{connection.vendor}:{connection.settings_dict['NAME']}"
 
 
-def load_saved(model: str) -> VectorIndex | None:
+@contextlib.contextmanager
+def _writing(model: str) -> Iterator[Path]:
+    """One writer at a time per model (``embed`` and the workers' adds)."""
     folder = index_dir(model)
-    try:
-        meta = json.loads((folder / "meta.json").read_text())
-        if meta.get("database") != _database():
-            return None  # saved for another database (a test run, a copy of DATA_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield folder
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
-        def array(name: str) -> np.ndarray:
-            return np.load(folder / f"{name}.npy", allow_pickle=False)
 
-        ids, vectors = array("ids"), array("vectors")
-        days, has_code = array("days"), array("has_code")
-        sizes, rows = array("category_sizes"), array("category_rows")
-        if not len(ids) == len(vectors) == len(days) == len(has_code) == int(meta["count"]):
-            raise ValueError("the saved arrays disagree: a save was interrupted")
-        ivf = None
-        if meta.get("nprobe"):
-            ivf = ann.IvfLayout(
-                centres=array("centres"),
-                offsets=array("offsets"),
-                order=np.arange(len(ids)),
-                nprobe=int(meta["nprobe"]),
-                measured_recall=float(meta.get("measured_recall") or 0),
-            )
-    except (OSError, ValueError, KeyError):
-        return None  # none saved, or a partial copy: read the database instead
-    bounds = np.concatenate([[0], np.cumsum(sizes)])
-    categories = {name: rows[bounds[i] : bounds[i + 1]]
-                  for i, name in enumerate(meta["categories"])}  # fmt: skip
-    return VectorIndex(
-        model=model,
-        ids=ids,
-        vectors=vectors,
-        days=days,
-        has_code=has_code,
-        categories=categories,
-        snapshot=Snapshot(count=int(meta["count"]), newest=str(meta["newest"])),
-        ivf=ivf,
-    )
+def _write_segment(folder: Path, codes: Codes, rows: Rows) -> dict[str, object]:
+    """A new segment folder, complete before anything names it."""
+    name = f"{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(4)}"
+    target = folder / name
+    target.mkdir()
+    codes.save(target / "codes.faiss")
+    for array_name, array in rows.arrays().items():
+        np.save(target / f"{array_name}.npy", array, allow_pickle=False)
+    return {"folder": name, "count": len(rows.ids), "categories": sorted(rows.listed),
+            "measured_recall": codes.measured_recall}  # fmt: skip
+
+
+def _publish(folder: Path, segments: list[dict[str, object]], newest: str, count: int) -> None:
+    current = {"database": _database(), "newest": newest, "count": count, "segments": segments}
+    temporary = folder / f"{CURRENT}.{secrets.token_hex(4)}.tmp"
+    temporary.write_text(json.dumps(current))
+    temporary.replace(folder / CURRENT)  # atomic: readers see the old index or the new
+    named = {str(segment["folder"]) for segment in segments}
+    for child in folder.iterdir():
+        # Processes still mapping a removed file keep it until they reload.
+        if child.is_dir() and child.name not in named:
+            shutil.rmtree(child, ignore_errors=True)
+        elif child.name.endswith(".tmp") and child != temporary:
+            child.unlink(missing_ok=True)
 
 
 def build(model: str, dim: int, approximate: bool | None = None) -> VectorIndex:
-    """Read the database and, for a large index, cluster and save it (what `embed` runs)."""
-    index = read_index(model, dim)
-    if approximate is None:
-        approximate = len(index) >= settings.VECTOR_IVF_FROM
-    if approximate:
-        index = with_ivf(index)
-    # Saved either way: a process then loads arrays from a file in a fraction of the time
-    # reading every vector from the database takes.
-    save(index)
-    return index
-
-
-def _merge_newer(saved: VectorIndex, model: str, dim: int) -> VectorIndex:
-    """The saved index plus the vectors stored after it, in a tail that is always scored.
-
-    A paper embedded again is in both; ``nearest`` keeps its best row once, and ids and
-    filters are checked against the database by the callers. ``embed`` saves a new index
-    when the tail grows past a tenth of the whole.
-    """
+    """Read every vector of ``model`` from the database, save the index (what `embed` runs)
+    and return it as other processes will map it."""
     newest = newest_write(model)
-    newer = list(_rows(model, since=saved.snapshot.newest))
-    if not newer:
+    rows = read_rows(model)
+    if approximate is None:
+        approximate = len(rows.ids) >= settings.VECTOR_IVF_FROM
+    codes = Codes.build(rows.vectors(dim), approximate=approximate)
+    with _writing(model) as folder:
+        main = _write_segment(folder, codes, rows) | {"newest": newest}
+        _publish(folder, [main], newest, len(rows.ids))
+    forget()
+    saved = load_saved(model)
+    assert saved is not None, "the index just saved could not be read"
+    return saved
+
+
+def add_newer(model: str, dim: int) -> int:
+    """Save the vectors stored after the main segment as a segment of their own (flat, the
+    cost of the newer rows only); the number of rows it holds (0: nothing saved yet, or
+    nothing newer). ``embed`` folds them into the main segment when it next runs."""
+    with _writing(model) as folder:
+        current = _read_current(folder)
+        if current is None or not current["segments"]:
+            return 0
+        main = current["segments"][0]
+        since = str(main["newest"])
+        newest = newest_write(model)
+        if newest == current["newest"]:
+            return 0
+        rows = read_rows(model, since=since)
+        segments = [main]
+        if rows.ids:
+            added = _write_segment(folder, Codes.flat(rows.vectors(dim)), rows)
+            segments.append(added)
+        _publish(folder, segments, newest, int(main["count"]) + len(rows.ids))
+    changed(model)
+    return len(rows.ids)
+
+
+def _read_current(folder: Path) -> dict | None:
+    try:
+        current = json.loads((folder / CURRENT).read_text())
+    except (OSError, ValueError):
+        return None
+    if current.get("database") != _database():
+        return None  # saved for another database (a test run, a copy of DATA_DIR)
+    return current
+
+
+def _open_segment(folder: Path, meta: dict) -> Segment:
+    where = folder / str(meta["folder"])
+    arrays = {
+        name: np.load(where / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+        for name in ("ids", "days", "has_code", "category_rows", "category_sizes")
+    }
+    codes = Codes.open(where / "codes.faiss", float(meta.get("measured_recall") or 0))
+    if not len(arrays["ids"]) == len(arrays["days"]) == len(codes) == int(meta["count"]):
+        raise ValueError(f"segment {where} is incomplete")
+    return _segment(codes, arrays, list(meta["categories"]))
+
+
+def load_saved(model: str) -> VectorIndex | None:
+    """The saved index, mapped; None when there is none (or it is damaged or for another
+    database): the caller reads the database instead."""
+    folder = index_dir(model)
+    for _ in range(2):  # a writer may remove a folder between reading current.json and it
+        current = _read_current(folder)
+        if current is None:
+            return None
+        try:
+            segments = [_open_segment(folder, meta) for meta in current["segments"]]
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError, KeyError, RuntimeError) as error:
+            logger.warning("the saved vector index of %s is unusable (%s)", model, error)
+            return None
+        snapshot = Snapshot(count=int(current["count"]), newest=str(current["newest"]))
+        return VectorIndex(model, segments, snapshot)
+    return None
+
+
+def _with_newer(saved: VectorIndex, model: str, dim: int, newest: str) -> VectorIndex:
+    """The saved index plus the vectors stored after it, read into this process."""
+    newer = read_rows(model, since=saved.snapshot.newest)
+    if not newer.ids:
         return saved
-    tail_ids = np.asarray([row[0] for row in newer], dtype=np.int64)
-    tail_vectors = np.frombuffer(b"".join(bytes(row[1]) for row in newer), dtype="<f2")
-    tail_vectors = tail_vectors.astype(np.float32).reshape(len(newer), dim)
-    base = len(saved)
-    categories = {name: rows.copy() for name, rows in saved.categories.items()}
-    for offset, row in enumerate(newer):
-        for category in (row[4] or "").split():
-            categories[category] = np.append(
-                categories.get(category, np.zeros(0, np.int64)), base + offset
-            )
-    merged = VectorIndex(
-        model=model,
-        ids=np.concatenate([saved.ids, tail_ids]),
-        vectors=np.concatenate([saved.vectors, tail_vectors]),
-        days=np.concatenate([saved.days, [day_number(row[2]) for row in newer]]).astype(np.int32),
-        has_code=np.concatenate([saved.has_code, [bool(row[3]) for row in newer]]),
-        categories=categories,
-        snapshot=Snapshot(count=len(saved) + len(newer), newest=newest),
-        ivf=None,
-        may_repeat=True,
-    )
-    if saved.ivf is not None:
-        # The tail lies outside every cluster: give it a cluster of its own, always probed.
-        merged.ivf = _with_tail_cluster(saved.ivf, base, len(newer))
-    return merged
-
-
-def _with_tail_cluster(layout: ann.IvfLayout, base: int, extra: int) -> ann.IvfLayout:
-    return ann.IvfLayout(
-        centres=layout.centres,
-        offsets=layout.offsets,
-        order=layout.order,
-        nprobe=layout.nprobe,
-        measured_recall=layout.measured_recall,
-        tail=(base, base + extra),
-    )
+    snapshot = Snapshot(count=saved.snapshot.count + len(newer.ids), newest=newest)
+    return VectorIndex(model, [*saved.segments, in_memory(newer, dim)], snapshot)
 
 
 _lock = threading.Lock()
@@ -304,14 +287,14 @@ def changed(model: str) -> None:
     A fresh random token rather than a counter, so a cleared or evicted cache can never
     bring back a value an index was built at. Processes that share no cache (the
     local-memory default) notice within VECTOR_INDEX_CHECK_SECONDS, when they compare the
-    table's count and newest row.
+    table's newest row.
     """
     # Unsaid while the cache is down: indexes notice by the table check instead.
     cache_set(_generation_key(model), secrets.token_hex(8), timeout=None)
 
 
 def current(model: str, dim: int) -> VectorIndex:
-    """This process's index of ``model``, rebuilt when the stored vectors have changed."""
+    """This process's view of the index of ``model``, reopened when vectors have changed."""
     with _lock:
         found = _cached.get(model)
         now = time.monotonic()
@@ -323,16 +306,16 @@ def current(model: str, dim: int) -> VectorIndex:
         ):
             return found[0]
         newest = newest_write(model)
-        if found is not None and found[0].snapshot.newest == newest:
+        if found is not None and found[0].snapshot.newest == newest and found[2] == seen:
             _cached[model] = (found[0], now, seen)
             return found[0]
         saved = load_saved(model)
-        if saved is not None and saved.snapshot.newest == newest:
-            index = saved
-        elif saved is not None:
-            index = _merge_newer(saved, model, dim)
-        else:
+        if saved is None:
             index = read_index(model, dim)
+        elif saved.snapshot.newest == newest:
+            index = saved
+        else:
+            index = _with_newer(saved, model, dim, newest)
         _cached[model] = (index, now, seen)
         return index
 

@@ -1,7 +1,11 @@
 """The vector index built from the database: exact and clustered, saved under DATA_DIR and
-loaded again, and vectors stored after the save reaching searches at once."""
+mapped again, vectors stored after the save reaching searches at once (and added to the
+saved copy without a rebuild), and a damaged copy never served."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,9 +13,10 @@ import pytest
 from dailypapers.lib.records import PaperRecord
 from dailypapers.papers.ingest.pipeline import IngestReport, ingest
 from dailypapers.papers.models import Paper
-from dailypapers.search import ann, semantic, vectors
+from dailypapers.search import semantic, vector_store, vectors
 from dailypapers.search.backends.common import Filters
 from dailypapers.search.embedding import embed_papers
+from dailypapers.search.tasks import embed_paper_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -54,13 +59,24 @@ def topic_papers(settings, tmp_path):
 def test_a_clustered_index_is_saved_and_finds_what_exact_search_finds(topic_papers):
     exact = vectors.read_index(topic_papers.name, topic_papers.dim)
     clustered = vectors.build(topic_papers.name, topic_papers.dim, approximate=True)
-    assert clustered.ivf is not None and clustered.ivf.nprobe < len(clustered.ivf.centres)
+    ivf = clustered.approximate
+    assert ivf is not None and ivf.nprobe < ivf.nlist
     queries = topic_papers.embed([f"query {topic}" for topic in range(20)] * 3)
     wanted = [[pk for pk, _ in exact.nearest(query, 10)] for query in queries]
     got = [[pk for pk, _ in clustered.nearest(query, 10)] for query in queries]
-    assert ann.recall_at([np.array(w) for w in wanted], [np.array(g) for g in got]) >= 0.95
+    found = vector_store.recall_at([np.array(w) for w in wanted], [np.array(g) for g in got])
+    assert found >= 0.95
     vectors.forget()
-    assert semantic.index().ivf is not None  # the saved copy, not a new exact read
+    assert semantic.index().approximate is not None  # the saved copy, not a new exact read
+
+
+def test_the_saved_codes_are_mapped_from_the_file_not_copied_into_the_process(topic_papers):
+    vectors.build(topic_papers.name, topic_papers.dim, approximate=True)
+    vectors.forget()
+    semantic.index()
+    mapped = Path("/proc/self/maps").read_text()
+    assert str(vectors.index_dir(topic_papers.name)) in mapped
+    assert "codes.faiss" in mapped
 
 
 def test_filters_apply_inside_a_clustered_index(topic_papers):
@@ -73,17 +89,55 @@ def test_filters_apply_inside_a_clustered_index(topic_papers):
     assert len(found) == 50 and categories == {"cs.CV"}
 
 
+def late_paper(embedder: TopicEmbedder, arxiv_id: str = "2502.00001") -> Paper:
+    ingest([PaperRecord(arxiv_id=arxiv_id, title="Late paper 7", authors=["B"],
+                        categories=["cs.LG"])], IngestReport("test"))  # fmt: skip
+    late = Paper.objects.get(arxiv_id=arxiv_id)
+    embed_papers([late.pk], embedder)
+    return late
+
+
 def test_vectors_stored_after_the_save_are_searched_too(topic_papers):
     vectors.build(topic_papers.name, topic_papers.dim, approximate=True)
     vectors.forget()
-    ingest([PaperRecord(arxiv_id="2502.00001", title="Late paper 7", authors=["B"],
-                        categories=["cs.LG"])], IngestReport("test"))  # fmt: skip
-    late = Paper.objects.get(arxiv_id="2502.00001")
-    embed_papers([late.pk], topic_papers)
+    late = late_paper(topic_papers)
     index = semantic.index()
     assert index.vector_of(late.pk) is not None
     found = [pk for pk, _ in index.nearest(index.vector_of(late.pk), 5)]
     assert found[0] == late.pk
+
+
+def test_the_embedding_task_adds_new_vectors_to_the_saved_index_without_a_rebuild(topic_papers):
+    vectors.build(topic_papers.name, topic_papers.dim, approximate=True)
+    main_before = json.loads((vectors.index_dir(topic_papers.name) / "current.json")
+                             .read_text())["segments"][0]  # fmt: skip
+    ingest([PaperRecord(arxiv_id="2502.00002", title="Task paper 4", authors=["B"],
+                        categories=["cs.CV"])], IngestReport("test"))  # fmt: skip
+    late = Paper.objects.get(arxiv_id="2502.00002")
+    embed_paper_ids.call([late.pk])
+    current = json.loads((vectors.index_dir(topic_papers.name) / "current.json").read_text())
+    assert current["segments"][0] == main_before  # the main segment was not rebuilt
+    assert current["segments"][1]["count"] == 1
+    vectors.forget()
+    saved = vectors.load_saved(topic_papers.name)
+    assert saved is not None and len(saved.segments) == 2
+    assert saved.snapshot.newest == vectors.newest_write(topic_papers.name)
+    assert saved.nearest(saved.vector_of(late.pk), 1)[0][0] == late.pk
+
+
+def test_a_paper_embedded_again_is_answered_from_its_newer_vector_only(topic_papers):
+    vectors.build(topic_papers.name, topic_papers.dim, approximate=True)
+    paper = Paper.objects.order_by("pk").first()
+    paper.title, paper.abstract = "Paper 1 rewritten", "Now about topic 13"
+    paper.save()
+    embed_papers([paper.pk], topic_papers)
+    vectors.add_newer(topic_papers.name, topic_papers.dim)
+    vectors.forget()
+    index = semantic.index()
+    newer = index.vector_of(paper.pk)
+    found = [pk for pk, _ in index.nearest(newer, 200)]
+    assert found.count(paper.pk) == 1 and found[0] == paper.pk
+    assert len(index) == Paper.objects.count()
 
 
 def test_vectors_that_do_not_cluster_are_searched_exactly(settings, tmp_path):
@@ -102,12 +156,28 @@ def test_vectors_that_do_not_cluster_are_searched_exactly(settings, tmp_path):
             return (points / np.linalg.norm(points, axis=1, keepdims=True)).astype(np.float32)
 
     embed_papers(list(Paper.objects.values_list("pk", flat=True)), Noise(), 500)
-    assert vectors.build("noise-64", 64, approximate=True).ivf is None
+    assert vectors.build("noise-64", 64, approximate=True).approximate is None
 
 
 def test_a_copy_saved_for_another_database_is_not_loaded(topic_papers):
     vectors.build(topic_papers.name, topic_papers.dim, approximate=True)
-    meta = vectors.index_dir(topic_papers.name) / "meta.json"
+    current = vectors.index_dir(topic_papers.name) / "current.json"
     assert vectors.load_saved(topic_papers.name) is not None
-    meta.write_text(meta.read_text().replace('"database": "', '"database": "elsewhere-'))
+    current.write_text(current.read_text().replace('"database": "', '"database": "elsewhere-'))
     assert vectors.load_saved(topic_papers.name) is None
+
+
+def test_a_damaged_or_half_written_copy_is_never_served(topic_papers):
+    vectors.build(topic_papers.name, topic_papers.dim, approximate=True)
+    folder = vectors.index_dir(topic_papers.name)
+    current = json.loads((folder / "current.json").read_text())
+    main = folder / current["segments"][0]["folder"]
+    # A crash while writing a new segment leaves a folder nothing names: ignored.
+    (folder / "20990101000000-deadbeef").mkdir()
+    assert vectors.load_saved(topic_papers.name) is not None
+    # A truncated array (a disk error): refused, and searches read the database instead.
+    np.save(main / "days.npy", np.zeros(3, dtype=np.int32))
+    assert vectors.load_saved(topic_papers.name) is None
+    vectors.forget()
+    query = topic_papers.embed(["query 3"])[0]
+    assert len(semantic.index().nearest(query, 5)) == 5

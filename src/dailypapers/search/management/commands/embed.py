@@ -61,12 +61,7 @@ class Command(BaseCommand):
         if not options["no_index"]:
             started = time.monotonic()
             index = vectors.build(embedder.name, embedder.dim)
-            kind = (
-                f"approximate, nprobe {index.ivf.nprobe}, recall@10 "
-                f"{index.ivf.measured_recall:.3f} against exact"
-                if index.ivf
-                else "exact"
-            )
+            kind = semantic.describe(index)
             console.print(
                 f"index: {len(index):,} vectors ({kind}) in {time.monotonic() - started:.1f} s"
             )

@@ -1,4 +1,5 @@
-"""Nearest neighbours among unit vectors, with numpy only: exact, or an inverted-file index.
+"""The hand-written inverted file the project used before issue 15 (was search/ann.py), kept
+only as the baseline of bench/vectors.py. Nearest neighbours among unit vectors, numpy only.
 
 Pure numpy, no Django. Exact search is one matrix-vector product: about 4 ms for 91,000
 vectors of 384 dimensions on one core, 45 ms for a million. The inverted file (IVF) splits
