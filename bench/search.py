@@ -21,8 +21,9 @@ latency: the shared 90,929 records (``--replicate N``: N copies with new ids, fo
     embedded by MiniLM when the semantic extra is installed, so the timings include the real
     per-query model cost. Those semantic rankings are meaningless (two different spaces):
     timing only.
-ann: the vector index alone at scale: ``--vectors`` synthetic unit vectors (clustered like
-    real embeddings), IVF build time, recall@10 against exact, latency.
+ann: the hand-written IVF of before issue 15 (bench/hand_ivf.py) alone at scale: ``--vectors``
+    synthetic unit vectors (clustered like real embeddings), IVF build time, recall@10
+    against exact, latency. The index in use now is measured by bench/vectors.py.
 embed-speed: MiniLM on real abstracts (the daily volume is about 1,000 papers).
 keyword: ranked keyword search on a prepared database, its exactness, the baseline code's
     timings, and Tantivy beside it (bench/search_keyword.py).
@@ -41,6 +42,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import search_keyword
@@ -205,20 +207,16 @@ def latency(args: argparse.Namespace) -> None:
         started = time.perf_counter()
         index = semantic.index()
         load_seconds = time.perf_counter() - started
-        index_mb = (index.vectors.nbytes + index.ids.nbytes + index.days.nbytes) / 1e6
-        kind = (
-            f"IVF {len(index.ivf.centres)} clusters, nprobe {index.ivf.nprobe}, "
-            f"recall@10 {index.ivf.measured_recall:.3f} on tuning queries"
-            if index.ivf
-            else "exact"
-        )
-        print(f"vector index: built in {build_seconds:.1f} s ({kind}); a process loads it in "
-              f"{load_seconds:.1f} s; arrays {index_mb:,.0f} MB; peak RSS "
+        saved = vectors.index_dir(embedder.name)
+        index_mb = sum(f.stat().st_size for f in saved.rglob("*") if f.is_file()) / 1e6
+        kind = semantic.describe(index)
+        print(f"vector index: built in {build_seconds:.1f} s ({kind}); a process maps it in "
+              f"{load_seconds:.2f} s; files {index_mb:,.0f} MB (shared); peak RSS "
               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB "
               f"(before the index {rss_before:,.0f} MB)")  # fmt: skip
         print("disk (MB): " + ", ".join(f"{k} {v:,.0f}" for k, v in disk_sizes(args.db).items()))
-        if index.ivf is not None:
-            _recall_check(index)
+        if index.approximate is not None:
+            _recall_check(index, embedder.name, embedder.dim)
         queries = QUERIES_FILE.read_text().split("\n")[: args.queries]
         queries = [query for query in queries if query.strip()]
         embedder.queries = True
@@ -251,16 +249,19 @@ def latency(args: argparse.Namespace) -> None:
         print(f"related papers          p50 {p50:6.1f} ms  p95 {p95:6.1f} ms; {load()}")
 
 
-def _recall_check(index: object) -> None:
-    from dailypapers.search import ann
+def _recall_check(index: Any, model: str, dim: int) -> None:  # noqa: ANN401
+    from dailypapers.search import vector_store, vectors
 
+    rows = vectors.read_rows(model)
+    stored, ids = rows.vectors(dim), np.asarray(rows.ids)
     rng = np.random.default_rng(11)
-    picks = rng.choice(len(index.ids), 100, replace=False)
-    queries = index.vectors[picks] + rng.normal(0, 0.03, (100, index.dim)).astype(np.float32)
+    picks = rng.choice(len(ids), 100, replace=False)
+    queries = stored[picks] + rng.normal(0, 1.5 / np.sqrt(dim), (100, dim)).astype(np.float32)
     queries /= np.linalg.norm(queries, axis=1, keepdims=True)
-    exact = [ann.top_k(index.vectors @ q, 10) for q in queries]
-    approx = [ann.search_ivf(index.ivf, index.vectors, q, 10)[0] for q in queries]
-    print(f"IVF recall@10 against exact on 100 fresh queries: {ann.recall_at(exact, approx):.3f}")
+    exact = [ids[vector_store.top_k(stored @ q, 10)] for q in queries]
+    approx = [np.asarray([pk for pk, _ in index.nearest(q, 10)]) for q in queries]
+    found = vector_store.recall_at(exact, approx)
+    print(f"IVF recall@10 against exact float32 on 100 fresh queries: {found:.3f}")
 
 
 # -- ann at scale ------------------------------------------------------------------------
@@ -268,7 +269,7 @@ def _recall_check(index: object) -> None:
 
 def ann_scale(args: argparse.Namespace) -> None:
     sys.path.insert(0, str(REPO / "src"))
-    from dailypapers.search import ann
+    import hand_ivf as ann  # the hand-written IVF (search/ann.py before issue 15)
 
     rng = np.random.default_rng(3)
     n, dim = args.vectors, 384
