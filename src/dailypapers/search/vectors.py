@@ -195,10 +195,17 @@ def build(model: str, dim: int, approximate: bool | None = None) -> VectorIndex:
     return saved
 
 
+# The added segment is rewritten whole at each add and scored whole at each search: past a
+# tenth of the main segment (and this floor), the next add rebuilds everything instead.
+REBUILD_FROM = 20_000
+REBUILD_SHARE = 10
+
+
 def add_newer(model: str, dim: int) -> int:
     """Save the vectors stored after the main segment as a segment of their own (flat, the
     cost of the newer rows only); the number of rows it holds (0: nothing saved yet, or
-    nothing newer). ``embed`` folds them into the main segment when it next runs."""
+    nothing newer). ``embed``, or an add that finds the newer rows past a tenth of the
+    main segment, folds them into the main segment."""
     with _writing(model) as folder:
         current = _read_current(folder)
         if current is None or not current["segments"]:
@@ -209,11 +216,17 @@ def add_newer(model: str, dim: int) -> int:
         if newest == current["newest"]:
             return 0
         rows = read_rows(model, since=since)
-        segments = [main]
-        if rows.ids:
-            added = _write_segment(folder, Codes.flat(rows.vectors(dim)), rows)
-            segments.append(added)
-        _publish(folder, segments, newest, int(main["count"]) + len(rows.ids))
+        if len(rows.ids) > max(REBUILD_FROM, int(main["count"]) // REBUILD_SHARE):
+            rebuild = True
+        else:
+            rebuild = False
+            segments = [main]
+            if rows.ids:
+                added = _write_segment(folder, Codes.flat(rows.vectors(dim)), rows)
+                segments.append(added)
+            _publish(folder, segments, newest, int(main["count"]) + len(rows.ids))
+    if rebuild:
+        build(model, dim)
     changed(model)
     return len(rows.ids)
 

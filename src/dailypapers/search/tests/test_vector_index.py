@@ -125,6 +125,19 @@ def test_the_embedding_task_adds_new_vectors_to_the_saved_index_without_a_rebuil
     assert saved.nearest(saved.vector_of(late.pk), 1)[0][0] == late.pk
 
 
+def test_newer_vectors_past_a_tenth_of_the_index_are_folded_in_by_a_rebuild(
+    topic_papers, monkeypatch
+):
+    vectors.build(topic_papers.name, topic_papers.dim, approximate=True)
+    monkeypatch.setattr(vectors, "REBUILD_FROM", 0)
+    monkeypatch.setattr(vectors, "REBUILD_SHARE", 10_000)  # so one newer vector is too many
+    late = late_paper(topic_papers)
+    assert vectors.add_newer(topic_papers.name, topic_papers.dim) == 1
+    saved = vectors.load_saved(topic_papers.name)
+    assert saved is not None and len(saved.segments) == 1  # one main segment again
+    assert saved.vector_of(late.pk) is not None
+
+
 def test_a_paper_embedded_again_is_answered_from_its_newer_vector_only(topic_papers):
     vectors.build(topic_papers.name, topic_papers.dim, approximate=True)
     paper = Paper.objects.order_by("pk").first()
