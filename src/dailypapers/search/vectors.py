@@ -174,7 +174,9 @@ def _publish(folder: Path, segments: list[dict[str, object]], newest: str, count
         # Processes still mapping a removed file keep it until they reload.
         if child.is_dir() and child.name not in named:
             shutil.rmtree(child, ignore_errors=True)
-        elif child.name.endswith(".tmp") and child != temporary:
+        elif child.is_file() and child.name not in (CURRENT, ".lock"):
+            # Temporary files of a crashed write, and the arrays of the format before
+            # issue 15 (meta.json and .npy files beside current.json).
             child.unlink(missing_ok=True)
 
 
