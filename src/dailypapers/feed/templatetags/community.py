@@ -11,6 +11,7 @@ from typing import Any
 
 from django import template
 from django.conf import settings
+from django.http import HttpRequest
 from django.urls import NoReverseMatch
 from django.utils.http import urlencode
 
@@ -44,17 +45,21 @@ def _login_page(to: str) -> str:
     return to
 
 
-@register.simple_tag(takes_context=True)
-def login_url(context: template.Context) -> str:
-    """The sign-in page, coming back here afterwards."""
+def login_url_for(request: HttpRequest | None) -> str:
+    """The sign-in page, coming back to ``request``'s page afterwards."""
     try:
         base = _login_page(str(settings.LOGIN_URL))
     except NoReverseMatch:  # the accounts pages are not wired up (yet)
         base = FALLBACK_LOGIN_URL
-    request = context.get("request")
     if request is None:
         return base
     return f"{base}?{urlencode({'next': request.get_full_path()})}"
+
+
+@register.simple_tag(takes_context=True)
+def login_url(context: template.Context) -> str:
+    """The sign-in page, coming back here afterwards."""
+    return login_url_for(context.get("request"))
 
 
 @register.inclusion_tag("feed/community/comment_section.html", takes_context=True)

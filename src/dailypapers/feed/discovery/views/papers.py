@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from dailypapers.core.pagecache import cached_page
+from dailypapers.feed.discovery.services.paper_body import paper_body
 from dailypapers.feed.discovery.services.papers import bibtex_for, related_lines
 from dailypapers.feed.queries import (
     authors_for_page,
@@ -61,12 +62,11 @@ def _paper_page(request: HttpRequest, bare_id: str) -> HttpResponse:
     authors = authors_for_page(found.pk)
     related, related_by = related_with_basis(found, author_ids=[author.pk for author in authors])
     context = {
-        "paper": found,
-        "authors": authors,
         "voted": found.voted,
         "submission": submission,
         "bibtex": bibtex_for(found),
         "related": related_lines(related),
         "related_by": related_by,
     }
-    return render(request, "feed/discovery/paper.html", context)
+    body = paper_body(request, found, authors, context)
+    return render(request, "feed/discovery/paper.html", {"paper": found, "body": body})
