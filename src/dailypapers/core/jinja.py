@@ -9,7 +9,7 @@ template as one safe value, so base.html, the context processors, CSRF and every
 used elsewhere stay as they are.
 
 Escaping is Django's, not Jinja's: every ``{{ value }}`` goes through
-``django.utils.html.conditional_escape`` (``finalize``), so a title with ``"`` reads
+Django's escaping (``_finalize``), so a title with ``"`` reads
 ``&quot;`` and ``'`` reads ``&#x27;`` as on every other page, and values Django marked safe
 (``format_html``, ``mark_safe``) pass as they are. Autoescape is on for every template.
 
@@ -20,6 +20,7 @@ is built once per process; filters belong to the app that registers them
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,9 +28,9 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.utils.dateformat import format as format_date
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from dailypapers.core.urlmemo import remembered_reverse
 
@@ -56,9 +57,13 @@ def _url(name: str, *args: Any) -> str:
     return remembered_reverse(name, list(args))
 
 
-def _finalize(value: Any) -> SafeString:
-    # Django's escape for every output (&quot; and &#x27;, as other pages write them).
-    return conditional_escape(value)
+def _finalize(value: Any) -> Any:
+    """Django's ``conditional_escape`` for every output: ``&quot;`` and ``&#x27;`` as other
+    pages write them (markupsafe writes ``&#34;`` and ``&#39;``); markup passes as it is.
+    ``html.escape`` is what Django's ``escape`` calls, without its lazy-string wrapper."""
+    if hasattr(value, "__html__"):
+        return value
+    return Markup(html.escape(str(value)))
 
 
 def environment() -> Environment:

@@ -16,16 +16,16 @@ The Hugging Face-compatible fields (api/hf.py merges them in):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import connections, router
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 
 from dailypapers.accounts.models import User
 from dailypapers.feed.models import AuthorClaim, Comment
-from dailypapers.papers.models import Author, Paper
+from dailypapers.papers.models import Paper
 
 CLAIMED_STATUS = "claimed_verified"  # huggingface_hub's PaperAuthor.status
 CLAIMS_ATTR = "approved_claims"
@@ -152,7 +152,17 @@ def _page_rows(paper_id: int) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-def claimants_by_author(paper: Paper, authors: list[Author]) -> dict[int, User]:
+class NamedAuthor(Protocol):
+    """An author row as the paper page has it (a model instance or feed.queries.AuthorRow)."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+def claimants_by_author(paper: Paper, authors: Sequence[NamedAuthor]) -> dict[int, User]:
     """The approved claimant of each of ``authors`` (the paper page's author rows), by
     author id: matched on the author row the claim named, else on the name."""
     rows = _page_rows(paper.pk)

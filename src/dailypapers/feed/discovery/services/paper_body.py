@@ -27,9 +27,10 @@ from dailypapers.core.jinja import register_filters, render_fragment
 from dailypapers.feed.community.services.comments import threads_for
 from dailypapers.feed.context_processors import PartialAvailability
 from dailypapers.feed.discovery.services.days import day_url as _day_url
+from dailypapers.feed.queries import AuthorRow
 from dailypapers.feed.templatetags.claims import claimants_of, claimed_by
 from dailypapers.feed.templatetags.community import login_url_for
-from dailypapers.papers.models import Author, Paper
+from dailypapers.papers.models import Paper
 from dailypapers.repos.templatetags.repos import paper_code
 from dailypapers.summaries.read import shown
 from dailypapers.summaries.templatetags.auto_summaries import phrase_search_url
@@ -79,10 +80,13 @@ def _discussion(request: HttpRequest, paper: Paper, partials: PartialAvailabilit
     the template writes the signed-out reader's empty section."""
     if not partials["comments"]:
         return SafeString("")
-    if not request.user.is_authenticated and not paper.comment_count:
-        # No visible comment, but a hidden or deleted one with replies still shows.
-        if not threads_for(paper, request.user):
-            return SafeString("")
+    # No comment counted, but a hidden or deleted one with replies would still show.
+    if (
+        not request.user.is_authenticated
+        and not paper.comment_count
+        and not threads_for(paper, request.user)
+    ):
+        return SafeString("")
     return SafeString(render_to_string("feed/community/_comments.html", {"paper": paper}, request))
 
 
@@ -96,7 +100,7 @@ def _code_section(paper: Paper) -> SafeString:
 def paper_body(
     request: HttpRequest,
     paper: Paper,
-    authors: list[Author],
+    authors: list[AuthorRow],
     context: dict[str, Any],
 ) -> SafeString:
     """The content block of the paper page; ``context`` is the view's (voted, submission,
@@ -105,7 +109,7 @@ def paper_body(
     partials = PartialAvailability()
     member = request.user.is_authenticated
     claimants = claimants_of(paper, authors)
-    by: Callable[[Author], str] = partial(claimed_by, claimants=claimants)
+    by: Callable[[AuthorRow], str] = partial(claimed_by, claimants=claimants)
     values = {
         **context,
         "paper": paper,
