@@ -69,4 +69,6 @@ def _paper_page(request: HttpRequest, bare_id: str) -> HttpResponse:
         "related_by": related_by,
     }
     body = paper_body(request, found, authors, context)
-    return render(request, "feed/discovery/paper.html", {"paper": found, "body": body})
+    # The whole context still goes to the Django template: tests and tools read it there.
+    context.update(paper=found, authors=authors, body=body)
+    return render(request, "feed/discovery/paper.html", context)
