@@ -22,8 +22,10 @@ from typing import Any, Protocol
 
 from django.db import connections, router
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.utils.html import format_html
 
 from dailypapers.accounts.models import User
+from dailypapers.core.urlmemo import remembered_reverse
 from dailypapers.feed.models import AuthorClaim, Comment
 from dailypapers.papers.models import Paper
 
@@ -175,3 +177,16 @@ def claimants_by_author(paper: Paper, authors: Sequence[NamedAuthor]) -> dict[in
         if author_id is not None and author_id not in found:
             found[author_id] = User(pk=member_id, handle=handle, display_name=display_name)
     return found
+
+
+def claimant_link(author: NamedAuthor, claimants: dict[int, User]) -> str:
+    """A link to the profile of the member who is this author; "" when nobody is."""
+    member = claimants.get(author.pk)
+    if member is None:
+        return ""
+    return format_html(
+        ' <a class="claimed-author" href="{}" title="{} is this author (claim approved)">@{}</a>',
+        remembered_reverse("feed:profile", [member.handle]),
+        member.public_name,
+        member.handle,
+    )

@@ -24,12 +24,12 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from dailypapers.core.jinja import register_filters, render_fragment
+from dailypapers.feed.community.services.claimed_authors import claimant_link, claimants_by_author
 from dailypapers.feed.community.services.comments import threads_for
+from dailypapers.feed.community.services.signin import login_url_for
 from dailypapers.feed.context_processors import PartialAvailability
 from dailypapers.feed.discovery.services.days import day_url as _day_url
 from dailypapers.feed.queries import AuthorRow
-from dailypapers.feed.templatetags.claims import claimants_of, claimed_by
-from dailypapers.feed.templatetags.community import login_url_for
 from dailypapers.papers.models import Paper
 from dailypapers.repos.templatetags.repos import paper_code
 from dailypapers.summaries.read import shown
@@ -108,8 +108,8 @@ def paper_body(
     _filters_registered()
     partials = PartialAvailability()
     member = request.user.is_authenticated
-    claimants = claimants_of(paper, authors)
-    by: Callable[[AuthorRow], str] = partial(claimed_by, claimants=claimants)
+    claimants = claimants_by_author(paper, authors)
+    by: Callable[[AuthorRow], str] = partial(claimant_link, claimants=claimants)
     values = {
         **context,
         "paper": paper,
