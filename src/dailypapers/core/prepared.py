@@ -77,7 +77,9 @@ class _Compiled:
             found = self.converters[key] = self.compiler.get_converters(expressions)
         return found
 
-    def bind(self, values: tuple[Value, ...]) -> QuerySet[Any]:
+    def bind(
+        self, values: tuple[Value, ...], rows: list[tuple[Any, ...]] | None = None
+    ) -> QuerySet[Any]:
         flat: list[Any] = []
         for value in values:
             flat.extend([value] if isinstance(value, str | int) else list(value))
@@ -91,6 +93,8 @@ class _Compiled:
         sql = self.sql
         compiler.as_sql = lambda *args, **kwargs: (sql, tuple(params))  # type: ignore[method-assign]
         compiler.get_converters = self._converters  # type: ignore[method-assign]
+        if rows is not None:  # rows this SQL returned already: turned into instances only
+            compiler.execute_sql = lambda *args, **kwargs: [rows]  # type: ignore[method-assign, assignment]
         bound = self.queryset._chain()  # type: ignore[attr-defined]
         bound.query.get_compiler = lambda *args, **kwargs: compiler
         return bound  # type: ignore[no-any-return]
@@ -121,6 +125,11 @@ class PreparedQuery(Generic[M]):
         if any(not isinstance(v, str | int) and len(v) == 0 for v in values):
             return list(self._build(*values))
         return list(self._for(values).bind(values))
+
+    def from_rows(self, rows: list[tuple[Any, ...]], *values: Value) -> list[M]:
+        """What ``all(*values)`` gives when its SQL returns ``rows``, without running it: for
+        rows the caller read with this same SQL (``values`` pick the compiled shape)."""
+        return list(self._for(values).bind(values, rows))
 
     def first(self, *values: Value) -> M | None:
         """The first row (the QuerySet should be ordered or match one row at most)."""

@@ -203,7 +203,18 @@ _version_sql: dict[str, str] = {}  # database alias -> SQL
 
 
 def paper_page_version(arxiv_id: str) -> str | None:
-    """A digest of every column ``Paper.objects.with_submitter()`` loads for this id; None if none.
+    """A digest of every column ``Paper.objects.with_submitter()`` loads for this id (None
+    if there is no such paper)."""
+    return row_version(paper_page_row(arxiv_id))
+
+
+def row_version(row: tuple[Any, ...] | None) -> str | None:
+    """The digest of a row of ``paper_page_row``; None for none."""
+    return None if row is None else hashlib.sha256(repr(row).encode("utf-8")).hexdigest()
+
+
+def paper_page_row(arxiv_id: str) -> tuple[Any, ...] | None:
+    """The row of ``Paper.objects.with_submitter()`` for this id as the database returns it.
 
     The paper page's cache key: any change to the paper (an ``update()`` too), its
     submission or its submitter gives a new digest. It is the one query of a cached paper
@@ -222,7 +233,7 @@ def paper_page_version(arxiv_id: str) -> str | None:
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, [arxiv_id])
         row = cursor.fetchone()
-    return None if row is None else hashlib.sha256(repr(row).encode("utf-8")).hexdigest()
+    return None if row is None else tuple(row)
 
 
 # The paper page's own questions, compiled once (core/prepared.py): rendered from scratch, a
@@ -261,8 +272,13 @@ class RelatedRow(NamedTuple):
     announced_on: date | None
 
 
-def paper_for_page(arxiv_id: str) -> Paper | None:
-    """Every column of the paper, its submission and the submitter (``with_submitter``)."""
+def paper_for_page(arxiv_id: str, row: tuple[Any, ...] | None = None) -> Paper | None:
+    """Every column of the paper, its submission and the submitter (``with_submitter``).
+
+    Given ``row``, the ``paper_page_row`` a page-cache miss read for its key a moment ago
+    (the same SQL), the paper is built from it without asking the database again."""
+    if row is not None:
+        return _PAGE_PAPER.from_rows([row], arxiv_id)[0]
     return _PAGE_PAPER.first(arxiv_id)
 
 
