@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/uncached.py [--data-dir DIR] [--src DIR ...] [--rounds 3]
                                        [--pages 400] [--crawl-ids 4000] [--duration 10]
-                                       [--no-wrk]
+                                       [--no-wrk] [--kinds paper,author,day,search]
 
 What it does, in order:
 
@@ -17,6 +17,9 @@ What it does, in order:
    ``--pages`` requests for as many different paper pages (each a page-cache miss: the
    paper page rendered from scratch and stored), then of ``--pages`` requests for one paper
    page (each a hit). Trees alternate within a round; the median round is reported.
+   ``--kinds`` adds other pages a crawler reads, measured the same way: author pages
+   (``/authors/<id>/``), a category's day (``/day/<date>/?category=<cat>``) and search
+   results (``/search/?q=`` two words of a random title).
 3. **wrk** (unless ``--no-wrk``), per source tree: gunicorn with 2 workers x 4 threads
    (gthread), as the acceptance check of issue 12 runs it: one paper page warmed and then
    ``--duration`` s of wrk on it (the cached rate), then ``--duration`` s of wrk rotating
@@ -54,35 +57,38 @@ import io, json, os, sys, time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dailypapers.settings")
 from dailypapers.wsgi import application
 
-def get(path):
-    env = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "",
+def get(address):
+    path, _, query = address.partition("?")
+    env = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query,
            "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1",
            "wsgi.input": io.BytesIO(b""), "wsgi.url_scheme": "http",
            "wsgi.errors": sys.stderr, "SERVER_PROTOCOL": "HTTP/1.1"}
     status = []
     b"".join(application(env, lambda s, h, e=None: status.append(s)))
-    assert status[0].startswith("200"), (path, status)
+    assert status[0].startswith("200"), (address, status)
 
-ids = json.loads(sys.argv[1])
-warm, misses, hit = ids[:20], ids[20:], ids[0]
-for arxiv_id in warm:
-    get(f"/papers/{arxiv_id}/")
-# Batches of 20 misses and 20 hits in turn, so both see the same process state and the same
-# load of the moment; the median batch of each is reported.
-miss_batches, hit_batches = [], []
-for start in range(0, len(misses), 20):
-    batch = misses[start:start + 20]
-    started = time.process_time()
-    for arxiv_id in batch:
-        get(f"/papers/{arxiv_id}/")
-    miss_batches.append((time.process_time() - started) / len(batch) * 1000)
-    started = time.process_time()
-    for _ in batch:
-        get(f"/papers/{hit}/")
-    hit_batches.append((time.process_time() - started) / len(batch) * 1000)
-miss_batches.sort(); hit_batches.sort()
-miss_ms, hit_ms = miss_batches[len(miss_batches) // 2], hit_batches[len(hit_batches) // 2]
-print(json.dumps({"miss_ms": miss_ms, "hit_ms": hit_ms}))
+result = {}
+for kind, addresses in json.loads(sys.argv[1]).items():
+    warm, misses, hit = addresses[:20], addresses[20:], addresses[0]
+    for address in warm:
+        get(address)
+    # Batches of 20 misses and 20 hits in turn, so both see the same process state and the
+    # same load of the moment; the median batch of each is reported.
+    miss_batches, hit_batches = [], []
+    for start in range(0, len(misses), 20):
+        batch = misses[start:start + 20]
+        started = time.process_time()
+        for address in batch:
+            get(address)
+        miss_batches.append((time.process_time() - started) / len(batch) * 1000)
+        started = time.process_time()
+        for _ in batch:
+            get(hit)
+        hit_batches.append((time.process_time() - started) / len(batch) * 1000)
+    miss_batches.sort(); hit_batches.sort()
+    result[kind] = {"miss_ms": miss_batches[len(miss_batches) // 2],
+                    "hit_ms": hit_batches[len(hit_batches) // 2]}
+print(json.dumps(result))
 """
 
 
@@ -136,11 +142,43 @@ def random_ids(data_dir: Path, count: int, seed: int) -> list[str]:
     return random.Random(seed).sample(ids, count)
 
 
-def cpu_round(data_dir: Path, src: Path, ids: list[str]) -> dict[str, float]:
+# The pages a crawl reads besides paper pages, each address a page-cache miss when new.
+KIND_QUERIES = {
+    "author": "select distinct author_id from papers_paperauthor",
+    "day": "select distinct announced_on || '|' || primary_category from papers_paper"
+    " where announced_on is not null",
+    "search": "select title from papers_paper",
+}
+
+
+def addresses(data_dir: Path, kind: str, count: int, seed: int) -> list[str]:
+    """``count`` different addresses of one kind of page: paper, author, day (a category's
+    day, ``/day/<date>/?category=``) or search (``/search/?q=`` two words of a title)."""
+    if kind == "paper":
+        return [f"/papers/{arxiv_id}/" for arxiv_id in random_ids(data_dir, count, seed)]
+    with sqlite3.connect(data_dir / "db.sqlite3") as db:
+        values = [str(row[0]) for row in db.execute(KIND_QUERIES[kind])]
+    chosen = random.Random(seed).sample(values, count)
+    if kind == "author":
+        return [f"/authors/{value}/" for value in chosen]
+    if kind == "day":
+        return [f"/day/{day}/?category={category}" for day, category in
+                (value.split("|") for value in chosen)]  # fmt: skip
+    found = []
+    for title in chosen:
+        words = [word for word in re.findall(r"[A-Za-z]{4,}", title)][:2] or ["paper"]
+        found.append("/search/?q=" + "+".join(words).lower())
+    return found
+
+
+Figures = dict[str, dict[str, float]]  # page kind -> miss_ms, hit_ms
+
+
+def cpu_round(data_dir: Path, src: Path, pages: dict[str, list[str]]) -> Figures:
     shutil.rmtree(data_dir / "cache", ignore_errors=True)
     env = base_env(data_dir, src)
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, json.dumps(ids)],
+        [sys.executable, "-c", CHILD, json.dumps(pages)],
         env=env,
         check=True,
         capture_output=True,
@@ -213,16 +251,21 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--no-wrk", action="store_true")
+    parser.add_argument(
+        "--kinds", default="paper", help="pages to measure: paper,author,day,search (comma list)"
+    )
     args = parser.parse_args()
     trees = args.src or [REPO]
     prepare(args.data_dir, args.source)
     started_load = load()
     print(f"machine: {machine()}; {paper_count(args.data_dir):,} papers; load {started_load}")
-    cpu: dict[Path, list[dict[str, float]]] = {tree: [] for tree in trees}
+    kinds = args.kinds.split(",")
+    cpu: dict[Path, list[Figures]] = {tree: [] for tree in trees}
     for number in range(args.rounds):
-        ids = random_ids(args.data_dir, args.pages + 20, args.seed + number)
+        pages = {kind: addresses(args.data_dir, kind, args.pages + 20, args.seed + number)
+                 for kind in kinds}  # fmt: skip
         for tree in trees if number % 2 == 0 else list(reversed(trees)):
-            cpu[tree].append(cpu_round(args.data_dir, tree, ids))
+            cpu[tree].append(cpu_round(args.data_dir, tree, pages))
             print(f"  round {number + 1} {tree}: {cpu[tree][-1]}", flush=True)
     served: dict[Path, dict[str, object]] = {}
     if not args.no_wrk and shutil.which("wrk"):
@@ -231,21 +274,22 @@ def main() -> None:
             served[tree] = wrk_pair(args.data_dir, tree, crawl_ids, args.duration)
             print(f"  wrk {tree}: {served[tree]}", flush=True)
     print(f"\nload average: {started_load} at the start, {load()} at the end\n")
-    print("| tree | CPU ms, miss | CPU ms, hit | miss/hit | cached req/s (p99) "
+    print("| tree | page | CPU ms, miss | CPU ms, hit | miss/hit | cached req/s (p99) "
           "| crawl req/s (p99) | crawl/cached |")  # fmt: skip
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for tree in trees:
-        miss = statistics.median(r["miss_ms"] for r in cpu[tree])
-        hit = statistics.median(r["hit_ms"] for r in cpu[tree])
-        row = f"| {tree} | {miss:.2f} | {hit:.2f} | {miss / hit:.1f} |"
-        if tree in served:
-            s = served[tree]
-            ratio = float(s["crawl"]) / float(s["cached"])  # type: ignore[arg-type]
-            row += f" {s['cached']:.0f} ({s['cached_p99']}) | {s['crawl']:.0f} ({s['crawl_p99']}) "
-            row += f"| {ratio:.2f} |"
-        else:
-            row += " - | - | - |"
-        print(row)
+        for kind in kinds:
+            miss = statistics.median(r[kind]["miss_ms"] for r in cpu[tree])
+            hit = statistics.median(r[kind]["hit_ms"] for r in cpu[tree])
+            row = f"| {tree} | {kind} | {miss:.2f} | {hit:.2f} | {miss / hit:.1f} |"
+            if tree in served and kind == "paper":
+                s = served[tree]
+                ratio = float(s["crawl"]) / float(s["cached"])  # type: ignore[arg-type]
+                row += f" {s['cached']:.0f} ({s['cached_p99']}) | {s['crawl']:.0f} "
+                row += f"({s['crawl_p99']}) | {ratio:.2f} |"
+            else:
+                row += " - | - | - |"
+            print(row)
 
 
 if __name__ == "__main__":

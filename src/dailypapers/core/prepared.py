@@ -4,7 +4,8 @@ Turning a QuerySet into SQL costs the ORM more than SQLite takes to answer a loo
 indexed column (about 0.3 ms against 0.1 ms on the reference machine), and a page rendered
 from scratch asks several such questions. A :class:`PreparedQuery` builds its QuerySet once
 with placeholder values, keeps the compiled SQL and the compiler that knows how to turn rows
-into model instances (``select_related`` included), and afterwards only swaps the values::
+into model instances (``select_related`` included) with each column's converters, and
+afterwards only swaps the values::
 
     PAPER_BY_ID = PreparedQuery(lambda arxiv_id: Paper.objects.filter(arxiv_id=arxiv_id))
     found = PAPER_BY_ID.first("2401.00001")
@@ -64,8 +65,21 @@ class _Compiled:
                 raise RuntimeError(f"cannot prepare this query: {self.sql!r} {self.params!r}")
             self.slots.append(found[0])
         self.queryset = queryset
+        # The converters of each column (dates, JSON, booleans) found once: Django asks the
+        # backend and every field again on each run, about 100 calls for the paper page's
+        # five-table row. Keyed by the columns asked about; the compiler's are shared.
+        self.converters: dict[tuple[int, ...], dict[int, Any]] = {}
 
-    def bind(self, values: tuple[Value, ...]) -> QuerySet[Any]:
+    def _converters(self, expressions: list[Any]) -> dict[int, Any]:
+        key = tuple(map(id, expressions))
+        found = self.converters.get(key)
+        if found is None:
+            found = self.converters[key] = self.compiler.get_converters(expressions)
+        return found
+
+    def bind(
+        self, values: tuple[Value, ...], rows: list[tuple[Any, ...]] | None = None
+    ) -> QuerySet[Any]:
         flat: list[Any] = []
         for value in values:
             flat.extend([value] if isinstance(value, str | int) else list(value))
@@ -78,6 +92,9 @@ class _Compiled:
         compiler.connection = connections[self.alias]
         sql = self.sql
         compiler.as_sql = lambda *args, **kwargs: (sql, tuple(params))  # type: ignore[method-assign]
+        compiler.get_converters = self._converters  # type: ignore[method-assign]
+        if rows is not None:  # rows this SQL returned already: turned into instances only
+            compiler.execute_sql = lambda *args, **kwargs: [rows]  # type: ignore[method-assign, assignment]
         bound = self.queryset._chain()  # type: ignore[attr-defined]
         bound.query.get_compiler = lambda *args, **kwargs: compiler
         return bound  # type: ignore[no-any-return]
@@ -108,6 +125,11 @@ class PreparedQuery(Generic[M]):
         if any(not isinstance(v, str | int) and len(v) == 0 for v in values):
             return list(self._build(*values))
         return list(self._for(values).bind(values))
+
+    def from_rows(self, rows: list[tuple[Any, ...]], *values: Value) -> list[M]:
+        """What ``all(*values)`` gives when its SQL returns ``rows``, without running it: for
+        rows the caller read with this same SQL (``values`` pick the compiled shape)."""
+        return list(self._for(values).bind(values, rows))
 
     def first(self, *values: Value) -> M | None:
         """The first row (the QuerySet should be ordered or match one row at most)."""

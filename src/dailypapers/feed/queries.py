@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import Any, NamedTuple
 
 from django.db import connections, router
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
@@ -202,7 +203,18 @@ _version_sql: dict[str, str] = {}  # database alias -> SQL
 
 
 def paper_page_version(arxiv_id: str) -> str | None:
-    """A digest of every column ``Paper.objects.with_submitter()`` loads for this id; None if none.
+    """A digest of every column ``Paper.objects.with_submitter()`` loads for this id (None
+    if there is no such paper)."""
+    return row_version(paper_page_row(arxiv_id))
+
+
+def row_version(row: tuple[Any, ...] | None) -> str | None:
+    """The digest of a row of ``paper_page_row``; None for none."""
+    return None if row is None else hashlib.sha256(repr(row).encode("utf-8")).hexdigest()
+
+
+def paper_page_row(arxiv_id: str) -> tuple[Any, ...] | None:
+    """The row of ``Paper.objects.with_submitter()`` for this id as the database returns it.
 
     The paper page's cache key: any change to the paper (an ``update()`` too), its
     submission or its submitter gives a new digest. It is the one query of a cached paper
@@ -221,7 +233,7 @@ def paper_page_version(arxiv_id: str) -> str | None:
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, [arxiv_id])
         row = cursor.fetchone()
-    return None if row is None else hashlib.sha256(repr(row).encode("utf-8")).hexdigest()
+    return None if row is None else tuple(row)
 
 
 # The paper page's own questions, compiled once (core/prepared.py): rendered from scratch, a
@@ -229,24 +241,50 @@ def paper_page_version(arxiv_id: str) -> str | None:
 _PAGE_PAPER = PreparedQuery(
     lambda arxiv_id: Paper.objects.with_submitter().filter(arxiv_id=arxiv_id)
 )
-_PAGE_AUTHORS = PreparedQuery(
+# Rows, not instances (values_list): PreparedQuery[Any].
+_PAGE_AUTHORS: PreparedQuery[Any] = PreparedQuery(
     lambda paper_id: (
         Author.objects.filter(authorships__paper=paper_id)
         .order_by("authorships__position")
-        .only("id", "name")
+        .values_list("id", "name")
     )
 )
-_RELATED_ROWS = PreparedQuery(lambda ids: Paper.objects.only(*RELATED_COLUMNS).filter(pk__in=ids))
+_RELATED_ROWS: PreparedQuery[Any] = PreparedQuery(
+    lambda ids: Paper.objects.filter(pk__in=ids).values_list("pk", *RELATED_COLUMNS)
+)
 
 
-def paper_for_page(arxiv_id: str) -> Paper | None:
-    """Every column of the paper, its submission and the submitter (``with_submitter``)."""
+class AuthorRow(NamedTuple):
+    """An author as the paper page links it: a row, not a model instance (a page of a big
+    collaboration built hundreds of instances)."""
+
+    pk: int
+    name: str
+
+
+class RelatedRow(NamedTuple):
+    """A related paper with the columns its line on the paper page shows (RELATED_COLUMNS)."""
+
+    pk: int
+    arxiv_id: str
+    title: str
+    author_names: list[str]
+    announced_on: date | None
+
+
+def paper_for_page(arxiv_id: str, row: tuple[Any, ...] | None = None) -> Paper | None:
+    """Every column of the paper, its submission and the submitter (``with_submitter``).
+
+    Given ``row``, the ``paper_page_row`` a page-cache miss read for its key a moment ago
+    (the same SQL), the paper is built from it without asking the database again."""
+    if row is not None:
+        return _PAGE_PAPER.from_rows([row], arxiv_id)[0]
     return _PAGE_PAPER.first(arxiv_id)
 
 
-def authors_for_page(paper_id: int) -> list[Author]:
+def authors_for_page(paper_id: int) -> list[AuthorRow]:
     """The paper's authors in order, only the two columns the page shows."""
-    return _PAGE_AUTHORS.all(paper_id)
+    return [AuthorRow(*row) for row in _PAGE_AUTHORS.all(paper_id)]
 
 
 # What related papers were found by, for the note under them on the paper page.
@@ -257,21 +295,22 @@ RELATED_BY_AUTHORS = "authors"  # no vector for this paper yet: shared authors, 
 
 def related_papers(
     paper: Paper, limit: int = 5, author_ids: Iterable[int] | None = None
-) -> list[Paper]:
+) -> list[RelatedRow]:
     """The papers nearest to this one (``related_with_basis`` without the basis)."""
     return related_with_basis(paper, limit, author_ids)[0]
 
 
 def related_with_basis(
     paper: Paper, limit: int = 5, author_ids: Iterable[int] | None = None
-) -> tuple[list[Paper], str]:
+) -> tuple[list[RelatedRow], str]:
     """The papers nearest to this one by their vectors, with a boost for shared categories
     and authors (search/related.py): by meaning with an embedding model configured, by shared
     words without one. A paper not embedded yet gets papers sharing its authors, then recent
     papers of its primary category. The second value (RELATED_BY_…) says which it was.
 
     ``author_ids`` (in author order) saves a query when the caller has loaded them already.
-    Only the columns the related list shows are loaded, and no submitter join.
+    Only the columns the related list shows are loaded, as rows (``RelatedRow``), not model
+    instances: building those cost more than the queries.
     """
     if author_ids is None:
         author_ids = (
@@ -283,43 +322,44 @@ def related_with_basis(
     ids = related_ids(paper.pk, paper.categories.split(), author_ids, limit)
     if ids is None:
         return _related_by_authors_and_category(paper, limit, author_ids), RELATED_BY_AUTHORS
-    rows = {row.pk: row for row in _RELATED_ROWS.all(ids)}
+    rows = {row.pk: row for row in map(RelatedRow._make, _RELATED_ROWS.all(ids))}
     found = [rows[pk] for pk in ids if pk in rows]
     return found, RELATED_BY_MEANING if semantic_enabled() else RELATED_BY_WORDS
 
 
 def _related_by_authors_and_category(
     paper: Paper, limit: int, author_ids: list[int]
-) -> list[Paper]:
-    found: list[Paper] = []
+) -> list[RelatedRow]:
+    found: list[RelatedRow] = []
     if author_ids:
-        found = _sharing_authors(limit).all(paper.pk, author_ids)
+        found = [RelatedRow._make(row) for row in _sharing_authors(limit).all(paper.pk, author_ids)]
     if len(found) < limit and paper.primary_category:
         seen = [paper.pk, *(item.pk for item in found)]
-        found += _latest_in_category(limit - len(found)).all(paper.primary_category, seen)
+        rows = _latest_in_category(limit - len(found)).all(paper.primary_category, seen)
+        found += [RelatedRow._make(row) for row in rows]
     return found
 
 
 @cache
-def _sharing_authors(limit: int) -> PreparedQuery[Paper]:
+def _sharing_authors(limit: int) -> PreparedQuery[Any]:
     return PreparedQuery(
         lambda paper_id, author_ids: (
             Paper.objects.filter(authorships__author_id__in=author_ids)
             .exclude(pk=paper_id)
             .annotate(shared=Count("authorships"))
-            .only(*RELATED_COLUMNS)
-            .order_by("-shared", F("announced_on").desc(nulls_last=True), "-arxiv_id")[:limit]
+            .order_by("-shared", F("announced_on").desc(nulls_last=True), "-arxiv_id")
+            .values_list("pk", *RELATED_COLUMNS)[:limit]
         )
     )
 
 
 @cache
-def _latest_in_category(limit: int) -> PreparedQuery[Paper]:
+def _latest_in_category(limit: int) -> PreparedQuery[Any]:
     return PreparedQuery(
         lambda category, seen: (
             Paper.objects.filter(primary_category=category, announced_on__isnull=False)
             .exclude(pk__in=seen)
-            .only(*RELATED_COLUMNS)
-            .order_by("-announced_on", "-arxiv_id")[:limit]
+            .order_by("-announced_on", "-arxiv_id")
+            .values_list("pk", *RELATED_COLUMNS)[:limit]
         )
     )

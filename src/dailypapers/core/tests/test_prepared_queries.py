@@ -85,3 +85,23 @@ def test_threads_each_run_the_query_on_their_own_connection(transactional_db):
     worker.start()
     worker.join()
     assert answers == ["Shared"]
+
+
+def test_rows_read_with_the_same_sql_become_the_same_instances_without_a_query():
+    paper = store_paper("2501.00001", date(2025, 1, 6), title="Rows")
+    make_submission(paper, make_member(name="Grace"), day=date(2025, 1, 7))
+    from dailypapers.feed.queries import paper_for_page, paper_page_row
+
+    row = paper_page_row("2501.00001")
+    assert row is not None
+    with CaptureQueriesContext(connection) as queries:
+        built = paper_for_page("2501.00001", row)
+        assert built is not None
+        assert built.submission.submitted_by.public_name == "Grace"
+    assert len(queries) == 0
+    asked = paper_for_page("2501.00001")
+    assert asked is not None
+    assert [getattr(built, f.attname) for f in Paper._meta.concrete_fields] == [
+        getattr(asked, f.attname) for f in Paper._meta.concrete_fields
+    ]
+    assert built.announced_on == date(2025, 1, 6) and built.title == "Rows"

@@ -3,38 +3,33 @@ claim box of the paper page (feed/community/_author_claims.html includes both)."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import template
-from django.urls import reverse
-from django.utils.html import format_html
 
 from dailypapers.accounts.models import User
-from dailypapers.feed.community.services.claimed_authors import claimants_by_author
+from dailypapers.feed.community.services.claimed_authors import (
+    NamedAuthor,
+    claimant_link,
+    claimants_by_author,
+)
 from dailypapers.feed.models import AuthorClaim
-from dailypapers.papers.models import Author, Paper
+from dailypapers.papers.models import Paper
 
 register = template.Library()
 
 
 @register.simple_tag
-def claimants_of(paper: Paper, authors: list[Author] | None) -> dict[int, User]:
+def claimants_of(paper: Paper, authors: Sequence[NamedAuthor] | None) -> dict[int, User]:
     """The approved claimant of each author row shown, by author id (one query)."""
     return claimants_by_author(paper, list(authors or []))
 
 
 @register.filter
-def claimed_by(author: Author, claimants: dict[int, User] | str) -> str:
+def claimed_by(author: NamedAuthor, claimants: dict[int, User] | str) -> str:
     """A link to the profile of the member who is this author; "" when nobody is."""
-    member = claimants.get(author.pk) if isinstance(claimants, dict) else None
-    if member is None:
-        return ""
-    return format_html(
-        ' <a class="claimed-author" href="{}" title="{} is this author (claim approved)">@{}</a>',
-        reverse("feed:profile", args=[member.handle]),
-        member.public_name,
-        member.handle,
-    )
+    return claimant_link(author, claimants if isinstance(claimants, dict) else {})
 
 
 @register.inclusion_tag("feed/community/includes/claim_box.html", takes_context=True)

@@ -10,20 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.conf import settings
-from django.urls import NoReverseMatch
-from django.utils.http import urlencode
 
-from dailypapers.core.urlmemo import remembered_reverse
 from dailypapers.feed.community.services.collections import picker_context
 from dailypapers.feed.community.services.comments import section_context
 from dailypapers.feed.community.services.curation import curation_context
+from dailypapers.feed.community.services.signin import login_url_for
 from dailypapers.feed.models import Collection
 from dailypapers.papers.models import Paper
 
 register = template.Library()
-
-FALLBACK_LOGIN_URL = "/accounts/login/"
 
 
 def _carry(context: template.Context, values: dict[str, Any]) -> dict[str, Any]:
@@ -31,30 +26,10 @@ def _carry(context: template.Context, values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _login_page(to: str) -> str:
-    """``resolve_url(settings.LOGIN_URL)`` through the remembered reverse (core/urlmemo.py):
-    every signed-out paper page asks it three times."""
-    if to.startswith(("./", "../")):
-        return to
-    try:
-        return remembered_reverse(to)
-    except NoReverseMatch:
-        if "/" not in to and "." not in to:
-            raise
-    return to
-
-
 @register.simple_tag(takes_context=True)
 def login_url(context: template.Context) -> str:
     """The sign-in page, coming back here afterwards."""
-    try:
-        base = _login_page(str(settings.LOGIN_URL))
-    except NoReverseMatch:  # the accounts pages are not wired up (yet)
-        base = FALLBACK_LOGIN_URL
-    request = context.get("request")
-    if request is None:
-        return base
-    return f"{base}?{urlencode({'next': request.get_full_path()})}"
+    return login_url_for(context.get("request"))
 
 
 @register.inclusion_tag("feed/community/comment_section.html", takes_context=True)

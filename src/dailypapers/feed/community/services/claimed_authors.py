@@ -16,16 +16,18 @@ The Hugging Face-compatible fields (api/hf.py merges them in):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import connections, router
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.utils.html import format_html
 
 from dailypapers.accounts.models import User
+from dailypapers.core.urlmemo import remembered_reverse
 from dailypapers.feed.models import AuthorClaim, Comment
-from dailypapers.papers.models import Author, Paper
+from dailypapers.papers.models import Paper
 
 CLAIMED_STATUS = "claimed_verified"  # huggingface_hub's PaperAuthor.status
 CLAIMS_ATTR = "approved_claims"
@@ -152,7 +154,17 @@ def _page_rows(paper_id: int) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-def claimants_by_author(paper: Paper, authors: list[Author]) -> dict[int, User]:
+class NamedAuthor(Protocol):
+    """An author row as the paper page has it (a model instance or feed.queries.AuthorRow)."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+def claimants_by_author(paper: Paper, authors: Sequence[NamedAuthor]) -> dict[int, User]:
     """The approved claimant of each of ``authors`` (the paper page's author rows), by
     author id: matched on the author row the claim named, else on the name."""
     rows = _page_rows(paper.pk)
@@ -165,3 +177,16 @@ def claimants_by_author(paper: Paper, authors: list[Author]) -> dict[int, User]:
         if author_id is not None and author_id not in found:
             found[author_id] = User(pk=member_id, handle=handle, display_name=display_name)
     return found
+
+
+def claimant_link(author: NamedAuthor, claimants: dict[int, User]) -> str:
+    """A link to the profile of the member who is this author; "" when nobody is."""
+    member = claimants.get(author.pk)
+    if member is None:
+        return ""
+    return format_html(
+        ' <a class="claimed-author" href="{}" title="{} is this author (claim approved)">@{}</a>',
+        remembered_reverse("feed:profile", [member.handle]),
+        member.public_name,
+        member.handle,
+    )

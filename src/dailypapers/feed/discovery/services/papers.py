@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.utils.dateformat import format as format_date
 
 from dailypapers.core.urlmemo import remembered_reverse
+from dailypapers.feed.queries import RelatedRow
 from dailypapers.lib.bibtex import paper_bibtex
 from dailypapers.papers.models import Paper
 
@@ -24,7 +25,7 @@ class RelatedLine:
     byline: str  # "Ada, Grace, Alan +2 more · 6 Jan 2025"
 
 
-def related_lines(papers: Iterable[Paper]) -> list[RelatedLine]:
+def related_lines(papers: Iterable[RelatedRow]) -> list[RelatedLine]:
     """What the related list shows, built here rather than by a loop of template filters."""
     lines = []
     for paper in papers:
