@@ -238,7 +238,8 @@ def _report(args: argparse.Namespace, papers: int, note: str = "") -> None:
             print(f"| {mode} | known items, {split} | {len(chosen)} | "
                   f"{sum(ranks) / len(ranks):.3f} | "
                   f"{sum(rr > 0 for rr in ranks) / len(ranks):.3f} |  | "
-                  f"{sum(rr == 1 for rr in ranks)} | {per_query:.0f} | {_p95(times):.0f} |")  # fmt: skip
+                  f"{sum(rr == 1 for rr in ranks)} | {per_query:.0f} | "
+                  f"{_p95(times):.0f} |")  # fmt: skip
         if topics:
             times.clear()
             started = time.perf_counter()

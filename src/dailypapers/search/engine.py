@@ -136,8 +136,12 @@ def search(
             if found is None:
                 keyword_tasks.request_rebuild(connection)
         if found is None:  # PostgreSQL, or the index is off or not in step with the database
+            # PostgreSQL's parser keeps "GPT-4" or "2503.01234" as a lexeme of its own (beside
+            # the parts): the compound as typed among the words finds it. FTS5 reads only its
+            # first stem, which the parts already hold.
+            compounds = [phrase.text for phrase in parsed.phrases if not phrase.quoted]
             found = backend.ranked(
-                ranking, filters, words, limit=limit, offset=offset, snippets=True
+                ranking, filters, [*words, *compounds], limit=limit, offset=offset, snippets=True
             )
     else:
         found = backend.search(parsed, filters, sort, limit, offset, snippets=parsed.has_words)
