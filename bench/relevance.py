@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/search.py relevance [--db sqlite|postgres] [--data-dir DIR]
                                      [--file PATH] [--split dev|heldout|all] [--misses N]
-                                     [--lexical] [--ranks FILE]
+                                     [--lexical] [--ranks FILE] [--baseline]
     .venv/bin/python bench/relevance.py pool [--db ...] [--data-dir DIR] > pool.tsv
 
 Loads the 90,929 papers of the shared file into a scratch store (SQLite under --data-dir,
@@ -210,15 +210,19 @@ def _report(args: argparse.Namespace, papers: int, note: str = "") -> None:
     print(f"{machine()}; {load()}\n")
     if skipped:
         print(f"{skipped}\n")
-    print("| mode | set | queries | MRR@10 | recall@10 | nDCG@10 | top 1 | ms/query |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print("| mode | set | queries | MRR@10 | recall@10 | nDCG@10 | top 1 | ms/query | p95 ms |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     misses: dict[str, list[tuple[KnownItem, list[str]]]] = {}
     rows: list[str] = []  # for --ranks
-    for mode in modes:
-        run = ranker(mode)
+    runs = [(mode, ranker(mode)) for mode in modes]
+    if args.baseline:
+        runs.insert(0, ("keyword, before", _before(ranker("keyword"))))
+    for mode, run in runs:
+        run = _timed(run, times := [])
         splits = sorted({item.split for item in items})
         for split in splits:
             chosen = [item for item in items if item.split == split]
+            times.clear()
             started = time.perf_counter()
             ranked = [run(item.query) for item in chosen]
             per_query = (time.perf_counter() - started) * 1000 / len(chosen)
@@ -234,13 +238,15 @@ def _report(args: argparse.Namespace, papers: int, note: str = "") -> None:
             print(f"| {mode} | known items, {split} | {len(chosen)} | "
                   f"{sum(ranks) / len(ranks):.3f} | "
                   f"{sum(rr > 0 for rr in ranks) / len(ranks):.3f} |  | "
-                  f"{sum(rr == 1 for rr in ranks)} | {per_query:.0f} |")  # fmt: skip
+                  f"{sum(rr == 1 for rr in ranks)} | {per_query:.0f} | "
+                  f"{_p95(times):.0f} |")  # fmt: skip
         if topics:
+            times.clear()
             started = time.perf_counter()
             gains = [ndcg(run(topic.query), topic.grades) for topic in topics]
             per_query = (time.perf_counter() - started) * 1000 / len(topics)
             print(f"| {mode} | topical | {len(topics)} |  |  | {sum(gains) / len(gains):.3f} |  "
-                  f"| {per_query:.0f} |")  # fmt: skip
+                  f"| {per_query:.0f} | {_p95(times):.0f} |")  # fmt: skip
     print(f"\n{load()}")
     if args.ranks:
         args.ranks.write_text("database\tmode\tsplit\tarxiv_id\trank\n" + "".join(rows))
@@ -248,6 +254,37 @@ def _report(args: argparse.Namespace, papers: int, note: str = "") -> None:
         for item, ranked in missed[: args.misses]:
             print(f"miss ({mode}, {item.split}): {item.arxiv_id} <- {item.query!r}; "
                   f"top 3 {ranked[:3]}")  # fmt: skip
+
+
+def _timed(run: Callable[[str], list[str]], times: list[float]) -> Callable[[str], list[str]]:
+    def timed(query: str) -> list[str]:
+        started = time.perf_counter()
+        ranked = run(query)
+        times.append((time.perf_counter() - started) * 1000)
+        return ranked
+
+    return timed
+
+
+def _p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] if ordered else 0.0
+
+
+def _before(run: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
+    """Keyword ranking as before issue 10's relevance work: words typed joined by hyphens or
+    apostrophes without quotes ("white-noise") were required phrases (--baseline)."""
+    from dailypapers.lib.query import Query
+
+    def before(query: str) -> list[str]:
+        for_ranking = Query.for_ranking
+        Query.for_ranking = lambda self: self  # type: ignore[method-assign]
+        try:
+            return run(query)
+        finally:
+            Query.for_ranking = for_ranking  # type: ignore[method-assign]
+
+    return before
 
 
 # -- pool ----------------------------------------------------------------------------------
@@ -292,6 +329,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--lexical", action="store_true",
         help="semantic/hybrid with the built-in word-hashing embedder (no model needed)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--baseline", action="store_true",
+        help="also rank as before the relevance work (unquoted compounds required), same run",
     )  # fmt: skip
     args = parser.parse_args(argv)
     (pool if args.command == "pool" else report)(args)

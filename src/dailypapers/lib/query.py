@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 MAX_QUERY_CHARS = 500
@@ -89,9 +89,13 @@ class Phrase:
 
     text: str
     words: tuple[str, ...]
+    # False for words joined by punctuation and typed without quotes ("white-noise",
+    # "Kauffman's"): every-word search requires them as a phrase, ranked search reads them as
+    # plain words (Query.for_ranking). Not compared: "a-b" and "\"a-b\"" ask for the same.
+    quoted: bool = field(default=True, compare=False)
 
     def as_text(self) -> str:
-        return f'"{self.text}"'
+        return f'"{self.text}"' if self.quoted else self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +136,23 @@ class Query:
 
     def __str__(self) -> str:
         return self.as_text()
+
+    def for_ranking(self) -> Query:
+        """This query as ranked keyword search reads it: unquoted compounds ("white-noise")
+        become plain words, optional and ranked like the others; quoted phrases stay required.
+
+        A paraphrase of a paper rarely holds its hyphenated words as the paper writes them
+        ("32-dimensional", "self-driving"); required, they left most such searches with one
+        match or none (known-item MRR@10 0.56 to 0.68 on the dev half, docs/benchmarks.md).
+        """
+        compounds = [phrase for phrase in self.phrases if not phrase.quoted]
+        if not compounds:
+            return self
+        terms = dict.fromkeys(self.terms)
+        for phrase in compounds:
+            terms.update(dict.fromkeys(phrase.words))
+        quoted = tuple(phrase for phrase in self.phrases if phrase.quoted)
+        return replace(self, terms=tuple(terms), phrases=quoted)
 
 
 def _clean(text: str) -> str:
@@ -255,11 +276,11 @@ def _tokens(text: str, builder: _Builder) -> list[_Token]:
     return tokens
 
 
-def _phrase(value: str) -> Phrase | None:
+def _phrase(value: str, quoted: bool = True) -> Phrase | None:
     words = words_of(value)
     if not words:
         return None
-    return Phrase(" ".join(value.split()), words)
+    return Phrase(" ".join(value.split()), words, quoted)
 
 
 def _add_token(token: _Token, builder: _Builder) -> None:
@@ -273,7 +294,7 @@ def _add_token(token: _Token, builder: _Builder) -> None:
             categories = builder.excluded_categories if token.negated else builder.categories
             builder.add(categories, category, 1)
         return
-    phrase = _phrase(token.value)
+    phrase = _phrase(token.value, token.quoted or bool(token.field))
     if token.field == "text":
         builder.note("Words after title:, abs: or all: are searched in titles, authors and "
                      "abstracts alike.")  # fmt: skip

@@ -125,18 +125,23 @@ def search(
     if mode != "keyword":
         return _by_meaning(base, parsed, filters, mode, limit, offset, using, backend)
     if sort == "relevance" and parsed.has_words:
-        words = meaningful_words(parsed)
-        if not words and not (parsed.phrases or parsed.authors):
+        ranking = parsed.for_ranking()  # "white-noise" typed without quotes: two plain words
+        words = meaningful_words(ranking)
+        if not words and not (ranking.phrases or ranking.authors):
             return replace(base, error=ONLY_COMMON_WORDS)
         connection = connections[using]
         found = None
         if keyword_index.enabled(connection):
-            found = keyword_index.search(connection, parsed, filters, words, limit, offset, True)
+            found = keyword_index.search(connection, ranking, filters, words, limit, offset, True)
             if found is None:
                 keyword_tasks.request_rebuild(connection)
         if found is None:  # PostgreSQL, or the index is off or not in step with the database
+            # PostgreSQL's parser keeps "GPT-4" or "2503.01234" as a lexeme of its own (beside
+            # the parts): the compound as typed among the words finds it. FTS5 reads only its
+            # first stem, which the parts already hold.
+            compounds = [phrase.text for phrase in parsed.phrases if not phrase.quoted]
             found = backend.ranked(
-                parsed, filters, words, limit=limit, offset=offset, snippets=True
+                ranking, filters, [*words, *compounds], limit=limit, offset=offset, snippets=True
             )
     else:
         found = backend.search(parsed, filters, sort, limit, offset, snippets=parsed.has_words)

@@ -44,6 +44,21 @@ def test_a_hyphenated_or_dotted_word_is_a_phrase_of_its_parts():
     assert query.terms == ()
 
 
+def test_ranking_reads_an_unquoted_compound_as_plain_words_and_keeps_quoted_phrases():
+    query = parse('rough white-noise "energy cascade" Kauffman\'s')
+    assert [phrase.quoted for phrase in query.phrases] == [False, True, False]
+    ranking = query.for_ranking()
+    assert ranking.terms == ("rough", "white", "noise", "kauffman", "s")
+    assert ranking.phrases == (Phrase("energy cascade", ("energy", "cascade")),)
+    assert parse("kalman filter").for_ranking() == parse("kalman filter")
+
+
+def test_an_unquoted_compound_is_written_back_without_quotes():
+    query = parse('white-noise "energy cascade" -x-ray')
+    assert query.as_text() == 'white-noise "energy cascade" -x-ray'
+    assert not parse(query.as_text()).phrases[0].quoted
+
+
 def test_a_quoted_single_word_is_just_a_term():
     assert parse('"bert"').terms == ("bert",)
 

@@ -16,6 +16,7 @@ scale-out configuration; the embedded default (SQLite) is exact.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import replace
 from typing import Any
@@ -44,6 +45,7 @@ PG_MATCH_BUDGET = 1_500
 # likeliest, and a few keep the cost bounded.
 WORDS_WITHOUT_STATISTICS = 3
 _LEXEME = "to_tsquery('simple'::regconfig, %s)"
+_SAFE_LEXEME = re.compile(r"[^\W_]+(?:[.-][^\W_]+)*")
 
 
 def _lexemes(cursor: CursorWrapper, words: list[str]) -> tuple[list[str], int]:
@@ -54,8 +56,9 @@ def _lexemes(cursor: CursorWrapper, words: list[str]) -> tuple[list[str], int]:
         [" ".join(words), PAPER_TABLE],
     )
     lexemes, papers = cursor.fetchone()
-    # Lexemes of letters and digits only (the parser's words): safe inside '…'.
-    return sorted(lexeme for lexeme in lexemes if lexeme.isalnum()), max(int(papers or 0), 1)
+    # Letters and digits, joined by "-" or "." as the parser keeps "gpt-4" or "2503.01234"
+    # (typed unquoted, engine.search passes them whole): safe inside '…'.
+    return sorted(filter(_SAFE_LEXEME.fullmatch, lexemes)), max(int(papers or 0), 1)
 
 
 def _candidates(connection: BaseDatabaseWrapper, lexemes: list[str], papers: int) -> list[str]:

@@ -84,6 +84,18 @@ def test_a_paper_with_one_rare_word_of_several_is_found():
     assert arxiv_ids(found.papers) == ["2501.00001"] and not found.error
 
 
+def test_hyphenated_words_typed_without_quotes_rank_instead_of_being_required():
+    store_paper("2501.00001", title="Material curves in a rough velocity ensemble",
+                abstract="Spontaneous stochasticity of Lagrangian trajectories.")  # fmt: skip
+    store_paper("2501.00002", title="White noise", abstract="Signals.")
+    found = arxiv_ids(
+        engine.search("spontaneous stochasticity in a rough white-noise ensemble").papers
+    )
+    # PostgreSQL ranks candidates from the rarer words only (postgres_ranked.py).
+    assert found == ["2501.00001", "2501.00002"][: 2 if connection.vendor == "sqlite" else 1]
+    assert arxiv_ids(engine.search('stochasticity "white noise"').papers) == ["2501.00002"]
+
+
 def test_the_words_as_a_phrase_rank_above_the_same_words_apart():
     store_paper("2501.00001", title="Memory in networks", abstract="Graph attention and more.")
     store_paper("2501.00002", title="Graph attention networks", abstract="Memory too.")
