@@ -185,7 +185,9 @@ def _by_submitter(papers: PaperQuerySet, submitter: str) -> PaperQuerySet:
 
 
 @decorate_view(shared_read)
-@router.get("/daily_papers", response={200: list[HfDailyPaper], 400: ErrorOut, 429: ErrorOut})
+@router.get(
+    "/daily_papers", response={200: list[HfDailyPaper], 400: ErrorOut, 414: ErrorOut, 429: ErrorOut}
+)
 def daily_papers(
     request: HttpRequest,
     day: str | None = Query(None, alias="date", description="YYYY-MM-DD"),

@@ -238,7 +238,7 @@ def for_you(
 # Following and unfollowing share one address, answer and error set; only the method differs.
 FOLLOW_ROUTE: dict[str, Any] = {
     "auth": MEMBER,
-    "response": {200: FollowOut, **{code: ErrorOut for code in (400, 401, 403, 404, 429)}},
+    "response": {200: FollowOut, **{code: ErrorOut for code in (400, 401, 403, 404, 414, 429)}},
     "url_name": "v1_topic_follow",
 }
 
