@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.util
 import json
 import os
 import random
@@ -226,7 +227,8 @@ def known_items(path: Path, count: int, threads: int) -> None:
     print("| embedder | MRR@10 | recall@10 |")
     print("| --- | --- | --- |")
     chosen = ("st-fp32-256", "onnx-int8-unfused-256", "onnx-int8dq-256")
-    for name, make in candidates(threads, extra=False).items():
+    with_st = importlib.util.find_spec("sentence_transformers") is not None
+    for name, make in candidates(threads, extra=False, with_st=with_st).items():
         if name not in chosen:
             continue
         embedder = make()
