@@ -25,9 +25,10 @@ from dailypapers.lib.recommend import SparseRows
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 
-_WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]+[a-z][a-z0-9]*")
-# Words with nothing to say about a paper's subject; IDF would shrink them anyway, dropping
-# them keeps rows short.
+WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]+[a-z][a-z0-9]*")
+# Words that say nothing about a paper's subject: IDF would shrink them, dropping them keeps
+# rows short (and without IDF, as in word hashing, keeps every abstract from resembling
+# every other).
 STOP_WORDS = """a about above after again against all also among an and any are as at be been before
     being below between both but by can could did do does doing down during each few for from
     further had has have having here how however i if in into is it its itself just more most
@@ -36,11 +37,11 @@ STOP_WORDS = """a about above after again against all also among an and any are 
     there these they this those through thus to too under until up use used uses using very via
     was we well were what when where which while who whom why will with within without would
     yet you approach approaches method methods result results based study work"""
-_STOP = frozenset(STOP_WORDS.split())
+STOP = frozenset(STOP_WORDS.split())
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s")
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     # A few common endings only: enough for "networks"/"network", cheap, and predictable.
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
@@ -50,7 +51,7 @@ def _stem(word: str) -> str:
 
 def terms(text: str) -> Counter[str]:
     """The stemmed words of ``text`` with their counts, stop words left out."""
-    return Counter(_stem(word) for word in _WORD.findall(text.lower()) if word not in _STOP)
+    return Counter(stem(word) for word in WORD.findall(text.lower()) if word not in STOP)
 
 
 @dataclass(slots=True)
