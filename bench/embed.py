@@ -5,10 +5,11 @@
 
 ``compare`` embeds the same papers (title. abstract, sampled from the shared metadata file)
 with every candidate, interleaved: each round gives each candidate the same 100 papers, so a
-change in the machine's load hits all of them alike; report ratios against sentence-
-transformers fp32 (the baseline) rather than absolute rates. Quality:
+change in the machine's load hits all of them alike; speed is the ratio to the previous
+default (onnx-int8-unfused-256) in the same rounds rather than absolute rates. Quality:
 
-- mean (and lowest) cosine of each candidate's vectors to the baseline's;
+- mean (and lowest) cosine of each candidate's vectors to sentence-transformers fp32's (to
+  the previous default's with --no-st);
 - MRR@10 of semantic search on the repository's relevance set (search/tests/relevance);
 - MRR@10 of title → abstract retrieval among --held-out other shared papers (the title is
   the query, the paper's abstract alone the document): a known-item proxy on real data.

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +42,7 @@ STOP = frozenset(STOP_WORDS.split())
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s")
 
 
+@lru_cache(maxsize=1 << 16)  # words repeat: most of a text's words were stemmed before
 def stem(word: str) -> str:
     # A few common endings only: enough for "networks"/"network", cheap, and predictable.
     for suffix in _SUFFIXES:
@@ -82,18 +84,26 @@ def vocabulary_of(texts: Iterable[str]) -> Vocabulary:
     return found
 
 
-def tfidf_rows(texts: Sequence[str], vocabulary: Vocabulary) -> SparseRows:
-    """Unit TF-IDF rows of ``texts``; words the vocabulary does not know are left out."""
+def local_tfidf(texts: Sequence[str]) -> SparseRows:
+    """Unit TF-IDF rows of ``texts`` with IDF counted among them (each text read once)."""
+    counted = [terms(text) for text in texts]
+    vocabulary = Vocabulary()
+    for found in counted:
+        vocabulary.add(found)
+    return tfidf_rows(counted, vocabulary)
+
+
+def tfidf_rows(texts: Sequence[str | Counter[str]], vocabulary: Vocabulary) -> SparseRows:
+    """Unit TF-IDF rows of ``texts`` (or of their ``terms``); words the vocabulary does not
+    know are left out."""
     idf = vocabulary.idf()
     indptr = [0]
     indices: list[int] = []
     values: list[float] = []
+    numbers = vocabulary.numbers
     for text in texts:
-        row = sorted(
-            (vocabulary.numbers[word], count)
-            for word, count in terms(text).items()
-            if word in vocabulary.numbers
-        )
+        counted = terms(text) if isinstance(text, str) else text
+        row = sorted((numbers[word], count) for word, count in counted.items() if word in numbers)
         indices.extend(number for number, _ in row)
         values.extend(count for _, count in row)
         indptr.append(len(indices))
@@ -101,8 +111,9 @@ def tfidf_rows(texts: Sequence[str], vocabulary: Vocabulary) -> SparseRows:
     weights = (1.0 + np.log(np.asarray(values, dtype=np.float64))) * idf[index_array]
     pointers = np.asarray(indptr, dtype=np.int64)
     lengths = np.diff(pointers)
-    squares = np.zeros(len(texts))
-    np.add.at(squares, np.repeat(np.arange(len(texts)), lengths), weights * weights)
+    squares = np.bincount(
+        np.repeat(np.arange(len(texts)), lengths), weights=weights * weights, minlength=len(texts)
+    )
     norms = np.sqrt(squares)
     norms[norms == 0] = 1.0
     return SparseRows(pointers, index_array, weights / np.repeat(norms, lengths))

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from dailypapers.lib.sparse_text import cosines, tfidf_rows, vocabulary_of
+from dailypapers.lib.sparse_text import cosines, local_tfidf
 from dailypapers.papers.models import Paper, PaperAuthor
 from dailypapers.search import semantic
 from dailypapers.search.embedders import LexicalEmbedder, paper_text
@@ -77,7 +77,7 @@ def by_exact_words(paper_id: int, ids: list[int]) -> list[tuple[int, float]]:
         )
     }
     texts = [found.get(pk, "") for pk in (paper_id, *ids)]
-    rows = tfidf_rows(texts, vocabulary_of(texts))
+    rows = local_tfidf(texts)
     scores = cosines(rows.take([0]), rows.take(np.arange(1, len(texts))))
     order = sorted(range(len(ids)), key=lambda i: (-scores[i], ids[i]))
     return [(ids[i], float(scores[i])) for i in order]
