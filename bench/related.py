@@ -156,6 +156,7 @@ def main() -> None:
     parser.add_argument("--write-frequencies", type=Path, help="write a table of all papers")
     parser.add_argument("--frequencies", type=Path, help="use this table (else the sample's)")
     parser.add_argument("--hashed-tfidf", action="store_true", help="also hashed TF-IDF")
+    parser.add_argument("--only", nargs="*", help="signals whose label holds one of these")
     parser.add_argument("--rerank", type=int, nargs="*", default=[], help="more re-rank depths")
     options = parser.parse_args()
     if options.write_frequencies:
@@ -182,8 +183,12 @@ def main() -> None:
         f"word hashing top {RERANK}, re-ranked by exact TF-IDF": lambda: exact(texts, RERANK),
         f"word hashing top {RERANK}, re-ranked, IDF of those": lambda: exact(texts, RERANK, True),
     }
-    depth = {f"word hashing, its top {RERANK} boosted (no re-ranking)": RERANK}
+    depth = {
+        f"word hashing, its top {RERANK} boosted (no re-ranking)": RERANK,
+        f"word hashing top {RERANK}, re-ranked, IDF of those, all {RERANK} boosted": RERANK,
+    }
     signals[next(iter(depth))] = signals["word hashing (before)"]
+    signals[list(depth)[1]] = signals[f"word hashing top {RERANK}, re-ranked, IDF of those"]
     for more in options.rerank:
         signals[f"word hashing top {more}, re-ranked by exact TF-IDF"] = lambda more=more: exact(
             texts, more
@@ -200,6 +205,8 @@ def main() -> None:
           "| boosted MRR@5 | papers/s prepared |")  # fmt: skip
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, prepare in signals.items():
+        if options.only and not any(part in label for part in options.only):
+            continue
         began = time.perf_counter()
         scores_of = prepare()
         rate = len(texts) / (time.perf_counter() - began)

@@ -150,4 +150,5 @@ def cosines(query: SparseRows, others: SparseRows) -> Floats:
         return np.zeros(others.n_rows)
     matches = np.fromiter((weight.get(i, 0.0) for i in others.indices.tolist()), np.float64,
                           count=len(others.indices))  # fmt: skip
-    return np.bincount(others.row_ids(), weights=matches * others.values, minlength=others.n_rows)
+    found = np.bincount(others.row_ids(), weights=matches * others.values, minlength=others.n_rows)
+    return found.astype(np.float64)  # float already (weights); numpy's stubs say int
