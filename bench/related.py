@@ -23,6 +23,7 @@ import re
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from dailypapers.lib.sparse_text import (  # noqa: E402
+    Postings,
+    cosines,
+    local_tfidf,
+    tfidf_rows,
+    vocabulary_of,
+)
 from dailypapers.search.embedders import (  # noqa: E402
     LexicalEmbedder,
     document_frequencies,
@@ -41,6 +49,7 @@ SHARED_FILE = ROOT.parent / "shared" / "data" / "arxiv-metadata.jsonl.gz"
 DATA = Path(os.environ.get("EMBED_BENCH_DATA", SHARED_FILE))
 CANDIDATES, CATEGORY_BOOST, AUTHOR_BOOST = 50, 0.03, 0.05  # as search/related.py
 TOP = 5
+RERANK = 200  # word-hashing neighbours that exact TF-IDF re-ranks
 MAX_AUTHORS = 12
 
 
@@ -62,12 +71,20 @@ def load(count: int, seed: int = 7) -> list[dict]:
     return papers
 
 
-def evaluate(vectors: np.ndarray, papers: list[dict], queries: list[int], hits: dict) -> dict:
+def evaluate(
+    scores_of: Callable[[int], np.ndarray],
+    papers: list[dict],
+    queries: list[int],
+    hits: dict,
+    candidates: int = CANDIDATES,
+) -> dict:
+    """P@5, hit@5 and MRR@5 of the text signal alone and boosted; ``scores_of(i)`` is paper
+    i's similarity to every paper."""
     totals = defaultdict(float)
     for query in queries:
-        scores = vectors @ vectors[query]
+        scores = np.array(scores_of(query), dtype=np.float64)
         scores[query] = -np.inf
-        top = np.argpartition(-scores, CANDIDATES)[:CANDIDATES]
+        top = np.argpartition(-scores, candidates)[:candidates]
         text_order = sorted(top, key=lambda i: -scores[i])[:TOP]
         mine = papers[query]
         boosted = {}
@@ -86,6 +103,37 @@ def evaluate(vectors: np.ndarray, papers: list[dict], queries: list[int], hits: 
             totals[f"{label} hit@5"] += any(found)
             totals[f"{label} MRR@5"] += next((1 / r for r, f in enumerate(found, 1) if f), 0.0)
     return {key: value / len(queries) for key, value in totals.items()}
+
+
+def dense(vectors: np.ndarray) -> Callable[[int], np.ndarray]:
+    return lambda i: vectors @ vectors[i]
+
+
+def exact(texts: list[str], rerank: int, local: bool = False) -> Callable[[int], np.ndarray]:
+    """Exact TF-IDF cosine (lib/sparse_text.py) to every paper; with ``rerank``, only to the
+    ``rerank`` nearest by word hashing, the others scored below them all; ``local``: with
+    IDF counted among those candidates only (what a page can afford without a table)."""
+    vocabulary = vocabulary_of(texts)
+    rows = tfidf_rows(texts, vocabulary)
+    postings = Postings.of(rows, len(vocabulary.numbers))
+    hashed = LexicalEmbedder().embed(texts) if rerank else None
+
+    def scores_of(i: int) -> np.ndarray:
+        mine = rows.take([i])
+        if hashed is None:
+            return postings.scores(mine.indices, mine.values, rows.n_rows)
+        near = hashed @ hashed[i]
+        top = np.argpartition(-near, rerank)[:rerank]
+        found = np.full(rows.n_rows, -1.0)
+        if local:
+            near_texts = [texts[i], *(texts[j] for j in top)]
+            own = local_tfidf(near_texts)
+            found[top] = cosines(own.take([0]), own.take(range(1, len(near_texts))))
+        else:
+            found[top] = cosines(mine, rows.take(top))
+        return found
+
+    return scores_of
 
 
 def write_frequencies(target: Path) -> None:
@@ -107,6 +155,9 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--write-frequencies", type=Path, help="write a table of all papers")
     parser.add_argument("--frequencies", type=Path, help="use this table (else the sample's)")
+    parser.add_argument("--hashed-tfidf", action="store_true", help="also hashed TF-IDF")
+    parser.add_argument("--only", nargs="*", help="signals whose label holds one of these")
+    parser.add_argument("--rerank", type=int, nargs="*", default=[], help="more re-rank depths")
     options = parser.parse_args()
     if options.write_frequencies:
         write_frequencies(options.write_frequencies)
@@ -126,28 +177,43 @@ def main() -> None:
     texts = [paper["text"] for paper in papers]
     print(f"{len(papers):,} papers, {len(hits):,} with a hit, {len(queries)} queries; "
           f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
-    if options.frequencies:  # a table of all 90,929 papers (--write-frequencies)
-        with np.load(options.frequencies) as saved:
-            counts, documents = saved["counts"].astype(np.int64), int(saved["documents"])
-    else:
-        counts, documents = document_frequencies(texts)
-    idf = inverse_frequencies(counts, documents)
-    variants = {
-        "word hashing (before)": LexicalEmbedder(),
-        "TF-IDF": LexicalEmbedder(idf=idf),
-        "TF-IDF, terms of one paper dropped": LexicalEmbedder(idf=np.where(counts > 1, idf, 0)),
-        "sqrt TF-IDF, terms of one paper dropped": LexicalEmbedder(
-            idf=np.where(counts > 1, np.sqrt(idf), 0)
-        ),
+    signals: dict[str, Callable[[], Callable[[int], np.ndarray]]] = {
+        "word hashing (before)": lambda: dense(LexicalEmbedder().embed(texts)),
+        "exact TF-IDF over words": lambda: exact(texts, rerank=0),
+        f"word hashing top {RERANK}, re-ranked by exact TF-IDF": lambda: exact(texts, RERANK),
+        f"word hashing top {RERANK}, re-ranked, IDF of those": lambda: exact(texts, RERANK, True),
     }
-    for label, embedder in variants.items():
+    depth = {
+        f"word hashing, its top {RERANK} boosted (no re-ranking)": RERANK,
+        f"word hashing top {RERANK}, re-ranked, IDF of those, all {RERANK} boosted": RERANK,
+    }
+    signals[next(iter(depth))] = signals["word hashing (before)"]
+    signals[list(depth)[1]] = signals[f"word hashing top {RERANK}, re-ranked, IDF of those"]
+    for more in options.rerank:
+        signals[f"word hashing top {more}, re-ranked by exact TF-IDF"] = lambda more=more: exact(
+            texts, more
+        )
+    if options.hashed_tfidf:
+        if options.frequencies:  # a table of all 90,929 papers (--write-frequencies)
+            with np.load(options.frequencies) as saved:
+                counts, documents = saved["counts"].astype(np.int64), int(saved["documents"])
+        else:
+            counts, documents = document_frequencies(texts)
+        idf = inverse_frequencies(counts, documents)
+        signals["hashed TF-IDF"] = lambda: dense(LexicalEmbedder(idf=idf).embed(texts))
+    print("| signal | text P@5 | text hit@5 | text MRR@5 | boosted P@5 | boosted hit@5 "
+          "| boosted MRR@5 | papers/s prepared |")  # fmt: skip
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, prepare in signals.items():
+        if options.only and not any(part in label for part in options.only):
+            continue
         began = time.perf_counter()
-        vectors = embedder.embed(texts)
+        scores_of = prepare()
         rate = len(texts) / (time.perf_counter() - began)
-        found = evaluate(vectors, papers, queries, hits)
+        found = evaluate(scores_of, papers, queries, hits, depth.get(label, CANDIDATES))
         cells = " | ".join(
-            f"{found[f'{label} {metric}']:.3f}"
-            for label in ("text", "boosted")
+            f"{found[f'{kind} {metric}']:.3f}"
+            for kind in ("text", "boosted")
             for metric in ("P@5", "hit@5", "MRR@5")
         )
         print(f"| {label} | {cells} | {rate:,.0f} |", flush=True)

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-import re
 import threading
 from collections import Counter
 from collections.abc import Iterable
@@ -33,6 +32,7 @@ from typing import Protocol
 import numpy as np
 
 from dailypapers.lib.query import Query
+from dailypapers.lib.sparse_text import STOP, WORD, stem
 
 LEXICAL_NAME = "lexical-hash-384"
 LEXICAL_DIM = 384
@@ -70,34 +70,16 @@ def normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.where(norms == 0, 1, norms)
 
 
-_WORD = re.compile(r"[a-z][a-z0-9]+|[0-9]+[a-z][a-z0-9]*")
-# Words that say nothing about a paper's subject; without document frequencies to weigh
-# words by, dropping them is what keeps every abstract from resembling every other.
-_STOP_WORDS = """a about above after again against all also among an and any are as at be
-    been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having here how however i if in into is it its itself just more most
-    much new no nor not novel now of off on once only or other our ours out over own paper
-    propose proposed present same should show shows so some such than that the their them then
-    there these they this those through thus to too under until up use used uses using very via
-    was we well were what when where which while who whom why will with within without would
-    yet you approach approaches method methods result results based study work"""
-_STOP = frozenset(_STOP_WORDS.split())
+# The words of a text: lib/sparse_text.py's rules, shared with related papers' TF-IDF.
+_WORD = WORD
+_STOP = STOP
 
 
 def is_stop_word(word: str) -> bool:
     return word.lower() in _STOP
 
 
-_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "es", "ed", "s")
-
-
-def _stem(word: str) -> str:
-    # A few common endings only: enough for "networks"/"network", cheap, and predictable.
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
+_stem = stem
 
 
 def lexical_terms(text: str) -> Counter[str]:

@@ -14,9 +14,12 @@ from dailypapers.search import semantic
 from dailypapers.search.embedders import EmbedderUnavailable, query_text
 from dailypapers.search.onnx_embedder import (
     OnnxEmbedder,
+    dynamic_int8_file,
     packaged_embedder,
     packaged_model_file,
+    sha256_of,
 )
+from dailypapers.search.onnx_graph import GraphMismatch, bert_graph
 from dailypapers.search.tests.semantic_helpers import FixtureEmbedder
 
 pytestmark = pytest.mark.skipif(
@@ -77,3 +80,62 @@ def test_semantic_search_is_on_in_the_default_configuration(settings):
     settings.EMBEDDING_BACKEND = "onnx"
     assert semantic.semantic_enabled()
     assert semantic.active_embedder().name.startswith("all-MiniLM-L6-v2-")
+
+
+def _folded(folder: Path) -> Path:
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    options.optimized_model_filepath = str(folder / "folded.onnx")
+    options.log_severity_level = 3
+    ort.InferenceSession(str(packaged_model_file()), options, providers=["CPUExecutionProvider"])
+    return folder / "folded.onnx"
+
+
+def test_the_fused_graph_computes_the_same_vectors_as_the_exported_one(tmp_path):
+    import onnx
+
+    folded = _folded(tmp_path)
+    fused = tmp_path / "fused.onnx"
+    onnx.save(bert_graph(onnx.load(folded)), fused)
+    texts = ["Graph neural networks for molecules", "Bird migration. " * 40, "x"]
+    before = OnnxEmbedder(folded, sha256_of(folded)).embed(texts)
+    after = OnnxEmbedder(fused, sha256_of(fused)).embed(texts)
+    assert np.sum(before * after, axis=1).min() > 0.9999
+
+
+def test_the_derived_model_runs_fused_int8_attention_and_is_the_same_file_each_time(tmp_path):
+    import onnx
+
+    first = dynamic_int8_file(tmp_path / "one")
+    second = dynamic_int8_file(tmp_path / "two")
+    assert sha256_of(first) == sha256_of(second)
+    assert first.with_suffix(".sha256").read_text().strip() == sha256_of(first)
+    operators = {node.op_type for node in onnx.load(first).graph.node}
+    assert {"QAttention", "MatMulInteger", "SkipLayerNormalization"} <= operators
+    assert not operators & {"IsNaN", "Where", "Softmax"}
+
+
+def test_a_derived_model_changed_on_disk_is_refused(tmp_path):
+    derived = dynamic_int8_file(tmp_path)
+    with derived.open("r+b") as handle:
+        handle.seek(2000)
+        byte = handle.read(1)
+        handle.seek(2000)
+        handle.write(bytes([byte[0] ^ 0xFF]))
+    with pytest.raises(EmbedderUnavailable, match="sha256"):
+        dynamic_int8_file(tmp_path)
+
+
+def test_a_graph_of_another_shape_is_not_rebuilt(tmp_path):
+    from onnx import TensorProto, helper
+
+    graph = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["y"])],
+        "other",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])],
+    )
+    with pytest.raises(GraphMismatch):
+        bert_graph(helper.make_model(graph))

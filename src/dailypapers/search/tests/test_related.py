@@ -79,3 +79,17 @@ def test_the_paper_page_lists_papers_related_by_their_vectors(client, settings):
     assert first_link < body.find('<a href="/papers/2501.00003/">') or (
         '<a href="/papers/2501.00003/">' not in body
     )
+
+
+def test_without_a_model_a_shared_rare_word_outweighs_shared_common_ones(settings):
+    settings.EMBEDDING_MODEL = ""
+    store_paper("2501.00001", title="Quasar spectra", abstract="Quasar spectra in a galaxy survey.")
+    store_paper("2501.00002", title="A catalogue of quasars", abstract="Quasars.",
+                authors=["B. Other"])  # fmt: skip
+    store_paper("2501.00003", title="Galaxy survey", abstract="A galaxy survey.",
+                authors=["C. Other"])  # fmt: skip
+    for n in range(4, 12):
+        store_paper(f"2501.{n:05d}", title=f"Galaxy survey {n}", abstract="Galaxy survey data.",
+                    authors=[f"D. Other{n}"])  # fmt: skip
+    embed_all()
+    assert related_ids("2501.00001")[0] == "2501.00002"
