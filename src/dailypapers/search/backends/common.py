@@ -129,10 +129,6 @@ class SearchBackend:
         """Gather the word statistics any-words ranking reads, if missing; True if run."""
         raise NotImplementedError
 
-    def text_stamp(self) -> str:
-        """A digest that changes whenever the papers' text does ("" where there is none)."""
-        raise NotImplementedError
-
     def read_snapshot(self) -> AbstractContextManager[CursorWrapper]:
         """A cursor that sees one state of the database without holding the write lock."""
         raise NotImplementedError
