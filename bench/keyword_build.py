@@ -157,8 +157,9 @@ def catch_up(args: argparse.Namespace) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             for at in range(0, len(ids), 500):
                 chunk = ids[at : at + 500]
-                cursor.execute(f"UPDATE papers_paper SET abstract = {sql} "
-                               f"WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)  # fmt: skip
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"UPDATE papers_paper SET abstract = {sql} WHERE id IN ({marks})",
+                               chunk)  # fmt: skip
         wrote = time.perf_counter() - started
         done = keyword_build.catch_up(connection)
         assert done is not None

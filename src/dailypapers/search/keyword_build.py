@@ -62,16 +62,16 @@ def _write_stamp(path: Path, seq: int, papers: int, build: str) -> None:
 
 def _add(writer: Any, cursor: CursorWrapper, ids: list[int] | None = None) -> int:
     """Add the papers ``ids`` (every paper when None) as the cursor sees them; how many."""
-    added = 0
-    statements: list[tuple[str, list[int]]] = [(f"SELECT {_COLUMNS} FROM {PAPER_TABLE}", [])]
+    select = f"SELECT {_COLUMNS} FROM {PAPER_TABLE}"
+    statements: list[tuple[str, list[int]]] = [(select, [])]
     if ids is not None:
-        statements = [
-            (f"SELECT {_COLUMNS} FROM {PAPER_TABLE} WHERE id IN ({', '.join(['%s'] * len(chunk))})",
-             chunk)  # fmt: skip
-            for chunk in (ids[at : at + _IDS_PER_STATEMENT]
-                          for at in range(0, len(ids), _IDS_PER_STATEMENT))  # fmt: skip
+        chunks = [
+            ids[at : at + _IDS_PER_STATEMENT] for at in range(0, len(ids), _IDS_PER_STATEMENT)
         ]
+        statements = [(f"{select} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk)
+                      for chunk in chunks]  # fmt: skip
     document = keyword_index._document
+    added = 0
     for sql, params in statements:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(5000):
