@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django_tasks import task
 
-from dailypapers.search import keyword_build, keyword_index
+from dailypapers.search import keyword_build, keyword_index, keyword_log
 
 
 @task()
@@ -17,6 +17,8 @@ def rebuild_keyword_index() -> int:
     index is missing or the log no longer reaches back to it); the papers written, 0 when it
     was in step already or another writer runs."""
     if not keyword_index.enabled(connection):
+        with connection.cursor() as cursor:
+            keyword_log.prune(connection, keyword_log.last(cursor))  # no index follows it
         return 0
     if keyword_index.index_stamp() == keyword_index.database_stamp(connection):
         return 0
@@ -33,6 +35,11 @@ def request_rebuild(connection: BaseDatabaseWrapper) -> None:
 
 def on_papers_imported(sender: str, count: int = 0, **_: Any) -> None:
     """After an import commits, bring the index in step at once (a catch-up of what changed),
-    so searches do not wait for the first one to notice."""
-    if count > 0 and keyword_index.enabled(connection):
+    so searches do not wait for the first one to notice; with no index, keep the log short."""
+    if count <= 0:
+        return
+    if keyword_index.enabled(connection):
         transaction.on_commit(lambda: rebuild_keyword_index.enqueue())
+        return
+    with connection.cursor() as cursor:
+        keyword_log.prune(connection, keyword_log.last(cursor))

@@ -151,3 +151,20 @@ def test_pruning_keeps_the_changes_an_index_a_little_behind_needs(monkeypatch):
     keyword_log.prune(connection, last)
     assert keyword_log.can_catch_up(cursor, last - 3)
     assert not keyword_log.can_catch_up(cursor, last - 5)
+
+
+def test_with_the_index_off_the_task_keeps_the_log_short(monkeypatch):
+    monkeypatch.setattr(keyword_log, "KEEP", 1)
+    for number in range(1, 5):
+        store_paper(f"2501.0000{number}")
+    assert keyword_tasks.rebuild_keyword_index.func() == 0
+    assert KeywordChange.objects.count() == 2  # the boundary row and the last
+
+
+def test_with_the_index_off_an_import_keeps_the_log_short(monkeypatch):
+    from dailypapers.testing.factories import import_paper
+
+    monkeypatch.setattr(keyword_log, "KEEP", 1)
+    for number in range(1, 5):
+        import_paper(f"2501.0000{number}")
+    assert KeywordChange.objects.count() == 2
