@@ -129,12 +129,19 @@ def _searcher(stamp: str) -> _Opened | None:
         import tantivy
 
         build = str(record.get("build", ""))
-        if _opened is not None and _opened.build == build:
-            index = _opened.index
-            index.reload()  # the catch-up committed before it wrote the stamp file
-        else:
-            index = tantivy.Index.open(str(folder()))
-        _opened = _Opened(stamp, build, index, index.searcher())
+        try:
+            if _opened is not None and _opened.build == build:
+                index = _opened.index
+                index.reload()  # the catch-up committed before it wrote the stamp file
+            else:
+                index = tantivy.Index.open(str(folder()))
+            searcher = index.searcher()
+        except (OSError, ValueError):
+            # A writer in another process swapped the folder or removed merged segments
+            # while this one read them: the database answers this search, the next reopens.
+            _opened = None
+            return None
+        _opened = _Opened(stamp, build, index, searcher)
         return _opened
 
 
