@@ -168,3 +168,14 @@ def test_with_the_index_off_an_import_keeps_the_log_short(monkeypatch):
     for number in range(1, 5):
         import_paper(f"2501.0000{number}")
     assert KeywordChange.objects.count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="a table rebuild drops SQLite triggers")
+def test_triggers_a_table_rebuild_dropped_are_put_back_after_migrate():
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER {keyword_log.SQLITE_TRIGGERS[0]}")
+    assert keyword_log.repair(connection)
+    assert not keyword_log.repair(connection)  # all there now
+    before = keyword_log.last(connection.cursor())
+    store_paper("2501.00001")
+    assert keyword_log.last(connection.cursor()) > before
