@@ -123,8 +123,8 @@ def _searcher(stamp: str) -> _Opened | None:
     with _lock:
         if _opened is not None and _opened.stamp == stamp:
             return _opened
-        record = _stamp_record()
-        if index_stamp() != stamp:
+        record = _stamp_record()  # read once: seq and build of the same stamp file
+        if not isinstance(record.get("seq"), int) or f"seq {record['seq']}" != stamp:
             return None
         import tantivy
 
