@@ -356,6 +356,22 @@ def main() -> None:
     lat.add_argument("--queries", type=int, default=50)
     lat.add_argument("--rebuild", action="store_true", help="time a keyword index rebuild")
     lat.add_argument("--vectors", choices=("lexical", "topics"), default="lexical")
+    kw = commands.add_parser("keyword", help="ranked keyword search: bench/search_keyword.py")
+    kw.add_argument("--data-dir", required=True)
+    kw.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
+    kw.add_argument("--pg-database", default=PG_BENCH_DB)
+    kw.add_argument("--src", help="the baseline code's src folder")
+    kw.add_argument("--queries", type=int, default=50)
+    kw.add_argument("--rounds", type=int, default=3)
+    kw.add_argument("--known-items", help="arxiv_id, query, split per line (tab-separated)")
+    kw.add_argument("--tantivy", action="store_true", help="the first scratch-index evaluation")
+    kw.add_argument("--skip-exact", action="store_true")
+    kw.add_argument(
+        "--index",
+        choices=("auto", "on", "off", "both"),
+        default="auto",
+        help="KEYWORD_INDEX for the run; both: on and off in interleaved rounds",
+    )
     scale = commands.add_parser("ann")
     scale.add_argument("--vectors", type=int, default=1_000_000)
     speed = commands.add_parser("embed-speed")

@@ -5,8 +5,9 @@ then search_setup.replicate_corpus(11)), its keyword index built with ``dailypap
 keyword_index``; on PostgreSQL a database filled the same way (``--pg-database``).
 
     .venv/bin/python bench/search.py keyword --data-dir DIR [--db sqlite|postgres]
-        [--src /work/main/src] [--queries 50] [--rounds 3] [--known-items known_items.tsv]
-        [--tantivy] [--skip-exact]
+        [--pg-database NAME] [--src /work/main/src] [--queries 50] [--rounds 3]
+        [--known-items bench/relevance/known_items.tsv] [--tantivy] [--skip-exact]
+        [--index auto|on|off|both]
 
 Without ``--src``: this tree's engine.search(mode="keyword") over the queries of
 bench/search_queries.txt, p50/p95, with and without filters, and (SQLite) whether each top
@@ -14,6 +15,9 @@ bench/search_queries.txt, p50/p95, with and without filters, and (SQLite) whethe
 document when it serves, else FTS5's bm25 over the same expression fetched whole).
 With ``--src``: the same timings with the code of that tree (the baseline).
 ``--known-items``: MRR@10 and recall@10 of keyword mode on known-item queries.
+``--index``: KEYWORD_INDEX for the run (this tree only); ``both`` times every query with the
+Tantivy index and with the database's own full text in turn (same load), and reports each
+(on PostgreSQL: the index on the web node against ts_rank_cd). The index is caught up first.
 ``--tantivy``: the first evaluation, kept for comparison: a scratch Tantivy index with
 per-field boosts (title 10, authors 4), build time, size, p50/p95, memory.
 """
@@ -21,6 +25,7 @@ per-field boosts (title 10, authors 4), build time, size, p50/p95, memory.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import tempfile
@@ -43,28 +48,50 @@ def keyword(args: argparse.Namespace) -> None:
     if args.src:
         search_setup.REPO = Path(args.src).resolve().parent
     setup_django(args.db, Path(args.data_dir), pg_database=args.pg_database)
+    from django.db import connection
+
     from dailypapers.papers.models import Paper
+    from dailypapers.search import keyword_build, keyword_index
     from dailypapers.search.engine import search
 
+    settings = ["on", "off"] if args.index == "both" else [args.index]
     queries = [q for q in QUERIES_FILE.read_text().split("\n")[: args.queries] if q.strip()]
     papers = Paper.objects.count()
     code = args.src or "this tree"
     print(f"# keyword search ({args.db}), {papers:,} papers, code: {code}; {machine()}; {load()}")
+    if not args.src and args.index != "off":
+        os.environ["KEYWORD_INDEX"] = "on" if args.index == "both" else args.index
+        if keyword_index.enabled(connection):
+            in_step = keyword_index.index_stamp() == keyword_index.database_stamp(connection)
+            print(f"keyword index: {'in step' if in_step else 'out of step: catching up'}")
+            if not in_step:
+                print("  ", keyword_build.catch_up(connection))
     filters = {"category": "cs.LG", "has_code": True}
     for label, options in (("no filter", {}), ("cs.LG + has code", filters)):
-        for query in queries[:3]:
-            search(query, mode="keyword", **options)
-        samples = []
+        samples: dict[str, list[float]] = {setting: [] for setting in settings}
+        for setting in settings:
+            os.environ["KEYWORD_INDEX"] = setting
+            for query in queries[:3]:
+                search(query, mode="keyword", **options)
+        # Interleaved: each query with every setting in turn, so they share the load.
         for _ in range(args.rounds):
             for query in queries:
-                samples += timed(lambda q=query, o=options: search(q, mode="keyword", **o))
-        p50, p95 = percentiles(samples)
-        print(f"keyword {label:17} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  "
-              f"max {max(samples):6.1f} ms; {load()}", flush=True)  # fmt: skip
+                for setting in settings:
+                    os.environ["KEYWORD_INDEX"] = setting
+                    samples[setting] += timed(lambda q=query, o=options: search(
+                        q, mode="keyword", **o))  # fmt: skip
+        for setting in settings:
+            p50, p95 = percentiles(samples[setting])
+            print(f"keyword {label:17} KEYWORD_INDEX={setting:4} p50 {p50:6.1f} ms  p95 "
+                  f"{p95:6.1f} ms  max {max(samples[setting]):6.1f} ms; {load()}",
+                  flush=True)  # fmt: skip
     print(f"RSS after searching: {_rss_mb():,.0f} MB (peak "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB)")  # fmt: skip
     if args.known_items:
-        _known_items(Path(args.known_items))
+        for setting in settings:
+            os.environ["KEYWORD_INDEX"] = setting
+            print(f"KEYWORD_INDEX={setting}:")
+            _known_items(Path(args.known_items))
     if args.src:
         return
     if not args.skip_exact and args.db == "sqlite":
@@ -114,7 +141,7 @@ def _reference(query: str, filters: dict) -> list[int]:
             tantivy_query = keyword_index._query(opened.index, parsed, found, words)
             matches = opened.searcher.search(tantivy_query, 1, count=True).count
             every = opened.searcher.search(tantivy_query, max(matches, 10)).hits
-            return [opened.searcher.doc(address)["id"][0] for _, address in every[:10]]
+            return opened.searcher.fast_field_values("id", [a for _, a in every[:10]])
     optional = sqlite_ranked.optional_parts(parsed, words)
     required, excluded = sqlite_ranked._required(parsed, found)
     full = sqlite_ranked._expression(optional, required, excluded)

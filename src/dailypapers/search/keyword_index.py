@@ -1,26 +1,25 @@
-"""The embedded keyword index (Tantivy) that ranks plain-word searches on SQLite, exactly and fast.
+"""The embedded keyword index (Tantivy) that ranks plain-word searches, exactly and fast.
 
 FTS5 has no top-k pruning: ranking every paper that holds any word of "diffusion models for
 image generation" reads 50,000 of 91,000 papers (0.2 to 1 s, docs/benchmarks.md). Tantivy's
 block-max WAND returns the exact BM25 top k of the same OR-query in about a millisecond.
 
-The FTS5 table stays the source of truth, kept by triggers in the same transactions as the
-papers (crash-safe by SQLite). Its structure record changes with every write to it, so a
-digest of that record (``database_stamp``) names the state of the papers' text. The Tantivy
-index is built from one read transaction and stamped with the digest it saw; a search uses
-it only when the stamps agree, and otherwise ranks with FTS5 (exact, slower) and queues a
-rebuild. So the index is never out of step: it is used or it is not. A rebuild writes a new
-folder and swaps it in with a rename; readers (every gunicorn worker) reopen on the next
-search; one writer at a time, by a lock file. ``dailypapers keyword_index`` rebuilds it by
-hand; ``KEYWORD_INDEX=off`` turns it off.
+The database stays the source of truth. Triggers log every change to a paper's searchable
+text in the same transaction (keyword_log.py: paper id and a sequence that only grows). The
+index records the last sequence it applied (its stamp file, written after each commit); a
+search uses it only when that equals the log's largest sequence, and otherwise ranks with
+the database's own full text (exact, slower) and queues a catch-up: the papers named after
+the index's sequence are deleted by id and added again, then committed
+(keyword_build.py). A full build (a new folder swapped in with a rename) only when the log
+was pruned past the index, or the index is missing or unreadable. So the index is never out
+of step: it is used or it is not. Readers (every gunicorn worker) reload on the next search;
+one writer at a time, by a lock file. ``dailypapers keyword_index [--check]`` rebuilds or
+checks it; ``KEYWORD_INDEX=off`` turns it off.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-import shutil
 import threading
 import time
 from dataclasses import dataclass
@@ -33,12 +32,15 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from dailypapers.lib.env import env_str
 from dailypapers.lib.query import Query
-from dailypapers.search import backends
-from dailypapers.search.backends.common import PAPER_TABLE, Filters, Found
+from dailypapers.search import backends, keyword_log
+from dailypapers.search.backends.common import Filters, Found
 
 FOLDER = "keyword-index"
 STAMP_FILE = "dailypapers-stamp.json"
-FIELDS = ("title", "authors", "abstract")
+STAMP_FORMAT = 2  # 1 was a digest of the FTS5 structure record: such an index is rebuilt
+# Fields also indexed on their own, for ``author:``. Title and abstract are indexed only
+# inside TEXT: indexing them on their own too, unqueried, doubled the build's time.
+FIELDS = ("authors",)
 # Words rank over one field of title, authors and abstract, the title written TITLE_REPEAT
 # times: one BM25 saturation for all of them, as FTS5's weighted bm25 does. Boosting
 # separate fields instead adds up one BM25 per field, so a common word in a title outranks
@@ -46,15 +48,17 @@ FIELDS = ("title", "authors", "abstract")
 # (no boosts), against 0.54 for FTS5 (docs/benchmarks.md).
 TEXT = "text"
 TITLE_REPEAT = 3
-WRITER_HEAP = 200_000_000
 EPOCH = date(1970, 1, 1)
 
 
 def enabled(connection: BaseDatabaseWrapper) -> bool:
+    """KEYWORD_INDEX: ``off``; ``on`` (on either database: PostgreSQL with the index folder
+    on its one web node); unset or ``auto``, the database's default (serves_keyword_index)."""
     backend = backends.current(connection)
-    if backend is None or not backend.serves_keyword_index:
+    setting = env_str("KEYWORD_INDEX").strip().lower()
+    if backend is None or setting == "off":
         return False
-    if env_str("KEYWORD_INDEX").strip().lower() == "off":
+    if setting != "on" and not backend.serves_keyword_index:
         return False
     try:
         import tantivy  # noqa: F401
@@ -68,16 +72,23 @@ def folder() -> Path:
 
 
 def database_stamp(connection: BaseDatabaseWrapper) -> str:
-    """A digest that changes whenever the papers' text does (SearchBackend.text_stamp)."""
-    backend = backends.current(connection)
-    return backend.text_stamp() if backend is not None else ""
+    """The state of the papers' text: the change log's largest sequence (keyword_log.py)."""
+    with connection.cursor() as cursor:
+        return f"seq {keyword_log.last(cursor)}"
+
+
+def _stamp_record(path: Path | None = None) -> dict[str, Any]:
+    try:
+        record = json.loads(((path or folder()) / STAMP_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+    return record if isinstance(record, dict) and record.get("format") == STAMP_FORMAT else {}
 
 
 def index_stamp(path: Path | None = None) -> str:
-    try:
-        return json.loads(((path or folder()) / STAMP_FILE).read_text())["stamp"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return ""
+    """The state of the papers' text the index holds ("" when none or unreadable)."""
+    seq = _stamp_record(path).get("seq")
+    return f"seq {seq}" if isinstance(seq, int) else ""
 
 
 def _schema() -> Any:
@@ -96,6 +107,7 @@ def _schema() -> Any:
 @dataclass
 class _Opened:
     stamp: str
+    build: str  # which full build the folder holds: reopened when another is swapped in
     index: Any
     searcher: Any
 
@@ -105,70 +117,40 @@ _opened: _Opened | None = None
 
 
 def _searcher(stamp: str) -> _Opened | None:
-    """The open index if its stamp is ``stamp``, reopening after a rebuild; else None."""
+    """The open index if it holds ``stamp``, reloaded after a catch-up and reopened after a
+    full build; else None."""
     global _opened
     with _lock:
         if _opened is not None and _opened.stamp == stamp:
             return _opened
-        if index_stamp() != stamp:
+        record = _stamp_record()  # read once: seq and build of the same stamp file
+        if not isinstance(record.get("seq"), int) or f"seq {record['seq']}" != stamp:
             return None
         import tantivy
 
-        index = tantivy.Index.open(str(folder()))
-        _opened = _Opened(stamp, index, index.searcher())
+        build = str(record.get("build", ""))
+        try:
+            if _opened is not None and _opened.build == build:
+                index = _opened.index
+                index.reload()  # the catch-up committed before it wrote the stamp file
+            else:
+                index = tantivy.Index.open(str(folder()))
+            searcher = index.searcher()
+        except (OSError, ValueError):
+            # A writer in another process swapped the folder or removed merged segments
+            # while this one read them: the database answers this search, the next reopens.
+            _opened = None
+            return None
+        _opened = _Opened(stamp, build, index, searcher)
         return _opened
 
 
 def forget() -> None:
-    """Close the open index and forget rebuild requests (tests; a process after a fork)."""
+    """Close the open index and forget catch-up requests (tests; a process after a fork)."""
     global _opened, _requested_at
     with _lock:
         _opened = None
     _requested_at = float("-inf")
-
-
-def rebuild(connection: BaseDatabaseWrapper) -> tuple[int, float] | None:
-    """Build the index from the papers and swap it in; None when another build holds the lock."""
-    import tantivy
-
-    started = time.perf_counter()
-    base = folder()
-    base.parent.mkdir(parents=True, exist_ok=True)
-    with open(base.parent / f"{FOLDER}.lock", "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return None
-        fresh = base.parent / f"{FOLDER}.new-{os.getpid()}"
-        shutil.rmtree(fresh, ignore_errors=True)
-        fresh.mkdir()
-        index = tantivy.Index(_schema(), path=str(fresh))
-        writer = index.writer(heap_size=WRITER_HEAP)
-        papers = 0
-        # One read transaction: the stamp and the rows are the same state of the database,
-        # without holding the write lock (which would stop every vote and ingest meanwhile).
-        backend = backends.current(connection)
-        assert backend is not None  # enabled() said so
-        with backend.read_snapshot() as cursor:
-            stamp = database_stamp(connection)
-            cursor.execute(
-                f"SELECT id, title, author_names, abstract, categories, announced_on, has_code "
-                f"FROM {PAPER_TABLE}"
-            )
-            while rows := cursor.fetchmany(2000):
-                for pk, title, authors, abstract, categories, day, has_code in rows:
-                    writer.add_document(_document(pk, title, authors, abstract, categories,
-                                                  day, has_code))  # fmt: skip
-                    papers += 1
-        writer.commit()
-        writer.wait_merging_threads()
-        (fresh / STAMP_FILE).write_text(json.dumps({"stamp": stamp, "papers": papers}))
-        old = base.parent / f"{FOLDER}.old-{os.getpid()}"
-        if base.exists():
-            base.rename(old)
-        fresh.rename(base)
-        shutil.rmtree(old, ignore_errors=True)
-    return papers, time.perf_counter() - started
 
 
 def _document(pk, title, authors, abstract, categories, day, has_code) -> Any:  # noqa: ANN001
@@ -245,25 +227,26 @@ def _query(index: Any, query: Query, filters: Filters, words: list[str]) -> Any:
 def search(connection: BaseDatabaseWrapper, query: Query, filters: Filters, words: list[str],
            limit: int, offset: int, snippets: bool) -> Found | None:  # fmt: skip
     """The ranked page from the index, or None when it is not in step: the caller then
-    ranks with FTS5 and asks for a rebuild (keyword_tasks.request_rebuild)."""
+    ranks with the database's full text and asks for a catch-up (keyword_tasks)."""
     stamp = database_stamp(connection)
     opened = _searcher(stamp)
     if opened is None:
         return None
     found = opened.searcher.search(_query(opened.index, query, filters, words), offset + limit,
                                    count=True)  # fmt: skip
-    ids = [opened.searcher.doc(address)["id"][0] for _, address in found.hits[offset:]]
+    # The id column (a fast field), not each stored document: no block of the store read.
+    ids = opened.searcher.fast_field_values("id", [address for _, address in found.hits[offset:]])
     backend = backends.current(connection)
     marked = backend.snippets(query, ids) if snippets and ids and backend is not None else {}
     return Found.counted(found.count or 0, ids, marked)
 
 
 _requested_at = float("-inf")
-REQUEST_EVERY = 60.0  # seconds between two rebuild requests from one process
+REQUEST_EVERY = 10.0  # seconds between two catch-up requests from one process
 
 
 def rebuild_due() -> bool:
-    """True at most once every REQUEST_EVERY seconds in a process: a rebuild may be asked for."""
+    """True at most once every REQUEST_EVERY seconds in a process: a catch-up may be asked for."""
     global _requested_at
     if time.monotonic() - _requested_at < REQUEST_EVERY:
         return False

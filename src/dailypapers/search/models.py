@@ -35,3 +35,15 @@ class PaperEmbedding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.paper_id} ({self.model})"
+
+
+class KeywordChange(models.Model):
+    """One change to a paper's searchable text, logged by triggers (keyword_log.py) in the
+    transaction that made it: the embedded keyword index catches up by these."""
+
+    seq = models.BigAutoField(primary_key=True)
+    # Not a foreign key: a deleted paper's row stays, so the index learns to drop it.
+    paper_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.seq}: {self.paper_id}"

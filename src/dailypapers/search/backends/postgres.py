@@ -42,10 +42,14 @@ class PostgresSearch(SearchBackend):
     def ensure_statistics(self) -> bool:
         return postgres_ranked.ensure_statistics(self.connection)
 
-    def text_stamp(self) -> str:
-        return ""  # the embedded keyword index serves SQLite only
-
     @contextmanager
     def read_snapshot(self) -> Iterator[CursorWrapper]:
+        """One snapshot for every statement (REPEATABLE READ, read only), else the enclosing
+        transaction (tests run inside one)."""
+        if self.connection.in_atomic_block:
+            with self.connection.cursor() as cursor:
+                yield cursor
+            return
         with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield cursor

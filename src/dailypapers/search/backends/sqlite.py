@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 
@@ -43,13 +42,6 @@ class SqliteSearch(SearchBackend):
 
     def ensure_statistics(self) -> bool:
         return False  # FTS5 counts the papers holding a word in the index itself
-
-    def text_stamp(self) -> str:
-        """A digest of the FTS5 structure record: it changes whenever the papers' text does."""
-        with self.connection.cursor() as cursor:
-            cursor.execute(f"SELECT block FROM {sqlite_fts_schema.FTS_TABLE}_data WHERE id = 10")
-            row = cursor.fetchone()
-        return hashlib.sha1(bytes(row[0]) if row and row[0] else b"").hexdigest()
 
     @contextmanager
     def read_snapshot(self) -> Iterator[CursorWrapper]:
