@@ -423,6 +423,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # faiss says at INFO which CPU build it loads (and which it could not) on every import.
+        "faiss.loader": {"level": "WARNING"},
         # Filters on the loggers too: Django's own handlers (runserver, DEBUG) skip ours.
         "django.request": {"filters": ["redact_tokens"]},
         "django.server": {"filters": ["redact_tokens"]},
