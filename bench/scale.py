@@ -185,6 +185,7 @@ def indexes(args: argparse.Namespace) -> None:
     """Both search indexes built from scratch: the keyword index (Tantivy) and the vector
     index (`dailypapers embed` with every paper embedded only builds it)."""
     env = store_env(args)
+    manage(env, "migrate", "--noinput", "-v0")  # a store imported by an older tree
     timings = {}
     before = load()
     for name, command in (
